@@ -1,0 +1,136 @@
+using OrleansCoord.Errors;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Client;
+
+public sealed partial class CoordClient
+{
+    /// <summary>Creates a znode and returns its path (with the sequence number for sequential modes).</summary>
+    /// <param name="ttlMs">For the TTL modes: delete the node when it has not been changed for this long and has no children.</param>
+    public async Task<string> CreateAsync(string path, byte[]? data = null, CreateMode mode = CreateMode.Persistent,
+        long ttlMs = 0, CancellationToken cancellationToken = default) =>
+        (await Create2Async(path, data, mode, ttlMs, cancellationToken)).Path;
+
+    /// <summary>Creates a znode and returns its path and Stat (ZooKeeper's create2).</summary>
+    public Task<CreateResult> Create2Async(string path, byte[]? data = null, CreateMode mode = CreateMode.Persistent,
+        long ttlMs = 0, CancellationToken cancellationToken = default)
+    {
+        ZNodeRequests.ValidateCreate(path, data, mode, ttlMs);
+        ThrowIfEnded();
+        var request = new CreateRequest(ZNodePath.Name(path), data ?? [], mode, ttlMs, SessionId, LastRevision);
+        var parent = Node(ZNodePath.Parent(path));
+        return Write(path, async () =>
+        {
+            var result = await parent.CreateChild(request with { MinRevision = LastRevision });
+            ObserveRevision(result.Stat.Czxid);
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads data and Stat. Throws NoNode when the znode does not exist.</summary>
+    public Task<NodeData> GetDataAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZNodePath.Validate(path);
+        return Read(path, async () =>
+        {
+            var result = await Node(path).GetData();
+            ObserveRevision(result.Stat.Mzxid);
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>The Stat, or null when the znode does not exist.</summary>
+    public Task<Stat?> ExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZNodePath.Validate(path);
+        return Read(path, async () =>
+        {
+            var stat = await Node(path).Exists();
+            if (stat is not null) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
+            return stat;
+        }, cancellationToken);
+    }
+
+    /// <summary>Sets the data if the version matches (-1: any); returns the new Stat.</summary>
+    public Task<Stat> SetDataAsync(string path, byte[]? data, int version = -1, CancellationToken cancellationToken = default)
+    {
+        ZNodeRequests.ValidateSet(path, data, version);
+        ThrowIfEnded();
+        return Write(path, async () =>
+        {
+            var stat = await Node(path).SetData(data ?? [], version, LastRevision);
+            ObserveRevision(stat.Mzxid);
+            return stat;
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes the znode if the version matches (-1: any). Fails with NotEmpty when it has children.</summary>
+    public Task DeleteAsync(string path, int version = -1, CancellationToken cancellationToken = default)
+    {
+        ZNodeRequests.ValidateDelete(path, version);
+        ThrowIfEnded();
+        var parent = Node(ZNodePath.Parent(path));
+        var name = ZNodePath.Name(path);
+        return Write(path, async () =>
+        {
+            await parent.DeleteChild(name, version, LastRevision);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>The children's names (sorted) and the znode's Stat.</summary>
+    public Task<ChildrenResult> GetChildrenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZNodePath.Validate(path);
+        return Read(path, async () =>
+        {
+            var result = await Node(path).GetChildren();
+            ObserveRevision(result.Stat.Pzxid);
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>The number of all descendants of the znode.</summary>
+    public Task<int> GetAllChildrenNumberAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZNodePath.Validate(path);
+        return Read(path, () => Node(path).GetAllChildrenNumber(), cancellationToken);
+    }
+
+    /// <summary>Makes the next read of <paramref name="path"/> see every write acknowledged before this call.</summary>
+    public Task SyncAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZNodePath.Validate(path);
+        return Read(path, async () =>
+        {
+            ObserveRevision(await Node(path).Sync());
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Applies all ops in one step, or none. See <see cref="OpResult"/> for the results of a failed multi.</summary>
+    public Task<OpResult[]> MultiAsync(IEnumerable<ZNodeOp> ops, CancellationToken cancellationToken = default)
+    {
+        var list = ops.ToArray();
+        ZNodeRequests.ValidateMulti(list);
+        ThrowIfEnded();
+        return Write(null, async () =>
+        {
+            var results = await _grains.GetGrain<IMultiGrain>(0).Multi(list, SessionId, LastRevision);
+            foreach (var result in results)
+            {
+                if (result.Stat is { } stat) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
+            }
+
+            return results;
+        }, cancellationToken);
+    }
+
+    private IZNodeGrain Node(string path) => _grains.GetGrain<IZNodeGrain>(path);
+
+    private Task<T> Read<T>(string path, Func<Task<T>> request, CancellationToken cancellationToken) =>
+        _runner.RunAsync(path, idempotent: true, request, cancellationToken);
+
+    private Task<T> Write<T>(string? path, Func<Task<T>> request, CancellationToken cancellationToken) =>
+        _runner.RunAsync(path, idempotent: false, request, cancellationToken);
+}

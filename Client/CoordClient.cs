@@ -1,0 +1,152 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrleansCoord.Errors;
+using OrleansCoord.Sessions;
+
+namespace OrleansCoord.Client;
+
+/// <summary>
+/// A session with the grid and the operations of ZooKeeper's API on it. Dispose (or
+/// <see cref="CloseAsync"/>) closes the session, which deletes its ephemerals.
+/// </summary>
+public sealed partial class CoordClient : IAsyncDisposable
+{
+    private readonly IHost? _host;
+    private readonly IGrainFactory _grains;
+    private readonly RequestRunner _runner;
+    private readonly SessionKeeper _keeper;
+    private long _lastRevision;
+
+    private CoordClient(IHost? host, IGrainFactory grains, CoordClientOptions options, SessionInfo session)
+    {
+        _host = host;
+        _grains = grains;
+        _runner = new RequestRunner(options.RequestTimeout);
+        SessionId = session.SessionId;
+        SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
+        _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), SessionTimeout);
+    }
+
+    /// <summary>The session's 64-bit id (the ephemeralOwner of the ephemerals it creates).</summary>
+    public long SessionId { get; }
+
+    /// <summary>The negotiated session timeout.</summary>
+    public TimeSpan SessionTimeout { get; }
+
+    /// <summary>Where the session stands, as far as this client knows.</summary>
+    public SessionState State => _keeper.State;
+
+    /// <summary>Raised when <see cref="State"/> changes (Disconnected, Connected again, Expired, Closed).</summary>
+    public event Action<SessionState>? StateChanged
+    {
+        add => _keeper.StateChanged += value;
+        remove => _keeper.StateChanged -= value;
+    }
+
+    /// <summary>The highest revision this session has seen; its writes get higher ones.</summary>
+    public long LastRevision => Interlocked.Read(ref _lastRevision);
+
+    /// <summary>Connects to the grid's gateways and opens a session.</summary>
+    public static async Task<CoordClient> ConnectAsync(CoordClientOptions options, CancellationToken cancellationToken = default)
+    {
+        var host = await GridConnection.StartAsync(options, cancellationToken);
+        try
+        {
+            return await OpenAsync(host, host.Services.GetRequiredService<IClusterClient>(), options, cancellationToken);
+        }
+        catch
+        {
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects with the given servers (<c>host:port[,host:port]</c>) and session timeout.</summary>
+    public static Task<CoordClient> ConnectAsync(string servers, TimeSpan sessionTimeout, CancellationToken cancellationToken = default) =>
+        ConnectAsync(new CoordClientOptions { Servers = CoordClientOptions.ParseServers(servers), SessionTimeout = sessionTimeout }, cancellationToken);
+
+    /// <summary>Opens a session over an Orleans client (or silo grain factory) that the caller owns.</summary>
+    public static Task<CoordClient> ConnectAsync(IGrainFactory grains, TimeSpan sessionTimeout, CancellationToken cancellationToken = default) =>
+        OpenAsync(null, grains, new CoordClientOptions { SessionTimeout = sessionTimeout }, cancellationToken);
+
+    private static async Task<CoordClient> OpenAsync(IHost? host, IGrainFactory grains, CoordClientOptions options, CancellationToken cancellationToken)
+    {
+        var runner = new RequestRunner(options.RequestTimeout);
+        var requested = (int)Math.Clamp(options.SessionTimeout.TotalMilliseconds, 0, int.MaxValue);
+        var session = await runner.RunAsync(null, idempotent: true, async () =>
+        {
+            var id = NewSessionId();
+            return await grains.GetGrain<ISessionGrain>(id).Open(requested);
+        }, cancellationToken);
+
+        var client = new CoordClient(host, grains, options, session);
+        client._keeper.Start();
+        return client;
+    }
+
+    /// <summary>Closes the session (its ephemerals are deleted) and disconnects. Safe to call twice.</summary>
+    public async Task CloseAsync()
+    {
+        if (await _keeper.StopAsync() && _keeper.State != SessionState.Expired)
+        {
+            try
+            {
+                await _runner.RunAsync(null, idempotent: true,
+                    async () => { await _grains.GetGrain<ISessionGrain>(SessionId).Close(); return 0; }, CancellationToken.None);
+            }
+            finally
+            {
+                _keeper.MarkClosed();
+            }
+        }
+
+        if (_host is not null)
+        {
+            await _host.StopAsync(CancellationToken.None);
+            _host.Dispose();
+        }
+    }
+
+    /// <summary>Stops heartbeats and disconnects without closing the session, as a crashed process would:
+    /// the grid expires the session after its timeout. Meant for tests and tools.</summary>
+    public async Task AbandonAsync()
+    {
+        await _keeper.StopAsync();
+        if (_host is not null)
+        {
+            await _host.StopAsync(CancellationToken.None);
+            _host.Dispose();
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(CloseAsync());
+
+    private void ObserveRevision(long revision)
+    {
+        var seen = Interlocked.Read(ref _lastRevision);
+        while (revision > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _lastRevision, revision, seen);
+            if (previous == seen) return;
+            seen = previous;
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
+        switch (_keeper.State)
+        {
+            case SessionState.Expired: throw CoordException.SessionExpired(SessionId);
+            case SessionState.Closed: throw new CoordException(CoordErrorCode.SessionExpired, $"0x{SessionId:x16}", "session closed");
+        }
+    }
+
+    private static long NewSessionId()
+    {
+        // Positive and never 0: 0 means "no owner" in a Stat.
+        long id;
+        do { id = Random.Shared.NextInt64(1, long.MaxValue); } while (id == 0);
+        return id;
+    }
+}

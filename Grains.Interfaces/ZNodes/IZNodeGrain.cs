@@ -1,0 +1,33 @@
+namespace OrleansCoord.ZNodes;
+
+/// <summary>
+/// One znode, keyed by its path. It owns its data and Stat, and is the authority for its children:
+/// creates and deletes of a child are sent to the parent. Errors are <see cref="Errors.CoordException"/>.
+/// </summary>
+[Alias("coord.znode")]
+public interface IZNodeGrain : IGrainWithStringKey
+{
+    /// <summary>Creates a child of this znode.</summary>
+    [Alias("create")] Task<CreateResult> CreateChild(CreateRequest request);
+
+    /// <summary>Deletes the child <paramref name="name"/> if its version matches (-1: any).</summary>
+    [Alias("delete")] Task DeleteChild(string name, int expectedVersion, long minRevision);
+
+    [Alias("get")] Task<NodeData> GetData();
+
+    /// <summary>The Stat, or null when the znode does not exist.</summary>
+    [Alias("exists")] Task<Stat?> Exists();
+
+    [Alias("set")] Task<Stat> SetData(byte[] data, int expectedVersion, long minRevision);
+
+    [Alias("children")] Task<ChildrenResult> GetChildren();
+
+    /// <summary>The number of all descendants (children, grandchildren, ...).</summary>
+    [Alias("count")] Task<int> GetAllChildrenNumber();
+
+    /// <summary>
+    /// Re-validates this znode against storage, so that the next read through it sees every write
+    /// acknowledged before the call. Returns the znode's current revision (0 when it does not exist).
+    /// </summary>
+    [Alias("sync")] Task<long> Sync();
+}

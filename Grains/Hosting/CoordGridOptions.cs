@@ -1,0 +1,43 @@
+namespace OrleansCoord.Grains.Hosting;
+
+/// <summary>Where the grid keeps its tree and sessions.</summary>
+public enum StorageProfile
+{
+    /// <summary>Azure Table (and Blob) storage; Azurite by default. Durable.</summary>
+    AzureStorage,
+
+    /// <summary>In process memory, shared by the silos of one process. For tests only: nothing survives a restart.</summary>
+    Memory,
+}
+
+/// <summary>Options of the coordination grid inside a silo.</summary>
+public sealed class CoordGridOptions
+{
+    /// <value><see cref="StorageProfile.AzureStorage"/></value>
+    public StorageProfile Profile { get; set; } = StorageProfile.AzureStorage;
+
+    /// <summary>Azure Storage connection string for the tree, sessions, clustering and grain state.</summary>
+    /// <value><c>UseDevelopmentStorage=true</c> (Azurite on localhost).</value>
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>The table that holds znodes, sessions and their indexes.</summary>
+    /// <value>coordtree</value>
+    public string TableName { get; set; } = "coordtree";
+
+    /// <summary>The blob container for data too large for a table record.</summary>
+    /// <value>coorddata</value>
+    public string BlobContainerName { get; set; } = "coorddata";
+
+    /// <summary>Name of the in-memory store shared by the silos of one process (Memory profile).</summary>
+    /// <value>default</value>
+    public string MemoryStoreName { get; set; } = "default";
+
+    /// <summary>How often each silo sweeps for sessions, TTL and container nodes whose grain is not active.</summary>
+    /// <value>2 seconds.</value>
+    public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a znode waits for the verdict of a transaction it prepared before it resolves the
+    /// outcome from storage itself (the coordinator may have died).</summary>
+    /// <value>5 seconds.</value>
+    public TimeSpan InDoubtTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
