@@ -54,6 +54,15 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } fromEnv ? fromEnv : new CoordClientOptions().ClusterId,
     };
 
+    /// <summary>The Orleans service id the silos run with.</summary>
+    /// <value>orleanscoord (the SDK's and the silo's default).</value>
+    public Option<string> ServiceId { get; } = new("--service-id")
+    {
+        Description = "Orleans service id of the grid.",
+        Recursive = true,
+        DefaultValueFactory = _ => new CoordClientOptions().ServiceId,
+    };
+
     /// <summary>Adds the options to the root command; they are recursive, so they work after the command name too.</summary>
     public void AddTo(RootCommand root)
     {
@@ -62,6 +71,7 @@ internal sealed class GlobalOptions
         root.Add(SessionTimeout);
         root.Add(Timeout);
         root.Add(ClusterId);
+        root.Add(ServiceId);
     }
 
     /// <summary>The SDK options for this command line. Throws BadArguments for values no grid could accept.</summary>
@@ -84,6 +94,7 @@ internal sealed class GlobalOptions
             SessionTimeout = Seconds(parse.GetValue(SessionTimeout), "--session-timeout"),
             RequestTimeout = Seconds(parse.GetValue(Timeout), "--timeout"),
             ClusterId = parse.GetValue(ClusterId) ?? new CoordClientOptions().ClusterId,
+            ServiceId = parse.GetValue(ServiceId) ?? new CoordClientOptions().ServiceId,
         };
     }
 

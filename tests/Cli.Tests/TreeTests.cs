@@ -18,6 +18,21 @@ public sealed class TreeTests(SiloFixture grid)
         Assert.Equal([$"{queue}/item-0000000001"], Ok(await _coord.RunAsync("create", "-s", $"{queue}/item-", "b")).Lines);
     }
 
+    [Theory]
+    [InlineData("PersistentWithTtl", "--ttl", "600000")]
+    [InlineData("PersistentSequentialWithTtl", "-s", "--ttl", "600000")]
+    [InlineData("Container", "--container")]
+    [InlineData("EphemeralSequential", "-e", "-s")]
+    public async Task CreateFlags_PickTheCreateMode(string mode, params string[] flags)
+    {
+        var parent = UniquePath("modes");
+        Ok(await _coord.RunAsync("create", parent));
+        var result = Ok(await _coord.RunAsync(["--json", "create", .. flags, $"{parent}/n"], stdin: null));
+        using var json = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.Equal(mode, json.RootElement.GetProperty("mode").GetString());
+        Assert.StartsWith($"{parent}/n", json.RootElement.GetProperty("path").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CreateEphemeral_IsGoneOnceTheProcessExits()
     {
