@@ -15,6 +15,9 @@ public interface IZNodeParticipantGrain : IGrainWithStringKey
     /// <summary>Joins transaction <paramref name="txId"/> (locking this znode until it ends) and applies one step.</summary>
     [Alias("tx-step")] Task<TxStepResult> TxStep(Guid txId, TxStep step);
 
+    /// <summary>A single step and its prepare in one call (a parent deleting this child).</summary>
+    [Alias("tx-step-prepare")] Task<RecordWrite[]> TxStepAndPrepare(Guid txId, TxStep step);
+
     /// <summary>The conditional writes that make this znode's part of the transaction durable.</summary>
     [Alias("tx-prepare")] Task<RecordWrite[]> TxPrepare(Guid txId);
 

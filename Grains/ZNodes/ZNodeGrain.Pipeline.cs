@@ -104,6 +104,7 @@ internal sealed partial class ZNodeGrain
         var preparedChildren = new List<(IZNodeParticipantGrain Child, Guid TxId)>();
         var revision = _record?.Revision ?? 0;
         var now = NowMs;
+        var childDeletes = StartChildDeletes(batch);
 
         foreach (var write in batch)
         {
@@ -121,7 +122,9 @@ internal sealed partial class ZNodeGrain
                         set.Result = draft.SetData(set.Data, set.Version, revision, now).ToStat();
                         break;
                     case PendingDelete delete:
-                        var prepared = await PrepareChildDeleteAsync(draft, delete);
+                        if (!draft.Children.Contains(delete.Name) || !childDeletes.Remove(delete, out var started))
+                            throw CoordException.NoNode(ZNodePath.Combine(_path, delete.Name));
+                        var prepared = await started;
                         preparedChildren.Add(prepared.Participant);
                         draft.DeleteChild(delete.Name, revision);
                         draft.Writes.AddRange(prepared.Writes);
@@ -136,6 +139,8 @@ internal sealed partial class ZNodeGrain
             }
         }
 
+        // Prepares started for deletes that failed before using them must still be released.
+        foreach (var orphan in childDeletes.Values) _ = ReleaseOrphanAsync(orphan);
         if (applied.Count == 0) return;
 
         var writes = draft.Writes.ToList();
@@ -166,16 +171,33 @@ internal sealed partial class ZNodeGrain
         FailConflict(applied, result.ConflictKey!);
     }
 
-    private async Task<(RecordWrite[] Writes, (IZNodeParticipantGrain, Guid) Participant)> PrepareChildDeleteAsync(NodeDraft draft, PendingDelete delete)
+    /// <summary>
+    /// Asks the children to be deleted to prepare, all at once: each joins its own transaction and hands over
+    /// its conditional delete. Only the first delete of a committed child in the batch gets one (a second
+    /// would wait for the first's lock); the others fail with NoNode when their turn comes.
+    /// </summary>
+    private Dictionary<PendingDelete, Task<ChildDelete>> StartChildDeletes(List<PendingWrite> batch)
     {
-        var childPath = ZNodePath.Combine(_path, delete.Name);
-        if (!draft.Children.Contains(delete.Name)) throw CoordException.NoNode(childPath);
-        var child = GrainFactory.GetGrain<IZNodeParticipantGrain>(childPath);
+        var started = new Dictionary<PendingDelete, Task<ChildDelete>>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var write in batch)
+        {
+            if (write is PendingDelete delete && _children.Contains(delete.Name) && names.Add(delete.Name))
+            {
+                started[delete] = PrepareChildDeleteAsync(delete);
+            }
+        }
+
+        return started;
+    }
+
+    private async Task<ChildDelete> PrepareChildDeleteAsync(PendingDelete delete)
+    {
+        var child = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Combine(_path, delete.Name));
         var txId = Guid.NewGuid();
         try
         {
-            await child.TxStep(txId, new DeleteSelfStep(delete.Version, delete.OwnerFilter));
-            return (await child.TxPrepare(txId), (child, txId));
+            return new ChildDelete(await child.TxStepAndPrepare(txId, new DeleteSelfStep(delete.Version, delete.OwnerFilter)), (child, txId));
         }
         catch
         {
@@ -183,6 +205,21 @@ internal sealed partial class ZNodeGrain
             throw;
         }
     }
+
+    private static async Task ReleaseOrphanAsync(Task<ChildDelete> prepare)
+    {
+        try
+        {
+            var prepared = await prepare;
+            await Verdicts.DeliverAsync([prepared.Participant], TxOutcome.Aborted, null);
+        }
+        catch (Exception)
+        {
+            // Its prepare failed: nothing to release.
+        }
+    }
+
+    private sealed record ChildDelete(RecordWrite[] Writes, (IZNodeParticipantGrain Child, Guid TxId) Participant);
 
     private static Task ResolveChildrenAsync(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
         children.Count == 0 ? Task.CompletedTask : Verdicts.DeliverAsync(children, outcome, tokens);

@@ -44,6 +44,12 @@ internal sealed partial class ZNodeGrain
         }
     }
 
+    public async Task<RecordWrite[]> TxStepAndPrepare(Guid txId, TxStep step)
+    {
+        await TxStep(txId, step);
+        return await TxPrepare(txId);
+    }
+
     public Task<RecordWrite[]> TxPrepare(Guid txId)
     {
         if (_tx is not { } tx || tx.Id != txId) throw new RetryableConflictException($"{_path} left the transaction; retry");

@@ -6,7 +6,11 @@ namespace OrleansCoord.Grains.Tests.Support;
 public static class Eventually
 {
     /// <summary>Polls until <paramref name="condition"/> holds; fails after <paramref name="within"/>. Returns the time it took.</summary>
-    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    public static Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan within, string what) =>
+        HoldsAsync(condition, within, () => what);
+
+    /// <summary>As above; <paramref name="what"/> is asked at the end, so it can report the last state seen.</summary>
+    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan within, Func<string> what)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < within)
@@ -15,7 +19,7 @@ public static class Eventually
             await Task.Delay(100);
         }
 
-        Assert.Fail($"{what} did not happen within {within.TotalSeconds:0.#} s");
+        Assert.Fail($"{what()} did not happen within {within.TotalSeconds:0.#} s");
         return watch.Elapsed;
     }
 }
