@@ -26,27 +26,6 @@ internal static class Poll
         }
     }
 
-    /// <summary>
-    /// Runs a grid call, sending it again while it fails with ConnectionLoss or OperationTimeout (what a client
-    /// sees while Orleans fails over to another gateway), up to <paramref name="timeout"/>.
-    /// </summary>
-    /// <remarks>Only for calls whose repetition is harmless (reads, unconditional sets).</remarks>
-    public static async Task<T> RetryTransientAsync<T>(Func<Task<T>> call, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (CoordException exception) when (IsTransient(exception) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(Interval, TestContext.Current.CancellationToken);
-            }
-        }
-    }
-
     /// <summary>ConnectionLoss and OperationTimeout: the outcome is unknown and the grid may answer again soon.</summary>
     public static bool IsTransient(CoordException exception) =>
         exception.Code is CoordErrorCode.ConnectionLoss or CoordErrorCode.OperationTimeout;
