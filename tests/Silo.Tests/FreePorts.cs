@@ -3,6 +3,26 @@ using System.Net.Sockets;
 
 namespace OrleansCoord.Silo.Tests;
 
+/// <summary>Loopback ports the OS says are free now.</summary>
+public static class FreePorts
+{
+    /// <summary><paramref name="count"/> distinct ports, each free when chosen.</summary>
+    public static int[] Pick(int count)
+    {
+        // Hold all listeners open together so the OS cannot hand out the same port twice.
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
+    }
+}
+
 /// <summary>The three ports of one silo, each free when chosen.</summary>
 public sealed record SiloPorts(int Silo, int Gateway, int Http)
 {
@@ -12,17 +32,7 @@ public sealed record SiloPorts(int Silo, int Gateway, int Http)
     /// <summary>Three distinct ports the OS says are free now.</summary>
     public static SiloPorts Pick()
     {
-        // Hold all three listeners open together so the OS cannot hand out the same port twice.
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners) listener.Start();
-            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-            return new SiloPorts(ports[0], ports[1], ports[2]);
-        }
-        finally
-        {
-            foreach (var listener in listeners) listener.Stop();
-        }
+        var ports = FreePorts.Pick(3);
+        return new SiloPorts(ports[0], ports[1], ports[2]);
     }
 }

@@ -15,6 +15,16 @@ internal static class GridConnect
             RequestTimeout = TimeSpan.FromSeconds(30),
         }, TestContext.Current.CancellationToken);
 
+    /// <summary>Opens a session through the given gateways (the client fails over between them).</summary>
+    public static Task<CoordClient> ToAsync(IEnumerable<string> gateways, string clusterId, TimeSpan sessionTimeout) =>
+        CoordClient.ConnectAsync(new CoordClientOptions
+        {
+            Servers = [.. gateways],
+            ClusterId = clusterId,
+            SessionTimeout = sessionTimeout,
+            RequestTimeout = TimeSpan.FromSeconds(10),
+        }, TestContext.Current.CancellationToken);
+
     /// <summary>The running test's token: a cancelled or timed-out run stops waiting at once.</summary>
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -109,6 +109,14 @@ public sealed class SiloProcess : IAsyncDisposable
         return await WaitForExitAsync(timeout);
     }
 
+    /// <summary>SIGKILL, as on a crash or power cut: the silo neither leaves the cluster nor says goodbye to clients.</summary>
+    public async Task KillHardAsync()
+    {
+        if (!_process.HasExited) _process.Kill();
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Kills the process if it still runs.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

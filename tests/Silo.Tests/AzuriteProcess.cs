@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using OrleansCoord.Silo.Azurite;
+
+namespace OrleansCoord.Silo.Tests;
+
+/// <summary>
+/// An Azurite of one test's own, on free ports and a fresh folder, that the test can stop (SIGTERM, so it
+/// saves) and start again on the same folder and ports. Dispose kills it and deletes the folder.
+/// </summary>
+internal sealed class AzuriteProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"coord-proc-azurite-{Guid.NewGuid():N}");
+    private readonly int[] _ports = FreePorts.Pick(3);
+    private readonly AzuritePackage _package = AzuritePackage.Locate();
+    private OutputTail _output = new();
+    private Process? _process;
+
+    /// <summary>A connection string for this Azurite's blob, queue and table endpoints.</summary>
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
+
+    /// <summary>What Azurite printed last (for failure messages).</summary>
+    public string Output => _output.ToString();
+
+    /// <summary>Starts Azurite (installing the pinned package first if needed) and waits until all three ports listen.</summary>
+    public async Task StartAsync()
+    {
+        if (_process is { HasExited: false }) throw new InvalidOperationException("Azurite already runs");
+        await _package.EnsureInstalledAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
+        Directory.CreateDirectory(_dataDirectory);
+
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] args =
+        [
+            _package.EntryPoint, "--silent", "--location", _dataDirectory, "--skipApiVersionCheck", "--disableTelemetry",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{_ports[0]}", "--queuePort", $"{_ports[1]}", "--tablePort", $"{_ports[2]}",
+        ];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        _output = new OutputTail();
+        _process = Process.Start(start)!;
+        _output.Attach(_process);
+
+        var process = _process;
+        await Poll.UntilAsync(async () =>
+        {
+            if (process.HasExited) throw new InvalidOperationException($"Azurite exited with {process.ExitCode}:\n{Output}");
+            return (await PortProbe.ListeningAsync(_ports)).Length == _ports.Length;
+        }, StartTimeout, () => $"Azurite not listening on {string.Join(", ", _ports)}:\n{Output}");
+    }
+
+    /// <summary>SIGTERM and wait: Azurite writes its table and blob metadata on the way out. True if it exited on its own.</summary>
+    public async Task<bool> StopGracefullyAsync(TimeSpan grace)
+    {
+        if (_process is not { } process) return true;
+        _process = null;
+        var exitedOnItsOwn = await ProcessSignals.StopAsync(process, grace);
+        process.Dispose();
+        return exitedOnItsOwn;
+    }
+
+    /// <summary>Kills Azurite if it still runs and deletes its folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            process.Dispose();
+        }
+
+        try { Directory.Delete(_dataDirectory, recursive: true); }
+        catch (DirectoryNotFoundException) { /* Never started. */ }
+        catch (IOException) { /* Best effort: it is under /tmp. */ }
+    }
+}

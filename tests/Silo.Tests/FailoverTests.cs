@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using OrleansCoord.Client;
+using OrleansCoord.Errors;
+using OrleansCoord.ZNodes;
+using static OrleansCoord.Silo.Tests.GridConnect;
+
+namespace OrleansCoord.Silo.Tests;
+
+/// <summary>A client with two gateways keeps its session when one silo dies hard.</summary>
+public sealed class FailoverTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task GatewaySiloKilled_SessionAndEphemeralSurvive()
+    {
+        var clusterId = $"{azurite.RunId}-failover";
+        var root = $"/{azurite.RunId}-failover";
+        await using var first = await SiloProcess.StartHealthyAsync(clusterId);
+        await using var second = await SiloProcess.StartHealthyAsync(clusterId);
+        SiloProcess[] silos = [first, second];
+        await using (var inspector = await ClusterInspector.ConnectAsync(clusterId, silos))
+        {
+            await inspector.WaitForActiveSilosAsync(2, TimeSpan.FromSeconds(60));
+        }
+
+        await using var client = await ToAsync(silos.Select(s => s.Gateway), clusterId, SessionTimeout);
+        await client.CreateAsync(root, Utf8("root"), cancellationToken: Ct);
+        await client.CreateAsync($"{root}/counter", Utf8("0"), cancellationToken: Ct);
+        await client.CreateAsync($"{root}/member", Utf8("me"), CreateMode.Ephemeral, cancellationToken: Ct);
+
+        // Kill the silo that hosts the session grain: the hardest case (the session must move, not just the gateway).
+        int? sessionPort;
+        await using (var inspector = await ClusterInspector.ConnectAsync(clusterId, silos))
+        {
+            sessionPort = await inspector.SiloPortOfSessionAsync(client.SessionId);
+        }
+
+        var victim = silos.FirstOrDefault(s => s.Ports.Silo == sessionPort) ?? first;
+        var survivor = victim == first ? second : first;
+        await victim.KillHardAsync();
+        var log = new List<string> { $"session 0x{client.SessionId:x} on silo port {sessionPort?.ToString() ?? "?"}; killed {victim.Ports.Silo}" };
+
+        // Keep using the session for longer than its timeout; ConnectionLoss while Orleans fails over is expected.
+        var clock = Stopwatch.StartNew();
+        var writes = 0;
+        var lastOk = TimeSpan.Zero;
+        while (lastOk < SessionTimeout + TimeSpan.FromSeconds(5))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"no successful round since {lastOk}:\n{string.Join('\n', log)}\n{survivor.Output}");
+            try
+            {
+                await client.SetDataAsync($"{root}/counter", Utf8($"{++writes}"), cancellationToken: Ct);
+                var member = await client.ExistsAsync($"{root}/member", Ct);
+                Assert.True(member is not null, $"ephemeral gone at {clock.Elapsed}:\n{string.Join('\n', log)}\n{survivor.Output}");
+                lastOk = clock.Elapsed;
+            }
+            catch (CoordException exception) when (Poll.IsTransient(exception))
+            {
+                log.Add($"{clock.Elapsed:ss\\.fff} {exception.Code}: {exception.Message.Split('\n')[0]}");
+            }
+            catch (CoordException exception)
+            {
+                Assert.Fail($"{exception.Code} at {clock.Elapsed} ({exception.Message}):\n{string.Join('\n', log)}\n{survivor.Output}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', log));
+        await Poll.UntilAsync(() => Task.FromResult(client.State is SessionState.Connected or SessionState.Expired or SessionState.Closed),
+            TimeSpan.FromSeconds(10), () => $"state {client.State}");
+        Assert.Equal(SessionState.Connected, client.State);
+
+        // Seen through a separate session that only knows the surviving gateway.
+        await using var observer = await ToAsync(survivor, clusterId);
+        var stat = await observer.ExistsAsync($"{root}/member", Ct);
+        Assert.NotNull(stat);
+        Assert.Equal(client.SessionId, stat.EphemeralOwner);
+        Assert.Equal($"{writes}", Text((await observer.GetDataAsync($"{root}/counter", Ct)).Data));
+
+        await client.CreateAsync($"{root}/after", Utf8("written after the failover"), CreateMode.Ephemeral, cancellationToken: Ct);
+        Assert.Equal(client.SessionId, (await observer.ExistsAsync($"{root}/after", Ct))?.EphemeralOwner);
+    }
+}
