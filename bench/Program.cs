@@ -1,0 +1,57 @@
+using System.CommandLine;
+using OrleansCoord.Bench;
+
+var server = new Option<string>("--server") { Description = "Gateways, host:port[,host:port]", DefaultValueFactory = _ => "localhost:30000" };
+var ops = new Option<int>("--ops") { Description = "Distinct znodes, i.e. operations per phase", DefaultValueFactory = _ => 20000 };
+var concurrency = new Option<int>("--concurrency") { Description = "Requests outstanding at once", DefaultValueFactory = _ => 200 };
+var size = new Option<int>("--size") { Description = "Bytes of random data per znode", DefaultValueFactory = _ => 1024 };
+var phases = new Option<string>("--phases") { Description = "Comma-separated subset of create,set,get,exists,delete", DefaultValueFactory = _ => string.Join(',', GridBench.AllPhases) };
+var clients = new Option<int>("--clients") { Description = "CoordClient connections sharing the workers", DefaultValueFactory = _ => 1 };
+var warmup = new Option<int>("--warmup") { Description = "Operations per phase in the unreported warm-up (0: none)", DefaultValueFactory = _ => 1000 };
+var sessionTimeout = new Option<int>("--session-timeout") { Description = "Session timeout in ms", DefaultValueFactory = _ => 30000 };
+var json = new Option<bool>("--json") { Description = "Print a JSON document instead of the table" };
+
+var grid = new Command("grid", "Benchmark the grid through the .NET SDK (CoordClient)")
+{
+    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, json,
+};
+grid.SetAction(async (parse, cancellationToken) =>
+{
+    var phaseList = parse.GetValue(phases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var unknown = phaseList.Except(GridBench.AllPhases).ToArray();
+    if (unknown.Length > 0 || phaseList.Length == 0)
+    {
+        Console.Error.WriteLine($"unknown phase(s): {string.Join(',', unknown)}; use {string.Join(',', GridBench.AllPhases)}");
+        return 2;
+    }
+
+    var settings = new BenchSettings("grid", parse.GetValue(server)!, parse.GetValue(ops), parse.GetValue(concurrency),
+        parse.GetValue(size), parse.GetValue(clients), parse.GetValue(warmup), phaseList);
+    if (settings.Ops < 1 || settings.Concurrency < 1 || settings.Size < 0 || settings.Clients < 1 || settings.Warmup < 0)
+    {
+        Console.Error.WriteLine("--ops, --concurrency and --clients must be positive; --size and --warmup not negative");
+        return 2;
+    }
+
+    var asJson = parse.GetValue(json);
+    var log = Console.Error;
+    log.WriteLine(Report.Describe(settings));
+    var bench = new GridBench(settings, TimeSpan.FromMilliseconds(parse.GetValue(sessionTimeout)), log);
+    var results = await bench.RunAsync(cancellationToken);
+
+    if (asJson)
+    {
+        Console.WriteLine(Report.ToJson(settings, results));
+    }
+    else
+    {
+        Console.WriteLine(Report.Describe(settings));
+        Console.WriteLine(Report.Header);
+        foreach (var result in results) Console.WriteLine(Report.Line(result));
+    }
+
+    return results.Any(r => r.Errors > 0) ? 1 : 0;
+});
+
+var root = new RootCommand("OrleansCoord load generator") { grid };
+return await root.Parse(args).InvokeAsync();
