@@ -8,7 +8,7 @@ namespace OrleansCoord.Bench;
 /// The grid workload: under a fresh parent <c>/bench-&lt;random&gt;</c>, <c>ops</c> distinct znodes go
 /// through the phases create, set, get, exists, delete; the parent is removed at the end.
 /// </summary>
-public sealed class GridBench(BenchSettings settings, TimeSpan sessionTimeout, TextWriter log)
+public sealed class GridBench(BenchSettings settings, CoordClientOptions clientOptions, TextWriter log)
 {
     public static readonly string[] AllPhases = ["create", "set", "get", "exists", "delete"];
 
@@ -19,7 +19,7 @@ public sealed class GridBench(BenchSettings settings, TimeSpan sessionTimeout, T
         {
             for (var i = 0; i < settings.Clients; i++)
             {
-                clients.Add(await CoordClient.ConnectAsync(settings.Server, sessionTimeout, cancellationToken));
+                clients.Add(await CoordClient.ConnectAsync(clientOptions, cancellationToken));
             }
 
             var parent = $"/bench-{Guid.NewGuid():N}"[..19];

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansCoord.Bench;
+using OrleansCoord.Client;
 
 var server = new Option<string>("--server") { Description = "Gateways, host:port[,host:port]", DefaultValueFactory = _ => "localhost:30000" };
 var ops = new Option<int>("--ops") { Description = "Distinct znodes, i.e. operations per phase", DefaultValueFactory = _ => 20000 };
@@ -9,11 +10,13 @@ var phases = new Option<string>("--phases") { Description = "Comma-separated sub
 var clients = new Option<int>("--clients") { Description = "CoordClient connections sharing the workers", DefaultValueFactory = _ => 1 };
 var warmup = new Option<int>("--warmup") { Description = "Operations per phase in the unreported warm-up (0: none)", DefaultValueFactory = _ => 1000 };
 var sessionTimeout = new Option<int>("--session-timeout") { Description = "Session timeout in ms", DefaultValueFactory = _ => 30000 };
+var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the grid", DefaultValueFactory = _ => "orleanscoord" };
+var serviceId = new Option<string>("--service-id") { Description = "Orleans service id of the grid", DefaultValueFactory = _ => "orleanscoord" };
 var json = new Option<bool>("--json") { Description = "Print a JSON document instead of the table" };
 
 var grid = new Command("grid", "Benchmark the grid through the .NET SDK (CoordClient)")
 {
-    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, json,
+    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, clusterId, serviceId, json,
 };
 grid.SetAction(async (parse, cancellationToken) =>
 {
@@ -36,7 +39,14 @@ grid.SetAction(async (parse, cancellationToken) =>
     var asJson = parse.GetValue(json);
     var log = Console.Error;
     log.WriteLine(Report.Describe(settings));
-    var bench = new GridBench(settings, TimeSpan.FromMilliseconds(parse.GetValue(sessionTimeout)), log);
+    var clientOptions = new CoordClientOptions
+    {
+        Servers = CoordClientOptions.ParseServers(settings.Server),
+        SessionTimeout = TimeSpan.FromMilliseconds(parse.GetValue(sessionTimeout)),
+        ClusterId = parse.GetValue(clusterId)!,
+        ServiceId = parse.GetValue(serviceId)!,
+    };
+    var bench = new GridBench(settings, clientOptions, log);
     var results = await bench.RunAsync(cancellationToken);
 
     if (asJson)
