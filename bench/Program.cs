@@ -12,11 +12,13 @@ var warmup = new Option<int>("--warmup") { Description = "Operations per phase i
 var sessionTimeout = new Option<int>("--session-timeout") { Description = "Session timeout in ms", DefaultValueFactory = _ => 30000 };
 var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the grid", DefaultValueFactory = _ => "orleanscoord" };
 var serviceId = new Option<string>("--service-id") { Description = "Orleans service id of the grid", DefaultValueFactory = _ => "orleanscoord" };
+var label = new Option<string?>("--label") { Description = "Free text for the report header and JSON, e.g. storage=Memory" };
 var json = new Option<bool>("--json") { Description = "Print a JSON document instead of the table" };
+var jsonOut = new Option<FileInfo?>("--json-out") { Description = "Also write the JSON document to this file" };
 
 var grid = new Command("grid", "Benchmark the grid through the .NET SDK (CoordClient)")
 {
-    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, clusterId, serviceId, json,
+    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, clusterId, serviceId, label, json, jsonOut,
 };
 grid.SetAction(async (parse, cancellationToken) =>
 {
@@ -29,7 +31,7 @@ grid.SetAction(async (parse, cancellationToken) =>
     }
 
     var settings = new BenchSettings("grid", parse.GetValue(server)!, parse.GetValue(ops), parse.GetValue(concurrency),
-        parse.GetValue(size), parse.GetValue(clients), parse.GetValue(warmup), phaseList);
+        parse.GetValue(size), parse.GetValue(clients), parse.GetValue(warmup), phaseList, parse.GetValue(label));
     if (settings.Ops < 1 || settings.Concurrency < 1 || settings.Size < 0 || settings.Clients < 1 || settings.Warmup < 0)
     {
         Console.Error.WriteLine("--ops, --concurrency and --clients must be positive; --size and --warmup not negative");
@@ -49,6 +51,11 @@ grid.SetAction(async (parse, cancellationToken) =>
     var bench = new GridBench(settings, clientOptions, log);
     var results = await bench.RunAsync(cancellationToken);
 
+    if (parse.GetValue(jsonOut) is { } file)
+    {
+        await File.WriteAllTextAsync(file.FullName, Report.ToJson(settings, results), CancellationToken.None);
+    }
+
     if (asJson)
     {
         Console.WriteLine(Report.ToJson(settings, results));
@@ -63,5 +70,10 @@ grid.SetAction(async (parse, cancellationToken) =>
     return results.Any(r => r.Errors > 0) ? 1 : 0;
 });
 
-var root = new RootCommand("OrleansCoord load generator") { grid };
+var candidate = new Argument<FileInfo>("grid-json") { Description = "A `bench grid --json` result" };
+var reference = new Argument<FileInfo>("reference-json") { Description = "A ZkBench --json result (or another grid result)" };
+var compare = new Command("compare", "Print the per-phase ratio of two --json results as a Markdown table") { candidate, reference };
+compare.SetAction(parse => Compare.Run(parse.GetValue(candidate)!.FullName, parse.GetValue(reference)!.FullName, Console.Out));
+
+var root = new RootCommand("OrleansCoord load generator") { grid, compare };
 return await root.Parse(args).InvokeAsync();

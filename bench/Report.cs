@@ -6,7 +6,7 @@ namespace OrleansCoord.Bench;
 
 /// <summary>What was run, for the report header and the JSON document.</summary>
 public sealed record BenchSettings(
-    string Target, string Server, int Ops, int Concurrency, int Size, int Clients, int Warmup, string[] Phases);
+    string Target, string Server, int Ops, int Concurrency, int Size, int Clients, int Warmup, string[] Phases, string? Label = null);
 
 /// <summary>
 /// The fixed table format shared with bench/zookeeper/ZkBench.java, so the two outputs line up:
@@ -25,7 +25,7 @@ public static class Report
     };
 
     public static string Describe(BenchSettings s) => string.Create(CultureInfo.InvariantCulture,
-        $"# target={s.Target} server={s.Server} ops={s.Ops} concurrency={s.Concurrency} size={s.Size} clients={s.Clients} warmup={s.Warmup}");
+        $"# target={s.Target}{(s.Label is null ? "" : " " + s.Label)} server={s.Server} ops={s.Ops} concurrency={s.Concurrency} size={s.Size} clients={s.Clients} warmup={s.Warmup}");
 
     public static string Line(PhaseResult r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.Phase,-8} {r.Ops,8} {r.Errors,7} {r.Seconds,9:F3} {r.OpsPerSecond,10:F1} {r.P50Ms,9:F3} {r.P99Ms,9:F3} {r.MaxMs,9:F3}");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Grid figures in one command: for each storage profile, starts a silo on free ports, waits for /healthz,
 # runs `bench grid` against its gateway and stops the silo (and whatever it started, e.g. Azurite).
-#   bench/grid.sh [--storage Memory|AzureStorage|all] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
+#   bench/grid.sh [--storage Memory|AzureStorage|all] [--json-dir DIR] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), BENCH_TIMEOUT seconds per run
 #      (default 1800), READY_TIMEOUT seconds to wait for /healthz (default 180), NO_BUILD=1 to skip the build.
 set -euo pipefail
@@ -14,6 +14,7 @@ ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --storage) [[ "$2" == all ]] || PROFILES=("$2"); shift 2 ;;
+    --json-dir) JSON_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
@@ -58,6 +59,7 @@ for profile in "${PROFILES[@]}"; do
   HTTP_PORT="$(free_port)"
   CLUSTER_ID="bench-$(date +%s)-$RANDOM"
   LOG="$WORK/silo-$profile.log"
+  echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)" >&2
   echo "# starting silo ($profile) silo-port=$SILO_PORT gateway-port=$GATEWAY_PORT http-port=$HTTP_PORT cluster-id=$CLUSTER_ID" >&2
   # shellcheck disable=SC2086
   setsid dotnet "$SILO_DLL" --storage "$profile" --silo-port "$SILO_PORT" --gateway-port "$GATEWAY_PORT" \
@@ -75,8 +77,10 @@ for profile in "${PROFILES[@]}"; do
   echo "# silo ($profile) healthy after $((SECONDS - deadline + READY_TIMEOUT)) s" >&2
 
   rc=0
+  JSON_ARGS=()
+  [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
   timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" grid --server "127.0.0.1:$GATEWAY_PORT" \
-    --cluster-id "$CLUSTER_ID" "${ARGS[@]}" | sed "s/^# target=grid /# target=grid storage=$profile /" || rc=$?
+    --cluster-id "$CLUSTER_ID" --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
   if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
   stop_silo
 done

@@ -47,6 +47,7 @@ free_port() {
 # Sends a four-letter word and prints the answer (bounded by a 2 s timeout).
 four_letter() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '%s' '$2' >&3 && cat <&3" 2>/dev/null || true; }
 
+echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)" >&2
 PORT="$(free_port)"
 mkdir -p "$WORK/data" "$WORK/classes"
 cat > "$WORK/zoo.cfg" <<CFG

@@ -9,7 +9,7 @@ import org.apache.zookeeper.data.ACL;
  * get, exists, delete over `ops` distinct znodes under a fresh /bench-<random> parent), issued with the
  * async API, a Semaphore keeping `concurrency` requests outstanding. Prints the same table as the .NET tool.
  * Usage: java -cp <zookeeper jars>:. ZkBench --server host:port [--ops N] [--concurrency N] [--size N]
- *        [--phases create,set,get,exists,delete] [--warmup N] [--session-timeout MS] [--json]
+ *        [--phases create,set,get,exists,delete] [--warmup N] [--session-timeout MS] [--json] [--json-out FILE]
  */
 public final class ZkBench {
     static final String[] ALL_PHASES = {"create", "set", "get", "exists", "delete"};
@@ -34,7 +34,7 @@ public final class ZkBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("--server", "localhost:2181", "--ops", "20000",
                 "--concurrency", "200", "--size", "1024", "--phases", String.join(",", ALL_PHASES),
-                "--warmup", "1000", "--session-timeout", "30000"));
+                "--warmup", "1000", "--session-timeout", "30000", "--json-out", ""));
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--json")) { json = true; continue; }
@@ -74,11 +74,13 @@ public final class ZkBench {
         } finally {
             zk.close();
         }
+        StringJoiner j = new StringJoiner(",", "[", "]");
+        for (Result r : results) j.add(r.json());
+        String document = String.format(Locale.ROOT, "{\"settings\":{\"target\":\"zookeeper\",\"server\":\"%s\",\"ops\":%d,"
+                + "\"concurrency\":%d,\"size\":%d,\"clients\":1,\"warmup\":%d},\"phases\":%s}%n", server, ops, concurrency, size, warmup, j);
+        if (!opt.get("--json-out").isEmpty()) java.nio.file.Files.writeString(java.nio.file.Path.of(opt.get("--json-out")), document);
         if (json) {
-            StringJoiner j = new StringJoiner(",", "[", "]");
-            for (Result r : results) j.add(r.json());
-            System.out.printf(Locale.ROOT, "{\"settings\":{\"target\":\"zookeeper\",\"server\":\"%s\",\"ops\":%d,\"concurrency\":%d,"
-                    + "\"size\":%d,\"clients\":1,\"warmup\":%d},\"phases\":%s}%n", server, ops, concurrency, size, warmup, j);
+            System.out.print(document);
         } else {
             System.out.println(describe);
             System.out.println(HEADER);
