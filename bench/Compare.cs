@@ -4,35 +4,56 @@ using System.Text.Json;
 namespace OrleansCoord.Bench;
 
 /// <summary>
-/// `bench compare grid.json reference.json`: the ratio of two `--json` results per phase (throughput
-/// grid/reference, latencies grid/reference), as a Markdown table for docs/BENCHMARKS.md.
+/// `bench compare --grid a.json [b.json ...] --reference z.json [...]`: per phase, the median over the
+/// runs of each side (ops/s, p50, p99) and the ratio grid/reference, as a Markdown table.
 /// </summary>
 public static class Compare
 {
-    public static int Run(string candidatePath, string referencePath, TextWriter output)
+    private sealed record Figures(double OpsPerSecond, double P50Ms, double P99Ms);
+
+    public static int Run(IReadOnlyList<string> gridPaths, IReadOnlyList<string> referencePaths, TextWriter output)
     {
-        var candidate = Load(candidatePath);
-        var reference = Load(referencePath);
-        output.WriteLine("| phase | grid ops/s | reference ops/s | ops/s ratio | grid p50 ms | ref p50 ms | grid p99 ms | ref p99 ms |");
+        var grid = Median(gridPaths.Select(Load).ToList());
+        var reference = Median(referencePaths.Select(Load).ToList());
+        output.WriteLine($"Medians of {gridPaths.Count} grid run(s) and {referencePaths.Count} reference run(s).");
+        output.WriteLine();
+        output.WriteLine("| phase | grid ops/s | ZK ops/s | grid/ZK ops/s | grid p50 ms | ZK p50 ms | grid p99 ms | ZK p99 ms |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (phase, c) in candidate)
+        foreach (var (phase, g) in grid)
         {
             if (!reference.TryGetValue(phase, out var r)) continue;
-            var ratio = r.OpsPerSecond > 0 ? c.OpsPerSecond / r.OpsPerSecond : double.NaN;
+            var ratio = r.OpsPerSecond > 0 ? g.OpsPerSecond / r.OpsPerSecond : double.NaN;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phase} | {c.OpsPerSecond:F0} | {r.OpsPerSecond:F0} | {ratio:F2}× | {c.P50Ms:F1} | {r.P50Ms:F1} | {c.P99Ms:F1} | {r.P99Ms:F1} |"));
+                $"| {phase} | {g.OpsPerSecond:F0} | {r.OpsPerSecond:F0} | {ratio:F2}× | {g.P50Ms:F1} | {r.P50Ms:F1} | {g.P99Ms:F1} | {r.P99Ms:F1} |"));
         }
 
         return 0;
     }
 
-    private static Dictionary<string, (double OpsPerSecond, double P50Ms, double P99Ms)> Load(string path)
+    private static Dictionary<string, Figures> Median(List<Dictionary<string, Figures>> runs)
+    {
+        var phases = runs.SelectMany(run => run.Keys).Distinct();
+        return phases.ToDictionary(phase => phase, phase =>
+        {
+            var samples = runs.Where(run => run.ContainsKey(phase)).Select(run => run[phase]).ToList();
+            return new Figures(
+                Middle(samples.Select(s => s.OpsPerSecond)), Middle(samples.Select(s => s.P50Ms)), Middle(samples.Select(s => s.P99Ms)));
+        });
+    }
+
+    private static double Middle(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static Dictionary<string, Figures> Load(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var phases = new Dictionary<string, (double, double, double)>();
+        var phases = new Dictionary<string, Figures>();
         foreach (var phase in document.RootElement.GetProperty("phases").EnumerateArray())
         {
-            phases[phase.GetProperty("phase").GetString()!] = (
+            phases[phase.GetProperty("phase").GetString()!] = new Figures(
                 phase.GetProperty("opsPerSecond").GetDouble(),
                 phase.GetProperty("p50Ms").GetDouble(),
                 phase.GetProperty("p99Ms").GetDouble());

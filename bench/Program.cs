@@ -70,10 +70,11 @@ grid.SetAction(async (parse, cancellationToken) =>
     return results.Any(r => r.Errors > 0) ? 1 : 0;
 });
 
-var candidate = new Argument<FileInfo>("grid-json") { Description = "A `bench grid --json` result" };
-var reference = new Argument<FileInfo>("reference-json") { Description = "A ZkBench --json result (or another grid result)" };
-var compare = new Command("compare", "Print the per-phase ratio of two --json results as a Markdown table") { candidate, reference };
-compare.SetAction(parse => Compare.Run(parse.GetValue(candidate)!.FullName, parse.GetValue(reference)!.FullName, Console.Out));
+var gridRuns = new Option<FileInfo[]>("--grid") { Description = "`bench grid --json` results", Required = true, AllowMultipleArgumentsPerToken = true };
+var referenceRuns = new Option<FileInfo[]>("--reference") { Description = "ZkBench --json results", Required = true, AllowMultipleArgumentsPerToken = true };
+var compare = new Command("compare", "Median per phase of several --json results and the ratio grid/reference, as Markdown") { gridRuns, referenceRuns };
+compare.SetAction(parse => Compare.Run(
+    parse.GetValue(gridRuns)!.Select(f => f.FullName).ToList(), parse.GetValue(referenceRuns)!.Select(f => f.FullName).ToList(), Console.Out));
 
 var root = new RootCommand("OrleansCoord load generator") { grid, compare };
 return await root.Parse(args).InvokeAsync();
