@@ -1,17 +1,44 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using OrleansCoord.Grains.Maintenance;
+using OrleansCoord.Grains.Revisions;
+using OrleansCoord.Grains.Storage;
 
 namespace OrleansCoord.Grains.Hosting;
 
 public static class SiloBuilderCoordGridExtensions
 {
     /// <summary>
-    /// Adds the coordination grid to a silo: the tree store for the chosen profile, the revision clock
-    /// and the sweeper. Clustering, streams and the dashboard are the host's business.
+    /// Adds the coordination grid to a silo: the tree store of the chosen profile, the revision clock, the
+    /// sweeper, and failure detection fast enough for session expiry to hold within timeout + 15 s after a
+    /// silo dies. Clustering, streams and the dashboard are the host's business.
     /// </summary>
     public static ISiloBuilder AddCoordGrid(this ISiloBuilder builder, Action<CoordGridOptions>? configure = null)
     {
         var options = builder.Services.AddOptions<CoordGridOptions>();
         if (configure is not null) options.Configure(configure);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
+        builder.Services.AddSingleton<SweepShare>();
+        builder.Services.AddHostedService<GridSweeper>();
+
+        builder.Configure<ClusterMembershipOptions>(membership =>
+        {
+            // A dead silo is declared dead after ~3 failed probes 2 s apart instead of ~15 s.
+            membership.ProbeTimeout = TimeSpan.FromSeconds(2);
+            membership.NumMissedProbesLimit = 3;
+            membership.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        });
         return builder;
     }
+
+    private static ITreeStore CreateStore(CoordGridOptions options) => options.Profile switch
+    {
+        StorageProfile.Memory => MemoryTreeStore.GetShared(options.MemoryStoreName),
+        _ => new AzureTableTreeStore(options.ConnectionString, options.TableName),
+    };
 }

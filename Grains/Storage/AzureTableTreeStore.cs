@@ -1,0 +1,105 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace OrleansCoord.Grains.Storage;
+
+/// <summary>
+/// The tree store on Azure Table storage (Azurite by default). Every record lives in one partition, so
+/// that any set of records can be written in one entity-group transaction: all or nothing. Concurrent
+/// commits of many grains are grouped into shared transactions by <see cref="TableCommitBatcher"/>.
+/// </summary>
+public sealed class AzureTableTreeStore : ITreeStore
+{
+    private const string Partition = "tree";
+    private readonly TableClient _table;
+    private readonly TableCommitBatcher _batcher;
+    private readonly object _createLock = new();
+    private Task? _created;
+
+    public AzureTableTreeStore(string connectionString, string tableName)
+    {
+        _table = new TableServiceClient(connectionString).GetTableClient(tableName);
+        _batcher = new TableCommitBatcher(_table, Partition);
+    }
+
+    public async Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync();
+        try
+        {
+            var main = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeyEncoding.Encode(key), cancellationToken: cancellationToken);
+            if (!main.HasValue || main.Value is null) return null;
+            TableEntity? overflow = null;
+            var hasOverflow = TableRecordCodec.StoredWithOverflow(main.Value);
+            if (hasOverflow)
+            {
+                var response = await _table.GetEntityIfExistsAsync<TableEntity>(
+                    Partition, TableKeyEncoding.Encode(TableRecordCodec.OverflowKey(key)), cancellationToken: cancellationToken);
+                overflow = response.HasValue ? response.Value : null;
+            }
+
+            return new StoredRecord(key, TableRecordCodec.Value(main.Value, overflow),
+                TableRecordCodec.Token(main.Value.ETag.ToString(), hasOverflow));
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new TreeStoreException($"read of '{key}' failed: {exception.Status} {exception.ErrorCode}", exception);
+        }
+    }
+
+    public async Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync();
+        var low = TableKeyEncoding.Encode(prefix);
+        var high = low + TableKeyEncoding.UpperBound;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {low} and RowKey lt {high}");
+        var keys = new List<string>();
+        try
+        {
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                keys.Add(TableKeyEncoding.Decode(entity.RowKey));
+            }
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new TreeStoreException($"listing '{prefix}' failed: {exception.Status} {exception.ErrorCode}", exception);
+        }
+
+        keys.Sort(StringComparer.Ordinal);
+        return keys;
+    }
+
+    public async Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
+    {
+        if (writes.Count == 0) return CommitResult.Success(new Dictionary<string, string>());
+        if (writes.Count > ITreeStore.MaxRecordsPerCommit)
+            throw new ArgumentException($"a commit holds at most {ITreeStore.MaxRecordsPerCommit} records", nameof(writes));
+        await EnsureTableAsync();
+        return await _batcher.SubmitAsync(writes);
+    }
+
+    private async Task EnsureTableAsync()
+    {
+        try
+        {
+            Task created;
+            lock (_createLock)
+            {
+                // A failed attempt (storage not up yet) is tried again by the next caller.
+                if (_created is null || _created.IsFaulted || _created.IsCanceled) _created = _table.CreateIfNotExistsAsync();
+                created = _created;
+            }
+
+            await created;
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new TreeStoreException($"table '{_table.Name}' unavailable: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is not TreeStoreException)
+        {
+            throw new TreeStoreException($"table storage unreachable: {exception.Message}", exception);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace OrleansCoord.Grains.Storage;
+
+/// <summary>
+/// The durable store of the tree, its sessions and indexes: small records under string keys with
+/// conditional, all-or-nothing multi-record commits. Implementations batch concurrent commits.
+/// </summary>
+/// <remarks>A failure other than a conflict (storage unreachable) throws <see cref="TreeStoreException"/>;
+/// then the outcome of the commit is unknown.</remarks>
+public interface ITreeStore
+{
+    Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The keys that start with <paramref name="prefix"/>, in ordinal order.</summary>
+    Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies all writes or none. At most <see cref="MaxRecordsPerCommit"/> records.</summary>
+    Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default);
+
+    public const int MaxRecordsPerCommit = 96;
+}
+
+/// <summary>The store could not be reached or refused a request for a reason other than a conflict.</summary>
+public sealed class TreeStoreException(string message, Exception? inner = null) : Exception(message, inner);

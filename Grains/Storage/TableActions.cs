@@ -1,0 +1,56 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace OrleansCoord.Grains.Storage;
+
+/// <summary>Turns record writes into table transaction actions (a record may take two entities).</summary>
+internal static class TableActions
+{
+    public sealed record Action(RecordWrite Write, TableTransactionAction Value, bool IsMain)
+    {
+        public string Key => Write.Key;
+    }
+
+    public static List<Action> For(string partition, IReadOnlyList<RecordWrite> writes)
+    {
+        var actions = new List<Action>(writes.Count + 2);
+        foreach (var write in writes)
+        {
+            var value = write.Value ?? [];
+            var hadOverflow = TableRecordCodec.HasOverflow(write.Token);
+            var needsOverflow = write.Kind is RecordWriteKind.Insert or RecordWriteKind.Replace && TableRecordCodec.NeedsOverflow(value);
+            var etag = write.Token is null ? ETag.All : new ETag(TableRecordCodec.ETagOf(write.Token));
+            switch (write.Kind)
+            {
+                case RecordWriteKind.Insert:
+                    actions.Add(Main(write, TableTransactionActionType.Add, TableRecordCodec.MainEntity(partition, write.Key, value), default));
+                    break;
+                case RecordWriteKind.Replace:
+                    actions.Add(Main(write, TableTransactionActionType.UpdateReplace, TableRecordCodec.MainEntity(partition, write.Key, value), etag));
+                    break;
+                case RecordWriteKind.Delete:
+                    actions.Add(Main(write, TableTransactionActionType.Delete, new TableEntity(partition, TableKeyEncoding.Encode(write.Key)), etag));
+                    break;
+                case RecordWriteKind.Touch:
+                    actions.Add(Main(write, TableTransactionActionType.UpdateMerge, new TableEntity(partition, TableKeyEncoding.Encode(write.Key)), ETag.All));
+                    break;
+            }
+
+            if (needsOverflow)
+            {
+                actions.Add(new Action(write, new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                    TableRecordCodec.OverflowEntity(partition, write.Key, value)), false));
+            }
+            else if (hadOverflow && write.Kind is RecordWriteKind.Replace or RecordWriteKind.Delete)
+            {
+                actions.Add(new Action(write, new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(partition, TableKeyEncoding.Encode(TableRecordCodec.OverflowKey(write.Key))), ETag.All), false));
+            }
+        }
+
+        return actions;
+    }
+
+    private static Action Main(RecordWrite write, TableTransactionActionType type, TableEntity entity, ETag etag) =>
+        new(write, new TableTransactionAction(type, entity, etag), true);
+}

@@ -1,0 +1,29 @@
+using OrleansCoord.Grains.Storage;
+
+namespace OrleansCoord.Grains.ZNodes;
+
+/// <summary>
+/// The grid-internal side of a znode: answering its children's existence checks, taking part in
+/// transactions (docs/adr/003-atomic-writes.md) and housekeeping. Not for clients.
+/// </summary>
+[Alias("coord.znode.participant")]
+public interface IZNodeParticipantGrain : IGrainWithStringKey
+{
+    /// <summary>Whether <paramref name="name"/> is a committed child (or, inside <paramref name="txId"/>, a pending one).</summary>
+    [Alias("has-child")] Task<bool> HasChild(string name, Guid txId);
+
+    /// <summary>Joins transaction <paramref name="txId"/> (locking this znode until it ends) and applies one step.</summary>
+    [Alias("tx-step")] Task<TxStepResult> TxStep(Guid txId, TxStep step);
+
+    /// <summary>The conditional writes that make this znode's part of the transaction durable.</summary>
+    [Alias("tx-prepare")] Task<RecordWrite[]> TxPrepare(Guid txId);
+
+    /// <summary>Ends this znode's part: adopts the pending state (with the new storage tokens) or drops it.</summary>
+    [Alias("tx-resolve")] Task TxResolve(Guid txId, TxOutcome outcome, Dictionary<string, string>? tokens);
+
+    /// <summary>Deletes this TTL or container znode when its time has come (sweeper).</summary>
+    [Alias("check-expiry")] Task CheckExpiry();
+
+    /// <summary>Deletes child <paramref name="name"/> if it is an ephemeral of <paramref name="sessionId"/> (session expiry).</summary>
+    [Alias("delete-ephemeral")] Task DeleteEphemeral(string name, long sessionId);
+}

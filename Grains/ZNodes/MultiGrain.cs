@@ -1,0 +1,91 @@
+using Orleans.Concurrency;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Revisions;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.ZNodes;
+
+/// <summary>
+/// Coordinates a multi (docs/adr/003-atomic-writes.md): every touched znode joins the transaction and
+/// applies its ops in order to a draft, the drafts' conditional writes go to storage in one commit, and
+/// the participants adopt or drop their drafts. One revision for all ops, like ZooKeeper's one zxid.
+/// </summary>
+[StatelessWorker]
+[Reentrant]
+[GrainType("multi")]
+internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProvider time) : Grain, IMultiGrain
+{
+    private const int MaxRevisionRetries = 5;
+
+    public async Task<OpResult[]> Multi(ZNodeOp[] ops, long sessionId, long minRevision)
+    {
+        ZNodeRequests.ValidateMulti(ops);
+        for (var attempt = 0; ; attempt++)
+        {
+            var transaction = new MultiTransaction(GrainFactory, ops, sessionId, clock.Next(minRevision), time.GetUtcNow().ToUnixTimeMilliseconds());
+            try
+            {
+                return await RunAsync(transaction);
+            }
+            catch (RevisionBehindException exception) when (attempt < MaxRevisionRetries)
+            {
+                // A participant has seen a later revision (a clock elsewhere runs ahead): try above it.
+                clock.Observe(exception.Revision);
+            }
+        }
+    }
+
+    private async Task<OpResult[]> RunAsync(MultiTransaction transaction)
+    {
+        OpResult[] results;
+        try
+        {
+            results = await transaction.ApplyOpsAsync();
+        }
+        catch
+        {
+            await transaction.ResolveAsync(TxOutcome.Aborted, null);
+            throw;
+        }
+
+        if (results.Any(r => r.IsError))
+        {
+            await transaction.ResolveAsync(TxOutcome.Aborted, null);
+            return results;
+        }
+
+        var writes = await transaction.PrepareAsync();
+        if (writes.Count > ITreeStore.MaxRecordsPerCommit)
+        {
+            await transaction.ResolveAsync(TxOutcome.Aborted, null);
+            throw CoordException.BadArguments(null, $"multi touches {writes.Count} records, more than {ITreeStore.MaxRecordsPerCommit}");
+        }
+
+        CommitResult commit;
+        try
+        {
+            commit = await store.CommitAsync(writes);
+        }
+        catch (TreeStoreException exception)
+        {
+            await transaction.ResolveAsync(TxOutcome.Unknown, null);
+            throw new CoordException(CoordErrorCode.SystemError, null, "storage unavailable: " + exception.Message);
+        }
+
+        if (commit.Committed)
+        {
+            await transaction.ResolveAsync(TxOutcome.Committed, commit.Tokens);
+            return results;
+        }
+
+        await transaction.ResolveAsync(TxOutcome.Aborted, null);
+        if (TreeKeys.IsSessionFence(commit.ConflictKey!))
+        {
+            var expired = Array.FindIndex(transaction.Ops, op => op is CreateOp { Mode: var mode } && mode.IsEphemeral());
+            return MultiTransaction.Failed(transaction.Ops.Length, expired, CoordException.SessionExpired(transaction.SessionId));
+        }
+
+        throw new RetryableConflictException($"multi conflicted on {commit.ConflictKey}; retry");
+    }
+}

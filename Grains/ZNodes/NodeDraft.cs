@@ -1,0 +1,99 @@
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.ZNodes;
+
+/// <summary>
+/// The pending state of one znode while a batch or a transaction changes it: each method checks one
+/// operation against the state so far and applies it, or throws a <see cref="CoordException"/> and
+/// changes nothing. <see cref="Writes"/> collects the records other than the znode's own to write.
+/// </summary>
+internal sealed class NodeDraft(string path, ZNodeRecord? committed, SortedSet<string> children)
+{
+    public string Path { get; } = path;
+
+    /// <summary>The znode as it will be; null when it will not exist.</summary>
+    public ZNodeRecord? Record { get; private set; } = committed;
+
+    public ChildrenDraft Children { get; } = new(children);
+
+    public List<RecordWrite> Writes { get; } = [];
+
+    /// <summary>Write the own record even when unchanged, so that the commit fails if it changed meanwhile.</summary>
+    public bool ForceWrite { get; private set; }
+
+    public (string Path, ZNodeRecord Record) CreateChild(CreateRequest request, long revision, long nowMs)
+    {
+        var sequential = request.Mode.IsSequential();
+        var parent = Record ?? throw CoordException.NoNode(ZNodePath.Combine(Path, request.Name));
+        var name = sequential ? ZNodePath.SequentialName(request.Name, parent.NextSequence) : request.Name;
+        var childPath = ZNodePath.Combine(Path, name);
+        ZNodeRequests.ValidateCreate(childPath, request.Data, request.Mode, request.TtlMs);
+        if (parent.EphemeralOwner != 0) throw CoordException.NoChildrenForEphemerals(childPath);
+        if (Children.Contains(name)) throw CoordException.NodeExists(childPath);
+        if (request.Mode.IsEphemeral() && request.SessionId == 0)
+            throw CoordException.BadArguments(childPath, "an ephemeral node needs a session");
+
+        var owner = request.Mode.IsEphemeral() ? request.SessionId : 0;
+        var child = ZNodeRecord.Created(revision, nowMs, request.Data, request.Mode, request.TtlMs, owner);
+        Record = parent with
+        {
+            Cversion = parent.Cversion + 1,
+            NumChildren = parent.NumChildren + 1,
+            Pzxid = revision,
+            NextSequence = sequential ? parent.NextSequence + 1 : parent.NextSequence,
+        };
+        Children.Add(name);
+        return (childPath, child);
+    }
+
+    public void DeleteChild(string name, long revision)
+    {
+        var parent = Record ?? throw CoordException.NoNode(ZNodePath.Combine(Path, name));
+        if (!Children.Contains(name)) throw CoordException.NoNode(ZNodePath.Combine(Path, name));
+        Record = parent with { Cversion = parent.Cversion + 1, NumChildren = parent.NumChildren - 1, Pzxid = revision };
+        Children.Remove(name);
+    }
+
+    public ZNodeRecord SetData(byte[] data, int expectedVersion, long revision, long nowMs)
+    {
+        var node = Require(expectedVersion);
+        Record = node with { Data = data, Version = node.Version + 1, Mzxid = revision, Mtime = nowMs };
+        return Record;
+    }
+
+    public void Check(int expectedVersion)
+    {
+        Require(expectedVersion);
+        ForceWrite = true;
+    }
+
+    /// <summary>Removes this znode (it is the child of a delete); returns what it was.</summary>
+    public ZNodeRecord DeleteSelf(int expectedVersion, long ownerFilter)
+    {
+        var node = Require(expectedVersion);
+        if (ownerFilter != 0 && node.EphemeralOwner != ownerFilter)
+            throw new CoordException(CoordErrorCode.NoNode, Path, "not owned by that session");
+        if (node.NumChildren > 0) throw CoordException.NotEmpty(Path);
+        Writes.AddRange(ChildRecordWrites.IndexDeletes(Path, node));
+        Record = null;
+        return node;
+    }
+
+    /// <summary>Makes this znode exist as <paramref name="record"/> (it is the child of a create).</summary>
+    public void BecomeCreated(ZNodeRecord record)
+    {
+        if (Record is not null) throw CoordException.NodeExists(Path);
+        Writes.AddRange(ChildRecordWrites.IndexInserts(Path, record));
+        Record = record;
+    }
+
+    private ZNodeRecord Require(int expectedVersion)
+    {
+        var node = Record ?? throw CoordException.NoNode(Path);
+        if (expectedVersion != -1 && expectedVersion != node.Version)
+            throw CoordException.BadVersion(Path, expectedVersion, node.Version);
+        return node;
+    }
+}

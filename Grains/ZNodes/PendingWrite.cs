@@ -1,0 +1,59 @@
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.ZNodes;
+
+/// <summary>A write waiting in a znode's pipeline, and the promise its caller awaits.</summary>
+internal abstract class PendingWrite(long minRevision)
+{
+    public long MinRevision { get; } = minRevision;
+
+    /// <summary>Records other than the znode's own that this write may add to a commit (for batch sizing).</summary>
+    public abstract int MaxExtraRecords { get; }
+
+    public abstract void Fail(Exception exception);
+
+    /// <summary>Completes the caller's request once the batch holding this write is durable.</summary>
+    public abstract void Succeed();
+}
+
+internal abstract class PendingWrite<T>(long minRevision) : PendingWrite(minRevision)
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<T> Task => _completion.Task;
+
+    /// <summary>The result to hand out when the batch commits.</summary>
+    public T? Result { get; set; }
+
+    public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+    public override void Succeed() => _completion.TrySetResult(Result!);
+}
+
+internal sealed class PendingCreate(CreateRequest request) : PendingWrite<CreateResult>(request.MinRevision)
+{
+    public CreateRequest Request { get; } = request;
+
+    public override int MaxExtraRecords => 4;
+}
+
+internal sealed class PendingSet(byte[] data, int version, long minRevision) : PendingWrite<Stat>(minRevision)
+{
+    public byte[] Data { get; } = data;
+
+    public int Version { get; } = version;
+
+    public override int MaxExtraRecords => 0;
+}
+
+/// <summary>Delete of a child; <see cref="OwnerFilter"/> limits it to an ephemeral of that session.</summary>
+internal sealed class PendingDelete(string name, int version, long minRevision, long ownerFilter) : PendingWrite<bool>(minRevision)
+{
+    public string Name { get; } = name;
+
+    public int Version { get; } = version;
+
+    public long OwnerFilter { get; } = ownerFilter;
+
+    public override int MaxExtraRecords => 4;
+}

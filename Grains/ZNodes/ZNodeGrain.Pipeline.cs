@@ -1,0 +1,213 @@
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.ZNodes;
+
+/// <summary>
+/// The write pipeline: writes queue up while a commit is in flight and the next batch takes them all,
+/// checks each against the state so far and makes one storage commit of the znode's record, the
+/// records of created children and the deletes prepared by deleted children. Group commit per znode.
+/// </summary>
+internal sealed partial class ZNodeGrain
+{
+    private readonly Queue<PendingWrite> _queue = new();
+    private bool _pumping;
+
+    public Task<CreateResult> CreateChild(CreateRequest request)
+    {
+        ZNodeRequests.ValidateCreate(ZNodePath.Combine(_path, request.Name), request.Data, request.Mode, request.TtlMs);
+        return Enqueue(new PendingCreate(request)).Task;
+    }
+
+    public Task<Stat> SetData(byte[] data, int expectedVersion, long minRevision)
+    {
+        ZNodeRequests.ValidateSet(_path, data, expectedVersion);
+        return Enqueue(new PendingSet(data, expectedVersion, minRevision)).Task;
+    }
+
+    public Task DeleteChild(string name, int expectedVersion, long minRevision)
+    {
+        ZNodeRequests.ValidateDelete(ZNodePath.Combine(_path, name), expectedVersion);
+        return Enqueue(new PendingDelete(name, expectedVersion, minRevision, 0)).Task;
+    }
+
+    public async Task DeleteEphemeral(string name, long sessionId)
+    {
+        try
+        {
+            await Enqueue(new PendingDelete(name, -1, 0, sessionId)).Task;
+        }
+        catch (CoordException exception) when (exception.Code == CoordErrorCode.NoNode)
+        {
+            // Already gone, or now someone else's node: nothing of this session is left here.
+        }
+    }
+
+    private T Enqueue<T>(T write) where T : PendingWrite
+    {
+        _queue.Enqueue(write);
+        if (!_pumping)
+        {
+            _pumping = true;
+            _ = PumpAsync();
+        }
+
+        return write;
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                await _gate.WaitAsync();
+                List<PendingWrite> batch = [];
+                try
+                {
+                    await LoadAsync();
+                    var room = ITreeStore.MaxRecordsPerCommit - 1;
+                    while (_queue.Count > 0 && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
+                    {
+                        var write = _queue.Dequeue();
+                        room -= write.MaxExtraRecords;
+                        batch.Add(write);
+                    }
+
+                    await CommitBatchAsync(batch);
+                }
+                catch (Exception exception)
+                {
+                    foreach (var write in batch) write.Fail(exception);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private async Task CommitBatchAsync(List<PendingWrite> batch)
+    {
+        var before = _record;
+        var draft = new NodeDraft(_path, _record, _children);
+        var applied = new List<PendingWrite>(batch.Count);
+        var preparedChildren = new List<(IZNodeParticipantGrain Child, Guid TxId)>();
+        var revision = _record?.Revision ?? 0;
+        var now = NowMs;
+
+        foreach (var write in batch)
+        {
+            try
+            {
+                revision = clock.Next(Math.Max(revision, write.MinRevision));
+                switch (write)
+                {
+                    case PendingCreate create:
+                        var (childPath, child) = draft.CreateChild(create.Request, revision, now);
+                        draft.Writes.AddRange(ChildRecordWrites.ForCreate(childPath, child));
+                        create.Result = new CreateResult(childPath, child.ToStat());
+                        break;
+                    case PendingSet set:
+                        set.Result = draft.SetData(set.Data, set.Version, revision, now).ToStat();
+                        break;
+                    case PendingDelete delete:
+                        var prepared = await PrepareChildDeleteAsync(draft, delete);
+                        preparedChildren.Add(prepared.Participant);
+                        draft.DeleteChild(delete.Name, revision);
+                        draft.Writes.AddRange(prepared.Writes);
+                        break;
+                }
+
+                applied.Add(write);
+            }
+            catch (Exception exception)
+            {
+                write.Fail(exception);
+            }
+        }
+
+        if (applied.Count == 0) return;
+
+        var writes = draft.Writes.ToList();
+        if (ChildRecordWrites.OwnWrite(_key, before, _token, draft.Record, draft.ForceWrite) is { } own) writes.Add(own);
+
+        CommitResult result;
+        try
+        {
+            result = await StoreCall(() => store.CommitAsync(writes));
+        }
+        catch (Exception exception)
+        {
+            await ResolveChildrenAsync(preparedChildren, TxOutcome.Unknown, null);
+            foreach (var write in applied) write.Fail(exception);
+            return;
+        }
+
+        if (result.Committed)
+        {
+            // The parent's list changes before the deleted children let their readers go (ADR 003).
+            AdoptCommitted(draft.Record, result.Tokens!.GetValueOrDefault(_key, _token!), draft.Children);
+            await ResolveChildrenAsync(preparedChildren, TxOutcome.Committed, result.Tokens);
+            foreach (var write in applied) write.Succeed();
+            return;
+        }
+
+        await ResolveChildrenAsync(preparedChildren, TxOutcome.Aborted, null);
+        FailConflict(applied, result.ConflictKey!);
+    }
+
+    private async Task<(RecordWrite[] Writes, (IZNodeParticipantGrain, Guid) Participant)> PrepareChildDeleteAsync(NodeDraft draft, PendingDelete delete)
+    {
+        var childPath = ZNodePath.Combine(_path, delete.Name);
+        if (!draft.Children.Contains(delete.Name)) throw CoordException.NoNode(childPath);
+        var child = GrainFactory.GetGrain<IZNodeParticipantGrain>(childPath);
+        var txId = Guid.NewGuid();
+        try
+        {
+            await child.TxStep(txId, new DeleteSelfStep(delete.Version, delete.OwnerFilter));
+            return (await child.TxPrepare(txId), (child, txId));
+        }
+        catch
+        {
+            await child.TxResolve(txId, TxOutcome.Aborted, null);
+            throw;
+        }
+    }
+
+    private static Task ResolveChildrenAsync(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens)
+    {
+        if (children.Count == 0) return Task.CompletedTask;
+        var tokenCopy = tokens is null ? null : new Dictionary<string, string>(tokens);
+        return Task.WhenAll(children.Select(c => c.Child.TxResolve(c.TxId, outcome, tokenCopy)));
+    }
+
+    private void FailConflict(List<PendingWrite> applied, string conflictKey)
+    {
+        if (conflictKey == _key)
+        {
+            // Storage holds a record this activation did not write: another activation exists. Step aside.
+            LogOwnConflict(logger, _path);
+            ForgetCommitted();
+            DeactivateOnIdle();
+        }
+
+        var conflict = new RetryableConflictException($"conflict on {conflictKey} while writing {_path}; retry");
+        foreach (var write in applied)
+        {
+            var expired = TreeKeys.IsSessionFence(conflictKey) && write is PendingCreate create
+                && create.Request.Mode.IsEphemeral() && TreeKeys.SessionFence(create.Request.SessionId) == conflictKey;
+            write.Fail(expired ? CoordException.SessionExpired(((PendingCreate)write).Request.SessionId) : conflict);
+        }
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information,
+        Message = "Znode {Path} lost a conditional write to another writer; deactivating")]
+    private static partial void LogOwnConflict(Microsoft.Extensions.Logging.ILogger logger, string path);
+}

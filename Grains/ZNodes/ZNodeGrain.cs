@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Microsoft.Extensions.Options;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Grains.Revisions;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.ZNodes;
+
+/// <summary>
+/// One znode. It caches its committed record and the names of its children; writes to it and to its
+/// children go through a batching pipeline (ZNodeGrain.Pipeline.cs), multi through transactions
+/// (ZNodeGrain.Transactions.cs). Reentrant: reads never wait for a commit in flight.
+/// </summary>
+/// <remarks>
+/// Existence has one authority, the parent's committed set of children: a znode that has not loaded its
+/// record asks its parent before reading storage, so what a read says agrees with the parent's list.
+/// </remarks>
+[Reentrant]
+[GrainType("znode")]
+internal sealed partial class ZNodeGrain(
+    ITreeStore store,
+    RevisionClock clock,
+    TimeProvider time,
+    IOptions<CoordGridOptions> options,
+    ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CoordGridOptions _options = options.Value;
+    private string _path = ZNodePath.Root;
+    private string _key = TreeKeys.RootKey;
+
+    // Committed state. _record is null when the znode does not exist or has not been loaded yet.
+    private ZNodeRecord? _record;
+    private string? _token;
+    private SortedSet<string> _children = new(StringComparer.Ordinal);
+    private long _generation;
+    private Task? _loading;
+
+    private bool IsRoot => _path == ZNodePath.Root;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _path = this.GetPrimaryKeyString();
+        _key = TreeKeys.Node(_path);
+        return Task.CompletedTask;
+    }
+
+    public async Task<NodeData> GetData()
+    {
+        var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        return new NodeData(record.Data, record.ToStat());
+    }
+
+    public async Task<Stat?> Exists() => (await ReadCommittedAsync())?.ToStat();
+
+    public async Task<ChildrenResult> GetChildren()
+    {
+        var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        return new ChildrenResult(_children.ToArray(), record.ToStat());
+    }
+
+    public async Task<int> GetAllChildrenNumber()
+    {
+        _ = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        var below = (await StoreCall(() => store.ListKeysAsync(TreeKeys.Grandchildren(_path)))).Count;
+        return IsRoot ? below : below + (await StoreCall(() => store.ListKeysAsync(TreeKeys.Children(_path)))).Count;
+    }
+
+    public async Task<long> Sync()
+    {
+        await WaitUntilSettledAsync();
+        var stored = await StoreCall(() => store.ReadAsync(_key));
+        if (stored?.Token != _token)
+        {
+            // Storage moved on without this activation (another activation, or a commit whose verdict was lost).
+            ForgetCommitted();
+        }
+
+        return (await ReadCommittedAsync())?.Revision ?? 0;
+    }
+
+    public async Task<bool> HasChild(string name, Guid txId)
+    {
+        if (txId != Guid.Empty && _tx?.Id == txId) return _tx.Draft.Children.Contains(name);
+        return await ReadCommittedAsync() is not null && _children.Contains(name);
+    }
+
+    /// <summary>The committed record once no prepared transaction is pending; null when the znode does not exist.</summary>
+    private async Task<ZNodeRecord?> ReadCommittedAsync(Guid txId = default)
+    {
+        await WaitUntilSettledAsync();
+        return await LoadAsync(txId);
+    }
+
+    /// <summary>Loads the committed state if it is not cached. Absence is never cached: the parent may create us.</summary>
+    private async Task<ZNodeRecord?> LoadAsync(Guid txId = default)
+    {
+        while (_record is null)
+        {
+            if (_loading is { } loading)
+            {
+                await loading;
+                return _record;
+            }
+
+            var generation = _generation;
+            var task = LoadFromStoreAsync(txId);
+            _loading = task;
+            try
+            {
+                var (record, token, children) = await task;
+                if (generation == _generation && record is not null)
+                {
+                    (_record, _token, _children) = (record, token, children);
+                }
+
+                return _record;
+            }
+            finally
+            {
+                _loading = null;
+            }
+        }
+
+        return _record;
+    }
+
+    private async Task<(ZNodeRecord?, string?, SortedSet<string>)> LoadFromStoreAsync(Guid txId)
+    {
+        var empty = new SortedSet<string>(StringComparer.Ordinal);
+        if (IsRoot) return await LoadRootAsync();
+
+        var parent = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
+        if (!await parent.HasChild(ZNodePath.Name(_path), txId)) return (null, null, empty);
+
+        var stored = await StoreCall(() => store.ReadAsync(_key));
+        if (stored is null) return (null, null, empty);
+        var record = ZNodeRecordCodec.Decode(stored.Value);
+        return (record, stored.Token, await LoadChildrenAsync(record));
+    }
+
+    private async Task<(ZNodeRecord?, string?, SortedSet<string>)> LoadRootAsync()
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var stored = await StoreCall(() => store.ReadAsync(_key));
+            if (stored is not null)
+            {
+                var record = ZNodeRecordCodec.Decode(stored.Value);
+                return (record, stored.Token, await LoadChildrenAsync(record));
+            }
+
+            // A new grid: the root and the reserved /zookeeper node, as ZooKeeper has them.
+            var root = ZNodeRecord.Created(0, 0, [], CreateMode.Persistent, 0, 0) with { NumChildren = 1, Cversion = 1 };
+            var reserved = ZNodeRecord.Created(0, 0, [], CreateMode.Persistent, 0, 0);
+            await StoreCall(() => store.CommitAsync([
+                RecordWrite.Insert(_key, ZNodeRecordCodec.Encode(root)),
+                RecordWrite.Insert(TreeKeys.Node(ZNodePath.Reserved), ZNodeRecordCodec.Encode(reserved)),
+            ]));
+        }
+
+        throw new CoordException(CoordErrorCode.SystemError, _path, "cannot initialise the root");
+    }
+
+    private async Task<SortedSet<string>> LoadChildrenAsync(ZNodeRecord record)
+    {
+        var children = new SortedSet<string>(StringComparer.Ordinal);
+        if (record.NumChildren == 0) return children;
+        var prefix = TreeKeys.Children(_path);
+        foreach (var key in await StoreCall(() => store.ListKeysAsync(prefix)))
+        {
+            children.Add(TreeKeys.ChildName(key, prefix));
+        }
+
+        return children;
+    }
+
+    /// <summary>Drops the cached committed state; the next access loads it again.</summary>
+    private void ForgetCommitted()
+    {
+        _generation++;
+        _record = null;
+        _token = null;
+        _children = new SortedSet<string>(StringComparer.Ordinal);
+    }
+
+    private void AdoptCommitted(ZNodeRecord? record, string? token, ChildrenDraft children)
+    {
+        _generation++;
+        if (record is null)
+        {
+            ForgetCommitted();
+            return;
+        }
+
+        children.ApplyTo(_children);
+        _record = record;
+        _token = token;
+    }
+
+    private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Runs a store call; a storage failure becomes a typed error and retires this activation.</summary>
+    private async Task<T> StoreCall<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (TreeStoreException exception)
+        {
+            LogStorageFailure(logger, _path, exception);
+            ForgetCommitted();
+            DeactivateOnIdle();
+            throw new CoordException(CoordErrorCode.SystemError, _path, "storage unavailable: " + exception.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed for znode {Path}")]
+    private static partial void LogStorageFailure(ILogger logger, string path, Exception exception);
+}

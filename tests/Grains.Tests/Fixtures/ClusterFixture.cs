@@ -1,0 +1,31 @@
+using Orleans.TestingHost;
+using OrleansCoord.Client;
+
+namespace OrleansCoord.Grains.Tests.Fixtures;
+
+/// <summary>A three-silo test cluster running the grid on the in-memory store, shared by a test class.</summary>
+public class ClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    protected virtual short Silos => 3;
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(Silos);
+        builder.AddSiloBuilderConfigurator<MemoryGridConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>Opens a session through the cluster's client.</summary>
+    public Task<CoordClient> ConnectAsync(TimeSpan? sessionTimeout = null) =>
+        CoordClient.ConnectAsync(Cluster.Client, sessionTimeout ?? TimeSpan.FromSeconds(10));
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using OrleansCoord.Grains.Hosting;
+
+namespace OrleansCoord.Grains.Tests.Fixtures;
+
+/// <summary>Silos of a test cluster with the grid on the in-memory store (one store per cluster).</summary>
+public sealed class MemoryGridConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.AddCoordGrid(Tune);
+        siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
+        {
+            grid.Profile = StorageProfile.Memory;
+            grid.MemoryStoreName = cluster.Value.ClusterId;
+        });
+    }
+
+    /// <summary>Short periods so that tests of expiry and recovery finish quickly.</summary>
+    public static void Tune(CoordGridOptions options)
+    {
+        options.SweepPeriod = TimeSpan.FromMilliseconds(500);
+        options.InDoubtTimeout = TimeSpan.FromSeconds(2);
+    }
+}
+
+/// <summary>Silos of a test cluster with the grid on Azure Table storage (Azurite), one table per cluster.</summary>
+public sealed class AzuriteGridConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.AddCoordGrid(MemoryGridConfigurator.Tune);
+        siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
+        {
+            grid.Profile = StorageProfile.AzureStorage;
+            grid.ConnectionString = Azurite.ConnectionString;
+            grid.TableName = Azurite.TableNameFor(cluster.Value.ServiceId);
+        });
+    }
+}
