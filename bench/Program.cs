@@ -49,7 +49,17 @@ grid.SetAction(async (parse, cancellationToken) =>
         ServiceId = parse.GetValue(serviceId)!,
     };
     var bench = new GridBench(settings, clientOptions, log);
-    var results = await bench.RunAsync(cancellationToken);
+    IReadOnlyList<PhaseResult> results;
+    try
+    {
+        results = await bench.RunAsync(cancellationToken);
+    }
+    catch (Exception exception) when (exception is not OperationCanceledException)
+    {
+        Console.Error.WriteLine($"bench failed: {exception.GetType().Name}: {exception.Message}");
+        return 3;
+    }
+
 
     if (parse.GetValue(jsonOut) is { } file)
     {

@@ -23,6 +23,7 @@ dotnet build bench/Bench.csproj -c Release -nologo -v q >&2
   echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "dotnet: $(dotnet --version); java: $(java -version 2>&1 | head -n 1)"
+  echo "silo: ${SILO_DLL:-Silo/ of this repo}"
   echo "args: $*"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2

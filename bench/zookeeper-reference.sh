@@ -8,6 +8,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
 JARS=/usr/share/java
 ZK_HEAP="${ZK_HEAP:-1g}"
 BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}"
@@ -24,31 +26,15 @@ command -v javac >/dev/null || { echo "javac not found (install a JDK, e.g. defa
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/zkbench.XXXXXX")"
 SERVER_PID=""
-cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
+cleanup() { stop_group "$SERVER_PID"; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  for _ in $(seq 1 100); do
-    local p=$((20000 + RANDOM % 30000))
-    if port_free "$p"; then echo "$p"; return 0; fi
-  done
-  echo "no free port found" >&2; return 1
-}
 # Sends a four-letter word and prints the answer (bounded by a 2 s timeout).
 four_letter() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '%s' '$2' >&3 && cat <&3" 2>/dev/null || true; }
 
 echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)" >&2
-PORT="$(free_port)"
+free_port PORT
 mkdir -p "$WORK/data" "$WORK/classes"
 cat > "$WORK/zoo.cfg" <<CFG
 tickTime=2000
@@ -64,7 +50,7 @@ CFG
 javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/ZkBench.java"
 
 echo "# starting ZooKeeper on 127.0.0.1:$PORT (data in $WORK, forceSync=${ZK_FORCE_SYNC:-yes})" >&2
-java "-Xmx$ZK_HEAP" "-Xms$ZK_HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+setsid java "-Xmx$ZK_HEAP" "-Xms$ZK_HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$JARS/zookeeper.jar:$JARS/slf4j-simple.jar" \
   org.apache.zookeeper.server.quorum.QuorumPeerMain "$WORK/zoo.cfg" > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
