@@ -30,6 +30,24 @@ public static class Compare
         return 0;
     }
 
+    /// <summary>`bench summary a.json [b.json ...]`: per phase, median ops/s (min–max), p50 and p99 over the runs.</summary>
+    public static int Summary(IReadOnlyList<string> paths, TextWriter output)
+    {
+        var runs = paths.Select(Load).ToList();
+        output.WriteLine($"Medians of {runs.Count} run(s); ops/s range in brackets.");
+        output.WriteLine();
+        output.WriteLine("| phase | ops/s | (min–max) | p50 ms | p99 ms |");
+        output.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (phase, m) in Median(runs))
+        {
+            var all = runs.Where(run => run.ContainsKey(phase)).Select(run => run[phase].OpsPerSecond).ToList();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {phase} | {m.OpsPerSecond:F0} | ({all.Min():F0}–{all.Max():F0}) | {m.P50Ms:F1} | {m.P99Ms:F1} |"));
+        }
+
+        return 0;
+    }
+
     private static Dictionary<string, Figures> Median(List<Dictionary<string, Figures>> runs)
     {
         var phases = runs.SelectMany(run => run.Keys).Distinct();

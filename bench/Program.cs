@@ -86,5 +86,9 @@ var compare = new Command("compare", "Median per phase of several --json results
 compare.SetAction(parse => Compare.Run(
     parse.GetValue(gridRuns)!.Select(f => f.FullName).ToList(), parse.GetValue(referenceRuns)!.Select(f => f.FullName).ToList(), Console.Out));
 
-var root = new RootCommand("OrleansCoord load generator") { grid, compare };
+var summaryRuns = new Argument<FileInfo[]>("results") { Description = "--json results of one target", Arity = ArgumentArity.OneOrMore };
+var summary = new Command("summary", "Median per phase of several --json results of one target, as Markdown") { summaryRuns };
+summary.SetAction(parse => Compare.Summary(parse.GetValue(summaryRuns)!.Select(f => f.FullName).ToList(), Console.Out));
+
+var root = new RootCommand("OrleansCoord load generator") { grid, compare, summary };
 return await root.Parse(args).InvokeAsync();

@@ -39,6 +39,14 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 BENCH=(dotnet bench/bin/Release/net10.0/bench.dll)
+{
+  echo "### ZooKeeper 3.8"; echo; "${BENCH[@]}" summary "$OUT"/zookeeper-*.json
+  for profile in $PROFILES; do
+    grids=("$OUT"/run-*/"grid-$profile.json")
+    [[ -f "${grids[0]}" ]] || continue
+    echo; echo "### grid ($profile)"; echo; "${BENCH[@]}" summary "${grids[@]}"
+  done
+} | tee "$OUT/summary.md"
 for profile in $PROFILES; do
   grids=("$OUT"/run-*/"grid-$profile.json")
   [[ -f "${grids[0]}" ]] || { echo "no grid $profile results" >&2; continue; }
