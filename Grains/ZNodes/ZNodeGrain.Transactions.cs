@@ -160,7 +160,8 @@ internal sealed partial class ZNodeGrain
 
     private void RequireRevision(long revision)
     {
-        var current = _tx?.Draft.Record?.Revision ?? 0;
+        // Against the committed record: earlier steps of the same transaction carry the same revision.
+        var current = _tx?.Before?.Revision ?? 0;
         if (revision <= current) throw new RevisionBehindException(current);
     }
 

@@ -1,0 +1,57 @@
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Tests.Fixtures;
+using OrleansCoord.Grains.Tests.Support;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.Tests;
+
+public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Ttl_NodeWithoutChildren_IsDeletedAfterTtl()
+    {
+        await using var client = await fixture.ConnectAsync();
+        var path = await client.CreateAsync($"/ttl-{Guid.NewGuid():N}", [], CreateMode.PersistentWithTtl, ttlMs: 1000);
+        Assert.NotNull(await client.ExistsAsync(path));
+        await Eventually.HoldsAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion");
+    }
+
+    [Fact]
+    public async Task Ttl_NodeWithChild_IsKept()
+    {
+        await using var client = await fixture.ConnectAsync();
+        var path = await client.CreateAsync($"/ttl-{Guid.NewGuid():N}", [], CreateMode.PersistentWithTtl, ttlMs: 500);
+        await client.CreateAsync(path + "/child");
+        await Task.Delay(2500);
+        Assert.NotNull(await client.ExistsAsync(path));
+        await client.DeleteAsync(path + "/child");
+        await Eventually.HoldsAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion after the child left");
+    }
+
+    [Fact]
+    public async Task Ttl_BadValues_Rejected()
+    {
+        await using var client = await fixture.ConnectAsync();
+        var noTtl = await Assert.ThrowsAsync<CoordException>(() => client.CreateAsync("/ttl-bad", [], CreateMode.PersistentWithTtl, 0));
+        Assert.Equal(CoordErrorCode.BadArguments, noTtl.Code);
+        var ttlWithoutMode = await Assert.ThrowsAsync<CoordException>(() => client.CreateAsync("/ttl-bad", [], CreateMode.Persistent, 100));
+        Assert.Equal(CoordErrorCode.BadArguments, ttlWithoutMode.Code);
+    }
+
+    [Fact]
+    public async Task Container_DeletedWhenLastChildGoes_NotBefore()
+    {
+        await using var client = await fixture.ConnectAsync();
+        var container = await client.CreateAsync($"/box-{Guid.NewGuid():N}", [], CreateMode.Container);
+        var fresh = await client.CreateAsync($"/box-{Guid.NewGuid():N}", [], CreateMode.Container);
+        await client.CreateAsync(container + "/a");
+        await client.CreateAsync(container + "/b");
+        await client.DeleteAsync(container + "/a");
+        await Task.Delay(1500);
+        Assert.NotNull(await client.ExistsAsync(container));
+
+        await client.DeleteAsync(container + "/b");
+        await Eventually.HoldsAsync(async () => await client.ExistsAsync(container) is null, TimeSpan.FromSeconds(10), "container deletion");
+        Assert.NotNull(await client.ExistsAsync(fresh));
+    }
+}

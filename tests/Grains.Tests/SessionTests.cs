@@ -1,0 +1,78 @@
+using OrleansCoord.Client;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Tests.Fixtures;
+using OrleansCoord.Grains.Tests.Support;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.Tests;
+
+public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Open_NegotiatesTimeoutIntoRange()
+    {
+        await using var shortOne = await fixture.ConnectAsync(TimeSpan.FromMilliseconds(10));
+        await using var longOne = await fixture.ConnectAsync(TimeSpan.FromMinutes(10));
+        Assert.Equal(TimeSpan.FromSeconds(2), shortOne.SessionTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), longOne.SessionTimeout);
+        Assert.NotEqual(shortOne.SessionId, longOne.SessionId);
+    }
+
+    [Fact]
+    public async Task Close_DeletesEphemerals_KeepsPersistent()
+    {
+        await using var observer = await fixture.ConnectAsync();
+        var root = await observer.CreateAsync($"/sess-{Guid.NewGuid():N}");
+        var owner = await fixture.ConnectAsync();
+        var ephemeral = await owner.CreateAsync(root + "/e");
+        await owner.DeleteAsync(ephemeral);
+        ephemeral = await owner.CreateAsync(root + "/e", mode: CreateMode.Ephemeral);
+        var sequential = await owner.CreateAsync(root + "/s-", mode: CreateMode.EphemeralSequential);
+        await owner.CreateAsync(root + "/p");
+
+        await owner.CloseAsync();
+
+        Assert.Equal(SessionState.Closed, owner.State);
+        Assert.Null(await observer.ExistsAsync(ephemeral));
+        Assert.Null(await observer.ExistsAsync(sequential));
+        Assert.Equal(["p"], (await observer.GetChildrenAsync(root)).Children);
+        var closed = await Assert.ThrowsAsync<CoordException>(() => owner.CreateAsync(root + "/late"));
+        Assert.Equal(CoordErrorCode.SessionExpired, closed.Code);
+    }
+
+    [Fact]
+    public async Task Abandoned_ExpiresAfterTimeout_DeletesEphemerals()
+    {
+        await using var observer = await fixture.ConnectAsync();
+        var owner = await fixture.ConnectAsync(TimeSpan.FromSeconds(2));
+        var path = await owner.CreateAsync($"/eph-{Guid.NewGuid():N}", mode: CreateMode.Ephemeral);
+        await owner.AbandonAsync();
+        Assert.NotNull(await observer.ExistsAsync(path));
+
+        await Eventually.HoldsAsync(async () => await observer.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "expiry of the abandoned session");
+
+        var expired = await Assert.ThrowsAsync<CoordException>(() => owner.CreateAsync(path, mode: CreateMode.Ephemeral));
+        Assert.Equal(CoordErrorCode.SessionExpired, expired.Code);
+        Assert.Null(await observer.ExistsAsync(path));
+    }
+
+    [Fact]
+    public async Task Heartbeats_KeepSessionAliveBeyondTimeout()
+    {
+        await using var owner = await fixture.ConnectAsync(TimeSpan.FromSeconds(2));
+        var path = await owner.CreateAsync($"/alive-{Guid.NewGuid():N}", mode: CreateMode.Ephemeral);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.NotNull(await owner.ExistsAsync(path));
+        Assert.Equal(SessionState.Connected, owner.State);
+    }
+
+    [Fact]
+    public async Task Multi_EphemeralOfClosedSession_FailsSessionExpired()
+    {
+        var owner = await fixture.ConnectAsync();
+        await owner.AbandonAsync();
+        await fixture.Cluster.Client.GetGrain<OrleansCoord.Sessions.ISessionGrain>(owner.SessionId).Close();
+        var results = await owner.MultiAsync([new CreateOp($"/m-{Guid.NewGuid():N}", [], CreateMode.Ephemeral)]);
+        Assert.Equal(CoordErrorCode.SessionExpired, results[0].Code);
+    }
+}
