@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.ZNodes;
@@ -14,6 +15,7 @@ namespace OrleansCoord.Grains.Sessions;
 /// whose silo died is activated again by the sweeper and expires one timeout later (docs/adr/004-sessions.md).
 /// </summary>
 [GrainType("session")]
+[RandomPlacement]
 internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, ISessionMaintenanceGrain
 {

@@ -41,11 +41,9 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
         return prepared.SelectMany(w => w).Where(w => w.Kind != RecordWriteKind.Touch || touched.Add(w.Key)).ToList();
     }
 
-    public Task ResolveAsync(TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens)
-    {
-        var copy = tokens is null ? null : new Dictionary<string, string>(tokens);
-        return Task.WhenAll(_participants.Values.Select(p => p.TxResolve(_id, outcome, copy)));
-    }
+    /// <summary>Tells every participant the outcome. See <see cref="Verdicts.DeliverAsync"/> for why the wait is bounded.</summary>
+    public Task ResolveAsync(TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
+        Verdicts.DeliverAsync(_participants.Values.Select(p => (p, _id)), outcome, tokens);
 
     public static OpResult[] Failed(int count, int failedIndex, CoordException error)
     {

@@ -176,17 +176,13 @@ internal sealed partial class ZNodeGrain
         }
         catch
         {
-            await child.TxResolve(txId, TxOutcome.Aborted, null);
+            await Verdicts.DeliverAsync([(child, txId)], TxOutcome.Aborted, null);
             throw;
         }
     }
 
-    private static Task ResolveChildrenAsync(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens)
-    {
-        if (children.Count == 0) return Task.CompletedTask;
-        var tokenCopy = tokens is null ? null : new Dictionary<string, string>(tokens);
-        return Task.WhenAll(children.Select(c => c.Child.TxResolve(c.TxId, outcome, tokenCopy)));
-    }
+    private static Task ResolveChildrenAsync(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
+        children.Count == 0 ? Task.CompletedTask : Verdicts.DeliverAsync(children, outcome, tokens);
 
     private void FailConflict(List<PendingWrite> applied, string conflictKey)
     {

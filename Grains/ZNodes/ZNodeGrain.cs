@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using Orleans.Concurrency;
 using Microsoft.Extensions.Options;
 using OrleansCoord.Errors;
@@ -20,6 +21,7 @@ namespace OrleansCoord.Grains.ZNodes;
 /// </remarks>
 [Reentrant]
 [GrainType("znode")]
+[RandomPlacement]
 internal sealed partial class ZNodeGrain(
     ITreeStore store,
     RevisionClock clock,

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Client;
 
@@ -14,6 +16,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(Silos);
         builder.AddSiloBuilderConfigurator<MemoryGridConfigurator>();
+        builder.AddClientBuilderConfigurator<ShortTimeoutClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -28,4 +31,11 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
         GC.SuppressFinalize(this);
     }
+}
+
+/// <summary>Requests to a killed silo fail after seconds, not the default 30 s.</summary>
+public sealed class ShortTimeoutClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.Configure<MessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
 }

@@ -12,6 +12,7 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddCoordGrid(Tune);
+        siloBuilder.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
         {
             grid.Profile = StorageProfile.Memory;

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansCoord.Client;
+using OrleansCoord.Errors;
+
+namespace OrleansCoord.Cli;
+
+/// <summary>The options every command accepts: where the grid is, and how to print.</summary>
+internal sealed class GlobalOptions
+{
+    /// <summary>Environment variable that supplies <c>--server</c> when the flag is absent.</summary>
+    public const string ServerVariable = "COORD_SERVER";
+
+    /// <summary>Environment variable that supplies <c>--cluster-id</c> when the flag is absent.</summary>
+    public const string ClusterIdVariable = "COORD_CLUSTER_ID";
+
+    /// <summary>Gateways as host:port[,host:port].</summary>
+    /// <value>$COORD_SERVER, else localhost:30000.</value>
+    public Option<string> Server { get; } = new("--server")
+    {
+        Description = $"Gateways as host:port[,host:port] (env {ServerVariable}).",
+        HelpName = "host:port",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } fromEnv ? fromEnv : "localhost:30000",
+    };
+
+    /// <summary>Print one JSON object per command instead of zkCli's plain text.</summary>
+    public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON object per command.", Recursive = true };
+
+    /// <summary>The session timeout to ask for, in seconds; the grid clamps it into 2–60 s.</summary>
+    public Option<double> SessionTimeout { get; } = new("--session-timeout")
+    {
+        Description = "Session timeout to ask for, in seconds (the grid negotiates 2-60).",
+        HelpName = "seconds",
+        Recursive = true,
+        DefaultValueFactory = _ => 10,
+    };
+
+    /// <summary>Bound on connecting and on each request, in seconds, so that no command hangs.</summary>
+    public Option<double> Timeout { get; } = new("--timeout")
+    {
+        Description = "Give up connecting or waiting for a request after this many seconds.",
+        HelpName = "seconds",
+        Recursive = true,
+        DefaultValueFactory = _ => 15,
+    };
+
+    /// <summary>The Orleans cluster id the silos run with.</summary>
+    /// <value>$COORD_CLUSTER_ID, else orleanscoord (the SDK's default).</value>
+    public Option<string> ClusterId { get; } = new("--cluster-id")
+    {
+        Description = $"Orleans cluster id of the grid (env {ClusterIdVariable}).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } fromEnv ? fromEnv : new CoordClientOptions().ClusterId,
+    };
+
+    /// <summary>The Orleans service id the silos run with.</summary>
+    /// <value>orleanscoord (the SDK's and the silo's default).</value>
+    public Option<string> ServiceId { get; } = new("--service-id")
+    {
+        Description = "Orleans service id of the grid.",
+        Recursive = true,
+        DefaultValueFactory = _ => new CoordClientOptions().ServiceId,
+    };
+
+    /// <summary>Adds the options to the root command; they are recursive, so they work after the command name too.</summary>
+    public void AddTo(RootCommand root)
+    {
+        root.Add(Server);
+        root.Add(Json);
+        root.Add(SessionTimeout);
+        root.Add(Timeout);
+        root.Add(ClusterId);
+        root.Add(ServiceId);
+    }
+
+    /// <summary>The SDK options for this command line. Throws BadArguments for values no grid could accept.</summary>
+    public CoordClientOptions ToClientOptions(ParseResult parse)
+    {
+        var servers = CoordClientOptions.ParseServers(parse.GetValue(Server) ?? "");
+        if (servers.Count == 0) throw CoordException.BadArguments(null, "--server needs at least one host:port");
+        foreach (var server in servers)
+        {
+            var colon = server.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(server.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is 0 or > 65535)
+            {
+                throw CoordException.BadArguments(null, $"server '{server}' is not host:port");
+            }
+        }
+
+        return new CoordClientOptions
+        {
+            Servers = servers,
+            SessionTimeout = Seconds(parse.GetValue(SessionTimeout), "--session-timeout"),
+            RequestTimeout = Seconds(parse.GetValue(Timeout), "--timeout"),
+            ClusterId = parse.GetValue(ClusterId) ?? new CoordClientOptions().ClusterId,
+            ServiceId = parse.GetValue(ServiceId) ?? new CoordClientOptions().ServiceId,
+        };
+    }
+
+    private static TimeSpan Seconds(double value, string option) =>
+        value is > 0 and <= 3600 && double.IsFinite(value)
+            ? TimeSpan.FromSeconds(value)
+            : throw CoordException.BadArguments(null, $"{option} must be between 0 and 3600 seconds, got {value.ToString(CultureInfo.InvariantCulture)}");
+}

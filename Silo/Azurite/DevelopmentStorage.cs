@@ -1,0 +1,46 @@
+namespace OrleansCoord.Silo.Azurite;
+
+/// <summary>Recognises connection strings that mean "the local Azurite", which the silo may start itself.</summary>
+internal static class DevelopmentStorage
+{
+    /// <summary>Azurite's fixed account name.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>Blob, queue and table ports of Azurite (and of the old storage emulator).</summary>
+    public static readonly int[] Ports = [10000, 10001, 10002];
+
+    /// <summary>
+    /// True for <c>UseDevelopmentStorage=true</c>, and for an explicit connection string with the
+    /// devstoreaccount1 account whose endpoints all point at loopback ports 10000-10002.
+    /// </summary>
+    public static bool IsDevelopment(string connectionString)
+    {
+        var pairs = Parse(connectionString);
+        if (pairs.TryGetValue("UseDevelopmentStorage", out var use))
+        {
+            return string.Equals(use, "true", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (!pairs.TryGetValue("AccountName", out var account) || account != AccountName) return false;
+
+        var endpoints = pairs.Where(p => p.Key.EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).ToList();
+        return endpoints.Count > 0 && endpoints.All(IsLocalAzuriteEndpoint);
+    }
+
+    private static bool IsLocalAzuriteEndpoint(string endpoint) =>
+        Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+        && (uri.Host is "127.0.0.1" or "localhost" or "[::1]")
+        && Ports.Contains(uri.Port);
+
+    private static Dictionary<string, string> Parse(string connectionString)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=');
+            if (eq > 0) pairs[part[..eq].Trim()] = part[(eq + 1)..].Trim();
+        }
+
+        return pairs;
+    }
+}

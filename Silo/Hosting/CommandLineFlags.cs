@@ -1,0 +1,83 @@
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>
+/// The silo's command-line flags and the configuration keys they set. The CLI and the benchmarks start
+/// silos with these exact names, so they are a contract: add flags, never rename one.
+/// </summary>
+/// <remarks>
+/// Hand-parsed rather than via <c>AddCommandLine</c> so that an unknown flag or a missing value is an error
+/// (exit code 2) instead of a silently ignored configuration key.
+/// </remarks>
+internal static class CommandLineFlags
+{
+    /// <summary>Flag → configuration key.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--storage"] = "Storage:Profile",
+        ["--connection-string"] = "Storage:ConnectionString",
+        ["--azurite-dir"] = "Storage:AzuriteDir",
+        ["--silo-port"] = "Endpoints:SiloPort",
+        ["--gateway-port"] = "Endpoints:GatewayPort",
+        ["--http-port"] = "Endpoints:HttpPort",
+        ["--advertised-ip"] = "Endpoints:AdvertisedIp",
+        ["--cluster-id"] = "Cluster:ClusterId",
+        ["--service-id"] = "Cluster:ServiceId",
+    };
+
+    public const string Usage = """
+        Usage: dotnet run --project Silo -- [flags]
+
+          --storage AzureStorage|Memory   storage profile (default AzureStorage)
+          --connection-string S           Azure Storage connection string (default UseDevelopmentStorage=true)
+          --azurite-dir PATH              data folder of an Azurite the silo starts (default <repo>/.data/azurite)
+          --silo-port N                   silo-to-silo port (default 11111)
+          --gateway-port N                client gateway port (default 30000)
+          --http-port N                   /healthz and /dashboard (default 8080)
+          --advertised-ip IP              address announced to other silos (default loopback)
+          --cluster-id S                  cluster to join (default orleanscoord)
+          --service-id S                  service whose state to use (default orleanscoord)
+          --help                          this text
+
+        Every flag has a configuration key (Storage:Profile, Endpoints:SiloPort, ...) that appsettings.json
+        and COORD_-prefixed environment variables (COORD_Storage__Profile) can set too; flags win.
+        """;
+
+    /// <summary>True when the arguments ask for help.</summary>
+    public static bool IsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    /// <summary>Parses <c>--flag value</c> and <c>--flag=value</c> into configuration keys; collects every error.</summary>
+    public static Dictionary<string, string?> Parse(string[] args, List<string> errors)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var eq = arg.IndexOf('=');
+            var flag = eq > 0 ? arg[..eq] : arg;
+            if (!Keys.TryGetValue(flag, out var key))
+            {
+                errors.Add(flag.StartsWith('-') ? $"unknown flag {flag}" : $"unexpected argument '{arg}'");
+                continue;
+            }
+
+            if (eq > 0)
+            {
+                values[key] = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                values[key] = args[++i];
+            }
+            else
+            {
+                errors.Add($"{flag} needs a value");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The flag that sets a configuration key, for error messages.</summary>
+    public static string FlagFor(string key) =>
+        Keys.FirstOrDefault(pair => string.Equals(pair.Value, key, StringComparison.OrdinalIgnoreCase)).Key ?? key;
+}

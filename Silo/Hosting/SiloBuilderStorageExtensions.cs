@@ -1,0 +1,43 @@
+using Azure.Data.Tables;
+using OrleansCoord.Grains.Hosting;
+
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>Clustering, grain storage and streams for each storage profile.</summary>
+public static class SiloBuilderStorageExtensions
+{
+    /// <summary>Name of the stream provider that carries watch events.</summary>
+    public const string StreamProviderName = "coord";
+
+    /// <summary>Grain storage that Orleans' stream pub/sub keeps its subscriptions in.</summary>
+    public const string PubSubStoreName = "PubSubStore";
+
+    /// <summary>
+    /// AzureStorage: Azure Table clustering and grain storage on one connection string. Memory: localhost
+    /// clustering (this silo is its own primary) and in-memory storage. Both get memory streams.
+    /// </summary>
+    public static ISiloBuilder UseCoordStorage(this ISiloBuilder silo, SiloHostOptions options)
+    {
+        var storage = options.Storage;
+        var endpoints = options.Endpoints;
+        if (storage.Profile == StorageProfile.AzureStorage)
+        {
+            // One client for all three (it is thread-safe and pools connections), made when the silo starts.
+            var tables = new Lazy<TableServiceClient>(() => new TableServiceClient(storage.ConnectionString));
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = tables.Value);
+            silo.AddAzureTableGrainStorageAsDefault(o => o.TableServiceClient = tables.Value);
+            silo.AddAzureTableGrainStorage(PubSubStoreName, o => o.TableServiceClient = tables.Value);
+        }
+        else
+        {
+            // The primary is this silo itself: a Memory silo is a cluster of one, like its state.
+            var self = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, endpoints.SiloPort);
+            silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort, self, options.Cluster.ServiceId, options.Cluster.ClusterId);
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(PubSubStoreName);
+        }
+
+        silo.AddMemoryStreams(StreamProviderName);
+        return silo;
+    }
+}

@@ -1,0 +1,41 @@
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>Layers the configuration sources and turns them into validated <see cref="SiloHostOptions"/>.</summary>
+public static class SiloHostConfiguration
+{
+    /// <summary>Exit code for bad flags or configuration values (as in most Unix tools: misuse).</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>
+    /// Adds <c>COORD_</c> environment variables and the flags on top of appsettings.json, reads and validates
+    /// the options. On <c>--help</c> or bad values it writes to the console and returns false with the exit code.
+    /// </summary>
+    /// <remarks>A bad value is reported as one line on stderr, never as a stack trace: it is the user's typo, not a bug.</remarks>
+    public static bool TryLoadSiloHostOptions(this WebApplicationBuilder builder, string[] args, out SiloHostOptions options, out int exitCode)
+    {
+        options = new SiloHostOptions();
+        if (CommandLineFlags.IsHelp(args))
+        {
+            Console.Out.WriteLine(CommandLineFlags.Usage);
+            exitCode = 0;
+            return false;
+        }
+
+        var errors = new List<string>();
+        var flags = CommandLineFlags.Parse(args, errors);
+        builder.Configuration.AddEnvironmentVariables("COORD_");
+        builder.Configuration.AddInMemoryCollection(flags);
+
+        options = SiloHostOptionsReader.Read(builder.Configuration, errors);
+        SiloHostOptionsValidator.Validate(options, errors);
+        if (errors.Count > 0)
+        {
+            Console.Error.WriteLine($"orleanscoord-silo: {string.Join("; ", errors)} (see --help)");
+            exitCode = UsageExitCode;
+            return false;
+        }
+
+        exitCode = 0;
+        return true;
+    }
+}

@@ -1,0 +1,70 @@
+using OrleansCoord.Grains.Hosting;
+
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>
+/// Everything the silo host reads from configuration (appsettings.json, then <c>COORD_</c> environment
+/// variables such as <c>COORD_Storage__Profile</c>, then command-line flags). The sections mirror the
+/// configuration keys: <c>Storage:Profile</c>, <c>Endpoints:SiloPort</c>, <c>Cluster:ClusterId</c>, …
+/// </summary>
+public sealed class SiloHostOptions
+{
+    /// <summary>Where state, membership and the tree live.</summary>
+    public StorageSettings Storage { get; set; } = new();
+
+    /// <summary>Ports and addresses.</summary>
+    public EndpointSettings Endpoints { get; set; } = new();
+
+    /// <summary>Which cluster this silo joins.</summary>
+    public ClusterSettings Cluster { get; set; } = new();
+
+    /// <summary>The <c>Storage</c> section.</summary>
+    public sealed class StorageSettings
+    {
+        /// <summary>Flag <c>--storage</c>.</summary>
+        /// <value><see cref="StorageProfile.AzureStorage"/></value>
+        public StorageProfile Profile { get; set; } = StorageProfile.AzureStorage;
+
+        /// <summary>Azure Storage connection string for clustering, grain state and the tree. Flag <c>--connection-string</c>.</summary>
+        /// <value><c>UseDevelopmentStorage=true</c> (Azurite on 127.0.0.1:10000-10002).</value>
+        /// <remarks>With the development connection string and nothing listening on 10000-10002 the silo starts Azurite itself.</remarks>
+        public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+        /// <summary>Where an Azurite started by the silo keeps its data. Flag <c>--azurite-dir</c>.</summary>
+        /// <value><c>&lt;repo root&gt;/.data/azurite</c>; the repo root is the nearest folder holding OrleansCoord.sln, else the current directory.</value>
+        public string AzuriteDir { get; set; } = Path.Combine(RepoRoot.FindOrCurrent(), ".data", "azurite");
+    }
+
+    /// <summary>The <c>Endpoints</c> section.</summary>
+    public sealed class EndpointSettings
+    {
+        /// <summary>Silo-to-silo port. Flag <c>--silo-port</c>.</summary>
+        /// <value>11111</value>
+        public int SiloPort { get; set; } = 11111;
+
+        /// <summary>Port where clients (SDK, CLI, proxy) connect. Flag <c>--gateway-port</c>.</summary>
+        /// <value>30000</value>
+        public int GatewayPort { get; set; } = 30000;
+
+        /// <summary>Port of <c>/healthz</c> and <c>/dashboard</c>. Flag <c>--http-port</c>.</summary>
+        /// <value>8080</value>
+        public int HttpPort { get; set; } = 8080;
+
+        /// <summary>The address other silos and clients use to reach this one. Flag <c>--advertised-ip</c>.</summary>
+        /// <value>null: loopback, and every port listens on loopback only.</value>
+        /// <remarks>When set, the silo and gateway listen on this address and the HTTP port on all addresses.</remarks>
+        public string? AdvertisedIp { get; set; }
+    }
+
+    /// <summary>The <c>Cluster</c> section.</summary>
+    public sealed class ClusterSettings
+    {
+        /// <summary>Silos with the same cluster id find each other through the clustering table. Flag <c>--cluster-id</c>.</summary>
+        /// <value>orleanscoord</value>
+        public string ClusterId { get; set; } = "orleanscoord";
+
+        /// <summary>Names the service's stored grain state; keep it across deployments. Flag <c>--service-id</c>.</summary>
+        /// <value>orleanscoord</value>
+        public string ServiceId { get; set; } = "orleanscoord";
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using OrleansCoord.Grains.Hosting;
+
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>
+/// Reads <see cref="SiloHostOptions"/> from configuration, one key at a time, so that a bad value becomes a
+/// message naming the flag and the value (the configuration binder would throw on the first one instead).
+/// </summary>
+internal static class SiloHostOptionsReader
+{
+    /// <summary>Reads every known key; keys that are absent keep their defaults. Appends one message per bad value.</summary>
+    public static SiloHostOptions Read(IConfiguration configuration, List<string> errors)
+    {
+        var options = new SiloHostOptions();
+        var storage = options.Storage;
+        var endpoints = options.Endpoints;
+        var cluster = options.Cluster;
+
+        storage.Profile = ReadProfile(configuration, "Storage:Profile", storage.Profile, errors);
+        storage.ConnectionString = configuration["Storage:ConnectionString"] ?? storage.ConnectionString;
+        storage.AzuriteDir = configuration["Storage:AzuriteDir"] ?? storage.AzuriteDir;
+
+        endpoints.SiloPort = ReadInt(configuration, "Endpoints:SiloPort", endpoints.SiloPort, errors);
+        endpoints.GatewayPort = ReadInt(configuration, "Endpoints:GatewayPort", endpoints.GatewayPort, errors);
+        endpoints.HttpPort = ReadInt(configuration, "Endpoints:HttpPort", endpoints.HttpPort, errors);
+        endpoints.AdvertisedIp = NullIfEmpty(configuration["Endpoints:AdvertisedIp"]) ?? endpoints.AdvertisedIp;
+
+        cluster.ClusterId = configuration["Cluster:ClusterId"] ?? cluster.ClusterId;
+        cluster.ServiceId = configuration["Cluster:ServiceId"] ?? cluster.ServiceId;
+        return options;
+    }
+
+    private static StorageProfile ReadProfile(IConfiguration configuration, string key, StorageProfile fallback, List<string> errors)
+    {
+        var raw = configuration[key];
+        if (raw is null) return fallback;
+
+        // Only names: Enum.TryParse alone would also take "7" or "AzureStorage, Memory".
+        foreach (var name in Enum.GetNames<StorageProfile>())
+        {
+            if (string.Equals(name, raw.Trim(), StringComparison.OrdinalIgnoreCase)) return Enum.Parse<StorageProfile>(name);
+        }
+
+        errors.Add($"{Describe(key)}: unknown storage profile '{raw}' (expected {string.Join(" or ", Enum.GetNames<StorageProfile>())})");
+        return fallback;
+    }
+
+    private static int ReadInt(IConfiguration configuration, string key, int fallback, List<string> errors)
+    {
+        var raw = configuration[key];
+        if (raw is null) return fallback;
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
+
+        errors.Add($"{Describe(key)}: '{raw}' is not a port number (1-65535)");
+        return fallback;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>"--silo-port (Endpoints:SiloPort)": the flag people type and the key appsettings/env use.</summary>
+    internal static string Describe(string key) => $"{CommandLineFlags.FlagFor(key)} ({key})";
+}

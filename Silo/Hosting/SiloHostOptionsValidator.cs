@@ -1,0 +1,78 @@
+using System.Net;
+using Azure.Data.Tables;
+using OrleansCoord.Grains.Hosting;
+
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>Checks <see cref="SiloHostOptions"/> as a whole and collects every problem before refusing them.</summary>
+internal static class SiloHostOptionsValidator
+{
+    /// <summary>Appends one message per problem; no messages means the options are usable.</summary>
+    public static void Validate(SiloHostOptions options, List<string> errors)
+    {
+        var endpoints = options.Endpoints;
+        CheckPort(endpoints.SiloPort, "Endpoints:SiloPort", errors);
+        CheckPort(endpoints.GatewayPort, "Endpoints:GatewayPort", errors);
+        CheckPort(endpoints.HttpPort, "Endpoints:HttpPort", errors);
+
+        var ports = new[] { endpoints.SiloPort, endpoints.GatewayPort, endpoints.HttpPort };
+        if (ports.Distinct().Count() != ports.Length)
+        {
+            errors.Add($"silo, gateway and HTTP ports must differ (got {string.Join(", ", ports)})");
+        }
+
+        if (endpoints.AdvertisedIp is { } ip && !IPAddress.TryParse(ip, out _))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:AdvertisedIp")}: '{ip}' is not an IP address");
+        }
+
+        CheckId(options.Cluster.ClusterId, "Cluster:ClusterId", errors);
+        CheckId(options.Cluster.ServiceId, "Cluster:ServiceId", errors);
+
+        if (options.Storage.Profile == StorageProfile.AzureStorage && string.IsNullOrWhiteSpace(options.Storage.ConnectionString))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:ConnectionString")}: required for the AzureStorage profile");
+        }
+        else if (options.Storage.Profile == StorageProfile.AzureStorage && !IsConnectionString(options.Storage.ConnectionString))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:ConnectionString")}: not an Azure Storage connection string");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Storage.AzuriteDir))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:AzuriteDir")}: must not be empty");
+        }
+    }
+
+    // The table client parses the string the same way the silo will; better a usage error now than a failed start.
+    private static bool IsConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new TableServiceClient(connectionString);
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void CheckPort(int port, string key, List<string> errors)
+    {
+        if (port is < 1 or > 65535)
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535)");
+        }
+    }
+
+    // Ids become Azure Table partition keys, which refuse '/', '\', '#', '?' and control characters;
+    // letters, digits, '-', '_' and '.' are safe everywhere.
+    private static void CheckId(string id, string key, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(id) || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe(key)}: '{id}' must be letters, digits, '-', '_' or '.'");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Orleans.Dashboard;
+
+namespace OrleansCoord.Silo.Hosting;
+
+/// <summary>The silo's HTTP front ends and its run loop.</summary>
+public static partial class WebApplicationCoordSiloExtensions
+{
+    /// <summary>Exit code when the silo could not start (storage unreachable, port taken, …).</summary>
+    public const int StartFailedExitCode = 1;
+
+    /// <summary><c>GET /healthz</c>: 200 <c>ok</c> while the silo is active, 503 while it starts or stops.</summary>
+    public static WebApplication MapHealthz(this WebApplication app)
+    {
+        app.MapGet("/healthz", (SiloReadiness readiness) => readiness.IsActive
+            ? Results.Text("ok")
+            : Results.Text("unavailable", statusCode: StatusCodes.Status503ServiceUnavailable));
+        return app;
+    }
+
+    /// <summary>The Orleans dashboard (silos, grains, calls) under <c>/dashboard</c>.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        return app;
+    }
+
+    /// <summary>
+    /// Runs until SIGTERM or Ctrl-C, then stops gracefully (the silo leaves the cluster, an Azurite it started
+    /// is stopped). A failure to start is one error line and exit code 1, not a stack trace.
+    /// </summary>
+    public static async Task<int> RunCoordSiloAsync(this WebApplication app, SiloHostOptions options)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansCoord.Silo");
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(logger, options.Cluster.ClusterId, options.Storage.Profile.ToString(),
+            options.Endpoints.SiloPort, options.Endpoints.GatewayPort, options.Endpoints.HttpPort));
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogStartFailed(logger, exception);
+            Console.Error.WriteLine($"orleanscoord-silo: failed: {exception.GetBaseException().Message}");
+            return StartFailedExitCode;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Silo active in cluster {ClusterId} ({Profile}): silo port {SiloPort}, gateway {GatewayPort}, http://localhost:{HttpPort}/dashboard")]
+    private static partial void LogStarted(ILogger logger, string clusterId, string profile, int siloPort, int gatewayPort, int httpPort);
+
+    // Debug: the details are for whoever turns logging up; the console gets the one-line message above.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo failed")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception);
+}

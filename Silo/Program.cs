@@ -1,0 +1,22 @@
+using OrleansCoord.Silo.Hosting;
+
+// An OrleansCoord silo. Each step is a builder extension in Hosting/; Azurite start-up is in Azurite/.
+
+// 1. Configuration: appsettings.json (next to the dll), COORD_* environment variables, then flags.
+//    --help prints the flags; a bad value prints one line and exits with 2.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+if (!builder.TryLoadSiloHostOptions(args, out var options, out var exitCode))
+{
+    return exitCode;
+}
+
+// 2. The silo: Azurite when needed, clustering, storage, streams, the grid, the dashboard, logging.
+builder.AddCoordSilo(options);
+
+// 3. HTTP front ends on the HTTP port.
+var app = builder.Build();
+app.MapHealthz();
+app.MapDashboard();
+
+// 4. Run until SIGTERM / Ctrl-C; shut down gracefully.
+return await app.RunCoordSiloAsync(options);

@@ -1,0 +1,65 @@
+using OrleansCoord.Cli.Tests.Infrastructure;
+using static OrleansCoord.Cli.Tests.Infrastructure.CliAssert;
+
+namespace OrleansCoord.Cli.Tests;
+
+/// <summary>What the CLI refuses before reaching a grid, and how it reports a grid it cannot reach. No silo needed.</summary>
+public sealed class OfflineTests
+{
+    // Port 1 (tcpmux) is privileged and unused: connections are refused at once.
+    private readonly CoordProcess _unreachable = new(["--server", "127.0.0.1:1", "--timeout", "5"]);
+
+    [Theory]
+    [InlineData("get", "a/b", "BadArguments: a/b (path must start with /)")]
+    [InlineData("get", "/a/", "BadArguments: /a/ (path must not end with /)")]
+    [InlineData("ls", "/a//b", "BadArguments: /a//b (empty segment at 3)")]
+    [InlineData("rm", "/", "BadArguments: / (the root cannot be deleted)")]
+    public async Task InvalidPath_ExitsTwoBeforeConnecting(string command, string path, string message)
+    {
+        var result = await _unreachable.RunAsync(command, path);
+        Fails(result, 2, message);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(4), $"should not have tried to connect: {result}");
+    }
+
+    [Fact]
+    public async Task NegativeVersion_ExitsTwo()
+    {
+        Fails(await _unreachable.RunAsync("set", "-v", "-2", "/a", "x"), 2, "BadArguments: /a (version must be -1 or more, got -2)");
+    }
+
+    [Theory]
+    [InlineData("create", "-e", "--ttl", "100", "/a")]
+    [InlineData("create", "--container", "-s", "/a")]
+    [InlineData("create", "--ttl", "0", "/a")]
+    public async Task ImpossibleCreateMode_ExitsTwo(params string[] arguments)
+    {
+        FailsWith(await _unreachable.RunAsync(arguments), 2, "BadArguments: /a (");
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("get")]
+    [InlineData("set", "-v", "abc", "/a", "x")]
+    public async Task UsageError_ExitsTwoWithoutStackTrace(params string[] arguments)
+    {
+        var result = await _unreachable.RunAsync(arguments);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("BadArguments", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableServer_ConnectionLossWithinTimeout()
+    {
+        var result = await _unreachable.RunAsync("get", "/a");
+        FailsWith(result, 1, "ConnectionLoss: 127.0.0.1:1");
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(30), $"took too long: {result}");
+    }
+
+    [Fact]
+    public async Task Help_ExitsZero()
+    {
+        var result = Ok(await _unreachable.RunAsync("--help"));
+        Assert.Contains("deleteall", result.Stdout, StringComparison.Ordinal);
+    }
+}

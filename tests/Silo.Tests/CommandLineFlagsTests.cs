@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Silo.Hosting;
+
+namespace OrleansCoord.Silo.Tests;
+
+/// <summary>Flags become configuration keys; flags win over appsettings-style values.</summary>
+public sealed class CommandLineFlagsTests
+{
+    [Fact]
+    public void Parse_SpaceAndEqualsForms_SetTheirKeys()
+    {
+        var errors = new List<string>();
+        var values = CommandLineFlags.Parse(["--storage", "Memory", "--silo-port=12000", "--cluster-id", "c1"], errors);
+
+        Assert.Empty(errors);
+        Assert.Equal("Memory", values["Storage:Profile"]);
+        Assert.Equal("12000", values["Endpoints:SiloPort"]);
+        Assert.Equal("c1", values["Cluster:ClusterId"]);
+    }
+
+    [Fact]
+    public void Read_FlagsOverEarlierSources()
+    {
+        var errors = new List<string>();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Endpoints:GatewayPort"] = "30005", ["Storage:Profile"] = "AzureStorage" })
+            .AddInMemoryCollection(CommandLineFlags.Parse(["--storage", "memory"], errors))
+            .Build();
+
+        var options = SiloHostOptionsReader.Read(configuration, errors);
+        SiloHostOptionsValidator.Validate(options, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(StorageProfile.Memory, options.Storage.Profile);
+        Assert.Equal(30005, options.Endpoints.GatewayPort);
+        Assert.Equal(11111, options.Endpoints.SiloPort);
+        Assert.Equal(8080, options.Endpoints.HttpPort);
+        Assert.Equal("orleanscoord", options.Cluster.ClusterId);
+    }
+
+    [Fact]
+    public void Validate_CollectsEveryProblem()
+    {
+        var errors = new List<string>();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(CommandLineFlags.Parse(["--storage", "7", "--silo-port", "0", "--http-port", "30000"], errors))
+            .Build();
+
+        SiloHostOptionsValidator.Validate(SiloHostOptionsReader.Read(configuration, errors), errors);
+
+        Assert.Equal(3, errors.Count); // unknown profile, port out of range, gateway and HTTP port equal
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Reflection;
+using OrleansCoord.Silo.Azurite;
+
+namespace OrleansCoord.Silo.Tests;
+
+/// <summary>A silo started as a real process from its built dll, with its output kept for failure messages.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly Process _process;
+    private readonly OutputTail _output = new(capacity: 200);
+
+    private SiloProcess(Process process, SiloPorts ports)
+    {
+        _process = process;
+        Ports = ports;
+        _output.Attach(process);
+    }
+
+    public SiloPorts Ports { get; }
+
+    /// <summary>Base address of the silo's HTTP port.</summary>
+    public Uri HttpBase => new($"http://127.0.0.1:{Ports.Http}/");
+
+    /// <summary>The gateway as the SDK wants it.</summary>
+    public string Gateway => $"127.0.0.1:{Ports.Gateway}";
+
+    /// <summary>What the silo printed, last lines first-to-last.</summary>
+    public string Output => _output.ToString();
+
+    /// <summary>The path of OrleansCoord.Silo.dll that the build recorded in this assembly.</summary>
+    public static string SiloDll => typeof(SiloProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "SiloDll").Value!;
+
+    /// <summary>Starts <c>dotnet OrleansCoord.Silo.dll</c> with the given flags (no wait).</summary>
+    public static SiloProcess Start(SiloPorts ports, params string[] flags)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(SiloDll)!,
+        };
+        start.ArgumentList.Add(SiloDll);
+        foreach (var flag in flags) start.ArgumentList.Add(flag);
+
+        // Hermetic: whatever COORD_ settings the developer's shell has must not leak into the silo under test.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("COORD_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        return new SiloProcess(Process.Start(start)!, ports);
+    }
+
+    /// <summary>Starts a silo on fresh ports in the given cluster and waits until <c>/healthz</c> says ok.</summary>
+    public static async Task<SiloProcess> StartHealthyAsync(string clusterId, params string[] extraFlags)
+    {
+        var ports = SiloPorts.Pick();
+        var silo = Start(ports, [.. ports.Flags, "--cluster-id", clusterId, .. extraFlags]);
+        try
+        {
+            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Polls <c>/healthz</c> until 200; fails with the silo's output if it exits or the time runs out.</summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await Http.GetAsync(new Uri(HttpBase, "healthz"));
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { /* Not listening yet. */ }
+            catch (TaskCanceledException) { /* Slow start; ask again. */ }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        throw new TimeoutException($"silo not healthy within {timeout.TotalSeconds:0} s:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to exit on its own (bounded) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        await _process.WaitForExitAsync(); // Lets the output readers reach the end of the streams.
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, as systemd or Ctrl-C would; returns the exit code once the silo has shut down.</summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        ProcessSignals.Terminate(_process);
+        return await WaitForExitAsync(timeout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    // The dotnet that runs the build and tests (dotnet test sets DOTNET_HOST_PATH), else the one on PATH.
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+}
