@@ -95,6 +95,11 @@ public sealed partial class CoordClient : IAsyncDisposable
                 await _runner.RunAsync(null, idempotent: true,
                     async () => { await _grains.GetGrain<ISessionGrain>(SessionId).Close(); return 0; }, CancellationToken.None);
             }
+            catch (Exception exception) when (exception is CoordException { Code: CoordErrorCode.ConnectionLoss or CoordErrorCode.OperationTimeout }
+                or ObjectDisposedException)
+            {
+                // The grid is out of reach: like ZooKeeper's close, give up; the session ends by expiry.
+            }
             finally
             {
                 _keeper.MarkClosed();

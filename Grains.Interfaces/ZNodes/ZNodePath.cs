@@ -59,6 +59,14 @@ public static class ZNodePath
         return null;
     }
 
+    /// <summary>Throws BadArguments unless <paramref name="name"/> is one valid path segment (a child's name).</summary>
+    public static void ValidateName(string parent, string? name, bool sequential = false)
+    {
+        if (name is null || name.Contains('/') || (name.Length == 0 && !sequential))
+            throw CoordException.BadArguments(parent, $"'{name}' is not a child name");
+        Validate(Combine(parent, name), sequential);
+    }
+
     /// <summary>The parent of a valid non-root path (<c>/a/b</c> → <c>/a</c>, <c>/a</c> → <c>/</c>).</summary>
     public static string Parent(string path)
     {

@@ -10,6 +10,16 @@ public enum StorageProfile
     Memory,
 }
 
+/// <summary>Which grain directory places the grid's grains (docs/adr/005-grain-directory.md).</summary>
+public enum GrainDirectoryChoice
+{
+    /// <summary>Orleans' default, eventually consistent directory: may briefly hold two activations while membership changes.</summary>
+    Default,
+
+    /// <summary>Orleans' strongly consistent in-cluster directory (experimental in Orleans 10): no duplicate activations.</summary>
+    Distributed,
+}
+
 /// <summary>Options of the coordination grid inside a silo.</summary>
 public sealed class CoordGridOptions
 {
@@ -40,4 +50,8 @@ public sealed class CoordGridOptions
     /// outcome from storage itself (the coordinator may have died).</summary>
     /// <value>5 seconds.</value>
     public TimeSpan InDoubtTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The grain directory. Read when the grid is added to the silo builder; later changes have no effect.</summary>
+    /// <value><see cref="GrainDirectoryChoice.Default"/></value>
+    public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;
 }

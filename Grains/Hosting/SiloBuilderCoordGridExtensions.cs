@@ -20,6 +20,10 @@ public static class SiloBuilderCoordGridExtensions
         var options = builder.Services.AddOptions<CoordGridOptions>();
         if (configure is not null) options.Configure(configure);
 
+        var atBuild = new CoordGridOptions();
+        configure?.Invoke(atBuild);
+        if (atBuild.GrainDirectory == GrainDirectoryChoice.Distributed) builder.AddDistributedGrainDirectory();
+
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));

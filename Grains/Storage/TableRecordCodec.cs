@@ -5,12 +5,13 @@ namespace OrleansCoord.Grains.Storage;
 /// <summary>
 /// Lays a record's value out in table entities: up to <see cref="MainChunks"/> binary properties of
 /// 64 KiB in the record's own entity, the rest in one overflow entity written in the same transaction.
+/// Ten chunks keep an entity under the 1 MB limit also where its size is counted in base64 (Azurite).
 /// The token handed to callers is the ETag, marked when an overflow entity exists.
 /// </summary>
 internal static class TableRecordCodec
 {
     public const int ChunkSize = 64 * 1024;
-    public const int MainChunks = 14;
+    public const int MainChunks = 10;
     private const string OverflowMark = "|o";
 
     public static string OverflowKey(string key) => "o:" + key;

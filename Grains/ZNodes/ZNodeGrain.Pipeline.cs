@@ -16,6 +16,7 @@ internal sealed partial class ZNodeGrain
 
     public Task<CreateResult> CreateChild(CreateRequest request)
     {
+        ZNodePath.ValidateName(_path, request.Name, request.Mode.IsSequential());
         ZNodeRequests.ValidateCreate(ZNodePath.Combine(_path, request.Name), request.Data, request.Mode, request.TtlMs);
         return Enqueue(new PendingCreate(request)).Task;
     }
@@ -28,12 +29,14 @@ internal sealed partial class ZNodeGrain
 
     public Task DeleteChild(string name, int expectedVersion, long minRevision)
     {
+        ZNodePath.ValidateName(_path, name);
         ZNodeRequests.ValidateDelete(ZNodePath.Combine(_path, name), expectedVersion);
         return Enqueue(new PendingDelete(name, expectedVersion, minRevision, 0)).Task;
     }
 
     public async Task DeleteEphemeral(string name, long sessionId)
     {
+        ZNodePath.ValidateName(_path, name);
         try
         {
             await Enqueue(new PendingDelete(name, -1, 0, sessionId)).Task;

@@ -22,6 +22,7 @@ internal static class CommandLineFlags
         ["--advertised-ip"] = "Endpoints:AdvertisedIp",
         ["--cluster-id"] = "Cluster:ClusterId",
         ["--service-id"] = "Cluster:ServiceId",
+        ["--grain-directory"] = "Cluster:GrainDirectory",
     };
 
     public const string Usage = """
@@ -36,6 +37,8 @@ internal static class CommandLineFlags
           --advertised-ip IP              address announced to other silos (default loopback)
           --cluster-id S                  cluster to join (default orleanscoord)
           --service-id S                  service whose state to use (default orleanscoord)
+          --grain-directory Default|Distributed
+                                          grain directory (default Default; see docs/adr/005)
           --help                          this text
 
         Every flag has a configuration key (Storage:Profile, Endpoints:SiloPort, ...) that appsettings.json

@@ -66,5 +66,9 @@ public sealed class SiloHostOptions
         /// <summary>Names the service's stored grain state; keep it across deployments. Flag <c>--service-id</c>.</summary>
         /// <value>orleanscoord</value>
         public string ServiceId { get; set; } = "orleanscoord";
+
+        /// <summary>Which grain directory the silos use; all silos of a cluster must agree. Flag <c>--grain-directory</c>.</summary>
+        /// <value><see cref="GrainDirectoryChoice.Default"/></value>
+        public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;
     }
 }

@@ -17,7 +17,7 @@ internal static class SiloHostOptionsReader
         var endpoints = options.Endpoints;
         var cluster = options.Cluster;
 
-        storage.Profile = ReadProfile(configuration, "Storage:Profile", storage.Profile, errors);
+        storage.Profile = ReadEnum(configuration, "Storage:Profile", storage.Profile, errors);
         storage.ConnectionString = configuration["Storage:ConnectionString"] ?? storage.ConnectionString;
         storage.AzuriteDir = configuration["Storage:AzuriteDir"] ?? storage.AzuriteDir;
 
@@ -28,21 +28,22 @@ internal static class SiloHostOptionsReader
 
         cluster.ClusterId = configuration["Cluster:ClusterId"] ?? cluster.ClusterId;
         cluster.ServiceId = configuration["Cluster:ServiceId"] ?? cluster.ServiceId;
+        cluster.GrainDirectory = ReadEnum(configuration, "Cluster:GrainDirectory", cluster.GrainDirectory, errors);
         return options;
     }
 
-    private static StorageProfile ReadProfile(IConfiguration configuration, string key, StorageProfile fallback, List<string> errors)
+    private static T ReadEnum<T>(IConfiguration configuration, string key, T fallback, List<string> errors) where T : struct, Enum
     {
         var raw = configuration[key];
         if (raw is null) return fallback;
 
         // Only names: Enum.TryParse alone would also take "7" or "AzureStorage, Memory".
-        foreach (var name in Enum.GetNames<StorageProfile>())
+        foreach (var name in Enum.GetNames<T>())
         {
-            if (string.Equals(name, raw.Trim(), StringComparison.OrdinalIgnoreCase)) return Enum.Parse<StorageProfile>(name);
+            if (string.Equals(name, raw.Trim(), StringComparison.OrdinalIgnoreCase)) return Enum.Parse<T>(name);
         }
 
-        errors.Add($"{Describe(key)}: unknown storage profile '{raw}' (expected {string.Join(" or ", Enum.GetNames<StorageProfile>())})");
+        errors.Add($"{Describe(key)}: unknown value '{raw}' (expected {string.Join(" or ", Enum.GetNames<T>())})");
         return fallback;
     }
 

@@ -39,6 +39,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
             {
                 grid.Profile = options.Storage.Profile;
                 grid.ConnectionString = options.Storage.ConnectionString;
+                grid.GrainDirectory = options.Cluster.GrainDirectory;
             });
             silo.AddDashboard();
         });

@@ -5,7 +5,7 @@ using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.Tests;
 
-public sealed class MultiTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public abstract class MultiTests(ClusterFixture fixture)
 {
     private static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
 
@@ -122,3 +122,7 @@ public sealed class MultiTests(ClusterFixture fixture) : IClassFixture<ClusterFi
         Assert.Null(await client.ExistsAsync("/a1"));
     }
 }
+
+public sealed class MultiTestsOnMemory(ClusterFixture fixture) : MultiTests(fixture), IClassFixture<ClusterFixture>;
+
+public sealed class MultiTestsOnAzurite(AzuriteClusterFixture fixture) : MultiTests(fixture), IClassFixture<AzuriteClusterFixture>;

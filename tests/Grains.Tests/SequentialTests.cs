@@ -3,7 +3,7 @@ using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.Tests;
 
-public sealed class SequentialTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public abstract class SequentialTests(ClusterFixture fixture)
 {
     [Fact]
     public async Task ConcurrentCreators_GetUniqueGapFreeNumbers()
@@ -48,3 +48,7 @@ public sealed class SequentialTests(ClusterFixture fixture) : IClassFixture<Clus
         Assert.Equal(parent + "/0000000000", await client.CreateAsync(parent + "/", mode: CreateMode.PersistentSequential));
     }
 }
+
+public sealed class SequentialTestsOnMemory(ClusterFixture fixture) : SequentialTests(fixture), IClassFixture<ClusterFixture>;
+
+public sealed class SequentialTestsOnAzurite(AzuriteClusterFixture fixture) : SequentialTests(fixture), IClassFixture<AzuriteClusterFixture>;

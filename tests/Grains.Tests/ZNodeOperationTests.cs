@@ -7,7 +7,7 @@ using OrleansCoord.ZNodes;
 namespace OrleansCoord.Grains.Tests;
 
 /// <summary>Every znode operation with ZooKeeper's semantics, on a three-silo cluster.</summary>
-public sealed class ZNodeOperationTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public abstract class ZNodeOperationTests(ClusterFixture fixture)
 {
     private static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
 
@@ -210,3 +210,7 @@ public sealed class ZNodeOperationTests(ClusterFixture fixture) : IClassFixture<
         Assert.Equal(data, (await client.GetDataAsync(path)).Data);
     }
 }
+
+public sealed class ZNodeOperationTestsOnMemory(ClusterFixture fixture) : ZNodeOperationTests(fixture), IClassFixture<ClusterFixture>;
+
+public sealed class ZNodeOperationTestsOnAzurite(AzuriteClusterFixture fixture) : ZNodeOperationTests(fixture), IClassFixture<AzuriteClusterFixture>;

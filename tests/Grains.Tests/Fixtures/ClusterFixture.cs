@@ -15,11 +15,14 @@ public class ClusterFixture : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         var builder = new TestClusterBuilder(Silos);
-        builder.AddSiloBuilderConfigurator<MemoryGridConfigurator>();
+        ConfigureGrid(builder);
         builder.AddClientBuilderConfigurator<ShortTimeoutClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Chooses the grid's storage for the cluster's silos.</summary>
+    protected virtual void ConfigureGrid(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<MemoryGridConfigurator>();
 
     /// <summary>Opens a session through the cluster's client.</summary>
     public Task<CoordClient> ConnectAsync(TimeSpan? sessionTimeout = null) =>
@@ -30,6 +33,24 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A two-silo test cluster on Azurite, one table per fixture (named after a fresh service id).</summary>
+public sealed class AzuriteClusterFixture : ClusterFixture
+{
+    protected override short Silos => 2;
+
+    public override ValueTask InitializeAsync()
+    {
+        Azurite.Require();
+        return base.InitializeAsync();
+    }
+
+    protected override void ConfigureGrid(TestClusterBuilder builder)
+    {
+        builder.Options.ServiceId = "svc" + Guid.NewGuid().ToString("N")[..16];
+        builder.AddSiloBuilderConfigurator<AzuriteGridConfigurator>();
     }
 }
 

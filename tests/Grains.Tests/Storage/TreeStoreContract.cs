@@ -1,0 +1,121 @@
+using OrleansCoord.Grains.Storage;
+
+namespace OrleansCoord.Grains.Tests.Storage;
+
+/// <summary>What every <see cref="ITreeStore"/> must do; run against each implementation.</summary>
+public abstract class TreeStoreContract
+{
+    protected abstract ITreeStore Store { get; }
+
+    private static string Key(string name) => $"test:{Guid.NewGuid():N}:{name}";
+
+    [Fact]
+    public async Task Insert_ThenRead_ReturnsValueAndToken()
+    {
+        var key = Key("a");
+        var result = await Store.CommitAsync([RecordWrite.Insert(key, [1, 2, 3])]);
+        Assert.True(result.Committed);
+        var read = await Store.ReadAsync(key);
+        Assert.NotNull(read);
+        Assert.Equal([1, 2, 3], read.Value);
+        Assert.Equal(result.Tokens![key], read.Token);
+        Assert.Null(await Store.ReadAsync(Key("missing")));
+    }
+
+    [Fact]
+    public async Task Insert_Existing_ConflictsAndChangesNothing()
+    {
+        var key = Key("dup");
+        var other = Key("other");
+        await Store.CommitAsync([RecordWrite.Insert(key, [1])]);
+        var result = await Store.CommitAsync([RecordWrite.Insert(other, [9]), RecordWrite.Insert(key, [2])]);
+        Assert.False(result.Committed);
+        Assert.Equal(key, result.ConflictKey);
+        Assert.Null(await Store.ReadAsync(other));
+        Assert.Equal([1], (await Store.ReadAsync(key))!.Value);
+    }
+
+    [Fact]
+    public async Task ReplaceAndDelete_NeedTheCurrentToken()
+    {
+        var key = Key("cas");
+        var first = (await Store.CommitAsync([RecordWrite.Insert(key, [1])])).Tokens![key];
+        var second = (await Store.CommitAsync([RecordWrite.Replace(key, [2], first)])).Tokens![key];
+        Assert.NotEqual(first, second);
+
+        var stale = await Store.CommitAsync([RecordWrite.Replace(key, [3], first)]);
+        Assert.Equal(key, stale.ConflictKey);
+        Assert.Equal(key, (await Store.CommitAsync([RecordWrite.Delete(key, first)])).ConflictKey);
+        Assert.Equal([2], (await Store.ReadAsync(key))!.Value);
+
+        Assert.True((await Store.CommitAsync([RecordWrite.Delete(key, second)])).Committed);
+        Assert.Null(await Store.ReadAsync(key));
+    }
+
+    [Fact]
+    public async Task Touch_NeedsTheRecordToExist()
+    {
+        var fence = Key("fence");
+        var target = Key("target");
+        Assert.Equal(fence, (await Store.CommitAsync([RecordWrite.Insert(target, [1]), RecordWrite.Touch(fence)])).ConflictKey);
+        Assert.Null(await Store.ReadAsync(target));
+        await Store.CommitAsync([RecordWrite.Insert(fence, [])]);
+        Assert.True((await Store.CommitAsync([RecordWrite.Insert(target, [1]), RecordWrite.Touch(fence)])).Committed);
+    }
+
+    [Fact]
+    public async Task ListKeys_ByPrefix_WithAwkwardCharacters()
+    {
+        var prefix = $"n/list-{Guid.NewGuid():N}/a b#?%'\\ü\u0001";
+        string[] names = ["x", "y/z", "~tilde", "名前"];
+        await Store.CommitAsync(names.Select(n => RecordWrite.Insert(prefix + n, [])).Append(RecordWrite.Insert(prefix[..^1] + "/sibling", [])).ToList());
+        var keys = await Store.ListKeysAsync(prefix);
+        Assert.Equal(names.Select(n => prefix + n).Order(StringComparer.Ordinal), keys);
+    }
+
+    [Fact]
+    public async Task LargeValue_SpillsAndShrinks_RoundTrips()
+    {
+        var key = Key("large");
+        var big = new byte[1024 * 1024 + 512];
+        Random.Shared.NextBytes(big);
+        var token = (await Store.CommitAsync([RecordWrite.Insert(key, big)])).Tokens![key];
+        Assert.Equal(big, (await Store.ReadAsync(key))!.Value);
+
+        var bigger = big.Reverse().ToArray();
+        token = (await Store.CommitAsync([RecordWrite.Replace(key, bigger, token)])).Tokens![key];
+        Assert.Equal(bigger, (await Store.ReadAsync(key))!.Value);
+
+        token = (await Store.CommitAsync([RecordWrite.Replace(key, [7], token)])).Tokens![key];
+        Assert.Equal([7], (await Store.ReadAsync(key))!.Value);
+        token = (await Store.CommitAsync([RecordWrite.Replace(key, big, token)])).Tokens![key];
+        Assert.True((await Store.CommitAsync([RecordWrite.Delete(key, token)])).Committed);
+        Assert.Null(await Store.ReadAsync(key));
+    }
+
+    [Fact]
+    public async Task ConcurrentCommits_OneConflictDoesNotSinkTheOthers()
+    {
+        var contested = Key("contested");
+        var token = (await Store.CommitAsync([RecordWrite.Insert(contested, [0])])).Tokens![contested];
+        var commits = Enumerable.Range(0, 200).Select(i => i % 20 == 0
+            ? Store.CommitAsync([RecordWrite.Replace(contested, [(byte)i], token)])
+            : Store.CommitAsync([RecordWrite.Insert(Key("n" + i), [(byte)i])])).ToList();
+        var results = await Task.WhenAll(commits);
+
+        Assert.Equal(1, results.Where((r, i) => i % 20 == 0).Count(r => r.Committed));
+        Assert.All(results.Where((r, i) => i % 20 != 0), r => Assert.True(r.Committed));
+    }
+}
+
+public sealed class MemoryTreeStoreTests : TreeStoreContract
+{
+    protected override ITreeStore Store { get; } = new MemoryTreeStore();
+}
+
+public sealed class AzureTableTreeStoreTests : TreeStoreContract
+{
+    public AzureTableTreeStoreTests() => Fixtures.Azurite.Require();
+
+    protected override ITreeStore Store { get; } = new AzureTableTreeStore(Fixtures.Azurite.ConnectionString, "storecontract");
+}
