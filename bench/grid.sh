@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Grid figures in one command: for each storage profile, starts a silo on free ports (for AzureStorage with
+# a private Azurite on free ports, fresh data), waits for /healthz, runs `bench grid` against its gateway
+# and stops everything it started.
+#   bench/grid.sh [--storage Memory|AzureStorage|all] [--json-dir DIR] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
+# Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), AZURITE=private|shared (shared:
+#      the silo's own default, the development connection string on 10000-10002), BENCH_TIMEOUT seconds per
+#      run (default 1800), READY_TIMEOUT seconds to wait for /healthz (default 180), NO_BUILD=1 to skip the build.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}"
+READY_TIMEOUT="${READY_TIMEOUT:-180}"
+AZURITE="${AZURITE:-private}"
+PROFILES=(Memory AzureStorage)
+ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --storage) [[ "$2" == all ]] || PROFILES=("$2"); shift 2 ;;
+    --json-dir) JSON_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
+
+cd "$ROOT"
+if [[ "${NO_BUILD:-0}" != 1 ]]; then
+  dotnet build bench/Bench.csproj -c Release -nologo -v q >&2
+  [[ -n "${SILO_DLL:-}" ]] || dotnet build Silo -c Release -nologo -v q >&2
+fi
+SILO_DLL="${SILO_DLL:-$(dotnet msbuild Silo -getProperty:TargetPath -p:Configuration=Release | tail -n 1)}"
+BENCH_DLL="$ROOT/bench/bin/Release/net10.0/bench.dll"
+[[ -f "$SILO_DLL" && -f "$BENCH_DLL" ]] || { echo "missing $SILO_DLL or $BENCH_DLL" >&2; exit 3; }
+# The repo the silo was built from (its Silo/Azurite package, its .data): the nearest OrleansCoord.sln above it.
+SILO_REPO="$(d="$(dirname "$SILO_DLL")"; while [[ "$d" != / && ! -f "$d/OrleansCoord.sln" ]]; do d="$(dirname "$d")"; done; echo "$d")"
+[[ "$SILO_REPO" != / ]] || SILO_REPO="$ROOT"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/gridbench.XXXXXX")"
+SILO_PID=""; AZURITE_PID=""
+stop_all() { stop_group "$SILO_PID"; SILO_PID=""; stop_group "$AZURITE_PID"; AZURITE_PID=""; }
+trap 'stop_all; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+status=0
+for profile in "${PROFILES[@]}"; do
+  echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)" >&2
+  STORAGE_ARGS=()
+  if [[ "$profile" == AzureStorage && "$AZURITE" == private ]]; then
+    start_azurite "$SILO_REPO" "$WORK/azurite-$RANDOM" || { status=5; stop_all; continue; }
+    STORAGE_ARGS=(--connection-string "$AZURITE_CONNECTION_STRING")
+  fi
+  free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT
+  CLUSTER_ID="bench-$(date +%s)-$RANDOM"
+  LOG="$WORK/silo-$profile.log"
+  echo "# starting silo ($profile) silo-port=$SILO_PORT gateway-port=$GATEWAY_PORT http-port=$HTTP_PORT cluster-id=$CLUSTER_ID" >&2
+  # shellcheck disable=SC2086
+  (cd "$SILO_REPO" && exec setsid dotnet "$SILO_DLL" --storage "$profile" "${STORAGE_ARGS[@]}" --silo-port "$SILO_PORT" \
+    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
+  SILO_PID=$!
+
+  started=$SECONDS
+  until curl -fsS -m 2 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1; do
+    if ! kill -0 "$SILO_PID" 2>/dev/null || (( SECONDS - started >= READY_TIMEOUT )); then
+      echo "# silo ($profile) not healthy within ${READY_TIMEOUT}s; log tail:" >&2; tail -n 40 "$LOG" >&2
+      stop_all; status=4; continue 2
+    fi
+    sleep 0.5
+  done
+  echo "# silo ($profile) healthy after $((SECONDS - started)) s" >&2
+
+  rc=0
+  JSON_ARGS=()
+  [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
+  timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" grid --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
+    --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
+  stop_all
+done
+exit "$status"

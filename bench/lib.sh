@@ -1,0 +1,59 @@
+# Shared helpers of the bench scripts (sourced, not run): free ports, process groups, a private Azurite.
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Sets variable $1 to a free TCP port on 127.0.0.1 that this script has not handed out yet.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 30000))
+    if port_free "$p" && [[ " ${HANDED_OUT_PORTS:-} " != *" $p "* ]]; then
+      HANDED_OUT_PORTS="${HANDED_OUT_PORTS:-} $p"; printf -v "$1" '%s' "$p"; return 0
+    fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+# Waits until 127.0.0.1:$1 accepts connections, at most $2 seconds, while process $3 lives.
+wait_port() {
+  local deadline=$((SECONDS + $2))
+  until ! port_free "$1"; do
+    if (( SECONDS >= deadline )) || ! kill -0 "$3" 2>/dev/null; then return 1; fi
+    sleep 0.2
+  done
+}
+
+# Stops the process group led by $1 (started with setsid): TERM, up to 15 s, then KILL.
+stop_group() {
+  local pid="$1"
+  [[ -n "$pid" ]] || return 0
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 75); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# Starts a private Azurite from the repo's pinned package (Silo/Azurite) on free ports with its data in $2.
+# $1 = repo root. Sets AZURITE_PID and AZURITE_CONNECTION_STRING (Azurite's well-known development account).
+start_azurite() {
+  local repo="$1" dir="$2" entry="$1/Silo/Azurite/node_modules/azurite/dist/src/azurite.js"
+  if [[ ! -f "$entry" ]]; then
+    [[ -f "$repo/Silo/Azurite/package-lock.json" ]] || { echo "no pinned Azurite package under $repo/Silo/Azurite" >&2; return 1; }
+    echo "# installing the pinned Azurite (npm ci in $repo/Silo/Azurite)" >&2
+    (cd "$repo/Silo/Azurite" && timeout 300 npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  local blob queue table
+  free_port blob && free_port queue && free_port table || return 1
+  mkdir -p "$dir"
+  setsid node "$entry" --silent --location "$dir" --skipApiVersionCheck --disableTelemetry \
+    --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
+    --tableHost 127.0.0.1 --tablePort "$table" > "$dir/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  if ! wait_port "$table" 60 "$AZURITE_PID" || ! wait_port "$blob" 10 "$AZURITE_PID"; then
+    echo "Azurite did not start; its log:" >&2; tail -n 20 "$dir/azurite.log" >&2; return 1
+  fi
+  local account=devstoreaccount1
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
+  echo "# private Azurite (pid $AZURITE_PID) on 127.0.0.1:$blob/$queue/$table, data in $dir" >&2
+}

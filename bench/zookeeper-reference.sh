@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# ZooKeeper 3.8 reference for the OrleansCoord benchmark: starts a standalone ZooKeeper from Debian's
+# `zookeeper` package in a temp dir on a free port, runs bench/zookeeper/ZkBench.java (same workload and
+# table as `bench grid`) and stops the server again, whatever happens.
+#   bench/zookeeper-reference.sh [--ops 20000] [--concurrency 200] [--size 1024] [--phases ...] [--json]
+# Env: ZK_FORCE_SYNC=yes|no (fsync the txn log, default yes), ZK_HEAP (default 1g),
+#      BENCH_TIMEOUT seconds for the load run (default 1800), TMPDIR for the data dir.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
+JARS=/usr/share/java
+ZK_HEAP="${ZK_HEAP:-1g}"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}"
+
+if [[ ! -f "$JARS/zookeeper.jar" ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "# installing Debian's zookeeper package" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zookeeper >&2
+  else
+    echo "zookeeper.jar not found: run 'apt-get install -y zookeeper' as root" >&2; exit 3
+  fi
+fi
+command -v javac >/dev/null || { echo "javac not found (install a JDK, e.g. default-jdk-headless)" >&2; exit 3; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/zkbench.XXXXXX")"
+SERVER_PID=""
+cleanup() { stop_group "$SERVER_PID"; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Sends a four-letter word and prints the answer (bounded by a 2 s timeout).
+four_letter() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '%s' '$2' >&3 && cat <&3" 2>/dev/null || true; }
+
+echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)" >&2
+free_port PORT
+mkdir -p "$WORK/data" "$WORK/classes"
+cat > "$WORK/zoo.cfg" <<CFG
+tickTime=2000
+dataDir=$WORK/data
+clientPort=$PORT
+clientPortAddress=127.0.0.1
+maxClientCnxns=0
+admin.enableServer=false
+4lw.commands.whitelist=ruok,srvr,mntr
+forceSync=${ZK_FORCE_SYNC:-yes}
+CFG
+
+javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/ZkBench.java"
+
+echo "# starting ZooKeeper on 127.0.0.1:$PORT (data in $WORK, forceSync=${ZK_FORCE_SYNC:-yes})" >&2
+setsid java "-Xmx$ZK_HEAP" "-Xms$ZK_HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$JARS/zookeeper.jar:$JARS/slf4j-simple.jar" \
+  org.apache.zookeeper.server.quorum.QuorumPeerMain "$WORK/zoo.cfg" > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+# Ready when it answers ruok and srvr reports a mode (it answers ruok before it serves requests).
+for i in $(seq 1 120); do
+  if [[ "$(four_letter "$PORT" ruok)" == "imok" ]] && four_letter "$PORT" srvr | grep -q "^Mode:"; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null || [[ $i -eq 120 ]]; then
+    echo "ZooKeeper did not come up; its log:" >&2; tail -n 40 "$WORK/server.log" >&2; exit 4
+  fi
+  sleep 0.5
+done
+{ four_letter "$PORT" srvr | grep -i -E "version|mode" | sed 's/^/# /' >&2; } || true
+
+status=0
+timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:$JARS/zookeeper.jar:$JARS/slf4j-nop.jar" \
+  ZkBench --server "127.0.0.1:$PORT" "$@" || status=$?
+if [[ $status -ne 0 ]]; then echo "# ZkBench exited with $status; server log tail:" >&2; tail -n 20 "$WORK/server.log" >&2; fi
+exit "$status"
