@@ -31,7 +31,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.ReadAsync(Key, cancellationToken);
+        var stored = await TreeStoreErrors.Translate(Key, () => store.ReadAsync(Key, cancellationToken));
         if (stored is not null)
         {
             (_record, _token) = (SessionRecord.Decode(stored.Value), stored.Token);
@@ -45,10 +45,10 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         {
             var timeout = Math.Clamp(requestedTimeoutMs, ZNodeLimits.MinSessionTimeoutMs, ZNodeLimits.MaxSessionTimeoutMs);
             var record = new SessionRecord(false, timeout);
-            var result = await store.CommitAsync([
+            var result = await TreeStoreErrors.Translate(Key, () => store.CommitAsync([
                 RecordWrite.Insert(Key, record.Encode()),
                 RecordWrite.Insert(TreeKeys.SessionFence(Id), []),
-            ]);
+            ]));
             if (!result.Committed) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
             (_record, _token) = (record, result.Tokens![Key]);
             StartClock();
@@ -64,7 +64,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         return Task.FromResult(new SessionInfo(Id, record.TimeoutMs));
     }
 
-    public Task Close() => _record is null ? Task.CompletedTask : EndAsync();
+    public Task Close() => _record is null ? Task.CompletedTask : TreeStoreErrors.Translate(Key, async () => { await EndAsync(); return 0; });
 
     public Task Touch() => Task.CompletedTask;
 

@@ -70,7 +70,7 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
         catch (TreeStoreException exception)
         {
             await transaction.ResolveAsync(TxOutcome.Unknown, null);
-            throw new CoordException(CoordErrorCode.SystemError, null, "storage unavailable: " + exception.Message);
+            throw TreeStoreErrors.Unavailable(null, exception);
         }
 
         if (commit.Committed)

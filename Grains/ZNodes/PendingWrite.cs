@@ -34,7 +34,8 @@ internal sealed class PendingCreate(CreateRequest request) : PendingWrite<Create
 {
     public CreateRequest Request { get; } = request;
 
-    public override int MaxExtraRecords => 4;
+    /// <summary>The child's record, plus an index row (ephemeral, TTL, container) and a session fence (ephemeral).</summary>
+    public override int MaxExtraRecords => Request.Mode.IsEphemeral() ? 3 : Request.Mode.IsTtl() || Request.Mode.IsContainer() ? 2 : 1;
 }
 
 internal sealed class PendingSet(byte[] data, int version, long minRevision) : PendingWrite<Stat>(minRevision)
@@ -55,5 +56,6 @@ internal sealed class PendingDelete(string name, int version, long minRevision, 
 
     public long OwnerFilter { get; } = ownerFilter;
 
-    public override int MaxExtraRecords => 4;
+    /// <summary>The child's record and at most one index row.</summary>
+    public override int MaxExtraRecords => 2;
 }

@@ -135,10 +135,18 @@ internal sealed partial class ZNodeGrain(
         var empty = new SortedSet<string>(StringComparer.Ordinal);
         if (IsRoot) return await LoadRootAsync();
 
+        // Ask the parent and read storage at once. A read that started before the parent's commit landed may
+        // miss a record the parent already lists; then read again (the parent lists only committed children).
         var parent = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
-        if (!await parent.HasChild(ZNodePath.Name(_path), txId)) return (null, null, empty);
+        var listed = parent.HasChild(ZNodePath.Name(_path), txId);
+        var read = StoreCall(() => store.ReadAsync(_key));
+        if (!await listed)
+        {
+            await read;
+            return (null, null, empty);
+        }
 
-        var stored = await StoreCall(() => store.ReadAsync(_key));
+        var stored = await read ?? await StoreCall(() => store.ReadAsync(_key));
         if (stored is null) return (null, null, empty);
         var record = ZNodeRecordCodec.Decode(stored.Value);
         return (record, stored.Token, await LoadChildrenAsync(record));
@@ -217,7 +225,7 @@ internal sealed partial class ZNodeGrain(
             LogStorageFailure(logger, _path, exception);
             ForgetCommitted();
             DeactivateOnIdle();
-            throw new CoordException(CoordErrorCode.SystemError, _path, "storage unavailable: " + exception.Message);
+            throw TreeStoreErrors.Unavailable(_path, exception);
         }
     }
 

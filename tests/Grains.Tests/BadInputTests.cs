@@ -1,3 +1,4 @@
+using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Tests.Fixtures;
@@ -89,5 +90,24 @@ public sealed class BadInputTests(ClusterFixture fixture) : IClassFixture<Cluste
         var node = await client.GetDataAsync(path);
         Assert.Equal([1], node.Data);
         Assert.Equal(1, (await client.SetDataAsync(path, [3], 0)).Version);
+    }
+
+    [Fact]
+    public async Task SessionOpen_StorageFault_TypedError()
+    {
+        var store = MemoryTreeStore.GetShared(fixture.Cluster.Options.ClusterId);
+        store.BeforeCommit = _ => throw new TreeStoreException("injected: storage down");
+        try
+        {
+            var error = await Assert.ThrowsAsync<CoordException>(() => fixture.ConnectAsync());
+            Assert.Equal(CoordErrorCode.SystemError, error.Code);
+        }
+        finally
+        {
+            store.BeforeCommit = null;
+        }
+
+        await using var client = await fixture.ConnectAsync();
+        Assert.Equal(SessionState.Connected, client.State);
     }
 }
