@@ -9,8 +9,11 @@ namespace OrleansCoord.Grains.ZNodes;
 [Alias("coord.znode.participant")]
 public interface IZNodeParticipantGrain : IGrainWithStringKey
 {
-    /// <summary>Whether <paramref name="name"/> is a committed child (or, inside <paramref name="txId"/>, a pending one).</summary>
-    [Alias("has-child")] Task<bool> HasChild(string name, Guid txId);
+    /// <summary>
+    /// Whether <paramref name="name"/> is a committed child (or, inside <paramref name="txId"/>, a pending one);
+    /// for a child created here and not asked about since, also its record, so it need not read storage.
+    /// </summary>
+    [Alias("has-child")] Task<ChildLookup> HasChild(string name, Guid txId);
 
     /// <summary>Joins transaction <paramref name="txId"/> (locking this znode until it ends) and applies one step.</summary>
     [Alias("tx-step")] Task<TxStepResult> TxStep(Guid txId, TxStep step);
@@ -29,4 +32,13 @@ public interface IZNodeParticipantGrain : IGrainWithStringKey
 
     /// <summary>Deletes child <paramref name="name"/> if it is an ephemeral of <paramref name="sessionId"/> (session expiry).</summary>
     [Alias("delete-ephemeral")] Task DeleteEphemeral(string name, long sessionId);
+}
+
+/// <summary>A parent's answer about one child: whether it exists and, on its first activation, its record.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChildLookup([property: Id(0)] bool Exists, [property: Id(1)] ZNodeRecord? Record = null, [property: Id(2)] string? Token = null)
+{
+    public static readonly ChildLookup Absent = new(false);
+
+    public static readonly ChildLookup Present = new(true);
 }

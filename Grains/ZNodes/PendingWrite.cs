@@ -34,6 +34,9 @@ internal sealed class PendingCreate(CreateRequest request) : PendingWrite<Create
 {
     public CreateRequest Request { get; } = request;
 
+    /// <summary>The new child's record, once the batch has applied the create.</summary>
+    public ZNodeRecord? Record { get; set; }
+
     /// <summary>The child's record, plus an index row (ephemeral, TTL, container) and a session fence (ephemeral).</summary>
     public override int MaxExtraRecords => Request.Mode.IsEphemeral() ? 3 : Request.Mode.IsTtl() || Request.Mode.IsContainer() ? 2 : 1;
 }

@@ -117,6 +117,7 @@ internal sealed partial class ZNodeGrain
                         var (childPath, child) = draft.CreateChild(create.Request, revision, now);
                         draft.Writes.AddRange(ChildRecordWrites.ForCreate(childPath, child));
                         create.Result = new CreateResult(childPath, child.ToStat());
+                        create.Record = child;
                         break;
                     case PendingSet set:
                         set.Result = draft.SetData(set.Data, set.Version, revision, now).ToStat();
@@ -162,6 +163,14 @@ internal sealed partial class ZNodeGrain
         {
             // The parent's list changes before the deleted children let their readers go (ADR 003).
             AdoptCommitted(draft.Record, result.Tokens!.GetValueOrDefault(_key, _token!), draft.Children);
+            foreach (var write in applied)
+            {
+                if (write is PendingCreate { Record: { } child } create)
+                    _handoff.Add(ZNodePath.Name(create.Result!.Path), child, result.Tokens![TreeKeys.Node(create.Result.Path)]);
+                else if (write is PendingDelete delete)
+                    _handoff.Take(delete.Name);
+            }
+
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Committed, result.Tokens);
             foreach (var write in applied) write.Succeed();
             return;

@@ -30,6 +30,7 @@ internal sealed partial class ZNodeGrain(
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CreatedChildren _handoff = new();
     private readonly CoordGridOptions _options = options.Value;
     private string _path = ZNodePath.Root;
     private string _key = TreeKeys.RootKey;
@@ -84,10 +85,11 @@ internal sealed partial class ZNodeGrain(
         return (await ReadCommittedAsync())?.Revision ?? 0;
     }
 
-    public async Task<bool> HasChild(string name, Guid txId)
+    public async Task<ChildLookup> HasChild(string name, Guid txId)
     {
-        if (txId != Guid.Empty && _tx?.Id == txId) return _tx.Draft.Children.Contains(name);
-        return await ReadCommittedAsync() is not null && _children.Contains(name);
+        if (txId != Guid.Empty && _tx?.Id == txId) return _tx.Draft.Children.Contains(name) ? ChildLookup.Present : ChildLookup.Absent;
+        if (await ReadCommittedAsync() is null || !_children.Contains(name)) return ChildLookup.Absent;
+        return _handoff.Take(name) is { } created ? new ChildLookup(true, created.Record, created.Token) : ChildLookup.Present;
     }
 
     /// <summary>The committed record once no prepared transaction is pending; null when the znode does not exist.</summary>
@@ -135,18 +137,12 @@ internal sealed partial class ZNodeGrain(
         var empty = new SortedSet<string>(StringComparer.Ordinal);
         if (IsRoot) return await LoadRootAsync();
 
-        // Ask the parent and read storage at once. A read that started before the parent's commit landed may
-        // miss a record the parent already lists; then read again (the parent lists only committed children).
         var parent = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
-        var listed = parent.HasChild(ZNodePath.Name(_path), txId);
-        var read = StoreCall(() => store.ReadAsync(_key));
-        if (!await listed)
-        {
-            await read;
-            return (null, null, empty);
-        }
+        var lookup = await parent.HasChild(ZNodePath.Name(_path), txId);
+        if (!lookup.Exists) return (null, null, empty);
+        if (lookup.Record is { } created) return (created, lookup.Token, empty);
 
-        var stored = await read ?? await StoreCall(() => store.ReadAsync(_key));
+        var stored = await StoreCall(() => store.ReadAsync(_key));
         if (stored is null) return (null, null, empty);
         var record = ZNodeRecordCodec.Decode(stored.Value);
         return (record, stored.Token, await LoadChildrenAsync(record));
