@@ -39,6 +39,13 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         }
     }
 
+    public Task Touch()
+    {
+        // Touched for a session that has ended meanwhile: nothing to keep alive here.
+        if (_record is null) DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public async Task<SessionInfo> Open(int requestedTimeoutMs)
     {
         if (_record is null)
@@ -66,15 +73,15 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
 
     public Task Close() => _record is null ? Task.CompletedTask : TreeStoreErrors.Translate(Key, async () => { await EndAsync(); return 0; });
 
-    public Task Touch() => Task.CompletedTask;
-
     private void StartClock()
     {
         _deadline = time.GetUtcNow().AddMilliseconds(_record!.TimeoutMs);
+        // An eighth of the timeout, between 250 ms and 1 s: expiry lands within that of the deadline.
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(_record.TimeoutMs / 8, 250, 1000));
         _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions
         {
-            DueTime = TimeSpan.FromMilliseconds(250),
-            Period = TimeSpan.FromMilliseconds(250),
+            DueTime = period,
+            Period = period,
             KeepAlive = true,
         });
     }
