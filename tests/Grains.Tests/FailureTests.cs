@@ -64,16 +64,10 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
     [Fact]
     public async Task Multi_ParticipantSiloKilledWhileCommitHeld_AllOrNothing()
     {
-        var (client, root, host) = await PrepareMultiAsync();
+        // The commit goes ahead after the kill. Whether it lands depends on whether the participants had already
+        // given up on their coordinator (the kill may outlast the in-doubt timeout) and fenced it: either is right.
+        var (client, root, multi) = await KillParticipantSiloWhileCommitHeldAsync(failCommit: false);
         await using var _ = client;
-        using var hook = new CommitHook(Store, root + "/a");
-
-        var multi = client.MultiAsync(MultiOps(root));
-        Assert.True(hook.Reached.Wait(TimeSpan.FromSeconds(10)), "the multi did not reach its commit");
-        await fixture.Cluster.KillSiloAsync(host);
-        // The commit goes ahead now. Whether it lands depends on whether the participants had already given
-        // up on their coordinator (the kill may outlast the in-doubt timeout) and fenced it: either is right.
-        hook.Release(fail: false);
         var reply = await CatchAsync(multi);
 
         try
@@ -91,14 +85,8 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
     [Fact]
     public async Task Multi_ParticipantSiloKilled_CommitFails_NothingApplied()
     {
-        var (client, root, host) = await PrepareMultiAsync();
+        var (client, root, multi) = await KillParticipantSiloWhileCommitHeldAsync(failCommit: true);
         await using var _ = client;
-        using var hook = new CommitHook(Store, root + "/a");
-
-        var multi = client.MultiAsync(MultiOps(root));
-        Assert.True(hook.Reached.Wait(TimeSpan.FromSeconds(10)), "the multi did not reach its commit");
-        await fixture.Cluster.KillSiloAsync(host);
-        hook.Release(fail: true);
         var error = await Assert.ThrowsAnyAsync<Exception>(() => multi);
         Assert.IsType<CoordException>(error);
 
@@ -192,6 +180,22 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
         new CreateOp(root + "/b", Text("b")),
         new SetDataOp(root + "/x", Text("new"), 0),
     ];
+
+    /// <summary>
+    /// Starts the multi of <see cref="MultiOps"/> on a fresh root, holds its commit, kills the silo of the root's
+    /// znode (a participant), then lets the commit go on or fail.
+    /// </summary>
+    private async Task<(OrleansCoord.Client.CoordClient Client, string Root, Task<OpResult[]> Multi)> KillParticipantSiloWhileCommitHeldAsync(bool failCommit)
+    {
+        var (client, root, host) = await PrepareMultiAsync();
+        using var hook = new CommitHook(Store, root + "/a");
+        var multi = client.MultiAsync(MultiOps(root));
+        Assert.True(hook.Reached.Wait(TimeSpan.FromSeconds(10)), "the multi did not reach its commit");
+        await fixture.Cluster.KillSiloAsync(host);
+        hook.Release(fail: failCommit);
+        await CatchAsync(multi);
+        return (client, root, multi);
+    }
 
     /// <summary>A root whose znode lives on a silo that may be killed, with /x under it.</summary>
     private async Task<(OrleansCoord.Client.CoordClient, string, Orleans.TestingHost.SiloHandle)> PrepareMultiAsync()
