@@ -21,6 +21,9 @@ internal sealed class ChildrenDraft(SortedSet<string> committed)
         if (!_added.Remove(name)) _removed.Add(name);
     }
 
+    /// <summary>The names this change adds or removes.</summary>
+    public IEnumerable<string> Changed => _added.Concat(_removed);
+
     /// <summary>Applies the change to the committed set (after the commit succeeded).</summary>
     public void ApplyTo(SortedSet<string> target)
     {

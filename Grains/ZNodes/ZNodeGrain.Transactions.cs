@@ -67,6 +67,8 @@ internal sealed partial class ZNodeGrain
             case TxOutcome.Committed:
                 var token = tx.Draft.Record is null ? null : tokens?.GetValueOrDefault(_key) ?? tx.Token;
                 AdoptCommitted(tx.Draft.Record, token, tx.Draft.Children);
+                // Children created or deleted by the transaction wrote their own records: no hand-off for them.
+                foreach (var name in tx.Draft.Children.Changed) _handoff.Take(name);
                 break;
             case TxOutcome.Unknown:
                 await SettleFromStorageAsync(tx);

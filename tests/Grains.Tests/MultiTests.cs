@@ -1,4 +1,5 @@
 using System.Text;
+using Orleans.Core.Internal;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
 using OrleansCoord.ZNodes;
@@ -69,6 +70,19 @@ public abstract class MultiTests(ClusterFixture fixture)
         var node = await client.GetDataAsync(root + "/n");
         Assert.Equal("new", Encoding.UTF8.GetString(node.Data));
         Assert.Equal(0, node.Stat.Version);
+    }
+
+    [Fact]
+    public async Task Multi_RecreatesChildCreatedBySingleCreate_LaterActivationSeesNewRecord()
+    {
+        await using var client = await fixture.ConnectAsync();
+        var root = await client.CreateAsync($"/multi-{Guid.NewGuid():N}");
+        await client.CreateAsync(root + "/n", Text("first"));
+        await client.MultiAsync([new DeleteOp(root + "/n"), new CreateOp(root + "/n", Text("second"))]);
+
+        // Make the child load again (its parent stays active): it must not get the record of the first create.
+        await fixture.Cluster.Client.GetGrain<IZNodeGrain>(root + "/n").Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Equal("second", Encoding.UTF8.GetString((await client.GetDataAsync(root + "/n")).Data));
     }
 
     [Fact]
