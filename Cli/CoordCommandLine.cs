@@ -22,6 +22,7 @@ internal static class CoordCommandLine
         root.Add(ListCommand.Build(globals));
         root.Add(StatCommand.BuildStat(globals));
         root.Add(StatCommand.BuildExists(globals));
+        root.Add(WatchCommand.Build(globals));
         return root;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
+using OrleansCoord.Watches;
 
 namespace OrleansCoord.Client;
 
@@ -15,6 +16,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     private readonly IGrainFactory _grains;
     private readonly RequestRunner _runner;
     private readonly SessionKeeper _keeper;
+    private readonly WatchHub _watches;
     private long _lastRevision;
 
     private CoordClient(IHost? host, IGrainFactory grains, CoordClientOptions options, SessionInfo session)
@@ -25,6 +27,7 @@ public sealed partial class CoordClient : IAsyncDisposable
         SessionId = session.SessionId;
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
         _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), SessionTimeout);
+        _watches = new WatchHub((grains as IClusterClient)?.ServiceProvider.GetKeyedService<Orleans.Streams.IStreamProvider>(WatchStreams.ProviderName));
     }
 
     /// <summary>The session's 64-bit id (the ephemeralOwner of the ephemerals it creates).</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using OrleansCoord.Errors;
+using OrleansCoord.Watches;
 
 namespace OrleansCoord.Client;
 
@@ -23,6 +24,7 @@ internal static class GridConnection
             .UseOrleansClient(client =>
             {
                 client.UseStaticClustering(gateways.ToArray());
+                client.AddMemoryStreams(WatchStreams.ProviderName);
                 client.Configure<ClusterOptions>(cluster =>
                 {
                     cluster.ClusterId = options.ClusterId;

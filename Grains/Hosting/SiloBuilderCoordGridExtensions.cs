@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using OrleansCoord.Grains.Maintenance;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Watches;
 
 namespace OrleansCoord.Grains.Hosting;
 
@@ -28,6 +29,7 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
         builder.Services.AddSingleton<SweepShare>();
+        builder.Services.AddSingleton<WatchPublisher>();
         builder.Services.AddHostedService<GridSweeper>();
 
         builder.Configure<ClusterMembershipOptions>(membership =>

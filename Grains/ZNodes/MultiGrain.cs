@@ -2,6 +2,7 @@ using Orleans.Concurrency;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Watches;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -14,7 +15,7 @@ namespace OrleansCoord.Grains.ZNodes;
 [StatelessWorker]
 [Reentrant]
 [GrainType("multi")]
-internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProvider time) : Grain, IMultiGrain
+internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProvider time, WatchPublisher watches) : Grain, IMultiGrain
 {
     private const int MaxRevisionRetries = 5;
 
@@ -75,6 +76,16 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
 
         if (commit.Committed)
         {
+            // Before the participants let go, so that no later write to them is published ahead of these events.
+            try
+            {
+                await watches.PublishAsync(transaction.WatchEvents(results));
+            }
+            catch (Exception)
+            {
+                // The multi is durable; a lost event is made up for by the watcher's resync (ADR 006).
+            }
+
             await transaction.ResolveAsync(TxOutcome.Committed, commit.Tokens);
             return results;
         }

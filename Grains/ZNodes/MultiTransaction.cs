@@ -1,5 +1,6 @@
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -44,6 +45,32 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
     /// <summary>Tells every participant the outcome. See <see cref="Verdicts.DeliverAsync"/> for why the wait is bounded.</summary>
     public Task ResolveAsync(TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
         Verdicts.DeliverAsync(_participants.Values.Select(p => (p, _id)), outcome, tokens);
+
+    /// <summary>The committed multi's changes as watch events, one per znode and kind, all at the multi's revision.</summary>
+    public IEnumerable<WatchEvent> WatchEvents(OpResult[] results)
+    {
+        var events = new List<WatchEvent>();
+        for (var i = 0; i < ops.Length; i++)
+        {
+            var path = results[i].Path ?? ops[i].Path;
+            switch (ops[i])
+            {
+                case CreateOp:
+                    events.Add(new WatchEvent(WatchEventType.NodeCreated, path, revision));
+                    events.Add(new WatchEvent(WatchEventType.NodeChildrenChanged, ZNodePath.Parent(path), revision));
+                    break;
+                case DeleteOp:
+                    events.Add(new WatchEvent(WatchEventType.NodeDeleted, path, revision));
+                    events.Add(new WatchEvent(WatchEventType.NodeChildrenChanged, ZNodePath.Parent(path), revision));
+                    break;
+                case SetDataOp:
+                    events.Add(new WatchEvent(WatchEventType.NodeDataChanged, path, revision));
+                    break;
+            }
+        }
+
+        return events.Distinct();
+    }
 
     public static OpResult[] Failed(int count, int failedIndex, CoordException error)
     {

@@ -59,6 +59,9 @@ internal sealed class PendingDelete(string name, int version, long minRevision, 
 
     public long OwnerFilter { get; } = ownerFilter;
 
+    /// <summary>The revision of the delete, once the batch has applied it.</summary>
+    public long Revision { get; set; }
+
     /// <summary>The child's record and at most one index row.</summary>
     public override int MaxExtraRecords => 2;
 }

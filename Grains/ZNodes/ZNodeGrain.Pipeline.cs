@@ -1,5 +1,7 @@
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Watches;
+using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -129,6 +131,7 @@ internal sealed partial class ZNodeGrain
                         preparedChildren.Add(prepared.Participant);
                         draft.DeleteChild(delete.Name, revision);
                         draft.Writes.AddRange(prepared.Writes);
+                        delete.Revision = revision;
                         break;
                 }
 
@@ -172,6 +175,7 @@ internal sealed partial class ZNodeGrain
             }
 
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Committed, result.Tokens);
+            await PublishAsync(WatchEvents(before, draft.Record, applied));
             foreach (var write in applied) write.Succeed();
             return;
         }
@@ -232,6 +236,24 @@ internal sealed partial class ZNodeGrain
 
     private static Task ResolveChildrenAsync(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
         children.Count == 0 ? Task.CompletedTask : Verdicts.DeliverAsync(children, outcome, tokens);
+
+    /// <summary>The batch's changes as watch events: this znode's (coalesced per batch), and each created or deleted child's.</summary>
+    private IEnumerable<WatchEvent> WatchEvents(ZNodeRecord? before, ZNodeRecord? after, List<PendingWrite> applied)
+    {
+        foreach (var change in WatchPublisher.Changes(_path, before, after)) yield return change;
+        foreach (var write in applied)
+        {
+            switch (write)
+            {
+                case PendingCreate create:
+                    yield return new WatchEvent(WatchEventType.NodeCreated, create.Result!.Path, create.Result.Stat.Czxid);
+                    break;
+                case PendingDelete delete:
+                    yield return new WatchEvent(WatchEventType.NodeDeleted, ZNodePath.Combine(_path, delete.Name), delete.Revision);
+                    break;
+            }
+        }
+    }
 
     private void FailConflict(List<PendingWrite> applied, string conflictKey)
     {

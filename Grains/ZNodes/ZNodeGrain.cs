@@ -6,6 +6,7 @@ using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Watches;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -26,6 +27,7 @@ internal sealed partial class ZNodeGrain(
     ITreeStore store,
     RevisionClock clock,
     TimeProvider time,
+    WatchPublisher watches,
     IOptions<CoordGridOptions> options,
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
@@ -224,6 +226,22 @@ internal sealed partial class ZNodeGrain(
             throw TreeStoreErrors.Unavailable(_path, exception);
         }
     }
+
+    /// <summary>Publishes watch events; a failure is logged, never turned into a failed write (the write is durable).</summary>
+    private async Task PublishAsync(IEnumerable<OrleansCoord.Watches.WatchEvent> events)
+    {
+        try
+        {
+            await watches.PublishAsync(events);
+        }
+        catch (Exception exception)
+        {
+            LogPublishFailure(logger, _path, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing watch events of znode {Path} failed")]
+    private static partial void LogPublishFailure(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed for znode {Path}")]
     private static partial void LogStorageFailure(ILogger logger, string path, Exception exception);

@@ -16,7 +16,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         var builder = new TestClusterBuilder(Silos);
         ConfigureGrid(builder);
-        builder.AddClientBuilderConfigurator<ShortTimeoutClientConfigurator>();
+        builder.AddClientBuilderConfigurator<GridClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -54,9 +54,12 @@ public sealed class AzuriteClusterFixture : ClusterFixture
     }
 }
 
-/// <summary>Requests to a killed silo fail after seconds, not the default 30 s.</summary>
-public sealed class ShortTimeoutClientConfigurator : IClientBuilderConfigurator
+/// <summary>The test client: watch streams, and requests to a killed silo fail after seconds, not the default 30 s.</summary>
+public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {
-    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+    {
         clientBuilder.Configure<MessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
+        clientBuilder.AddMemoryStreams(OrleansCoord.Watches.WatchStreams.ProviderName);
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Watches;
 
 namespace OrleansCoord.Grains.Tests.Fixtures;
 
@@ -12,12 +13,20 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddCoordGrid(Tune);
+        AddWatchStreams(siloBuilder);
         siloBuilder.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
         {
             grid.Profile = StorageProfile.Memory;
             grid.MemoryStoreName = cluster.Value.ClusterId;
         });
+    }
+
+    /// <summary>Memory streams for watch events, as the silo host configures them.</summary>
+    public static void AddWatchStreams(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.AddMemoryGrainStorage("PubSubStore");
+        siloBuilder.AddMemoryStreams(WatchStreams.ProviderName);
     }
 
     /// <summary>Short periods so that tests of expiry and recovery finish quickly.</summary>
@@ -34,6 +43,7 @@ public sealed class AzuriteGridConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddCoordGrid(MemoryGridConfigurator.Tune);
+        MemoryGridConfigurator.AddWatchStreams(siloBuilder);
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
         {
             grid.Profile = StorageProfile.AzureStorage;

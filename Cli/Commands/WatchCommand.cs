@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using OrleansCoord.Cli.Output;
+using OrleansCoord.Watches;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Cli.Commands;
+
+/// <summary>
+/// <c>watch PATH [--count N]</c>: a persistent watch; prints <c>&lt;type&gt; &lt;path&gt; &lt;revision&gt;</c> per event
+/// (or one JSON object per line) until Ctrl-C, or until N events when <c>--count</c> is given.
+/// </summary>
+internal static class WatchCommand
+{
+    public static Command Build(GlobalOptions globals)
+    {
+        var count = new Option<int?>("--count", "-n") { Description = "Stop after this many events." };
+        var path = CommandArguments.Path();
+
+        var command = new Command("watch", "Print a znode's changes as they happen.") { count, path };
+        command.SetGridAction(globals, parse =>
+        {
+            var target = parse.GetValue(path)!;
+            var limit = parse.GetValue(count);
+            ZNodePath.Validate(target);
+            if (limit is <= 0) throw Errors.CoordException.BadArguments(null, $"--count must be positive, got {limit}");
+
+            return async (client, output, cancellationToken) =>
+            {
+                await using var watch = await client.AddWatchAsync(target);
+                var printed = 0;
+                await foreach (var change in watch.ReadAllAsync(cancellationToken))
+                {
+                    Print(output, change);
+                    if (++printed == limit) break;
+                }
+
+                return ExitCodes.Ok;
+            };
+        });
+        return command;
+    }
+
+    /// <summary>One event: <c>NodeDataChanged /app 1795650939755202</c>, or its JSON form.</summary>
+    public static void Print(ConsoleOutput output, WatchEvent change) =>
+        output.Emit($"{change.Type} {change.Path} {change.Revision}", () => new JsonObject
+        {
+            ["type"] = change.Type.ToString(),
+            ["path"] = change.Path,
+            ["revision"] = change.Revision,
+        });
+}

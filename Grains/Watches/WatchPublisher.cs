@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Streams;
+using OrleansCoord.Grains.ZNodes;
+using OrleansCoord.Watches;
+
+namespace OrleansCoord.Grains.Watches;
+
+/// <summary>
+/// Publishes znode changes on their watch streams (one stream per path, docs/adr/006-watch-streams.md). A silo
+/// without the stream provider publishes nothing. Publishing finishes before the write is acknowledged, so a
+/// client that saw the acknowledgement can count on the event being on its way.
+/// </summary>
+internal sealed class WatchPublisher(IServiceProvider services)
+{
+    private readonly IStreamProvider? _provider = services.GetKeyedService<IStreamProvider>(WatchStreams.ProviderName);
+
+    public Task PublishAsync(IEnumerable<WatchEvent> events)
+    {
+        if (_provider is null) return Task.CompletedTask;
+        var sends = events.Select(e => _provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, e.Path)).OnNextAsync(e)).ToList();
+        return sends.Count == 0 ? Task.CompletedTask : Task.WhenAll(sends);
+    }
+
+    /// <summary>The events for a znode that went from <paramref name="before"/> to <paramref name="after"/> (null: absent).</summary>
+    public static IEnumerable<WatchEvent> Changes(string path, ZNodeRecord? before, ZNodeRecord? after)
+    {
+        if (before is null && after is null) yield break;
+        if (before is null)
+        {
+            yield return new WatchEvent(WatchEventType.NodeCreated, path, after!.Czxid);
+            yield break;
+        }
+
+        if (after is null)
+        {
+            yield return new WatchEvent(WatchEventType.NodeDeleted, path, before.Revision);
+            yield break;
+        }
+
+        if (after.Mzxid != before.Mzxid) yield return new WatchEvent(WatchEventType.NodeDataChanged, path, after.Mzxid);
+        if (after.Cversion != before.Cversion) yield return new WatchEvent(WatchEventType.NodeChildrenChanged, path, after.Pzxid);
+    }
+}
