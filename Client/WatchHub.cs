@@ -5,32 +5,33 @@ using OrleansCoord.Watches;
 namespace OrleansCoord.Client;
 
 /// <summary>
-/// The client's side of watches: one stream subscription per watched path, shared by every watcher of that
-/// path in this client, and dropped when the last one goes. Events of a path are handed on in revision order;
-/// an event older than one already handed on is dropped (the newer one covers it: coalesced, not lost).
+/// The client's side of watches: one subscription per shard stream that holds a watched path (shared by every
+/// watcher in this client, dropped with the last one), events routed by path. Events of a path are handed on
+/// in revision order; one older than an event already handed on is dropped (the newer covers it: coalesced).
 /// </summary>
 internal sealed class WatchHub(IStreamProvider? streams)
 {
-    private readonly Dictionary<string, PathWatch> _paths = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, ShardWatch> _shards = [];
     private readonly SemaphoreSlim _lock = new(1, 1);
 
     /// <summary>Adds a watcher of one path, called with each of its events until the registration is disposed.</summary>
     public async Task<IAsyncDisposable> AddAsync(string path, Action<WatchEvent> watcher)
     {
         var provider = streams ?? throw new InvalidOperationException("watches need the grid client's stream provider");
+        var shard = WatchStreams.ShardOf(path);
         await _lock.WaitAsync();
         try
         {
-            if (!_paths.TryGetValue(path, out var watch))
+            if (!_shards.TryGetValue(shard, out var watch))
             {
-                watch = new PathWatch();
-                var stream = provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, path));
+                watch = new ShardWatch();
+                var stream = provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard));
                 watch.Subscription = await stream.SubscribeAsync((change, _) => { watch.Deliver(change); return Task.CompletedTask; });
-                _paths[path] = watch;
+                _shards[shard] = watch;
             }
 
-            var entry = watch.Add(watcher);
-            return new Registration(this, path, entry);
+            watch.Add(path, watcher);
+            return new Registration(this, shard, path, watcher);
         }
         finally
         {
@@ -53,15 +54,15 @@ internal sealed class WatchHub(IStreamProvider? streams)
         await foreach (var change in watch.ReadAllAsync(cancellationToken)) yield return change;
     }
 
-    private async Task RemoveAsync(string path, object entry)
+    private async Task RemoveAsync(int shard, string path, Action<WatchEvent> watcher)
     {
         StreamSubscriptionHandle<WatchEvent>? idle = null;
         await _lock.WaitAsync();
         try
         {
-            if (_paths.TryGetValue(path, out var watch) && watch.Remove(entry))
+            if (_shards.TryGetValue(shard, out var watch) && watch.Remove(path, watcher))
             {
-                _paths.Remove(path);
+                _shards.Remove(shard);
                 idle = watch.Subscription;
             }
         }
@@ -73,27 +74,29 @@ internal sealed class WatchHub(IStreamProvider? streams)
         if (idle is not null) await idle.UnsubscribeAsync();
     }
 
-    private sealed class PathWatch
+    private sealed class ShardWatch
     {
         private readonly object _gate = new();
-        private readonly List<Action<WatchEvent>> _watchers = [];
-        private long _lastRevision;
+        private readonly Dictionary<string, (List<Action<WatchEvent>> Watchers, long LastRevision)> _paths = new(StringComparer.Ordinal);
 
         public StreamSubscriptionHandle<WatchEvent>? Subscription { get; set; }
 
-        public object Add(Action<WatchEvent> watcher)
-        {
-            lock (_gate) _watchers.Add(watcher);
-            return watcher;
-        }
-
-        /// <summary>Removes a watcher; true when none is left.</summary>
-        public bool Remove(object entry)
+        public void Add(string path, Action<WatchEvent> watcher)
         {
             lock (_gate)
             {
-                _watchers.Remove((Action<WatchEvent>)entry);
-                return _watchers.Count == 0;
+                if (!_paths.TryGetValue(path, out var entry)) _paths[path] = entry = ([], 0);
+                entry.Watchers.Add(watcher);
+            }
+        }
+
+        /// <summary>Removes a watcher; true when the shard has none left.</summary>
+        public bool Remove(string path, Action<WatchEvent> watcher)
+        {
+            lock (_gate)
+            {
+                if (_paths.TryGetValue(path, out var entry) && entry.Watchers.Remove(watcher) && entry.Watchers.Count == 0) _paths.Remove(path);
+                return _paths.Count == 0;
             }
         }
 
@@ -102,20 +105,20 @@ internal sealed class WatchHub(IStreamProvider? streams)
             Action<WatchEvent>[] watchers;
             lock (_gate)
             {
-                if (change.Revision < _lastRevision) return;
-                _lastRevision = change.Revision;
-                watchers = [.. _watchers];
+                if (!_paths.TryGetValue(change.Path, out var entry) || change.Revision < entry.LastRevision) return;
+                _paths[change.Path] = (entry.Watchers, change.Revision);
+                watchers = [.. entry.Watchers];
             }
 
             foreach (var watcher in watchers) watcher(change);
         }
     }
 
-    private sealed class Registration(WatchHub hub, string path, object entry) : IAsyncDisposable
+    private sealed class Registration(WatchHub hub, int shard, string path, Action<WatchEvent> watcher) : IAsyncDisposable
     {
         private int _disposed;
 
         public ValueTask DisposeAsync() =>
-            Interlocked.Exchange(ref _disposed, 1) == 0 ? new ValueTask(hub.RemoveAsync(path, entry)) : ValueTask.CompletedTask;
+            Interlocked.Exchange(ref _disposed, 1) == 0 ? new ValueTask(hub.RemoveAsync(shard, path, watcher)) : ValueTask.CompletedTask;
     }
 }

@@ -1,11 +1,25 @@
 namespace OrleansCoord.Watches;
 
-/// <summary>Where watch events travel: one Orleans stream per znode path.</summary>
+/// <summary>
+/// Where watch events travel: a fixed set of Orleans streams, each carrying the events of the paths that hash
+/// to it (docs/adr/006-watch-streams.md). Subscribers filter by path.
+/// </summary>
 public static class WatchStreams
 {
     /// <summary>The stream provider's name, on the silos and on clients.</summary>
     public const string ProviderName = "coord";
 
-    /// <summary>The stream namespace of znode events; the stream key is the path.</summary>
+    /// <summary>The stream namespace of znode events; the stream key is the shard number.</summary>
     public const string Namespace = "coord.znode";
+
+    /// <summary>How many streams the paths are spread over.</summary>
+    public const int Shards = 256;
+
+    /// <summary>The shard of a path: a stable hash (FNV-1a over the UTF-16 code units), the same on every process.</summary>
+    public static int ShardOf(string path)
+    {
+        var hash = 2166136261u;
+        foreach (var c in path) hash = (hash ^ c) * 16777619u;
+        return (int)(hash % Shards);
+    }
 }

@@ -6,7 +6,7 @@ using OrleansCoord.Watches;
 namespace OrleansCoord.Grains.Watches;
 
 /// <summary>
-/// Publishes znode changes on their watch streams (one stream per path, docs/adr/006-watch-streams.md). A silo
+/// Publishes znode changes on their watch streams (a fixed set of shard streams, docs/adr/006-watch-streams.md). A silo
 /// without the stream provider publishes nothing. Publishing finishes before the write is acknowledged, so a
 /// client that saw the acknowledgement can count on the event being on its way.
 /// </summary>
@@ -17,7 +17,10 @@ internal sealed class WatchPublisher(IServiceProvider services)
     public Task PublishAsync(IEnumerable<WatchEvent> events)
     {
         if (_provider is null) return Task.CompletedTask;
-        var sends = events.Select(e => _provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, e.Path)).OnNextAsync(e)).ToList();
+        // One batch per shard stream: a batch of 95 creates costs a handful of stream calls, not 95.
+        var sends = events.GroupBy(e => WatchStreams.ShardOf(e.Path))
+            .Select(shard => _provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard.Key)).OnNextBatchAsync(shard.ToList()))
+            .ToList();
         return sends.Count == 0 ? Task.CompletedTask : Task.WhenAll(sends);
     }
 
