@@ -15,11 +15,6 @@ public static class WatchStreams
     /// <summary>How many streams the paths are spread over.</summary>
     public const int Shards = 256;
 
-    /// <summary>The shard of a path: a stable hash (FNV-1a over the UTF-16 code units), the same on every process.</summary>
-    public static int ShardOf(string path)
-    {
-        var hash = 2166136261u;
-        foreach (var c in path) hash = (hash ^ c) * 16777619u;
-        return (int)(hash % Shards);
-    }
+    /// <summary>The shard of a path, the same in every process.</summary>
+    public static int ShardOf(string path) => (int)(StableHash.Of(path) % Shards);
 }

@@ -18,17 +18,6 @@ internal sealed class SweepShare(IClusterMembershipService membership, ILocalSil
             .ToList();
         if (active.Count <= 1) return _ => true;
         var mine = active.IndexOf(local.SiloAddress);
-        return key => Fnv1a(key) % (uint)active.Count == mine;
-    }
-
-    private static uint Fnv1a(string key)
-    {
-        var hash = 2166136261u;
-        foreach (var c in key)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
+        return key => StableHash.Of(key) % (uint)active.Count == mine;
     }
 }
