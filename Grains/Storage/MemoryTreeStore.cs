@@ -12,7 +12,10 @@ public sealed class MemoryTreeStore : ITreeStore
     private static readonly ConcurrentDictionary<string, MemoryTreeStore> Shared = new();
 
     private readonly object _lock = new();
-    private readonly SortedDictionary<string, (byte[] Value, long Version)> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (byte[] Value, long Version)> _records = new(StringComparer.Ordinal);
+
+    // Sorted keys, so that a prefix listing is a range, not a scan of every record (the sweeper lists often).
+    private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
     private long _nextVersion;
 
     /// <summary>The store shared under <paramref name="name"/> in this process.</summary>
@@ -38,7 +41,8 @@ public sealed class MemoryTreeStore : ITreeStore
     {
         lock (_lock)
         {
-            return Task.FromResult(_records.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList());
+            // Keys never contain U+FFFF (paths exclude U+FFF0-U+FFFF), so the view ends after the last match.
+            return Task.FromResult(_keys.GetViewBetween(prefix, prefix + '\uffff').ToList());
         }
     }
 
@@ -66,6 +70,7 @@ public sealed class MemoryTreeStore : ITreeStore
                 {
                     case RecordWriteKind.Delete:
                         _records.Remove(write.Key);
+                        _keys.Remove(write.Key);
                         break;
                     case RecordWriteKind.Touch:
                         tokens[write.Key] = Token(_records[write.Key].Version);
@@ -73,6 +78,7 @@ public sealed class MemoryTreeStore : ITreeStore
                     default:
                         var version = ++_nextVersion;
                         _records[write.Key] = (write.Value ?? [], version);
+                        _keys.Add(write.Key);
                         tokens[write.Key] = Token(version);
                         break;
                 }

@@ -28,8 +28,8 @@ internal sealed class NodeDraft(string path, ZNodeRecord? committed, SortedSet<s
         var sequential = request.Mode.IsSequential();
         var parent = Record ?? throw CoordException.NoNode(ZNodePath.Combine(Path, request.Name));
         var name = sequential ? ZNodePath.SequentialName(request.Name, parent.NextSequence) : request.Name;
+        // The request itself was validated on receipt (ZNodeGrain.CreateChild, MultiGrain.Multi).
         var childPath = ZNodePath.Combine(Path, name);
-        ZNodeRequests.ValidateCreate(childPath, request.Data, request.Mode, request.TtlMs);
         if (parent.EphemeralOwner != 0) throw CoordException.NoChildrenForEphemerals(childPath);
         if (Children.Contains(name)) throw CoordException.NodeExists(childPath);
         if (request.Mode.IsEphemeral() && request.SessionId == 0)

@@ -95,10 +95,10 @@ internal sealed partial class ZNodeGrain(
     }
 
     /// <summary>The committed record once no prepared transaction is pending; null when the znode does not exist.</summary>
-    private async Task<ZNodeRecord?> ReadCommittedAsync(Guid txId = default)
+    private async Task<ZNodeRecord?> ReadCommittedAsync()
     {
         await WaitUntilSettledAsync();
-        return await LoadAsync(txId);
+        return await LoadAsync();
     }
 
     /// <summary>Loads the committed state if it is not cached. Absence is never cached: the parent may create us.</summary>
@@ -145,7 +145,11 @@ internal sealed partial class ZNodeGrain(
         if (lookup.Record is { } created) return (created, lookup.Token, empty);
 
         var stored = await StoreCall(() => store.ReadAsync(_key));
-        if (stored is null) return (null, null, empty);
+        return stored is null ? (null, null, empty) : await FromStoredAsync(stored);
+    }
+
+    private async Task<(ZNodeRecord?, string?, SortedSet<string>)> FromStoredAsync(StoredRecord stored)
+    {
         var record = ZNodeRecordCodec.Decode(stored.Value);
         return (record, stored.Token, await LoadChildrenAsync(record));
     }
@@ -155,11 +159,7 @@ internal sealed partial class ZNodeGrain(
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var stored = await StoreCall(() => store.ReadAsync(_key));
-            if (stored is not null)
-            {
-                var record = ZNodeRecordCodec.Decode(stored.Value);
-                return (record, stored.Token, await LoadChildrenAsync(record));
-            }
+            if (stored is not null) return await FromStoredAsync(stored);
 
             // A new grid: the root and the reserved /zookeeper node, as ZooKeeper has them.
             var root = ZNodeRecord.Created(0, 0, [], CreateMode.Persistent, 0, 0) with { NumChildren = 1, Cversion = 1 };
@@ -197,12 +197,13 @@ internal sealed partial class ZNodeGrain(
 
     private void AdoptCommitted(ZNodeRecord? record, string? token, ChildrenDraft children)
     {
-        _generation++;
         if (record is null)
         {
             ForgetCommitted();
             return;
         }
+
+        _generation++;
 
         children.ApplyTo(_children);
         _record = record;
