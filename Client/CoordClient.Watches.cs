@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using OrleansCoord.Errors;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
 
@@ -5,63 +7,113 @@ namespace OrleansCoord.Client;
 
 public sealed partial class CoordClient
 {
+    private static readonly WatchEventType[] PersistentEvents =
+        [WatchEventType.NodeCreated, WatchEventType.NodeDeleted, WatchEventType.NodeDataChanged, WatchEventType.NodeChildrenChanged];
+
+    private static readonly WatchEventType[] RecursiveEvents =
+        [WatchEventType.NodeCreated, WatchEventType.NodeDeleted, WatchEventType.NodeDataChanged];
+
     /// <summary>
     /// A persistent watch on one znode (ZooKeeper's <c>addWatch</c> PERSISTENT): its creation, data changes,
     /// changes to its children and deletion, in revision order, until <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public IAsyncEnumerable<WatchEvent> WatchAsync(string path, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<WatchEvent> WatchAsync(string path, CancellationToken cancellationToken = default) =>
+        WatchAsync(path, recursive: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WatchAsync(string, CancellationToken)"/>; with <paramref name="recursive"/>, the creation, data
+    /// changes and deletion of every znode in the subtree (ZooKeeper's PERSISTENT_RECURSIVE).
+    /// </summary>
+    /// <remarks>Session events come too, as <see cref="WatchEventType.None"/> with a <see cref="WatchState"/>.</remarks>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(string path, bool recursive,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ZNodePath.Validate(path);
-        return _watches.StreamAsync(path, cancellationToken);
+        await using var watch = await AddWatchAsync(path, recursive ? AddWatchMode.PersistentRecursive : AddWatchMode.Persistent);
+        await foreach (var change in watch.ReadAllAsync(cancellationToken)) yield return change;
     }
 
-    /// <summary>As <see cref="WatchAsync"/>, but subscribed when the returned task completes: every change after that is in it.</summary>
-    public Task<ZNodeWatch> AddWatchAsync(string path)
+    /// <summary>As <see cref="WatchAsync(string, bool, CancellationToken)"/>, but subscribed when the returned task
+    /// completes: every change after that is in it. It ends when removed (<see cref="RemoveWatchesAsync"/>) or when
+    /// the session ends.</summary>
+    public async Task<ZNodeWatch> AddWatchAsync(string path, AddWatchMode mode = AddWatchMode.Persistent)
     {
         ZNodePath.Validate(path);
-        return _watches.OpenAsync(path);
+        if (!Enum.IsDefined(mode)) throw CoordException.BadArguments(path, $"unknown watch mode {(int)mode}");
+        ThrowIfEnded();
+        var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var recursive = mode == AddWatchMode.PersistentRecursive;
+        var watcher = new Watcher(path, recursive ? WatcherKind.PersistentRecursive : WatcherKind.Persistent,
+            change => channel.Writer.TryWrite(change), recursive ? RecursiveEvents : PersistentEvents)
+        {
+            Finished = () => channel.Writer.TryComplete(),
+        };
+
+        var registration = await _watches.AddAsync(watcher);
+        if (!recursive)
+        {
+            // What the znode was when the watch began: older events are not reported, and a resync starts there.
+            try
+            {
+                if (_watches.NeedsBaseline(path)) _watches.Track(path, TrackedNode.Of(await ExistsAsync(path)));
+                watcher.SetBaseline(_watches.BaselineOf(path));
+            }
+            catch
+            {
+                await registration.DisposeAsync();
+                throw;
+            }
+        }
+
+        return new ZNodeWatch(channel.Reader, registration);
+    }
+
+    /// <summary>
+    /// Removes this client's watches of <paramref name="type"/> on <paramref name="path"/> (ZooKeeper's
+    /// <c>removeAllWatches</c>, local): each removed watcher hears DataWatchRemoved, ChildWatchRemoved or
+    /// PersistentWatchRemoved, and nothing after. Throws NoWatcher when there is none.
+    /// </summary>
+    public Task RemoveWatchesAsync(string path, WatcherType type)
+    {
+        ZNodePath.Validate(path);
+        if (!Enum.IsDefined(type)) throw CoordException.BadArguments(path, $"unknown watcher type {(int)type}");
+        return _watches.RemoveWatchesAsync(path, type);
     }
 
     /// <summary>Reads data and Stat, and sets a one-shot data watch: <paramref name="watcher"/> is called once, on the
-    /// next NodeDataChanged or NodeDeleted after this read.</summary>
+    /// next NodeDataChanged or NodeDeleted after this read (and with session events meanwhile).</summary>
     public Task<NodeData> GetDataAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, watcher, () => GetDataAsync(path, cancellationToken), read => read.Stat.Mzxid,
+        WatchOnceAsync(path, WatcherKind.Data, watcher, () => GetDataAsync(path, cancellationToken), read => read.Stat,
             WatchEventType.NodeDataChanged, WatchEventType.NodeDeleted);
 
     /// <summary>The Stat or null, and a one-shot exists watch: called once, on the next NodeCreated,
     /// NodeDataChanged or NodeDeleted after this read.</summary>
     public Task<Stat?> ExistsAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, watcher, () => ExistsAsync(path, cancellationToken), stat => stat?.Mzxid ?? 0,
+        WatchOnceAsync(path, WatcherKind.Data, watcher, () => ExistsAsync(path, cancellationToken), stat => stat,
             WatchEventType.NodeCreated, WatchEventType.NodeDataChanged, WatchEventType.NodeDeleted);
 
     /// <summary>The children and a one-shot child watch: called once, on the next NodeChildrenChanged or NodeDeleted.</summary>
     public Task<ChildrenResult> GetChildrenAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, watcher, () => GetChildrenAsync(path, cancellationToken), read => read.Stat.Pzxid,
+        WatchOnceAsync(path, WatcherKind.Children, watcher, () => GetChildrenAsync(path, cancellationToken), read => read.Stat,
             WatchEventType.NodeChildrenChanged, WatchEventType.NodeDeleted);
 
     /// <summary>
     /// Subscribes first, then reads, so no change between the two is missed; the watcher fires for the first
     /// matching event newer than what the read returned, then the registration goes.
     /// </summary>
-    private async Task<T> WatchOnceAsync<T>(string path, Action<WatchEvent> watcher, Func<Task<T>> read, Func<T, long> revisionOf,
-        params WatchEventType[] types)
+    private async Task<T> WatchOnceAsync<T>(string path, WatcherKind kind, Action<WatchEvent> callback, Func<Task<T>> read,
+        Func<T, Stat?> statOf, params WatchEventType[] types)
     {
         ZNodePath.Validate(path);
-        long seen = long.MaxValue;
-        var fired = 0;
-        IAsyncDisposable? registration = null;
-        registration = await _watches.AddAsync(path, change =>
-        {
-            if (change.Revision <= Volatile.Read(ref seen) || !types.Contains(change.Type)) return;
-            if (Interlocked.Exchange(ref fired, 1) == 1) return;
-            _ = registration?.DisposeAsync().AsTask();
-            watcher(change);
-        });
-
+        ThrowIfEnded();
+        var watcher = new Watcher(path, kind, callback, types);
+        var registration = await _watches.AddAsync(watcher);
         try
         {
             var result = await read();
-            Volatile.Write(ref seen, revisionOf(result));
+            var stat = statOf(result);
+            _watches.Track(path, TrackedNode.Of(stat));
+            var baseline = kind == WatcherKind.Children ? stat?.Pzxid ?? 0 : stat?.Mzxid ?? 0;
+            if (watcher.SetBaseline(baseline)) await registration.DisposeAsync();
             return result;
         }
         catch
@@ -69,5 +121,31 @@ public sealed partial class CoordClient
             await registration.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Hands the session's state changes to the watchers, and resynchronises them after a reconnection.</summary>
+    private void OnSessionStateChanged(SessionState state)
+    {
+        switch (state)
+        {
+            case SessionState.Disconnected:
+                _ = _watches.NotifySessionAsync(WatchState.Disconnected);
+                break;
+            case SessionState.Connected:
+                _ = _watches.NotifySessionAsync(WatchState.SyncConnected);
+                _resyncer.Request(renew: true, TimeSpan.Zero);
+                break;
+            case SessionState.Expired:
+                _ = _watches.NotifySessionAsync(WatchState.Expired);
+                break;
+        }
+    }
+
+    /// <summary>A gateway came or went: a silo may have died with events in its queues. Renew and resync once the
+    /// cluster has had a moment, and check again once its failure detection has surely declared the silo dead.</summary>
+    private void OnGatewaysChanged()
+    {
+        _resyncer.Request(renew: true, TimeSpan.FromSeconds(2));
+        _resyncer.Request(renew: false, TimeSpan.FromSeconds(15));
     }
 }

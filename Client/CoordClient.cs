@@ -17,6 +17,8 @@ public sealed partial class CoordClient : IAsyncDisposable
     private readonly RequestRunner _runner;
     private readonly SessionKeeper _keeper;
     private readonly WatchHub _watches;
+    private readonly WatchResyncer _resyncer;
+    private readonly GridConnectionEvents? _connectionEvents;
     private long _lastRevision;
 
     private CoordClient(IHost? host, IGrainFactory grains, CoordClientOptions options, SessionInfo session)
@@ -27,7 +29,12 @@ public sealed partial class CoordClient : IAsyncDisposable
         SessionId = session.SessionId;
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
         _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), SessionTimeout);
-        _watches = new WatchHub((grains as IClusterClient)?.ServiceProvider.GetKeyedService<Orleans.Streams.IStreamProvider>(WatchStreams.ProviderName));
+        var services = (grains as IClusterClient)?.ServiceProvider;
+        _watches = new WatchHub(services?.GetKeyedService<Orleans.Streams.IStreamProvider>(WatchStreams.ProviderName), () => LastRevision);
+        _resyncer = new WatchResyncer(_watches, path => ExistsAsync(path), options.WatchCheckPeriod);
+        _keeper.StateChanged += OnSessionStateChanged;
+        _connectionEvents = services?.GetService<GridConnectionEvents>();
+        if (_connectionEvents is not null) _connectionEvents.Changed += OnGatewaysChanged;
     }
 
     /// <summary>The session's 64-bit id (the ephemeralOwner of the ephemerals it creates).</summary>
@@ -91,6 +98,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     /// <summary>Closes the session (its ephemerals are deleted) and disconnects. Safe to call twice.</summary>
     public async Task CloseAsync()
     {
+        await StopWatchingAsync();
         if (await _keeper.StopAsync() && _keeper.State != SessionState.Expired)
         {
             try
@@ -120,6 +128,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     /// the grid expires the session after its timeout. Meant for tests and tools.</summary>
     public async Task AbandonAsync()
     {
+        await StopWatchingAsync();
         await _keeper.StopAsync();
         if (_host is not null)
         {
@@ -129,6 +138,20 @@ public sealed partial class CoordClient : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(CloseAsync());
+
+    private async Task StopWatchingAsync()
+    {
+        if (_connectionEvents is not null) _connectionEvents.Changed -= OnGatewaysChanged;
+        await _resyncer.DisposeAsync();
+        try
+        {
+            await _watches.DropAllAsync();
+        }
+        catch (Exception)
+        {
+            // Unsubscribing needs the grid; when it is away, the subscriptions go with this client's connection.
+        }
+    }
 
     private void ObserveRevision(long revision)
     {

@@ -21,6 +21,13 @@ public sealed class CoordClientOptions
     /// <value>30 seconds.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the watched znodes are read back to catch a change whose event was lost, as a safety net next to
+    /// the resyncs after a reconnection or a lost gateway. Zero turns the periodic check off.
+    /// </summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan WatchCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Parses <c>host:port[,host:port...]</c>.</summary>
     public static IList<string> ParseServers(string servers) =>
         servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

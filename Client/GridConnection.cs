@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using OrleansCoord.Errors;
-using OrleansCoord.Watches;
 
 namespace OrleansCoord.Client;
 
@@ -24,7 +23,7 @@ internal static class GridConnection
             .UseOrleansClient(client =>
             {
                 client.UseStaticClustering(gateways.ToArray());
-                client.AddMemoryStreams(WatchStreams.ProviderName);
+                client.AddCoordWatches();
                 client.Configure<ClusterOptions>(cluster =>
                 {
                     cluster.ClusterId = options.ClusterId;

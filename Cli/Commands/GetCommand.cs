@@ -30,7 +30,7 @@ internal static class GetCommand
             {
                 var changed = new TaskCompletionSource<WatchEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var node = waitForChange
-                    ? await client.GetDataAsync(target, change => changed.TrySetResult(change), cancellationToken)
+                    ? await client.GetDataAsync(target, change => { if (change.Type != WatchEventType.None) changed.TrySetResult(change); }, cancellationToken)
                     : await client.GetDataAsync(target, cancellationToken);
                 var text = StatJson.ToText(node.Data);
                 output.Emit(printStat ? text + Environment.NewLine + node.Stat : text, () =>

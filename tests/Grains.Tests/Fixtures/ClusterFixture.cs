@@ -60,6 +60,6 @@ public sealed class GridClientConfigurator : IClientBuilderConfigurator
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
     {
         clientBuilder.Configure<MessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
-        clientBuilder.AddMemoryStreams(OrleansCoord.Watches.WatchStreams.ProviderName);
+        OrleansCoord.Client.ClientBuilderCoordExtensions.AddCoordWatches(clientBuilder);
     }
 }

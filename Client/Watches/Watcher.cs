@@ -1,0 +1,96 @@
+using OrleansCoord.Watches;
+
+namespace OrleansCoord.Client;
+
+/// <summary>
+/// One registered watcher: its path, kind and callback. A one-shot watcher fires once, for the first matching
+/// event newer than what its read returned; a persistent one hears the events newer than the znode it read when
+/// it began. Events that come before that read has answered are held back and judged once it has (so a change
+/// made between the read and its answer is not missed, and one from before the watch is not reported).
+/// A recursive watcher has no read to go by: it hears what comes after its subscription.
+/// </summary>
+internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> callback, IReadOnlyCollection<WatchEventType> fireOn)
+{
+    private readonly object _gate = new();
+    private List<WatchEvent>? _early = kind == WatcherKind.PersistentRecursive ? null : [];
+    private long _baseline = long.MinValue;
+    private long _lastRevision;
+    private bool _finished;
+
+    public string Path { get; } = path;
+
+    public WatcherKind Kind { get; } = kind;
+
+    public bool OneShot => Kind is WatcherKind.Data or WatcherKind.Children;
+
+    /// <summary>Called when the watcher is taken away (removed, fired, or its session ended).</summary>
+    public Action? Finished { get; init; }
+
+    /// <summary>The watcher's read answered at <paramref name="revision"/>: judge what came meanwhile. True when a
+    /// one-shot watcher fired on it.</summary>
+    public bool SetBaseline(long revision)
+    {
+        List<WatchEvent> early;
+        lock (_gate)
+        {
+            _baseline = revision;
+            early = _early ?? [];
+            _early = null;
+        }
+
+        foreach (var change in early)
+        {
+            if (Offer(change)) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Hands a znode event to the watcher; true when a one-shot watcher fired and is done.</summary>
+    public bool Offer(WatchEvent change)
+    {
+        lock (_gate)
+        {
+            if (_finished || !fireOn.Contains(change.Type)) return false;
+            if (_early is not null)
+            {
+                _early.Add(change);
+                return false;
+            }
+
+            // In revision order: an older event than one handed on is covered by the newer one; a coalesced one
+            // (made up by a resync) says nothing new unless it is newer than everything handed on.
+            if (change.Revision <= _baseline || change.Revision < _lastRevision || (change.Coalesced && change.Revision == _lastRevision)) return false;
+            _lastRevision = change.Revision;
+            if (OneShot) _finished = true;
+        }
+
+        callback(change);
+        if (OneShot) Finished?.Invoke();
+        return OneShot;
+    }
+
+    /// <summary>A session event: every watcher hears it, and it uses none of them up (as in ZooKeeper).</summary>
+    public void Notify(WatchEvent sessionEvent)
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+        }
+
+        callback(sessionEvent);
+    }
+
+    /// <summary>Takes the watcher away; it hears <paramref name="farewell"/> (when given) and nothing after.</summary>
+    public void Finish(WatchEvent? farewell)
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            _finished = true;
+        }
+
+        if (farewell is not null) callback(farewell);
+        Finished?.Invoke();
+    }
+}
