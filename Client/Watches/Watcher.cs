@@ -14,7 +14,8 @@ internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> 
     private readonly object _gate = new();
     private List<WatchEvent>? _early = kind == WatcherKind.PersistentRecursive ? null : [];
     private long _baseline = long.MinValue;
-    private long _lastRevision;
+    private readonly EventOrder _order = new();
+    private readonly Dictionary<string, EventOrder> _subtreeOrder = new(StringComparer.Ordinal);
     private bool _finished;
 
     public string Path { get; } = path;
@@ -58,16 +59,23 @@ internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> 
                 return false;
             }
 
-            // In revision order: an older event than one handed on is covered by the newer one; a coalesced one
-            // (made up by a resync) says nothing new unless it is newer than everything handed on.
-            if (change.Revision <= _baseline || change.Revision < _lastRevision || (change.Coalesced && change.Revision == _lastRevision)) return false;
-            _lastRevision = change.Revision;
+            if (change.Revision <= _baseline || !OrderOf(change).Admit(change)) return false;
             if (OneShot) _finished = true;
         }
 
         callback(change);
         if (OneShot) Finished?.Invoke();
         return OneShot;
+    }
+
+    /// <summary>The order of the event's znode: a recursive watcher keeps one per znode of its subtree (order is per
+    /// znode: those of different znodes travel on different streams), forgotten when the znode is deleted.</summary>
+    private EventOrder OrderOf(WatchEvent change)
+    {
+        if (Kind != WatcherKind.PersistentRecursive) return _order;
+        if (!_subtreeOrder.TryGetValue(change.Path, out var order)) _subtreeOrder[change.Path] = order = new EventOrder();
+        if (change.Type == WatchEventType.NodeDeleted) _subtreeOrder.Remove(change.Path);
+        return order;
     }
 
     /// <summary>A session event: every watcher hears it, and it uses none of them up (as in ZooKeeper).</summary>

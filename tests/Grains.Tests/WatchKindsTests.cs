@@ -44,8 +44,11 @@ public sealed class WatchKindsTests(ClusterFixture fixture) : IClassFixture<Clus
         await client.SetDataAsync(root, Text("root"));
 
         // Events of one znode come in order; those of different znodes travel on different streams.
-        var seen = await ReadUntilAsync(watch, e => e.Path == root + "/a/b" && e.Type == WatchEventType.NodeDeleted);
-        seen.AddRange(await ReadUntilAsync(watch, e => e.Path == root));
+        var awaited = new HashSet<(WatchEventType, string)>
+        {
+            (WatchEventType.NodeCreated, root + "/a"), (WatchEventType.NodeDeleted, root + "/a/b"), (WatchEventType.NodeDataChanged, root),
+        };
+        var seen = await ReadUntilAsync(watch, e => awaited.Remove((e.Type, e.Path)) && awaited.Count == 0);
         Assert.Equal([WatchEventType.NodeCreated], seen.Where(e => e.Path == root + "/a").Select(e => e.Type));
         Assert.Equal([WatchEventType.NodeDataChanged], seen.Where(e => e.Path == root).Select(e => e.Type));
         var grandchildEvents = seen.Where(e => e.Path == root + "/a/b").ToList();
