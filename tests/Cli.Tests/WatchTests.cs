@@ -32,6 +32,25 @@ public sealed class WatchTests(SiloFixture grid)
     }
 
     [Fact]
+    public async Task WatchRecursive_PrintsChangesBelowThePath()
+    {
+        var root = UniquePath("subtree");
+        Ok(await _coord.RunAsync("create", root));
+        Ok(await _coord.RunAsync("create", root + "/child"));
+        var watching = _coord.RunAsync("watch", "-R", root, "--count", "1");
+
+        // A change two levels down; repeated until the watcher, subscribing a moment after it starts, has seen one.
+        for (var i = 0; i < 20 && !watching.IsCompleted; i++)
+        {
+            Ok(await _coord.RunAsync("create", $"{root}/child/grandchild-{i}"));
+        }
+
+        var result = Ok(await watching);
+        var line = Assert.Single(result.Lines);
+        Assert.Matches($"^NodeCreated {root}/child/grandchild-[0-9]+ [0-9]+$", line);
+    }
+
+    [Fact]
     public async Task GetWithWatch_PrintsDataThenTheNextChange()
     {
         var path = UniquePath("getw");
