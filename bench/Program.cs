@@ -80,6 +80,45 @@ grid.SetAction(async (parse, cancellationToken) =>
     return results.Any(r => r.Errors > 0) ? 1 : 0;
 });
 
+var watcherCounts = new Option<string>("--watchers") { Description = "Comma-separated watcher counts, one run each", DefaultValueFactory = _ => "1,1000" };
+var sessions = new Option<int>("--sessions") { Description = "Sessions (clients) the watchers are spread over, at most", DefaultValueFactory = _ => 10 };
+var sets = new Option<int>("--sets") { Description = "Sets of the watched znode per run", DefaultValueFactory = _ => 1000 };
+var watch = new Command("watch", "Set-to-notification latency of persistent watches, with 1 and 1,000 watchers")
+{
+    server, watcherCounts, sessions, sets, warmup, sessionTimeout, clusterId, serviceId, label,
+};
+watch.SetAction(async (parse, cancellationToken) =>
+{
+    var counts = parse.GetValue(watcherCounts)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(text => int.TryParse(text, out var n) ? n : -1).ToList();
+    var setCount = parse.GetValue(sets);
+    if (counts.Count == 0 || counts.Any(n => n < 1) || setCount < 1 || parse.GetValue(sessions) < 1 || parse.GetValue(warmup) < 0)
+    {
+        Console.Error.WriteLine("--watchers must be positive numbers; --sets and --sessions positive; --warmup not negative");
+        return 2;
+    }
+
+    var clientOptions = new CoordClientOptions
+    {
+        Servers = CoordClientOptions.ParseServers(parse.GetValue(server)!),
+        SessionTimeout = TimeSpan.FromMilliseconds(parse.GetValue(sessionTimeout)),
+        ClusterId = parse.GetValue(clusterId)!,
+        ServiceId = parse.GetValue(serviceId)!,
+    };
+    Console.WriteLine($"# target=grid{(parse.GetValue(label) is { } text ? " " + text : "")} server={parse.GetValue(server)} sets={setCount} warmup={Math.Min(parse.GetValue(warmup), setCount)}");
+    Console.WriteLine(Report.Header);
+    var failed = false;
+    foreach (var count in counts)
+    {
+        var bench = new WatchBench(clientOptions, count, Math.Min(count, parse.GetValue(sessions)), setCount, Math.Min(parse.GetValue(warmup), setCount), Console.Error);
+        var result = await bench.RunAsync(cancellationToken);
+        Console.WriteLine(Report.Line(result));
+        failed |= result.Errors > 0;
+    }
+
+    return failed ? 1 : 0;
+});
+
 var gridRuns = new Option<FileInfo[]>("--grid") { Description = "`bench grid --json` results", Required = true, AllowMultipleArgumentsPerToken = true };
 var referenceRuns = new Option<FileInfo[]>("--reference") { Description = "ZkBench --json results", Required = true, AllowMultipleArgumentsPerToken = true };
 var compare = new Command("compare", "Median per phase of several --json results and the ratio grid/reference, as Markdown") { gridRuns, referenceRuns };
@@ -90,5 +129,5 @@ var summaryRuns = new Argument<FileInfo[]>("results") { Description = "--json re
 var summary = new Command("summary", "Median per phase of several --json results of one target, as Markdown") { summaryRuns };
 summary.SetAction(parse => Compare.Summary(parse.GetValue(summaryRuns)!.Select(f => f.FullName).ToList(), Console.Out));
 
-var root = new RootCommand("OrleansCoord load generator") { grid, compare, summary };
+var root = new RootCommand("OrleansCoord load generator") { grid, watch, compare, summary };
 return await root.Parse(args).InvokeAsync();

@@ -3,11 +3,15 @@
 # `zookeeper` package in a temp dir on a free port, runs bench/zookeeper/ZkBench.java (same workload and
 # table as `bench grid`) and stops the server again, whatever happens.
 #   bench/zookeeper-reference.sh [--ops 20000] [--concurrency 200] [--size 1024] [--phases ...] [--json]
+#   bench/zookeeper-reference.sh watch [--watchers 1,1000] [--sessions 10] [--sets 1000] [--warmup 100]
+#     (the watch workload of `bench watch`: bench/zookeeper/ZkWatchBench.java)
 # Env: ZK_FORCE_SYNC=yes|no (fsync the txn log, default yes), ZK_HEAP (default 1g),
 #      BENCH_TIMEOUT seconds for the load run (default 1800), TMPDIR for the data dir.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MAIN_CLASS=ZkBench
+if [[ "${1:-}" == watch ]]; then MAIN_CLASS=ZkWatchBench; shift; fi
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
 JARS=/usr/share/java
@@ -47,7 +51,7 @@ admin.enableServer=false
 forceSync=${ZK_FORCE_SYNC:-yes}
 CFG
 
-javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/ZkBench.java"
+javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/$MAIN_CLASS.java"
 
 echo "# starting ZooKeeper on 127.0.0.1:$PORT (data in $WORK, forceSync=${ZK_FORCE_SYNC:-yes})" >&2
 setsid java "-Xmx$ZK_HEAP" "-Xms$ZK_HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
@@ -67,6 +71,6 @@ done
 
 status=0
 timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:$JARS/zookeeper.jar:$JARS/slf4j-nop.jar" \
-  ZkBench --server "127.0.0.1:$PORT" "$@" || status=$?
-if [[ $status -ne 0 ]]; then echo "# ZkBench exited with $status; server log tail:" >&2; tail -n 20 "$WORK/server.log" >&2; fi
+  "$MAIN_CLASS" --server "127.0.0.1:$PORT" "$@" || status=$?
+if [[ $status -ne 0 ]]; then echo "# $MAIN_CLASS exited with $status; server log tail:" >&2; tail -n 20 "$WORK/server.log" >&2; fi
 exit "$status"

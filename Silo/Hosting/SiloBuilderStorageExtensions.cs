@@ -6,9 +6,6 @@ namespace OrleansCoord.Silo.Hosting;
 /// <summary>Clustering, grain storage and streams for each storage profile.</summary>
 public static class SiloBuilderStorageExtensions
 {
-    /// <summary>Name of the stream provider that carries watch events.</summary>
-    public const string StreamProviderName = "coord";
-
     /// <summary>Grain storage that Orleans' stream pub/sub keeps its subscriptions in.</summary>
     public const string PubSubStoreName = "PubSubStore";
 
@@ -37,7 +34,7 @@ public static class SiloBuilderStorageExtensions
             silo.AddMemoryGrainStorage(PubSubStoreName);
         }
 
-        silo.AddMemoryStreams(StreamProviderName);
+        silo.AddCoordWatchStreams();
         return silo;
     }
 }

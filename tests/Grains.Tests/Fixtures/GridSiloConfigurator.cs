@@ -26,7 +26,7 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     public static void AddWatchStreams(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
-        siloBuilder.AddMemoryStreams(WatchStreams.ProviderName);
+        siloBuilder.AddCoordWatchStreams();
     }
 
     /// <summary>Short periods so that tests of expiry and recovery finish quickly.</summary>
