@@ -16,6 +16,7 @@ internal static class CommandLineFlags
         ["--storage"] = "Storage:Profile",
         ["--connection-string"] = "Storage:ConnectionString",
         ["--azurite-dir"] = "Storage:AzuriteDir",
+        ["--watch-streams"] = "Storage:WatchStreams",
         ["--silo-port"] = "Endpoints:SiloPort",
         ["--gateway-port"] = "Endpoints:GatewayPort",
         ["--http-port"] = "Endpoints:HttpPort",
@@ -31,6 +32,8 @@ internal static class CommandLineFlags
           --storage AzureStorage|Memory   storage profile (default AzureStorage)
           --connection-string S           Azure Storage connection string (default UseDevelopmentStorage=true)
           --azurite-dir PATH              data folder of an Azurite the silo starts (default <repo>/.data/azurite)
+          --watch-streams Memory|AzureQueue
+                                          what carries watch events (default Memory; see docs/adr/006)
           --silo-port N                   silo-to-silo port (default 11111)
           --gateway-port N                client gateway port (default 30000)
           --http-port N                   /healthz and /dashboard (default 8080)

@@ -11,7 +11,8 @@ public static class SiloBuilderStorageExtensions
 
     /// <summary>
     /// AzureStorage: Azure Table clustering and grain storage on one connection string. Memory: localhost
-    /// clustering (this silo is its own primary) and in-memory storage. Both get memory streams.
+    /// clustering (this silo is its own primary) and in-memory storage. Both carry watch events on memory streams,
+    /// or on Azure queues when asked.
     /// </summary>
     public static ISiloBuilder UseCoordStorage(this ISiloBuilder silo, SiloHostOptions options)
     {
@@ -34,7 +35,7 @@ public static class SiloBuilderStorageExtensions
             silo.AddMemoryGrainStorage(PubSubStoreName);
         }
 
-        silo.AddCoordWatchStreams();
+        silo.AddCoordWatchStreams(storage.WatchStreams, storage.ConnectionString);
         return silo;
     }
 }

@@ -33,6 +33,11 @@ public sealed class SiloHostOptions
         /// <summary>Where an Azurite started by the silo keeps its data. Flag <c>--azurite-dir</c>.</summary>
         /// <value><c>&lt;repo root&gt;/.data/azurite</c>; the repo root is the nearest folder holding OrleansCoord.sln, else the current directory.</value>
         public string AzuriteDir { get; set; } = Path.Combine(RepoRoot.FindOrCurrent(), ".data", "azurite");
+
+        /// <summary>What carries watch events: memory streams, or Azure queues in the storage of <see cref="ConnectionString"/>
+        /// (events survive a silo's death; slower). All silos of a cluster must agree. Flag <c>--watch-streams</c>.</summary>
+        /// <value><see cref="WatchStreamKind.Memory"/></value>
+        public WatchStreamKind WatchStreams { get; set; } = WatchStreamKind.Memory;
     }
 
     /// <summary>The <c>Endpoints</c> section.</summary>

@@ -20,6 +20,7 @@ internal static class SiloHostOptionsReader
         storage.Profile = ReadEnum(configuration, "Storage:Profile", storage.Profile, errors);
         storage.ConnectionString = configuration["Storage:ConnectionString"] ?? storage.ConnectionString;
         storage.AzuriteDir = configuration["Storage:AzuriteDir"] ?? storage.AzuriteDir;
+        storage.WatchStreams = ReadEnum(configuration, "Storage:WatchStreams", storage.WatchStreams, errors);
 
         endpoints.SiloPort = ReadInt(configuration, "Endpoints:SiloPort", endpoints.SiloPort, errors);
         endpoints.GatewayPort = ReadInt(configuration, "Endpoints:GatewayPort", endpoints.GatewayPort, errors);

@@ -54,6 +54,22 @@ public sealed class AzuriteClusterFixture : ClusterFixture
     }
 }
 
+/// <summary>A three-silo test cluster whose watch events travel on Azure queues (Azurite), named after a fresh service id.</summary>
+public sealed class AzureQueueWatchClusterFixture : ClusterFixture
+{
+    public override ValueTask InitializeAsync()
+    {
+        Azurite.Require();
+        return base.InitializeAsync();
+    }
+
+    protected override void ConfigureGrid(TestClusterBuilder builder)
+    {
+        builder.Options.ServiceId = "svc" + Guid.NewGuid().ToString("N")[..16];
+        builder.AddSiloBuilderConfigurator<AzureQueueWatchGridConfigurator>();
+    }
+}
+
 /// <summary>The test client: watch streams, and requests to a killed silo fail after seconds, not the default 30 s.</summary>
 public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {

@@ -22,11 +22,11 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
         });
     }
 
-    /// <summary>Memory streams for watch events, as the silo host configures them.</summary>
-    public static void AddWatchStreams(ISiloBuilder siloBuilder)
+    /// <summary>Streams for watch events, as the silo host configures them (memory streams by default).</summary>
+    public static void AddWatchStreams(ISiloBuilder siloBuilder, WatchStreamKind kind = WatchStreamKind.Memory)
     {
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
-        siloBuilder.AddCoordWatchStreams();
+        siloBuilder.AddCoordWatchStreams(kind, Azurite.ConnectionString);
     }
 
     /// <summary>Short periods so that tests of expiry and recovery finish quickly.</summary>
@@ -49,6 +49,22 @@ public sealed class AzuriteGridConfigurator : ISiloConfigurator
             grid.Profile = StorageProfile.AzureStorage;
             grid.ConnectionString = Azurite.ConnectionString;
             grid.TableName = Azurite.TableNameFor(cluster.Value.ServiceId);
+        });
+    }
+}
+
+/// <summary>Silos of a test cluster with the tree in memory and watch events on Azure queues (Azurite).</summary>
+public sealed class AzureQueueWatchGridConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.AddCoordGrid(MemoryGridConfigurator.Tune);
+        MemoryGridConfigurator.AddWatchStreams(siloBuilder, WatchStreamKind.AzureQueue);
+        siloBuilder.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
+        siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
+        {
+            grid.Profile = StorageProfile.Memory;
+            grid.MemoryStoreName = cluster.Value.ClusterId;
         });
     }
 }
