@@ -1,0 +1,25 @@
+using OrleansCoord.Client.Recipes;
+using OrleansCoord.Client.Services;
+
+namespace OrleansCoord.Client;
+
+public sealed partial class CoordClient
+{
+    private CounterRecipes? _counters;
+    private ServiceRegistry? _services;
+
+    /// <summary>Distributed counters (get, add, compare-and-set).</summary>
+    public CounterRecipes Counters => _counters ??= new CounterRecipes(this);
+
+    /// <summary>Service registration under <c>/services/&lt;service&gt;/&lt;instance&gt;</c>, bound to this session.</summary>
+    public ServiceRegistry Services => _services ??= new ServiceRegistry(this);
+
+    internal IGrainFactory GrainFactory => _grains;
+
+    internal Task<T> RunRecipe<T>(string subject, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
+        _runner.RunAsync(subject, idempotent, request, cancellationToken);
+
+    /// <summary>A watcher of one path's events (the shared subscription of <see cref="WatchAsync"/>), for SDK recipes.</summary>
+    internal Task<IAsyncDisposable> AddWatchRegistrationAsync(string path, Action<Watches.WatchEvent> watcher) =>
+        _watches.AddAsync(path, watcher);
+}
