@@ -7,12 +7,16 @@ public sealed partial class CoordClient
 {
     private CounterRecipes? _counters;
     private ServiceRegistry? _services;
+    private QueueRecipes? _queues;
 
     /// <summary>Distributed counters (get, add, compare-and-set).</summary>
     public CounterRecipes Counters => _counters ??= new CounterRecipes(this);
 
     /// <summary>Service registration under <c>/services/&lt;service&gt;/&lt;instance&gt;</c>, bound to this session.</summary>
     public ServiceRegistry Services => _services ??= new ServiceRegistry(this);
+
+    /// <summary>Durable queues with at-least-once delivery (put, take with ack and visibility timeout, length, peek).</summary>
+    public QueueRecipes Queues => _queues ??= new QueueRecipes(this);
 
     internal IGrainFactory GrainFactory => _grains;
 
