@@ -8,6 +8,8 @@ public sealed partial class CoordClient
     private CounterRecipes? _counters;
     private ServiceRegistry? _services;
     private QueueRecipes? _queues;
+    private BarrierRecipes? _barriers;
+    private DoubleBarrierRecipes? _doubleBarriers;
 
     /// <summary>Distributed counters (get, add, compare-and-set).</summary>
     public CounterRecipes Counters => _counters ??= new CounterRecipes(this);
@@ -17,6 +19,12 @@ public sealed partial class CoordClient
 
     /// <summary>Durable queues with at-least-once delivery (put, take with ack and visibility timeout, length, peek).</summary>
     public QueueRecipes Queues => _queues ??= new QueueRecipes(this);
+
+    /// <summary>Barriers: all participants are released together when the count has entered.</summary>
+    public BarrierRecipes Barriers => _barriers ??= new BarrierRecipes(this);
+
+    /// <summary>Double barriers: enter together, leave together.</summary>
+    public DoubleBarrierRecipes DoubleBarriers => _doubleBarriers ??= new DoubleBarrierRecipes(this);
 
     internal IGrainFactory GrainFactory => _grains;
 

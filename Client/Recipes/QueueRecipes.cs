@@ -39,16 +39,14 @@ public sealed class QueueRecipes
     public async Task<QueueItem?> TakeAsync(string name, TimeSpan timeout, TimeSpan? visibility = null, CancellationToken cancellationToken = default)
     {
         Validate(name);
-        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-            throw CoordException.BadArguments(Subject(name), $"timeout must not be negative, got {timeout}");
+        var poll = LongPoll.Start(Subject(name), timeout);
         var visibilityMs = visibility is { } v ? v.TotalMilliseconds : QueueLimits.DefaultVisibilityMs;
         if (visibilityMs is < 1 or > QueueLimits.MaxVisibilityMs)
             throw CoordException.BadArguments(Subject(name), $"visibility timeout must be 1 ms to {QueueLimits.MaxVisibilityMs / 1000} s, got {visibility}");
 
-        var deadline = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
         while (true)
         {
-            var waitMs = (int)Math.Clamp((deadline - DateTime.UtcNow).TotalMilliseconds, 0, QueueLimits.MaxWaitMs);
+            var waitMs = poll.NextWaitMs(QueueLimits.MaxWaitMs);
             var requestId = Guid.NewGuid();
             var item = await Run(name, idempotent: true, () => Grain(name).Take(requestId, (int)visibilityMs, waitMs), cancellationToken);
             if (item is not null)
@@ -58,7 +56,7 @@ public sealed class QueueRecipes
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (DateTime.UtcNow >= deadline) return null;
+            if (poll.Expired) return null;
         }
     }
 
