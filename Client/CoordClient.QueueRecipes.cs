@@ -28,6 +28,10 @@ public sealed partial class CoordClient
 
     internal IGrainFactory GrainFactory => _grains;
 
+    /// <summary>The longest a recipe's grain-side wait may be: at most <paramref name="grainMaxMs"/>, and half the request
+    /// timeout, so that a waiting call always answers well before the client would give up on it.</summary>
+    internal int MaxPollWaitMs(int grainMaxMs) => (int)Math.Min(grainMaxMs, _runner.RequestTimeout.TotalMilliseconds / 2);
+
     internal Task<T> RunRecipe<T>(string subject, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
         _runner.RunAsync(subject, idempotent, request, cancellationToken);
 

@@ -35,7 +35,7 @@ public sealed class BarrierRecipes
         {
             do
             {
-                var waitMs = poll.NextWaitMs(BarrierLimits.MaxWaitMs);
+                var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(BarrierLimits.MaxWaitMs));
                 if (await _client.RunRecipe(subject, idempotent: true, () => grain.Await(participant, ticket.Round, waitMs), cancellationToken)) return true;
             }
             while (!poll.Expired);

@@ -32,7 +32,7 @@ public sealed class DoubleBarrierRecipes
         {
             do
             {
-                var waitMs = poll.NextWaitMs(BarrierLimits.MaxWaitMs);
+                var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(BarrierLimits.MaxWaitMs));
                 if (await _client.RunRecipe(subject, idempotent: true, () => grain.AwaitEntered(participant, ticket.Round, waitMs), cancellationToken)) return entry;
             }
             while (!poll.Expired);
@@ -80,7 +80,7 @@ public sealed class DoubleBarrierEntry
         if (await _client.RunRecipe(_subject, idempotent: true, () => _grain.Leave(_participant, Round), cancellationToken)) return true;
         do
         {
-            var waitMs = poll.NextWaitMs(BarrierLimits.MaxWaitMs);
+            var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(BarrierLimits.MaxWaitMs));
             if (await _client.RunRecipe(_subject, idempotent: true, () => _grain.AwaitLeft(_participant, Round, waitMs), cancellationToken)) return true;
         }
         while (!poll.Expired);

@@ -46,7 +46,7 @@ public sealed class QueueRecipes
 
         while (true)
         {
-            var waitMs = poll.NextWaitMs(QueueLimits.MaxWaitMs);
+            var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(QueueLimits.MaxWaitMs));
             var requestId = Guid.NewGuid();
             var item = await Run(name, idempotent: true, () => Grain(name).Take(requestId, (int)visibilityMs, waitMs), cancellationToken);
             if (item is not null)
