@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
@@ -8,7 +9,7 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// <summary>A cyclic barrier: the entry that makes the count releases the round, and the next round begins empty.</summary>
 [GrainType("recipe-barrier")]
 [RandomPlacement]
-internal sealed class BarrierGrain(ITreeStore store, TimeProvider time) : BarrierGrainBase(store, time), IBarrierGrain
+internal sealed class BarrierGrain(ITreeStore store, TimeProvider time, ILogger<BarrierGrain> logger) : BarrierGrainBase(store, time, logger), IBarrierGrain
 {
     protected override string Kind => "barrier";
 

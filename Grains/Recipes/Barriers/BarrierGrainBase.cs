@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Recipes.Records;
@@ -13,7 +14,7 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// and taking out participants whose session ended. Reentrant, so that waiting participants do not hold up entries.
 /// </summary>
 [Reentrant]
-internal abstract class BarrierGrainBase(ITreeStore store, TimeProvider time) : Grain
+internal abstract class BarrierGrainBase(ITreeStore store, TimeProvider time, ILogger logger) : Grain
 {
     private static readonly TimeSpan PrunePeriod = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -31,7 +32,7 @@ internal abstract class BarrierGrainBase(ITreeStore store, TimeProvider time) : 
     {
         var name = this.GetPrimaryKeyString();
         Subject = RecipeNameRules.Subject(Kind, name);
-        _record = new RecipeRecord<BarrierState>(store, KeyPrefix + Kind + ":" + name, Subject, () => { DeactivateOnIdle(); _signal.Raise(); });
+        _record = new RecipeRecord<BarrierState>(store, KeyPrefix + Kind + ":" + name, Subject, () => { DeactivateOnIdle(); _signal.Raise(); }, logger);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
@@ -11,7 +12,7 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// </summary>
 [GrainType("recipe-doublebarrier")]
 [RandomPlacement]
-internal sealed class DoubleBarrierGrain(ITreeStore store, TimeProvider time) : BarrierGrainBase(store, time), IDoubleBarrierGrain
+internal sealed class DoubleBarrierGrain(ITreeStore store, TimeProvider time, ILogger<DoubleBarrierGrain> logger) : BarrierGrainBase(store, time, logger), IDoubleBarrierGrain
 {
     protected override string Kind => "doublebarrier";
 

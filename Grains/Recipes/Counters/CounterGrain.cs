@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Recipes.Records;
@@ -13,7 +14,7 @@ namespace OrleansCoord.Grains.Recipes.Counters;
 /// </summary>
 [GrainType("recipe-counter")]
 [RandomPlacement]
-internal sealed class CounterGrain(ITreeStore store) : Grain, ICounterGrain
+internal sealed class CounterGrain(ITreeStore store, ILogger<CounterGrain> logger) : Grain, ICounterGrain
 {
     public const string KeyPrefix = "rc:";
     private RecipeRecord<CounterState> _record = null!;
@@ -23,7 +24,7 @@ internal sealed class CounterGrain(ITreeStore store) : Grain, ICounterGrain
     {
         var name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("counter", name);
-        _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle);
+        _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, logger);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansCoord.Errors;
@@ -18,7 +19,7 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 [Reentrant]
 [GrainType("recipe-queue")]
 [RandomPlacement]
-internal sealed class QueueGrain(ITreeStore store, TimeProvider time) : Grain, IQueueGrain
+internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string _name = "";
@@ -34,7 +35,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time) : Grain, I
     {
         _name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("queue", _name);
-        _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire);
+        _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, logger);
         return Task.CompletedTask;
     }
 
@@ -102,28 +103,23 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time) : Grain, I
     public Task Release(Guid requestId, string receipt) =>
         Settle(requestId, receipt, (head, id) => (head with { InFlight = With(head.InFlight, id, head.InFlight[id] with { VisibleAtMs = 0 }) }, null));
 
-    public async Task<QueueLength> Length()
+    public Task<QueueLength> Length() => Gated(async () =>
     {
-        Validate();
         var (head, messages) = await LoadAsync();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var ready = messages.Count(id => head.IsVisible(id, now));
         return new QueueLength(ready, messages.Count - ready);
-    }
+    });
 
-    public async Task<QueueItem?> Peek()
+    public Task<QueueItem?> Peek() => Gated(async () =>
     {
-        Validate();
         var (head, messages) = await LoadAsync();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var id in messages.Where(id => head.IsVisible(id, now)))
-        {
-            if (await ReadDataAsync(id) is not { } data) continue; // Acked meanwhile.
-            return new QueueItem(id, data, QueueKeys.PriorityOf(id), head.InFlight.GetValueOrDefault(id)?.Delivery ?? 0, "");
-        }
-
-        return null;
-    }
+        var id = messages.FirstOrDefault(m => head.IsVisible(m, now));
+        if (id is null) return null;
+        var data = await ReadDataAsync(id) ?? throw VoidCache($"message {id} is listed but not stored");
+        return new QueueItem(id, data, QueueKeys.PriorityOf(id), head.InFlight.GetValueOrDefault(id)?.Delivery ?? 0, "");
+    });
 
     private async Task<QueueItem?> TryTakeAsync(Guid requestId, int visibilityMs)
     {
@@ -193,10 +189,26 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time) : Grain, I
     private async Task<byte[]?> ReadDataAsync(string id) =>
         (await _head.Guard(() => store.ReadAsync(QueueKeys.Message(_name, id))))?.Value;
 
-    private CoordException VoidCache(string why)
+    /// <summary>The cache lists a message storage no longer holds: another activation acked it. Retire; the SDK retries.</summary>
+    private RetryableConflictException VoidCache(string why)
     {
         _head.Forget();
-        return new CoordException(CoordErrorCode.SystemError, _subject, why + "; retry");
+        return new RetryableConflictException($"{_subject}: {why}; retry");
+    }
+
+    /// <summary>Runs a read under the gate, so that it never lists the queue while a decision changes it.</summary>
+    private async Task<T> Gated<T>(Func<Task<T>> read)
+    {
+        Validate();
+        await _gate.WaitAsync();
+        try
+        {
+            return await read();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private void Retire()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 
@@ -11,11 +12,14 @@ namespace OrleansCoord.Grains.Recipes.Records;
 /// acknowledging a conflicting decision (docs/adr/008-queue-and-barrier-recipes.md).
 /// </summary>
 /// <param name="retire">Called when the cached state can no longer be trusted: the grain deactivates.</param>
-internal sealed class RecipeRecord<TState>(ITreeStore store, string key, string subject, Action retire)
+internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key, string subject, Action retire, ILogger logger)
     where TState : class
 {
     private string? _token;
     private bool _loaded;
+
+    // Bumped by every commit and every Forget, so that a read that started before one of them is not cached after it.
+    private long _epoch;
 
     /// <summary>The committed state; null before the first decision.</summary>
     public TState? State { get; private set; }
@@ -25,9 +29,13 @@ internal sealed class RecipeRecord<TState>(ITreeStore store, string key, string 
     /// <summary>Reads the record unless it is cached.</summary>
     public async Task<TState?> LoadAsync()
     {
-        if (_loaded) return State;
-        var stored = await Guard(() => store.ReadAsync(key));
-        (State, _token, _loaded) = (stored is null ? null : Decode(stored.Value), stored?.Token, true);
+        while (!_loaded)
+        {
+            var epoch = _epoch;
+            var stored = await Guard(() => store.ReadAsync(key));
+            if (epoch == _epoch) (State, _token, _loaded) = (stored is null ? null : Decode(stored.Value), stored?.Token, true);
+        }
+
         return State;
     }
 
@@ -45,10 +53,12 @@ internal sealed class RecipeRecord<TState>(ITreeStore store, string key, string 
         var result = await Guard(() => store.CommitAsync([head, .. extra ?? []]));
         if (result.Committed)
         {
-            (State, _token) = (next, result.Tokens![key]);
+            (State, _token, _loaded) = (next, result.Tokens![key], true);
+            _epoch++;
             return null;
         }
 
+        LogConflict(logger, subject, result.ConflictKey!);
         Forget();
         var stored = await Guard(() => store.ReadAsync(key));
         return new Conflict(stored is null ? null : Decode(stored.Value), result.ConflictKey!);
@@ -58,6 +68,7 @@ internal sealed class RecipeRecord<TState>(ITreeStore store, string key, string 
     public void Forget()
     {
         (State, _token, _loaded) = (null, null, false);
+        _epoch++;
         retire();
     }
 
@@ -74,6 +85,7 @@ internal sealed class RecipeRecord<TState>(ITreeStore store, string key, string 
         }
         catch (TreeStoreException exception)
         {
+            LogStorageFailed(logger, subject, exception);
             Forget();
             throw TreeStoreErrors.Unavailable(subject, exception);
         }
@@ -83,6 +95,12 @@ internal sealed class RecipeRecord<TState>(ITreeStore store, string key, string 
 
     private static TState Decode(byte[] value) =>
         JsonSerializer.Deserialize<TState>(value) ?? throw new InvalidDataException("empty recipe record");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Subject}: conditional write of {Key} refused; another activation decided first, retiring")]
+    private static partial void LogConflict(ILogger logger, string subject, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject}: storage failed; forgetting the cached state and retiring")]
+    private static partial void LogStorageFailed(ILogger logger, string subject, Exception exception);
 
     /// <summary>A refused commit: the record as it is now (null when absent) and the key whose condition failed.</summary>
     public sealed record Conflict(TState? Current, string Key);
