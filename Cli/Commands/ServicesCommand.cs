@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using OrleansCoord.Cli.Output;
 using OrleansCoord.Client;
 using OrleansCoord.Client.Services;
 using OrleansCoord.Errors;

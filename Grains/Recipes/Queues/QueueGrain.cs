@@ -28,7 +28,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
 
     // Ids of the stored messages in hand-out order; null until listed (again, after the cache was voided).
     private SortedSet<string>? _messages;
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly ChangeSignal _changed = new();
     private bool _retired;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
             var landed = await DecideAsync(requestId, next, RecordWrite.Insert(QueueKeys.Message(_name, id), data));
             if (landed is not null) return landed.MessageId;
             messages.Add(id);
-            Signal();
+            _changed.Raise();
             return id;
         }
         finally
@@ -73,7 +73,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
         var until = time.GetUtcNow().AddMilliseconds(Math.Min(waitMs, QueueLimits.MaxWaitMs));
         while (!_retired)
         {
-            var changed = _changed.Task;
+            var changed = _changed.Next;
             long wakeAtMs;
             await _gate.WaitAsync();
             try
@@ -91,7 +91,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
             var now = time.GetUtcNow();
             if (now >= until) return null;
             var wake = TimeSpan.FromMilliseconds(Math.Min((until - now).TotalMilliseconds, Math.Max(1, wakeAtMs - now.ToUnixTimeMilliseconds())));
-            await Task.WhenAny(changed, Task.Delay(wake, time));
+            await ChangeSignal.WaitAsync(changed, wake, time);
         }
 
         return null; // This activation retired; the SDK's next poll reaches a fresh one.
@@ -157,7 +157,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
             next = next with { Recent = RecentRequests.With(head.Recent, requestId, new QueueOutcome(id, delivery)) };
             if (await DecideAsync(requestId, next, write) is not null) return;
             if (write is { Kind: RecordWriteKind.Delete }) messages.Remove(id);
-            Signal();
+            _changed.Raise();
         }
         finally
         {
@@ -216,14 +216,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
         _retired = true;
         _messages = null;
         DeactivateOnIdle();
-        Signal();
-    }
-
-    private void Signal()
-    {
-        var changed = _changed;
-        _changed = NewSignal();
-        changed.TrySetResult();
+        _changed.Raise();
     }
 
     private void Validate() => RecipeNameRules.Validate("queue", _name);
@@ -237,6 +230,4 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
         copy.Remove(id);
         return copy;
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
