@@ -26,6 +26,10 @@ public static class QueueLimits
     /// <summary>Longest visibility timeout: 12 hours, as SQS's.</summary>
     public const int MaxVisibilityMs = 12 * 60 * 60 * 1000;
 
+    /// <summary>Most messages one queue may have taken and not acked (their hand-outs are kept in one record); a take
+    /// beyond that fails with Throttled until some are acked.</summary>
+    public const int MaxInFlight = 10_000;
+
     /// <summary>Visibility timeout when the caller names none.</summary>
     public const int DefaultVisibilityMs = 30_000;
 }

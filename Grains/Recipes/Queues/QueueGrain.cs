@@ -128,6 +128,11 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
         var id = messages.FirstOrDefault(m => head.IsVisible(m, now));
         if (id is null) return null;
 
+        if (!head.InFlight.ContainsKey(id) && head.InFlight.Count >= QueueLimits.MaxInFlight)
+        {
+            throw new CoordException(CoordErrorCode.Throttled, _subject, $"{head.InFlight.Count} messages are taken and not acked; ack some first");
+        }
+
         var data = await ReadDataAsync(id) ?? throw VoidCache($"message {id} is listed but not stored");
         var delivery = (head.InFlight.GetValueOrDefault(id)?.Delivery ?? 0) + 1;
         var next = head with
