@@ -26,16 +26,16 @@ public sealed partial class CoordClient
     /// <summary>Double barriers: enter together, leave together.</summary>
     public DoubleBarrierRecipes DoubleBarriers => _doubleBarriers ??= new DoubleBarrierRecipes(this);
 
-    internal IGrainFactory GrainFactory => _grains;
+    internal IGrainFactory RecipeGrainFactory => _grains;
 
     /// <summary>The longest a recipe's grain-side wait may be: at most <paramref name="grainMaxMs"/>, and half the request
     /// timeout, so that a waiting call always answers well before the client would give up on it.</summary>
-    internal int MaxPollWaitMs(int grainMaxMs) => (int)Math.Min(grainMaxMs, _runner.RequestTimeout.TotalMilliseconds / 2);
+    internal int RecipePollWaitMs(int grainMaxMs) => (int)Math.Min(grainMaxMs, _runner.RequestTimeout.TotalMilliseconds / 2);
 
-    internal Task<T> RunRecipe<T>(string subject, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
+    internal Task<T> RunRecipeCall<T>(string subject, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
         _runner.RunAsync(subject, idempotent, request, cancellationToken);
 
     /// <summary>A watcher of one path's events (the shared subscription of <see cref="WatchAsync"/>), for SDK recipes.</summary>
-    internal Task<IAsyncDisposable> AddWatchRegistrationAsync(string path, Action<Watches.WatchEvent> watcher) =>
+    internal Task<IAsyncDisposable> AddRecipeWatchAsync(string path, Action<Watches.WatchEvent> watcher) =>
         _watches.AddAsync(path, watcher);
 }

@@ -25,36 +25,36 @@ public sealed class BarrierRecipes
         RecipeNameRules.Validate(Kind, name);
         var subject = RecipeNameRules.Subject(Kind, name);
         var poll = LongPoll.Start(subject, timeout);
-        var grain = _client.GrainFactory.GetGrain<IBarrierGrain>(name);
+        var grain = _client.RecipeGrainFactory.GetGrain<IBarrierGrain>(name);
         var participant = Guid.NewGuid();
 
         // Entering again with the same participant id changes nothing, so every call here may be retried.
-        var ticket = await _client.RunRecipe(subject, idempotent: true, () => grain.Enter(participant, _client.SessionId, count), cancellationToken);
+        var ticket = await _client.RunRecipeCall(subject, idempotent: true, () => grain.Enter(participant, _client.SessionId, count), cancellationToken);
         if (ticket.Passed) return true;
         try
         {
             do
             {
-                var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(BarrierLimits.MaxWaitMs));
-                if (await _client.RunRecipe(subject, idempotent: true, () => grain.Await(participant, ticket.Round, waitMs), cancellationToken)) return true;
+                var waitMs = poll.NextWaitMs(_client.RecipePollWaitMs(BarrierLimits.MaxWaitMs));
+                if (await _client.RunRecipeCall(subject, idempotent: true, () => grain.Await(participant, ticket.Round, waitMs), cancellationToken)) return true;
             }
             while (!poll.Expired);
         }
         catch (OperationCanceledException)
         {
-            await _client.RunRecipe(subject, idempotent: true, () => grain.Leave(participant, ticket.Round), CancellationToken.None);
+            await _client.RunRecipeCall(subject, idempotent: true, () => grain.Leave(participant, ticket.Round), CancellationToken.None);
             throw;
         }
 
         // Released between the last wait and now counts as released.
-        return await _client.RunRecipe(subject, idempotent: true, () => grain.Leave(participant, ticket.Round), CancellationToken.None);
+        return await _client.RunRecipeCall(subject, idempotent: true, () => grain.Leave(participant, ticket.Round), CancellationToken.None);
     }
 
     /// <summary>The current round, its count and how many wait in it.</summary>
     public Task<BarrierStatus> StatusAsync(string name, CancellationToken cancellationToken = default)
     {
         RecipeNameRules.Validate(Kind, name);
-        return _client.RunRecipe(RecipeNameRules.Subject(Kind, name), idempotent: true,
-            () => _client.GrainFactory.GetGrain<IBarrierGrain>(name).Status(), cancellationToken);
+        return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: true,
+            () => _client.RecipeGrainFactory.GetGrain<IBarrierGrain>(name).Status(), cancellationToken);
     }
 }

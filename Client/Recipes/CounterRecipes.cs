@@ -20,7 +20,7 @@ public sealed class CounterRecipes
     public Task<long> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         RecipeNameRules.Validate(Kind, name);
-        return _client.RunRecipe(RecipeNameRules.Subject(Kind, name), idempotent: true, () => Grain(name).Get(), cancellationToken);
+        return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: true, () => Grain(name).Get(), cancellationToken);
     }
 
     /// <summary>Adds <paramref name="delta"/> (may be negative) and returns the new value.</summary>
@@ -28,7 +28,7 @@ public sealed class CounterRecipes
     {
         RecipeNameRules.Validate(Kind, name);
         var requestId = Guid.NewGuid();
-        return _client.RunRecipe(RecipeNameRules.Subject(Kind, name), idempotent: false, () => Grain(name).Add(requestId, delta), cancellationToken);
+        return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: false, () => Grain(name).Add(requestId, delta), cancellationToken);
     }
 
     /// <summary>Sets the value to <paramref name="newValue"/> only if it is <paramref name="expected"/>.</summary>
@@ -36,9 +36,9 @@ public sealed class CounterRecipes
     {
         RecipeNameRules.Validate(Kind, name);
         var requestId = Guid.NewGuid();
-        return _client.RunRecipe(RecipeNameRules.Subject(Kind, name), idempotent: false,
+        return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: false,
             () => Grain(name).CompareAndSet(requestId, expected, newValue), cancellationToken);
     }
 
-    private ICounterGrain Grain(string name) => _client.GrainFactory.GetGrain<ICounterGrain>(name);
+    private ICounterGrain Grain(string name) => _client.RecipeGrainFactory.GetGrain<ICounterGrain>(name);
 }

@@ -23,17 +23,17 @@ public sealed class DoubleBarrierRecipes
         RecipeNameRules.Validate(Kind, name);
         var subject = RecipeNameRules.Subject(Kind, name);
         var poll = LongPoll.Start(subject, timeout);
-        var grain = _client.GrainFactory.GetGrain<IDoubleBarrierGrain>(name);
+        var grain = _client.RecipeGrainFactory.GetGrain<IDoubleBarrierGrain>(name);
         var participant = Guid.NewGuid();
-        var ticket = await _client.RunRecipe(subject, idempotent: true, () => grain.Enter(participant, _client.SessionId, count), cancellationToken);
+        var ticket = await _client.RunRecipeCall(subject, idempotent: true, () => grain.Enter(participant, _client.SessionId, count), cancellationToken);
         var entry = new DoubleBarrierEntry(_client, subject, grain, participant, ticket.Round);
         if (ticket.Passed) return entry;
         try
         {
             do
             {
-                var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(BarrierLimits.MaxWaitMs));
-                if (await _client.RunRecipe(subject, idempotent: true, () => grain.AwaitEntered(participant, ticket.Round, waitMs), cancellationToken)) return entry;
+                var waitMs = poll.NextWaitMs(_client.RecipePollWaitMs(BarrierLimits.MaxWaitMs));
+                if (await _client.RunRecipeCall(subject, idempotent: true, () => grain.AwaitEntered(participant, ticket.Round, waitMs), cancellationToken)) return entry;
             }
             while (!poll.Expired);
         }
@@ -44,7 +44,7 @@ public sealed class DoubleBarrierRecipes
         }
 
         // Let in between the last wait and now still counts: then the entry is handed out after all.
-        if (await _client.RunRecipe(subject, idempotent: true, () => grain.AwaitEntered(participant, ticket.Round, 0), CancellationToken.None)) return entry;
+        if (await _client.RunRecipeCall(subject, idempotent: true, () => grain.AwaitEntered(participant, ticket.Round, 0), CancellationToken.None)) return entry;
         await entry.GiveUpAsync();
         return null;
     }
@@ -53,8 +53,8 @@ public sealed class DoubleBarrierRecipes
     public Task<BarrierStatus> StatusAsync(string name, CancellationToken cancellationToken = default)
     {
         RecipeNameRules.Validate(Kind, name);
-        return _client.RunRecipe(RecipeNameRules.Subject(Kind, name), idempotent: true,
-            () => _client.GrainFactory.GetGrain<IDoubleBarrierGrain>(name).Status(), cancellationToken);
+        return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: true,
+            () => _client.RecipeGrainFactory.GetGrain<IDoubleBarrierGrain>(name).Status(), cancellationToken);
     }
 }
 
@@ -77,15 +77,15 @@ public sealed class DoubleBarrierEntry
     public async Task<bool> LeaveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var poll = LongPoll.Start(_subject, timeout);
-        if (await _client.RunRecipe(_subject, idempotent: true, () => _grain.Leave(_participant, Round), cancellationToken)) return true;
+        if (await _client.RunRecipeCall(_subject, idempotent: true, () => _grain.Leave(_participant, Round), cancellationToken)) return true;
         do
         {
-            var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(BarrierLimits.MaxWaitMs));
-            if (await _client.RunRecipe(_subject, idempotent: true, () => _grain.AwaitLeft(_participant, Round, waitMs), cancellationToken)) return true;
+            var waitMs = poll.NextWaitMs(_client.RecipePollWaitMs(BarrierLimits.MaxWaitMs));
+            if (await _client.RunRecipeCall(_subject, idempotent: true, () => _grain.AwaitLeft(_participant, Round, waitMs), cancellationToken)) return true;
         }
         while (!poll.Expired);
         return false;
     }
 
-    internal Task GiveUpAsync() => _client.RunRecipe(_subject, idempotent: true, () => _grain.Leave(_participant, Round), CancellationToken.None);
+    internal Task GiveUpAsync() => _client.RunRecipeCall(_subject, idempotent: true, () => _grain.Leave(_participant, Round), CancellationToken.None);
 }

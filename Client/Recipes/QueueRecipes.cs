@@ -46,7 +46,7 @@ public sealed class QueueRecipes
 
         while (true)
         {
-            var waitMs = poll.NextWaitMs(_client.MaxPollWaitMs(QueueLimits.MaxWaitMs));
+            var waitMs = poll.NextWaitMs(_client.RecipePollWaitMs(QueueLimits.MaxWaitMs));
             var requestId = Guid.NewGuid();
             var item = await Run(name, idempotent: true, () => Grain(name).Take(requestId, (int)visibilityMs, waitMs), cancellationToken);
             if (item is not null)
@@ -104,9 +104,9 @@ public sealed class QueueRecipes
     }
 
     private Task<T> Run<T>(string name, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _client.RunRecipe(Subject(name), idempotent, request, cancellationToken);
+        _client.RunRecipeCall(Subject(name), idempotent, request, cancellationToken);
 
-    private IQueueGrain Grain(string name) => _client.GrainFactory.GetGrain<IQueueGrain>(name);
+    private IQueueGrain Grain(string name) => _client.RecipeGrainFactory.GetGrain<IQueueGrain>(name);
 
     private static void Validate(string name) => RecipeNameRules.Validate(Kind, name);
 

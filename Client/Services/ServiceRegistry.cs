@@ -115,7 +115,7 @@ public sealed class ServiceRegistry
         // Subscribed before the first listing, so no change between the two is missed.
         var registrations = new Dictionary<string, IAsyncDisposable>(StringComparer.Ordinal)
         {
-            [path] = await _client.AddWatchRegistrationAsync(path, Signal),
+            [path] = await _client.AddRecipeWatchAsync(path, Signal),
         };
         try
         {
@@ -152,7 +152,7 @@ public sealed class ServiceRegistry
 
         foreach (var added in wanted.Where(k => !registrations.ContainsKey(k)))
         {
-            registrations[added] = await _client.AddWatchRegistrationAsync(added, signal);
+            registrations[added] = await _client.AddRecipeWatchAsync(added, signal);
         }
     }
 
