@@ -48,23 +48,26 @@ public sealed partial class CoordClient
             Finished = () => channel.Writer.TryComplete(),
         };
 
-        var registration = await _watches.AddAsync(watcher);
-        if (!recursive)
-        {
-            // What the znode was when the watch began: older events are not reported, and a resync starts there.
-            try
-            {
-                if (_watches.NeedsBaseline(path)) _watches.Track(path, TrackedNode.Of(await ExistsAsync(path)));
-                watcher.SetBaseline(_watches.BaselineOf(path));
-            }
-            catch
-            {
-                await registration.DisposeAsync();
-                throw;
-            }
-        }
+        return new ZNodeWatch(channel.Reader, await AddPersistentWatcherAsync(watcher));
+    }
 
-        return new ZNodeWatch(channel.Reader, registration);
+    /// <summary>Registers a persistent watcher; one on a single znode starts from a read of it: older events are not
+    /// reported, and a resync starts there.</summary>
+    private async Task<IAsyncDisposable> AddPersistentWatcherAsync(Watcher watcher)
+    {
+        var registration = await _watches.AddAsync(watcher);
+        if (watcher.Kind == WatcherKind.PersistentRecursive) return registration;
+        try
+        {
+            if (_watches.NeedsBaseline(watcher.Path)) _watches.Track(watcher.Path, TrackedNode.Of(await ExistsAsync(watcher.Path)));
+            watcher.SetBaseline(_watches.BaselineOf(watcher.Path));
+            return registration;
+        }
+        catch
+        {
+            await registration.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

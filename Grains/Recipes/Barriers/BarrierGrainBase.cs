@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Recipes.Records;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.Recipes;
+using OrleansCoord.Recipes.Barriers;
+
+namespace OrleansCoord.Grains.Recipes.Barriers;
+
+/// <summary>
+/// What both barriers share: a <see cref="BarrierState"/> record replaced conditionally for every entry, exit and
+/// release before the reply; decisions one at a time under a gate; bounded waits that wake when the state changes;
+/// and taking out participants whose session ended. Reentrant, so that waiting participants do not hold up entries.
+/// </summary>
+[Reentrant]
+internal abstract class BarrierGrainBase(ITreeStore store, TimeProvider time, ILogger logger) : Grain
+{
+    private static readonly TimeSpan PrunePeriod = TimeSpan.FromSeconds(2);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ChangeSignal _signal = new();
+    private RecipeRecord<BarrierState> _record = null!;
+    private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
+
+    protected abstract string Kind { get; }
+
+    protected string Subject { get; private set; } = "";
+
+    protected ITreeStore Store => store;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var name = this.GetPrimaryKeyString();
+        Subject = RecipeNameRules.Subject(Kind, name);
+        _record = new RecipeRecord<BarrierState>(store, KeyPrefix + Kind + ":" + name, Subject, () => { DeactivateOnIdle(); _signal.Raise(); }, logger);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Key prefix of barrier records: <c>rb:barrier:NAME</c>, <c>rb:doublebarrier:NAME</c>.</summary>
+    public const string KeyPrefix = "rb:";
+
+    public async Task<BarrierStatus> Status()
+    {
+        Validate();
+        var state = await LoadAsync();
+        return new BarrierStatus(state.Round, state.Count, state.Members.Count, state.Inside);
+    }
+
+    protected void Validate() => RecipeNameRules.Validate(Kind, this.GetPrimaryKeyString());
+
+    protected async Task ValidateEntryAsync(long sessionId, int count)
+    {
+        Validate();
+        if (count is < 1 or > BarrierLimits.MaxCount)
+            throw CoordException.BadArguments(Subject, $"count must be 1 to {BarrierLimits.MaxCount}, got {count}");
+        if (!await _record.Guard(() => SessionLiveness.IsOpenAsync(store, sessionId))) throw CoordException.SessionExpired(sessionId);
+    }
+
+    protected async Task<BarrierState> LoadAsync() => await _record.LoadAsync() ?? BarrierState.Empty;
+
+    /// <summary>Runs one decision under the gate: <paramref name="decide"/> returns the new state (null: no change) and
+    /// the answer; the state is committed before the answer is given. A request already decided gets its recorded answer.</summary>
+    protected async Task<T> DecideAsync<T>(Guid requestId, Func<BarrierState, (BarrierState? Next, T Answer)> decide,
+        Func<BarrierTicket, T> fromRecorded, Func<T, BarrierTicket> toRecorded)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var state = await LoadAsync();
+            if (RecentRequests.Find(state.Recent, requestId) is { } decided) return fromRecorded(decided.Outcome);
+            var (next, answer) = decide(state);
+            if (next is null) return answer;
+            next = next.Remembering(requestId, toRecorded(answer));
+            if (await _record.CommitAsync(next) is { } conflict)
+            {
+                return RecentRequests.Find(conflict.Current?.Recent, requestId) is { } landed
+                    ? fromRecorded(landed.Outcome)
+                    : throw _record.ConflictError(conflict);
+            }
+
+            _signal.Raise();
+            return answer;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="waitMs"/> (bounded) until <paramref name="done"/> holds, taking out participants of
+    /// ended sessions now and then (through <paramref name="without"/>). Throws NoNode when <paramref name="lost"/> says the
+    /// participant is no longer in the barrier.
+    /// </summary>
+    protected async Task<bool> WaitAsync(Guid participantId, int waitMs, Func<BarrierState, bool> done, Func<BarrierState, bool> lost,
+        Func<BarrierState, HashSet<long>, BarrierState?> without)
+    {
+        Validate();
+        if (waitMs < 0) throw CoordException.BadArguments(Subject, $"wait must not be negative, got {waitMs}");
+        var until = time.GetUtcNow().AddMilliseconds(Math.Min(waitMs, BarrierLimits.MaxWaitMs));
+        while (true)
+        {
+            var changed = _signal.Next;
+            var state = await LoadAsync();
+            if (done(state)) return true;
+            if (lost(state)) throw new CoordException(CoordErrorCode.NoNode, Subject, $"participant {participantId} is not in the barrier (it left or its session ended)");
+            await PruneAsync(without);
+
+            var left = until - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) return false;
+            await ChangeSignal.WaitAsync(changed, left < PrunePeriod ? left : PrunePeriod, time);
+        }
+    }
+
+    /// <summary>Takes out participants whose session ended, at most every couple of seconds.</summary>
+    private async Task PruneAsync(Func<BarrierState, HashSet<long>, BarrierState?> without)
+    {
+        if (time.GetUtcNow() - _prunedAt < PrunePeriod) return;
+        _prunedAt = time.GetUtcNow();
+        var state = await LoadAsync();
+        var ended = await _record.Guard(() => SessionLiveness.EndedAsync(store, state.Members.Concat(state.Next).Select(m => m.SessionId)));
+        if (ended.Count == 0) return;
+        await DecideAsync(Guid.NewGuid(), current => (without(current, ended), 0), _ => 0, _ => new BarrierTicket(-1, false));
+    }
+}

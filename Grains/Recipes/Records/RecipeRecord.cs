@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Storage;
+
+namespace OrleansCoord.Grains.Recipes.Records;
+
+/// <summary>
+/// The stored state of one recipe object (a counter, a queue's head, a barrier): one JSON record in the tree
+/// store under the recipe's own key prefix. Every decision is a commit that replaces this record conditional on
+/// the token it was read with, so when two activations of one grain exist, the second to decide fails instead of
+/// acknowledging a conflicting decision (docs/adr/008-queue-and-barrier-recipes.md).
+/// </summary>
+/// <param name="retire">Called when the cached state can no longer be trusted: the grain deactivates.</param>
+internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key, string subject, Action retire, ILogger logger)
+    where TState : class
+{
+    private string? _token;
+    private bool _loaded;
+
+    // Bumped by every commit and every Forget, so that a read that started before one of them is not cached after it.
+    private long _epoch;
+
+    /// <summary>The committed state; null before the first decision.</summary>
+    public TState? State { get; private set; }
+
+    public string Key => key;
+
+    /// <summary>Reads the record unless it is cached.</summary>
+    public async Task<TState?> LoadAsync()
+    {
+        while (!_loaded)
+        {
+            var epoch = _epoch;
+            var stored = await Guard(() => store.ReadAsync(key));
+            if (epoch == _epoch) (State, _token, _loaded) = (stored is null ? null : Decode(stored.Value), stored?.Token, true);
+        }
+
+        return State;
+    }
+
+    /// <summary>
+    /// Commits <paramref name="next"/> together with <paramref name="extra"/> writes. On success the new state is
+    /// cached and null is returned. On a conflict nothing was written by this call — unless the store applied
+    /// it and then reported a conflict for a retried send — so the record is read again and handed back for the
+    /// caller to check whether its request id is in it; either way the grain retires.
+    /// </summary>
+    public async Task<Conflict?> CommitAsync(TState next, IEnumerable<RecordWrite>? extra = null)
+    {
+        var head = State is null || _token is null
+            ? RecordWrite.Insert(key, Encode(next))
+            : RecordWrite.Replace(key, Encode(next), _token);
+        var result = await Guard(() => store.CommitAsync([head, .. extra ?? []]));
+        if (result.Committed)
+        {
+            (State, _token, _loaded) = (next, result.Tokens![key], true);
+            _epoch++;
+            return null;
+        }
+
+        LogConflict(logger, subject, result.ConflictKey!);
+        Forget();
+        var stored = await Guard(() => store.ReadAsync(key));
+        return new Conflict(stored is null ? null : Decode(stored.Value), result.ConflictKey!);
+    }
+
+    /// <summary>The grain's cache is void: forget it and retire, so the next call reloads on a fresh activation.</summary>
+    public void Forget()
+    {
+        (State, _token, _loaded) = (null, null, false);
+        _epoch++;
+        retire();
+    }
+
+    /// <summary>The typed error for a conflict whose request did not land: the SDK retries it.</summary>
+    public RetryableConflictException ConflictError(Conflict conflict) =>
+        new($"{subject} was changed by another activation ({conflict.Key}); retry");
+
+    /// <summary>Runs a store call; a storage failure voids the cache and becomes SystemError.</summary>
+    public async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (TreeStoreException exception)
+        {
+            LogStorageFailed(logger, subject, exception);
+            Forget();
+            throw TreeStoreErrors.Unavailable(subject, exception);
+        }
+    }
+
+    private static byte[] Encode(TState state) => JsonSerializer.SerializeToUtf8Bytes(state);
+
+    private static TState Decode(byte[] value) =>
+        JsonSerializer.Deserialize<TState>(value) ?? throw new InvalidDataException("empty recipe record");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Subject}: conditional write of {Key} refused; another activation decided first, retiring")]
+    private static partial void LogConflict(ILogger logger, string subject, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject}: storage failed; forgetting the cached state and retiring")]
+    private static partial void LogStorageFailed(ILogger logger, string subject, Exception exception);
+
+    /// <summary>A refused commit: the record as it is now (null when absent) and the key whose condition failed.</summary>
+    public sealed record Conflict(TState? Current, string Key);
+}
