@@ -11,6 +11,9 @@ internal sealed class RequestRunner(TimeSpan requestTimeout)
 {
     private const int MaxConflictRetries = 50;
 
+    /// <summary>How long one request may take (recipes keep their polls well inside it).</summary>
+    public TimeSpan RequestTimeout => requestTimeout;
+
     public async Task<T> RunAsync<T>(string? path, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + requestTimeout;

@@ -11,7 +11,8 @@ namespace OrleansCoord.Grains.Sessions;
 /// <summary>
 /// A client session. Its record and its fence live in the tree store; heartbeats only move an in-memory
 /// deadline. When the deadline passes (or on close) the session deletes its fence — after which none of
-/// its ephemerals can be created — then each ephemeral listed in its index, then its record. A session
+/// its ephemerals can be created and no recipe grants it anything — then each ephemeral listed in its index,
+/// then releases its recipe holds (docs/adr/007-recipe-waits.md), then its record. A session
 /// whose silo died is activated again by the sweeper and expires one timeout later (docs/adr/004-sessions.md).
 /// </summary>
 [GrainType("session")]
@@ -140,6 +141,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         }
 
         await DeleteEphemeralsAsync();
+        await Recipes.SessionRecipeHolds.ReleaseAsync(store, GrainFactory, Id);
         var done = await store.CommitAsync([RecordWrite.Delete(Key, _token!)]);
         if (!done.Committed) await ReloadAsync();
         _record = null;

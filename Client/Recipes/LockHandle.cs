@@ -1,0 +1,44 @@
+namespace OrleansCoord.Client.Recipes;
+
+/// <summary>
+/// A held lock, read or write lock, or semaphore lease. Dispose (or <see cref="ReleaseAsync"/>) releases it; it
+/// is also released by the grid when the session ends.
+/// </summary>
+public sealed class LockHandle : IAsyncDisposable
+{
+    private readonly LeasePolls _polls;
+    private readonly HeldGrant _grant;
+    private int _released;
+
+    internal LockHandle(LeasePolls polls, HeldGrant grant) => (_polls, _grant) = (polls, grant);
+
+    /// <summary>The recipe's name.</summary>
+    public string Name => _grant.Name;
+
+    /// <summary>Strictly increases with every grant of this lock (a reentrant acquire keeps the holder's token).
+    /// Pass it to the resource the lock protects, so that it can refuse a holder whose token is older.</summary>
+    public long FencingToken => _grant.Token;
+
+    /// <summary>True once released through this handle.</summary>
+    public bool IsReleased => Volatile.Read(ref _released) == 1;
+
+    /// <summary>Releases the hold (one level of a reentrant hold). Fails with BadArguments when the grid no longer
+    /// has it (the session ended meanwhile). A second call does nothing.</summary>
+    public async Task ReleaseAsync()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 1) return;
+        await _polls.ReleaseAsync(_grant);
+    }
+
+    /// <summary>Releases the hold unless the session has already ended (then the grid has released it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_polls.Client.State is SessionState.Expired or SessionState.Closed)
+        {
+            Volatile.Write(ref _released, 1);
+            return;
+        }
+
+        await ReleaseAsync();
+    }
+}
