@@ -31,8 +31,7 @@ internal sealed class LeasePolls(CoordClient client)
                 var left = timeout == Timeout.InfiniteTimeSpan ? double.MaxValue : (timeout - clock.Elapsed).TotalMilliseconds;
                 var wait = (int)Math.Clamp(left, 0, maxWait);
                 var poll = request with { WaitMs = wait };
-                var grant = await client.Runner.RunAsync(key, idempotent: true, () => grain.Acquire(poll), cancellationToken)
-                    .WaitAsync(cancellationToken);
+                var grant = await RetryLostAsync(key, () => grain.Acquire(poll), cancellationToken);
                 if (grant.Granted) return new HeldGrant(grain, key, name, holder, request.WaiterId, grant.Token);
                 if (left <= wait) break;
                 client.EnsureOpen();
@@ -54,7 +53,7 @@ internal sealed class LeasePolls(CoordClient client)
         var attempts = 0;
         try
         {
-            await client.Runner.RunAsync(grant.Key, idempotent: true, async () =>
+            await RetryLostAsync(grant.Key, async () =>
             {
                 attempts++;
                 await grant.Grain.Release(client.SessionId, grant.Holder, grant.GrantId);
@@ -92,6 +91,28 @@ internal sealed class LeasePolls(CoordClient client)
         var grain = client.GrainFactory.GetGrain<ILeaseGrain>(key);
         return client.Runner.RunAsync(key, idempotent: true, () => grain.Observe(-1, -1, 0), cancellationToken);
     }
+
+    /// <summary>
+    /// Runs a recipe request that is safe to repeat (a poll names its waiter, a release its grant), also when its
+    /// reply was lost: a request that timed out on a dead silo is sent again, a few times.
+    /// </summary>
+    private async Task<T> RetryLostAsync<T>(string key, Func<Task<T>> request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await client.Runner.RunAsync(key, idempotent: true, request, cancellationToken).WaitAsync(cancellationToken);
+            }
+            catch (CoordException exception) when (exception.Code is CoordErrorCode.OperationTimeout or CoordErrorCode.ConnectionLoss
+                && attempt < MaxLostReplies)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private const int MaxLostReplies = 4;
 
     public static CoordException NotAcquired(string name, TimeSpan timeout) =>
         new(CoordErrorCode.OperationTimeout, name, $"not acquired within {timeout.TotalSeconds:0.###} s");
