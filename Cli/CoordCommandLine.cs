@@ -23,6 +23,8 @@ internal static class CoordCommandLine
         root.Add(StatCommand.BuildStat(globals));
         root.Add(StatCommand.BuildExists(globals));
         root.Add(WatchCommand.Build(globals));
+        root.Add(LockCommand.Build(globals));
+        root.Add(ElectCommand.Build(globals));
         return root;
     }
 

@@ -7,16 +7,11 @@ namespace OrleansCoord.Client.Recipes;
 public sealed class Leadership : IAsyncDisposable
 {
     private readonly LockHandle _hold;
-    private readonly CoordClient _client;
-    private readonly CancellationTokenSource _lost = new();
 
     internal Leadership(LeasePolls polls, HeldGrant grant)
     {
         _hold = new LockHandle(polls, grant);
-        _client = polls.Client;
         CandidateId = grant.Holder;
-        _client.StateChanged += OnSessionState;
-        if (_client.State is SessionState.Expired or SessionState.Closed) _lost.Cancel();
     }
 
     public string CandidateId { get; }
@@ -25,24 +20,10 @@ public sealed class Leadership : IAsyncDisposable
     public long Term => _hold.FencingToken;
 
     /// <summary>Cancelled when the session that won ends (expired or closed): this candidate no longer leads.</summary>
-    public CancellationToken Lost => _lost.Token;
+    public CancellationToken Lost => _hold.Lost;
 
-    /// <summary>Steps down; the next candidate leads.</summary>
-    public Task ResignAsync()
-    {
-        _client.StateChanged -= OnSessionState;
-        return _hold.ReleaseAsync();
-    }
+    /// <summary>Steps down; the next candidate leads. A second call does nothing.</summary>
+    public Task ResignAsync() => _hold.ReleaseAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _client.StateChanged -= OnSessionState;
-        await _hold.DisposeAsync();
-        _lost.Dispose();
-    }
-
-    private void OnSessionState(SessionState state)
-    {
-        if (state is SessionState.Expired or SessionState.Closed) _lost.Cancel();
-    }
+    public ValueTask DisposeAsync() => _hold.DisposeAsync();
 }

@@ -8,9 +8,10 @@ public sealed class LockHandle : IAsyncDisposable
 {
     private readonly LeasePolls _polls;
     private readonly HeldGrant _grant;
+    private readonly SessionLoss _loss;
     private int _released;
 
-    internal LockHandle(LeasePolls polls, HeldGrant grant) => (_polls, _grant) = (polls, grant);
+    internal LockHandle(LeasePolls polls, HeldGrant grant) => (_polls, _grant, _loss) = (polls, grant, new SessionLoss(polls.Client));
 
     /// <summary>The recipe's name.</summary>
     public string Name => _grant.Name;
@@ -18,6 +19,9 @@ public sealed class LockHandle : IAsyncDisposable
     /// <summary>Strictly increases with every grant of this lock (a reentrant acquire keeps the holder's token).
     /// Pass it to the resource the lock protects, so that it can refuse a holder whose token is older.</summary>
     public long FencingToken => _grant.Token;
+
+    /// <summary>Cancelled when the session ends (expired or closed): the grid has released the hold.</summary>
+    public CancellationToken Lost => _loss.Token;
 
     /// <summary>True once released through this handle.</summary>
     public bool IsReleased => Volatile.Read(ref _released) == 1;
@@ -27,6 +31,7 @@ public sealed class LockHandle : IAsyncDisposable
     public async Task ReleaseAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) == 1) return;
+        _loss.Dispose();
         await _polls.ReleaseAsync(_grant);
     }
 
@@ -36,6 +41,7 @@ public sealed class LockHandle : IAsyncDisposable
         if (_polls.Client.State is SessionState.Expired or SessionState.Closed)
         {
             Volatile.Write(ref _released, 1);
+            _loss.Dispose();
             return;
         }
 
