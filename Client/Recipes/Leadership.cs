@@ -19,7 +19,8 @@ public sealed class Leadership : IAsyncDisposable
     /// <summary>The term: strictly greater than every earlier leader's of this election.</summary>
     public long Term => _hold.FencingToken;
 
-    /// <summary>Cancelled when the session that won ends (expired or closed): this candidate no longer leads.</summary>
+    /// <summary>Cancelled when the session that won ends (expired or closed), or the client has been cut off from
+    /// the grid for half the session timeout: this candidate no longer leads, or may stop leading any moment.</summary>
     public CancellationToken Lost => _hold.Lost;
 
     /// <summary>Steps down; the next candidate leads. A second call does nothing.</summary>

@@ -20,7 +20,8 @@ public sealed class LockHandle : IAsyncDisposable
     /// Pass it to the resource the lock protects, so that it can refuse a holder whose token is older.</summary>
     public long FencingToken => _grant.Token;
 
-    /// <summary>Cancelled when the session ends (expired or closed): the grid has released the hold.</summary>
+    /// <summary>Cancelled when the session ends (expired or closed), or the client has been cut off from the grid
+    /// for half the session timeout: the grid has released the hold, or may release it any moment.</summary>
     public CancellationToken Lost => _loss.Token;
 
     /// <summary>True once released through this handle.</summary>

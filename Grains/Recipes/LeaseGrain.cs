@@ -27,6 +27,9 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private LeaseRecord? _record;
     private string? _token;
     private bool _retired;
+    private DateTimeOffset _verifiedAt;
+
+    private static readonly TimeSpan VerifyPeriod = TimeSpan.FromSeconds(5);
 
     private LeaseKind Kind => _kind ?? throw CoordException.BadArguments(_grainKey, "not a recipe key (kind:name)");
 
@@ -68,6 +71,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
             {
                 queued.Polled(time.GetUtcNow());
                 waiter = queued;
+                await VerifyCurrentAsync(always: false);
             }
             else
             {
@@ -79,6 +83,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
                 try
                 {
                     await MutateAsync(_ => 0);
+                    if (!waiter.IsDone) await VerifyCurrentAsync(always: false);
                 }
                 catch
                 {
@@ -99,20 +104,18 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         _ = Kind;
         RecipeLimits.ValidateHolder(holder, allowEmpty: true);
-        bool released;
         await EnterAsync();
         try
         {
-            released = await MutateAsync(draft => draft.Release(sessionId, holder, grantId));
+            if (!await MutateAsync(draft => draft.Release(sessionId, holder, grantId)))
+            {
+                await VerifyCurrentAsync(always: true);
+                throw CoordException.BadArguments(_grainKey, $"not held by holder '{holder}' of session 0x{sessionId:x16}");
+            }
         }
         finally
         {
             _gate.Release();
-        }
-
-        if (!released)
-        {
-            throw CoordException.BadArguments(_grainKey, $"not held by holder '{holder}' of session 0x{sessionId:x16}");
         }
     }
 
@@ -159,7 +162,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         await EnterAsync();
         try
         {
-            var view = (await LoadAsync()).ToView() with { Waiters = _queue.Count };
+            var view = await ViewAsync();
             if (view.LastToken != knownToken || view.Holders.Length != knownHolders) return view;
             changed = _changed.Task;
         }
@@ -169,7 +172,22 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
 
         await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(waitMs), time));
-        return (_record ?? LeaseRecord.Empty).ToView() with { Waiters = _queue.Count };
+        await EnterAsync();
+        try
+        {
+            return await ViewAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<LeaseView> ViewAsync()
+    {
+        var record = await LoadAsync();
+        await VerifyCurrentAsync(always: false);
+        return record.ToView() with { Waiters = _queue.Count };
     }
 
     private async Task EnterAsync()
@@ -187,8 +205,28 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         if (_record is not null) return _record;
         var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(RecipeKeys.Record(_grainKey)));
         var record = stored is null ? LeaseRecord.Empty : serializer.Deserialize<LeaseRecord>(stored.Value) ?? LeaseRecord.Empty;
-        (_record, _token) = (record, stored?.Token);
+        (_record, _token, _verifiedAt) = (record, stored?.Token, time.GetUtcNow());
         return record;
+    }
+
+    /// <summary>
+    /// Answers that write nothing (wait, not held, a view) come from memory, which a duplicate activation may hold
+    /// outdated (docs/adr/005-grain-directory.md). So they are checked against storage: always for a refusal, at
+    /// most every <see cref="VerifyPeriod"/> for polls and views. Outdated: this activation retires.
+    /// </summary>
+    private async Task VerifyCurrentAsync(bool always)
+    {
+        var now = time.GetUtcNow();
+        if (!always && now - _verifiedAt < VerifyPeriod) return;
+        var key = RecipeKeys.Record(_grainKey);
+        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
+        if (stored?.Token != _token)
+        {
+            Retire(key);
+            throw new RetryableConflictException($"recipe {_grainKey} was changed by another activation; retry");
+        }
+
+        _verifiedAt = now;
     }
 
     private void DropWaiters(Predicate<LeaseWaiter> which, Exception? failure)
