@@ -37,9 +37,17 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         _grainKey = this.GetPrimaryKeyString();
         var colon = _grainKey.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && Enum.TryParse<LeaseKind>(_grainKey[..colon], out var kind) && RecipeLimits.GrainKey(kind, _grainKey[(colon + 1)..]) == _grainKey)
+        if (colon > 0 && Enum.TryParse<LeaseKind>(_grainKey[..colon], out var kind) && Enum.IsDefined(kind))
         {
-            _kind = kind;
+            try
+            {
+                RecipeLimits.ValidateName(_grainKey[(colon + 1)..]);
+                _kind = kind;
+            }
+            catch (CoordException)
+            {
+                // Not a recipe key: every call answers BadArguments (see Kind).
+            }
         }
 
         return Task.CompletedTask;

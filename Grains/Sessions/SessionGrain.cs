@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Recipes;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.ZNodes;
 using OrleansCoord.Sessions;
@@ -141,7 +142,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         }
 
         await DeleteEphemeralsAsync();
-        await Recipes.SessionRecipeHolds.ReleaseAsync(store, GrainFactory, Id);
+        await SessionRecipeHolds.ReleaseAsync(store, GrainFactory, Id);
         var done = await store.CommitAsync([RecordWrite.Delete(Key, _token!)]);
         if (!done.Committed) await ReloadAsync();
         _record = null;

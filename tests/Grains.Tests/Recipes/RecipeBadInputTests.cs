@@ -25,6 +25,8 @@ public sealed class RecipeBadInputTests(ClusterFixture fixture) : IClassFixture<
         await AssertBad(() => Grain(fixture, LeaseKind.Lock, name).Acquire(new LeaseAcquire(client.SessionId, "", Guid.NewGuid(), LeaseMode.Exclusive, 1, RecipeLimits.MaxWaitMs + 1)));
         await AssertBad(() => Grain(fixture, LeaseKind.Lock, name).Acquire(new LeaseAcquire(client.SessionId, "", Guid.NewGuid(), LeaseMode.Shared, 1, 0)));
         await AssertBad(() => fixture.Cluster.Client.GetGrain<ILeaseGrain>("nokind").Observe(-1, -1, 0));
+        await AssertBad(() => fixture.Cluster.Client.GetGrain<ILeaseGrain>("Lock:").Observe(-1, -1, 0));
+        await AssertBad(() => fixture.Cluster.Client.GetGrain<ILeaseGrain>("7:x").Observe(-1, -1, 0));
 
         var view = await ViewAsync(fixture, LeaseKind.Lock, name);
         Assert.Empty(view.Holders);
