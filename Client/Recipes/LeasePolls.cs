@@ -76,8 +76,7 @@ internal sealed class LeasePolls(CoordClient client)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (knownToken, knownHolders) = (token, holders);
-            var view = await client.Runner.RunAsync(key, idempotent: true, () => grain.Observe(knownToken, knownHolders, MaxWaitMs), cancellationToken)
-                .WaitAsync(cancellationToken);
+            var view = await RetryLostAsync(key, () => grain.Observe(knownToken, knownHolders, MaxWaitMs), cancellationToken);
             if (view.LastToken == token && view.Holders.Length == holders) continue;
             (token, holders) = (view.LastToken, view.Holders.Length);
             yield return view;
@@ -93,8 +92,8 @@ internal sealed class LeasePolls(CoordClient client)
     }
 
     /// <summary>
-    /// Runs a recipe request that is safe to repeat (a poll names its waiter, a release its grant), also when its
-    /// reply was lost: a request that timed out on a dead silo is sent again, a few times.
+    /// Runs a recipe request that is safe to repeat (a poll names its waiter, a release its grant, a view is a read),
+    /// also when its reply was lost: a request that timed out on a dead silo is sent again, a few times.
     /// </summary>
     private async Task<T> RetryLostAsync<T>(string key, Func<Task<T>> request, CancellationToken cancellationToken)
     {
