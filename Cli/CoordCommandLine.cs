@@ -27,6 +27,8 @@ internal static class CoordCommandLine
         root.Add(CounterCommand.Build(globals));
         root.Add(BarrierCommand.Build(globals));
         root.Add(ServicesCommand.Build(globals));
+        root.Add(LockCommand.Build(globals));
+        root.Add(ElectCommand.Build(globals));
         return root;
     }
 

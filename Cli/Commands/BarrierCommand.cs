@@ -15,9 +15,10 @@ internal static class BarrierCommand
     {
         var name = new Argument<string>("name") { Description = "The barrier's name." };
         var count = new Option<int>("--count", "-n") { Description = "How many participants the barrier waits for.", Required = true, HelpName = "n" };
+        var timeout = RecipeWait.Option("the other participants");
         var command = new Command("enter", "Enter and wait until --count participants have entered (up to --timeout seconds, default: until interrupted).")
         {
-            count, name,
+            count, timeout, name,
         };
         command.SetGridAction(globals, parse =>
         {
@@ -26,7 +27,7 @@ internal static class BarrierCommand
             var subject = RecipeNameRules.Subject("barrier", barrier!);
             var participants = parse.GetValue(count);
             if (participants < 1) throw CoordException.BadArguments(subject, $"--count must be at least 1, got {participants}");
-            var wait = RecipeWait.From(parse, globals);
+            var wait = RecipeWait.From(parse, timeout);
 
             return async (client, output, cancellationToken) =>
             {

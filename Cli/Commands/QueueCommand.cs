@@ -52,14 +52,15 @@ internal static class QueueCommand
             HelpName = "seconds",
             DefaultValueFactory = _ => QueueLimits.DefaultVisibilityMs / 1000.0,
         };
+        var timeout = RecipeWait.Option("a message");
         var command = new Command("take", "Take the next message, print its data and ack it; waits up to --timeout seconds (default: until interrupted).")
         {
-            visibility, name,
+            visibility, timeout, name,
         };
         command.SetGridAction(globals, parse =>
         {
             var queue = Validated(parse.GetValue(name));
-            var wait = RecipeWait.From(parse, globals);
+            var wait = RecipeWait.From(parse, timeout);
             var seconds = parse.GetValue(visibility);
             if (!(seconds * 1000 is >= 1 and <= QueueLimits.MaxVisibilityMs))
                 throw CoordException.BadArguments(RecipeNameRules.Subject("queue", queue), $"--visibility must be 0.001 to {QueueLimits.MaxVisibilityMs / 1000} seconds, got {seconds}");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Recipes;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.ZNodes;
 using OrleansCoord.Sessions;
@@ -11,7 +12,8 @@ namespace OrleansCoord.Grains.Sessions;
 /// <summary>
 /// A client session. Its record and its fence live in the tree store; heartbeats only move an in-memory
 /// deadline. When the deadline passes (or on close) the session deletes its fence — after which none of
-/// its ephemerals can be created — then each ephemeral listed in its index, then its record. A session
+/// its ephemerals can be created and no recipe grants it anything — then each ephemeral listed in its index,
+/// then releases its recipe holds (docs/adr/007-recipe-waits.md), then its record. A session
 /// whose silo died is activated again by the sweeper and expires one timeout later (docs/adr/004-sessions.md).
 /// </summary>
 [GrainType("session")]
@@ -140,6 +142,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         }
 
         await DeleteEphemeralsAsync();
+        await SessionRecipeHolds.ReleaseAsync(store, GrainFactory, Id);
         var done = await store.CommitAsync([RecordWrite.Delete(Key, _token!)]);
         if (!done.Committed) await ReloadAsync();
         _record = null;

@@ -6,7 +6,7 @@ namespace OrleansCoord.Cli.Tests;
 
 /// <summary>queue, counter, barrier and services commands against a real silo.</summary>
 [Collection(GridCollection.Name)]
-public sealed class RecipeTests(SiloFixture grid)
+public sealed class QueueRecipeTests(SiloFixture grid)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
     private readonly CoordProcess _coord = grid.Coord;

@@ -1,0 +1,254 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using Orleans.Serialization;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.Recipes;
+
+namespace OrleansCoord.Grains.Recipes;
+
+/// <summary>
+/// One lock, read/write lock, semaphore or election. Holders live in one tree-store record committed before any
+/// grant or release is acknowledged; waiters queue in memory and long-poll (docs/adr/007-recipe-waits.md).
+/// Reentrant, so that parked polls do not block other calls; every change goes through <see cref="_gate"/>.
+/// </summary>
+[Reentrant]
+[GrainType("lease")]
+[RandomPlacement]
+internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer, TimeProvider time, ILogger<LeaseGrain> logger)
+    : Grain, ILeaseGrain, ILeaseMaintenanceGrain
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<LeaseWaiter> _queue = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string _grainKey = "";
+    private LeaseKind? _kind;
+    private LeaseRecord? _record;
+    private string? _token;
+    private bool _retired;
+    private DateTimeOffset _verifiedAt;
+
+    private static readonly TimeSpan VerifyPeriod = TimeSpan.FromSeconds(5);
+
+    private LeaseKind Kind => _kind ?? throw CoordException.BadArguments(_grainKey, "not a recipe key (kind:name)");
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _grainKey = this.GetPrimaryKeyString();
+        var colon = _grainKey.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && Enum.TryParse<LeaseKind>(_grainKey[..colon], out var kind) && Enum.IsDefined(kind))
+        {
+            try
+            {
+                RecipeLimits.ValidateName(_grainKey[(colon + 1)..]);
+                _kind = kind;
+            }
+            catch (CoordException)
+            {
+                // Not a recipe key: every call answers BadArguments (see Kind).
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Parked polls answer "not yet"; their clients poll again and reach the next activation.
+        DropWaiters(_ => true, null);
+        return Task.CompletedTask;
+    }
+
+    public async Task<LeaseGrant> Acquire(LeaseAcquire request)
+    {
+        LeaseRequestRules.Validate(Kind, request);
+        LeaseWaiter waiter;
+        await EnterAsync();
+        try
+        {
+            var committed = await LoadAsync();
+            if (committed.Holds.FirstOrDefault(h => h.Grants.Contains(request.WaiterId)) is { } held)
+            {
+                // Granted while the client was between polls (or the reply was lost).
+                _queue.RemoveAll(w => w.Request.WaiterId == request.WaiterId);
+                return new LeaseGrant(true, held.Token);
+            }
+
+            if (_queue.Find(w => w.Request.WaiterId == request.WaiterId) is { } queued)
+            {
+                queued.Polled(time.GetUtcNow());
+                waiter = queued;
+                await VerifyCurrentAsync(always: false);
+            }
+            else
+            {
+                var check = new LeaseDraft(Kind, committed);
+                check.CheckLimit(request);
+                check.TryReenter(request);
+                waiter = new LeaseWaiter(request, time.GetUtcNow());
+                _queue.Add(waiter);
+                try
+                {
+                    await MutateAsync(_ => 0);
+                    if (!waiter.IsDone) await VerifyCurrentAsync(always: false);
+                }
+                catch
+                {
+                    _queue.Remove(waiter);
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return await waiter.WaitAsync(request.WaitMs, time);
+    }
+
+    public async Task Release(long sessionId, string holder, Guid grantId)
+    {
+        _ = Kind;
+        RecipeLimits.ValidateHolder(holder, allowEmpty: true);
+        await EnterAsync();
+        try
+        {
+            if (!await MutateAsync(draft => draft.Release(sessionId, holder, grantId)))
+            {
+                await VerifyCurrentAsync(always: true);
+                throw CoordException.BadArguments(_grainKey, $"not held by holder '{holder}' of session 0x{sessionId:x16}");
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task Cancel(long sessionId, Guid waiterId)
+    {
+        _ = Kind;
+        await EnterAsync();
+        try
+        {
+            DropWaiters(w => w.Request.WaiterId == waiterId && w.Request.SessionId == sessionId, null);
+            await MutateAsync(draft => draft.Release(sessionId, null, waiterId));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task ReleaseSession(long sessionId)
+    {
+        await EnterAsync();
+        try
+        {
+            DropWaiters(w => w.Request.SessionId == sessionId, CoordException.SessionExpired(sessionId));
+            var held = await MutateAsync(draft =>
+            {
+                var had = draft.HoldsAnything(sessionId);
+                draft.ReleaseSession(sessionId);
+                return had;
+            });
+            if (!held) await DeleteStrayIndexRowAsync(sessionId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<LeaseView> Observe(long knownToken, int knownHolders, int waitMs)
+    {
+        _ = Kind;
+        LeaseRequestRules.ValidateWait(waitMs);
+        Task changed;
+        await EnterAsync();
+        try
+        {
+            var view = await ViewAsync();
+            if (view.LastToken != knownToken || view.Holders.Length != knownHolders) return view;
+            changed = _changed.Task;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(waitMs), time));
+        await EnterAsync();
+        try
+        {
+            return await ViewAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<LeaseView> ViewAsync()
+    {
+        var record = await LoadAsync();
+        await VerifyCurrentAsync(always: false);
+        return record.ToView() with { Waiters = _queue.Count };
+    }
+
+    private async Task EnterAsync()
+    {
+        await _gate.WaitAsync();
+        if (_retired)
+        {
+            _gate.Release();
+            throw new RetryableConflictException($"recipe {_grainKey} moved to another activation; retry");
+        }
+    }
+
+    private async Task<LeaseRecord> LoadAsync()
+    {
+        if (_record is not null) return _record;
+        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(RecipeKeys.Record(_grainKey)));
+        var record = stored is null ? LeaseRecord.Empty : serializer.Deserialize<LeaseRecord>(stored.Value) ?? LeaseRecord.Empty;
+        (_record, _token, _verifiedAt) = (record, stored?.Token, time.GetUtcNow());
+        return record;
+    }
+
+    /// <summary>
+    /// Answers that write nothing (wait, not held, a view) come from memory, which a duplicate activation may hold
+    /// outdated (docs/adr/005-grain-directory.md). So they are checked against storage: always for a refusal, at
+    /// most every <see cref="VerifyPeriod"/> for polls and views. Outdated: this activation retires.
+    /// </summary>
+    private async Task VerifyCurrentAsync(bool always)
+    {
+        var now = time.GetUtcNow();
+        if (!always && now - _verifiedAt < VerifyPeriod) return;
+        var key = RecipeKeys.Record(_grainKey);
+        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
+        if (stored?.Token != _token)
+        {
+            Retire(key);
+            throw new RetryableConflictException($"recipe {_grainKey} was changed by another activation; retry");
+        }
+
+        _verifiedAt = now;
+    }
+
+    private void DropWaiters(Predicate<LeaseWaiter> which, Exception? failure)
+    {
+        foreach (var waiter in _queue.FindAll(which)) waiter.Drop(failure);
+        _queue.RemoveAll(which);
+    }
+
+    /// <summary>A hold row left without a hold (should not happen: they are written together); delete it so
+    /// that the ending session is not stuck retrying.</summary>
+    private async Task DeleteStrayIndexRowAsync(long sessionId)
+    {
+        var key = RecipeKeys.HoldIndex(sessionId, _grainKey);
+        var row = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
+        if (row is not null) await TreeStoreErrors.Translate(_grainKey, () => store.CommitAsync([RecordWrite.Delete(key, row.Token)]));
+    }
+}

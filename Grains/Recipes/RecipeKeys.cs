@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace OrleansCoord.Grains.Recipes;
+
+/// <summary>
+/// The tree-store keys of the recipes (docs/adr/007-recipe-waits.md): one record per recipe, and one index row
+/// per (session, recipe) that the session holds something in, so that an ending session finds what to release.
+/// </summary>
+internal static class RecipeKeys
+{
+    private const char Separator = '\u0001';
+
+    /// <summary>The record of the recipe whose grain key is <paramref name="grainKey"/> (kind:name).</summary>
+    public static string Record(string grainKey) => "r:" + grainKey;
+
+    /// <summary>The row saying that <paramref name="sessionId"/> holds something in the recipe.</summary>
+    public static string HoldIndex(long sessionId, string grainKey) => HoldPrefix(sessionId) + grainKey;
+
+    /// <summary>Prefix of all hold rows of a session; the rest of the key is the recipe's grain key.</summary>
+    public static string HoldPrefix(long sessionId) => "h:" + sessionId.ToString("x16", CultureInfo.InvariantCulture) + Separator;
+
+    /// <summary>The session of a fence key <c>s:&lt;hex&gt;</c>.</summary>
+    public static long SessionOfFence(string fenceKey) =>
+        long.Parse(fenceKey.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+}
