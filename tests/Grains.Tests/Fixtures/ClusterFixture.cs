@@ -36,39 +36,30 @@ public class ClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A two-silo test cluster on Azurite, one table per fixture (named after a fresh service id).</summary>
-public sealed class AzuriteClusterFixture : ClusterFixture
+/// <summary>A test cluster that keeps something in Azurite under a fresh service id (its table, its queues).</summary>
+public abstract class AzuriteBackedClusterFixture<TConfigurator> : ClusterFixture where TConfigurator : ISiloConfigurator, new()
+{
+    public override ValueTask InitializeAsync()
+    {
+        Azurite.Require();
+        return base.InitializeAsync();
+    }
+
+    protected override void ConfigureGrid(TestClusterBuilder builder)
+    {
+        builder.Options.ServiceId = "svc" + Guid.NewGuid().ToString("N")[..16];
+        builder.AddSiloBuilderConfigurator<TConfigurator>();
+    }
+}
+
+/// <summary>A two-silo test cluster with the tree on Azurite, one table per fixture.</summary>
+public sealed class AzuriteClusterFixture : AzuriteBackedClusterFixture<AzuriteGridConfigurator>
 {
     protected override short Silos => 2;
-
-    public override ValueTask InitializeAsync()
-    {
-        Azurite.Require();
-        return base.InitializeAsync();
-    }
-
-    protected override void ConfigureGrid(TestClusterBuilder builder)
-    {
-        builder.Options.ServiceId = "svc" + Guid.NewGuid().ToString("N")[..16];
-        builder.AddSiloBuilderConfigurator<AzuriteGridConfigurator>();
-    }
 }
 
-/// <summary>A three-silo test cluster whose watch events travel on Azure queues (Azurite), named after a fresh service id.</summary>
-public sealed class AzureQueueWatchClusterFixture : ClusterFixture
-{
-    public override ValueTask InitializeAsync()
-    {
-        Azurite.Require();
-        return base.InitializeAsync();
-    }
-
-    protected override void ConfigureGrid(TestClusterBuilder builder)
-    {
-        builder.Options.ServiceId = "svc" + Guid.NewGuid().ToString("N")[..16];
-        builder.AddSiloBuilderConfigurator<AzureQueueWatchGridConfigurator>();
-    }
-}
+/// <summary>A three-silo test cluster whose watch events travel on Azure queues (Azurite).</summary>
+public sealed class AzureQueueWatchClusterFixture : AzuriteBackedClusterFixture<AzureQueueWatchGridConfigurator>;
 
 /// <summary>The test client: watch streams, and requests to a killed silo fail after seconds, not the default 30 s.</summary>
 public sealed class GridClientConfigurator : IClientBuilderConfigurator
