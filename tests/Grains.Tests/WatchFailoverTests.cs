@@ -51,7 +51,9 @@ public abstract class WatchFailoverTestsBase(ClusterFixture fixture)
     {
         for (var attempt = 0; attempt < 40; attempt++)
         {
-            var path = await client.CreateAsync($"/survivor-{Guid.NewGuid():N}", Encoding.UTF8.GetBytes("0"));
+            // Under a fresh parent: the parent chooses the stream (shard), so each try may land elsewhere.
+            var parent = await client.CreateAsync($"/survivor-{Guid.NewGuid():N}");
+            var path = await client.CreateAsync(parent + "/watched", Encoding.UTF8.GetBytes("0"));
             await client.GetDataAsync(path);   // activates the znode's grain
             // A subscription activates the stream's pub-sub; held while its host is looked up.
             await using var probe = subscribeFirst ? await client.AddWatchAsync(path) : null;
