@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OrleansCoord.Proxy.Admin;
+using OrleansCoord.Proxy.Forwarding;
+using OrleansCoord.Proxy.Hosting;
+
+// The reverse proxy: routes, clusters and instances come from the grid (Configuration/), requests are balanced
+// by the cluster's policy (LoadBalancing/), failing instances are taken out (Health/), connection failures are
+// retried elsewhere (Forwarding/), and the admin port answers /healthz (Admin/).
+if (ProxyCommandLine.Check(args) is { Count: > 0 } flagErrors)
+{
+    foreach (var error in flagErrors) Console.Error.WriteLine($"BadArguments: {error}");
+    Console.Error.WriteLine(ProxyCommandLine.Usage);
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddEnvironmentVariables("COORD_").AddCommandLine(args, ProxyCommandLine.Flags.ToDictionary());
+var options = new ProxyOptions();
+try
+{
+    builder.Configuration.GetSection("Proxy").Bind(options);
+}
+catch (InvalidOperationException exception)
+{
+    Console.Error.WriteLine($"BadArguments: {exception.Message}");
+    return 2;
+}
+
+if (options.Validate() is { Count: > 0 } optionErrors)
+{
+    foreach (var error in optionErrors) Console.Error.WriteLine($"BadArguments: {error}");
+    return 2;
+}
+
+builder.Logging.SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    var address = IPAddress.Parse(options.ListenAddress);
+    kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+    kestrel.Listen(address, options.AdminPort);
+    kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+    kestrel.AddServerHeader = false;
+});
+builder.Services.AddGridProxy(options);
+
+var app = builder.Build();
+app.UseAdminPort(options.AdminPort);
+app.MapReverseProxy(pipeline =>
+{
+    pipeline.Use(RetryMiddleware.InvokeAsync);
+    pipeline.UseLoadBalancing();
+    pipeline.UsePassiveHealthChecks();
+});
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}), grid {options.Server}"));
+await app.RunAsync();
+return 0;
