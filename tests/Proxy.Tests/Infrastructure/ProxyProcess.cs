@@ -72,7 +72,8 @@ public sealed class ProxyProcess : IAsyncDisposable
             var seen = new HashSet<string>();
             for (var i = 0; i < Math.Max(4, expected.Count * 4); i++)
             {
-                var (status, upstream) = await GetAsync(path);
+                // A different X-User each time, so that a consistent-hash cluster keyed on it shows all its instances.
+                var (status, upstream) = await GetAsync(path, request => request.Headers.Add("X-User", $"probe-{Guid.NewGuid():N}"));
                 if (status != 200 || upstream is null) return false;
                 seen.Add(upstream);
             }
