@@ -23,6 +23,7 @@ internal static class CoordCommandLine
         root.Add(StatCommand.BuildStat(globals));
         root.Add(StatCommand.BuildExists(globals));
         root.Add(WatchCommand.Build(globals));
+        root.Add(ProxyCommand.Build(globals));
         return root;
     }
 
