@@ -21,9 +21,15 @@ internal sealed partial class GridWatcher(
 {
     private readonly SemaphoreSlim _changed = new(0, 1);
 
+    /// <summary>Publishes the snapshot file (if any) before the server starts, so the first request already has it.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await LoadSnapshotAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await LoadSnapshotAsync(stoppingToken);
         var backoff = TimeSpan.FromMilliseconds(250);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -40,7 +46,6 @@ internal sealed partial class GridWatcher(
                 LogGridAway(logger, exception.Message);
                 await Task.Delay(backoff, stoppingToken);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
-                continue;
             }
         }
     }

@@ -3,7 +3,7 @@
 
 usage: upstream.py ID [--port N] [--status CODE] [--delay-path PREFIX --delay-ms MS]
 Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
-GET /healthz answers 200 "ok"; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
+GET /healthz (or any path ending in /healthz) answers 200 "ok", also with --status; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
 every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
 request headers it saw as X-Seen-<name> for the X-Forwarded-* ones.
 """
@@ -46,7 +46,7 @@ def main():
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
-            if self.path == "/healthz":
+            if self.path == "/healthz" or self.path.endswith("/healthz"):
                 return self.answer(200, "ok")
             if args.delay_path and self.path.startswith(args.delay_path):
                 print(f"delaying {self.path}", flush=True)  # the tests wait for this line: the request is in flight
