@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Hosting;
+using OrleansCoord.Proxy.Observability;
 
 // The reverse proxy: routes, clusters and instances come from the grid (Configuration/), requests are balanced
 // by the cluster's policy (LoadBalancing/), failing instances are taken out (Health/), connection failures are
-// retried elsewhere (Forwarding/), and the admin port answers /healthz (Admin/).
+// retried elsewhere (Forwarding/), each request is counted and logged (Observability/), and the admin port
+// answers /healthz and /metrics (Admin/).
 if (ProxyCommandLine.Check(args) is { Count: > 0 } flagErrors)
 {
     foreach (var error in flagErrors) Console.Error.WriteLine($"BadArguments: {error}");
@@ -49,8 +51,10 @@ builder.Services.AddGridProxy(options);
 
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort);
+var observer = app.Services.GetRequiredService<RequestObserver>();
 app.MapReverseProxy(pipeline =>
 {
+    pipeline.Use(observer.InvokeAsync);
     pipeline.Use(RetryMiddleware.InvokeAsync);
     pipeline.UseLoadBalancing();
     pipeline.UsePassiveHealthChecks();

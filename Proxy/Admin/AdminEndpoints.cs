@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansCoord.Proxy.Observability;
+using Yarp.ReverseProxy;
 
 namespace OrleansCoord.Proxy.Admin;
 
-/// <summary>The admin port's answers, kept off the proxied port: <c>/healthz</c> (and <c>/metrics</c>).</summary>
+/// <summary>The admin port's answers, kept off the proxied port: <c>/healthz</c> and Prometheus' <c>/metrics</c>.</summary>
 internal static class AdminEndpoints
 {
     /// <summary>Serves admin requests arriving on <paramref name="adminPort"/>; everything else goes on to the proxy.</summary>
@@ -11,8 +14,16 @@ internal static class AdminEndpoints
         app.MapWhen(context => context.Connection.LocalPort == adminPort, admin => admin.Run(context => context.Request.Path.Value switch
         {
             "/healthz" => context.Response.WriteAsync("ok"),
+            "/metrics" => Metrics(context),
             _ => NotFound(context),
         }));
+
+    private static Task Metrics(HttpContext context)
+    {
+        var services = context.RequestServices;
+        context.Response.ContentType = MetricsText.ContentType;
+        return context.Response.WriteAsync(MetricsText.Render(services.GetRequiredService<ProxyMetrics>(), services.GetRequiredService<IProxyStateLookup>()));
+    }
 
     private static Task NotFound(HttpContext context)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansCoord.Proxy.Configuration;
 using OrleansCoord.Proxy.Health;
 using OrleansCoord.Proxy.LoadBalancing;
+using OrleansCoord.Proxy.Observability;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -22,6 +23,10 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<YarpConfigBuilder>();
         services.AddSingleton(new SnapshotFile(options.SnapshotPath));
         services.AddHostedService<GridWatcher>();
+
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton(_ => new AccessLog(Console.Out));
+        services.AddSingleton<RequestObserver>();
 
         services.AddReverseProxy();
         // Registered by the names the grid's cluster settings use (BalancingPolicyNames).
