@@ -66,6 +66,23 @@ public sealed class FailureTests(GridFixture grid)
     }
 
     [Fact]
+    public async Task ActiveProbesFail_InstanceTakenOut_ThoughItStillAnswersRequests()
+    {
+        var cluster = $"active-{Guid.NewGuid():N}";
+        await using var sick = await Upstream.StartAsync("sick", "--health-status", "503");
+        await using var well = await Upstream.StartAsync("well");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo);
+        await grid.Client.SetClusterAsync(cluster, new ClusterSpec(HealthPath: "/healthz", HealthIntervalSeconds: 0.5, MaxFails: 0));
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, sick);
+        await grid.Client.RegisterAsync(cluster, well);
+
+        // The probes of /healthz fail on "sick" only: after them, every request goes to "well".
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["well"]);
+        for (var i = 0; i < 10; i++) Assert.Equal((200, "well"), await proxy.GetAsync($"/{cluster}/probed/{i}"));
+    }
+
+    [Fact]
     public async Task InstancesJoinAndLeave_TrafficFollows()
     {
         var cluster = $"join-{Guid.NewGuid():N}";

@@ -49,6 +49,22 @@ public sealed class GridRoutingTests(GridFixture grid)
     }
 
     [Fact]
+    public async Task BodyOverTheLimit_PayloadTooLarge_SmallerOnePasses()
+    {
+        var cluster = $"body-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--max-body-size", "1000");
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a"]);
+
+        using var large = await proxy.Http.PostAsync($"/{cluster}/upload", new ByteArrayContent(new byte[1001]));
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        using var small = await proxy.Http.PostAsync($"/{cluster}/upload", new ByteArrayContent(new byte[1000]));
+        Assert.Equal(System.Net.HttpStatusCode.OK, small.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownPath_NotFound_ProxyStaysUp()
     {
         await using var proxy = await ProxyProcess.StartAsync(grid.Silo);

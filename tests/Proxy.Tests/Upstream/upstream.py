@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A tiny real upstream for the proxy tests: answers every request with its own id.
 
-usage: upstream.py ID [--port N] [--status CODE] [--delay-path PREFIX --delay-ms MS]
+usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay-path PREFIX --delay-ms MS]
 Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
-GET /healthz (or any path ending in /healthz) answers 200 "ok", also with --status; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
+GET /healthz (or any path ending in /healthz) answers --health-status (default 200), whatever --status says; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
 every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
 request headers it saw as X-Seen-<name> for the X-Forwarded-* ones.
 """
@@ -19,6 +19,7 @@ def main():
     parser.add_argument("id")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--status", type=int, default=200)
+    parser.add_argument("--health-status", type=int, default=200)
     parser.add_argument("--delay-path", default=None)
     parser.add_argument("--delay-ms", type=int, default=0)
     args = parser.parse_args()
@@ -47,7 +48,7 @@ def main():
             if length:
                 self.rfile.read(length)
             if self.path == "/healthz" or self.path.endswith("/healthz"):
-                return self.answer(200, "ok")
+                return self.answer(args.health_status, "ok" if args.health_status == 200 else "sick")
             if args.delay_path and self.path.startswith(args.delay_path):
                 print(f"delaying {self.path}", flush=True)  # the tests wait for this line: the request is in flight
                 time.sleep(args.delay_ms / 1000.0)
