@@ -11,6 +11,9 @@ namespace OrleansCoord.Proxy.Configuration;
 /// </summary>
 internal sealed partial class GridReader(CoordClient client, WatchSet watches, ILogger logger)
 {
+    // Each invalid znode is logged once per connection, not on every re-read.
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
     public async Task<GridSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         watches.BeginRead();
@@ -49,7 +52,7 @@ internal sealed partial class GridReader(CoordClient client, WatchSet watches, I
             if (data is null) continue; // Deleted between the listing and the read: its watch brings the next read.
             var result = parse(id, data);
             if (result.Spec is { } spec) specs[id] = spec;
-            else LogInvalid(logger, pathOf(id), string.Join("; ", result.Errors));
+            else if (_reported.Add($"{pathOf(id)}: {string.Join("; ", result.Errors)}")) LogInvalid(logger, pathOf(id), string.Join("; ", result.Errors));
         }
 
         return specs;

@@ -1,3 +1,4 @@
+using OrleansCoord.Client;
 using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.Tests.Infrastructure;
 
@@ -17,10 +18,21 @@ public sealed class GridAwayTests
         await client.RegisterAsync("away", a);
         await client.RegisterAsync("away", b);
 
-        string snapshotPath;
-        await using (var proxy = await ProxyProcess.StartAsync(silo))
+        var directory = Directory.CreateTempSubdirectory("proxy-test-");
+        try
         {
-            snapshotPath = proxy.SnapshotPath;
+            await ServeThroughGridLossAndRestartAsync(silo, client, Path.Combine(directory.FullName, "snapshot.json"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task ServeThroughGridLossAndRestartAsync(GridSilo silo, CoordClient client, string snapshotPath)
+    {
+        await using (var proxy = await ProxyProcess.StartAsync(silo, snapshotPath))
+        {
             await proxy.WaitForUpstreamsAsync("/away/x", ["a", "b"]);
 
             await silo.KillAsync();

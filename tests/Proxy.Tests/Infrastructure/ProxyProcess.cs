@@ -4,6 +4,7 @@ namespace OrleansCoord.Proxy.Tests.Infrastructure;
 public sealed class ProxyProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
+    private string? _ownedDirectory;
 
     private ProxyProcess(ChildProcess process, int port, int adminPort, string snapshotPath)
     {
@@ -29,19 +30,21 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>Starts the proxy and waits for its admin <c>/healthz</c>. <paramref name="snapshotPath"/>: reuse one (restart tests).</summary>
+    /// <summary>Starts the proxy and waits for its admin <c>/healthz</c>. <paramref name="snapshotPath"/>: one the caller owns
+    /// (restart tests); without it, a fresh temporary one that goes with this object.</summary>
     public static async Task<ProxyProcess> StartAsync(GridSilo grid, string? snapshotPath = null, params string[] extraFlags) =>
         await StartAsync(grid.Gateway, grid.ClusterId, snapshotPath, extraFlags);
 
     public static async Task<ProxyProcess> StartAsync(string server, string clusterId, string? snapshotPath, params string[] extraFlags)
     {
         var ports = FreePorts.Pick(2);
-        snapshotPath ??= Path.Combine(Path.GetTempPath(), $"proxy-test-{Guid.NewGuid():N}", "snapshot.json");
+        var ownedDirectory = snapshotPath is null ? Path.Combine(Path.GetTempPath(), $"proxy-test-{Guid.NewGuid():N}") : null;
+        snapshotPath ??= Path.Combine(ownedDirectory!, "snapshot.json");
         var process = ChildProcess.Start("proxy", ChildProcess.Dotnet,
             [BuildOutputs.ProxyDll, "--listen", "127.0.0.1", "--port", $"{ports[0]}", "--admin-port", $"{ports[1]}",
              "--server", server, "--cluster-id", clusterId, "--snapshot", snapshotPath, .. extraFlags],
             workingDirectory: Path.GetDirectoryName(BuildOutputs.ProxyDll));
-        var proxy = new ProxyProcess(process, ports[0], ports[1], snapshotPath);
+        var proxy = new ProxyProcess(process, ports[0], ports[1], snapshotPath) { _ownedDirectory = ownedDirectory };
         try
         {
             await Poll.UntilAsync(proxy.IsHealthyAsync, TimeSpan.FromSeconds(60), () => $"proxy healthy\n{process.Output}");
@@ -86,6 +89,7 @@ public sealed class ProxyProcess : IAsyncDisposable
         Http.Dispose();
         Admin.Dispose();
         await _process.DisposeAsync();
+        if (_ownedDirectory is not null && Directory.Exists(_ownedDirectory)) Directory.Delete(_ownedDirectory, recursive: true);
     }
 
     private async Task<bool> IsHealthyAsync()
