@@ -14,12 +14,13 @@ internal static class ProxyCommandLine
         ["--snapshot"] = "Proxy:SnapshotPath",
         ["--max-body-size"] = "Proxy:MaxRequestBodySize",
         ["--access-log"] = "Proxy:AccessLog",
+        ["--upstream-timeout"] = "Proxy:UpstreamTimeout",
     };
 
     public const string Usage =
         "usage: OrleansCoord.Proxy [--port 8000] [--admin-port 8001] [--listen 0.0.0.0] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
-        "[--max-body-size 1048576] [--access-log true]";
+        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--access-log true]";
 
     /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>
     public static IReadOnlyList<string> Check(string[] args)

@@ -65,6 +65,44 @@ public sealed class GridRoutingTests(GridFixture grid)
     }
 
     [Fact]
+    public async Task WebSocket_PassesThroughToTheUpstream()
+    {
+        var cluster = $"ws-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo);
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a"]);
+
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{proxy.Port}/{cluster}/ws"), timeout.Token);
+        foreach (var message in new[] { "hello", "again" })
+        {
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(message), System.Net.WebSockets.WebSocketMessageType.Text, true, timeout.Token);
+            var buffer = new byte[256];
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal($"a:{message}", System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count));
+        }
+
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+    }
+
+    [Fact]
+    public async Task SilentUpstream_GatewayTimeout()
+    {
+        var cluster = $"slow-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a", "--delay-path", $"/{cluster}/slow", "--delay-ms", "20000");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--upstream-timeout", "00:00:01");
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a"]);
+
+        Assert.Equal((504, null), await proxy.GetAsync($"/{cluster}/slow"));
+        Assert.Equal((200, "a"), await proxy.GetAsync($"/{cluster}/fast"));
+    }
+
+    [Fact]
     public async Task UnknownPath_NotFound_ProxyStaysUp()
     {
         await using var proxy = await ProxyProcess.StartAsync(grid.Silo);

@@ -5,13 +5,19 @@ usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay
 Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
 GET /healthz (or any path ending in /healthz) answers --health-status (default 200), whatever --status says; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
 every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
-request headers it saw as X-Seen-<name> for the X-Forwarded-* ones.
+request headers it saw as X-Seen-<name> for the X-Forwarded-* ones. A WebSocket upgrade is accepted and
+each text message is echoed back as "ID:message" until the client closes.
 """
 import argparse
+import base64
+import hashlib
 import http.server
 import socketserver
 import sys
 import time
+
+
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
 def main():
@@ -43,7 +49,39 @@ def main():
             if self.command != "HEAD":
                 self.wfile.write(data)
 
+        def websocket(self):
+            accept = base64.b64encode(hashlib.sha1((self.headers["Sec-WebSocket-Key"] + WS_GUID).encode()).digest()).decode()
+            self.send_response(101)
+            self.send_header("Upgrade", "websocket")
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Sec-WebSocket-Accept", accept)
+            self.end_headers()
+            self.wfile.flush()
+            while True:
+                head = self.rfile.read(2)
+                if len(head) < 2:
+                    break
+                opcode, length = head[0] & 0x0F, head[1] & 0x7F
+                if length == 126:
+                    length = int.from_bytes(self.rfile.read(2), "big")
+                elif length == 127:
+                    length = int.from_bytes(self.rfile.read(8), "big")
+                mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(length)))
+                if opcode == 8:  # close: answer it and stop
+                    self.wfile.write(bytes([0x88, 0]))
+                    self.wfile.flush()
+                    break
+                reply = (args.id + ":").encode() + payload
+                if len(reply) >= 126:
+                    break  # the tests send short messages only
+                self.wfile.write(bytes([0x81, len(reply)]) + reply)
+                self.wfile.flush()
+            self.close_connection = True
+
         def handle_any(self):
+            if self.headers.get("Upgrade", "").lower() == "websocket":
+                return self.websocket()
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(length)
