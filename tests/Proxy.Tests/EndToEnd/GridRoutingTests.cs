@@ -103,6 +103,31 @@ public sealed class GridRoutingTests(GridFixture grid)
     }
 
     [Fact]
+    public async Task InvalidZNodes_Skipped_TheRestServed()
+    {
+        var cluster = $"mixed-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo);
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        // Not JSON; valid JSON that YARP refuses (a catch-all must come last); an instance without an address.
+        await grid.Client.CreateAsync($"{ProxyPaths.Routes}/{cluster}-garbage", "{not json"u8.ToArray());
+        await grid.Client.SetRouteAsync($"{cluster}-refused", new RouteSpec($"/{cluster}-refused/{{**rest}}/{{x}}", cluster));
+        await grid.Client.CreateAsync($"{ProxyPaths.Instances(cluster)}/broken", "{\"weight\":1}"u8.ToArray(), ZNodes.CreateMode.Ephemeral);
+
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a"]);
+        Assert.Equal(404, (await proxy.GetAsync($"/{cluster}-refused/a/b")).Status);
+        await Poll.UntilAsync(() => Task.FromResult(proxy.Output.Contains($"Route {cluster}-refused refused", StringComparison.Ordinal)
+            && proxy.Output.Contains($"Ignoring /proxy/routes/{cluster}-garbage", StringComparison.Ordinal)
+            && proxy.Output.Contains($"Ignoring /services/{cluster}/broken", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), () => $"the proxy names the bad znodes\n{proxy.Output}");
+
+        // Clean up: routes in the shared grid are read by the other tests' proxies too.
+        await grid.Client.DeleteAsync($"{ProxyPaths.Routes}/{cluster}-garbage");
+        await grid.Client.DeleteAsync($"{ProxyPaths.Routes}/{cluster}-refused");
+    }
+
+    [Fact]
     public async Task UnknownPath_NotFound_ProxyStaysUp()
     {
         await using var proxy = await ProxyProcess.StartAsync(grid.Silo);

@@ -22,6 +22,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public string Output => string.Join('\n', _tail);
 
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, Action<string>? onLine = null, string? workingDirectory = null)
