@@ -62,5 +62,15 @@ app.MapReverseProxy(pipeline =>
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}), grid {options.Server}"));
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException exception)
+{
+    // A port in use or not bindable: one line, not a stack trace.
+    Console.Error.WriteLine($"SystemError: cannot listen on {options.ListenAddress}:{options.Port}/{options.AdminPort}: {exception.Message}");
+    return 1;
+}
+
 return 0;

@@ -53,9 +53,9 @@ internal sealed partial class GridWatcher(
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
         var client = await ConnectAsync(stoppingToken);
+        var watches = new WatchSet(client, Signal);
         try
         {
-            await using var watches = new WatchSet(client, Signal);
             var reader = new GridReader(client, watches, logger);
             var connected = false;
             while (true)
@@ -74,8 +74,9 @@ internal sealed partial class GridWatcher(
         }
         finally
         {
-            await client.AbandonAsync().WaitAsync(options.GridTimeout + TimeSpan.FromSeconds(5), CancellationToken.None)
-                .ContinueWith(_ => { }, TaskScheduler.Default);
+            // Bounded: with the grid away, unsubscribing and stopping the client must not hold up reconnecting.
+            await BoundedAsync(watches.DisposeAsync().AsTask());
+            await BoundedAsync(client.AbandonAsync());
         }
     }
 
@@ -90,6 +91,18 @@ internal sealed partial class GridWatcher(
             ServiceId = options.ServiceId,
             RequestTimeout = options.GridTimeout,
         }, timeout.Token);
+    }
+
+    private async Task BoundedAsync(Task cleanup)
+    {
+        try
+        {
+            await cleanup.WaitAsync(options.GridTimeout + TimeSpan.FromSeconds(5));
+        }
+        catch (Exception exception)
+        {
+            LogCleanupFailed(logger, exception.Message);
+        }
     }
 
     private void Signal()
@@ -160,6 +173,9 @@ internal sealed partial class GridWatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot {Path} not written: {Reason}")]
     private static partial void LogSnapshotUnwritable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropping the old grid connection: {Reason}")]
+    private static partial void LogCleanupFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Route {RouteId} refused: {Errors}")]
     private static partial void LogRouteRefused(ILogger logger, string routeId, string errors);

@@ -3,8 +3,8 @@ using OrleansCoord.Client;
 namespace OrleansCoord.Proxy.Configuration;
 
 /// <summary>
-/// Persistent watches on the znodes the configuration was read from; any event on any of them raises
-/// <see cref="Changed"/>. A watch is added before its znode is read, so no change between read and watch is
+/// Persistent watches on the znodes the configuration was read from; any event on any of them calls
+/// <c>changed</c>. A watch is added before its znode is read, so no change between read and watch is
 /// missed; watches on znodes that are no longer part of the configuration are dropped after each read.
 /// </summary>
 internal sealed class WatchSet(CoordClient client, Action changed) : IAsyncDisposable
@@ -41,18 +41,14 @@ internal sealed class WatchSet(CoordClient client, Action changed) : IAsyncDispo
         }
     }
 
-    public int Count => _watches.Count;
-
+    /// <summary>Stops the pumps at once, then drops the subscriptions together (each may wait on a grid that is away).</summary>
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        foreach (var (watch, pump) in _watches.Values)
-        {
-            await watch.DisposeAsync();
-            await pump;
-        }
-
+        var watches = _watches.Values.ToList();
         _watches.Clear();
+        await Task.WhenAll(watches.Select(w => w.Pump));
+        await Task.WhenAll(watches.Select(w => w.Watch.DisposeAsync().AsTask()));
     }
 
     private async Task PumpAsync(ZNodeWatch watch)

@@ -47,7 +47,17 @@ internal sealed class ProxyOptions
         if (AdminPort is < 1 or > 65535) errors.Add($"--admin-port must be 1-65535, got {AdminPort}");
         if (Port == AdminPort) errors.Add("--port and --admin-port must differ");
         if (!System.Net.IPAddress.TryParse(ListenAddress, out _)) errors.Add($"--listen '{ListenAddress}' is not an IP address");
-        if (string.IsNullOrWhiteSpace(Server)) errors.Add("--server needs at least one host:port");
+        var servers = OrleansCoord.Client.CoordClientOptions.ParseServers(Server ?? "");
+        if (servers.Count == 0) errors.Add("--server needs at least one host:port");
+        foreach (var server in servers)
+        {
+            var colon = server.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(server.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+                || port is 0 or > 65535)
+            {
+                errors.Add($"--server '{server}' is not host:port");
+            }
+        }
         if (MaxRequestBodySize < 0) errors.Add($"--max-body-size must not be negative, got {MaxRequestBodySize}");
         if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;

@@ -10,6 +10,7 @@ public sealed class CommandLineTests
     [InlineData("--port", "70000", "BadArguments: --port must be 1-65535, got 70000")]
     [InlineData("--port", "abc", "BadArguments: ")]
     [InlineData("--listen", "not-an-ip", "BadArguments: --listen 'not-an-ip' is not an IP address")]
+    [InlineData("--server", "localhost", "BadArguments: --server 'localhost' is not host:port")]
     public async Task BadFlag_ExitCodeTwo_OneClearLine(string flag, string value, string expected)
     {
         await using var process = ChildProcess.Start("proxy", ChildProcess.Dotnet, [BuildOutputs.ProxyDll, flag, value]);
