@@ -17,13 +17,17 @@ public static class ProxyJson
         WriteIndented = false,
     };
 
+    // Registrations are written by other programs (the SDK's service registry, other languages): fields this
+    // version does not know are tolerated there, so that a newer registry does not make instances vanish.
+    private static readonly JsonSerializerOptions Lenient = new(Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip };
+
     public static byte[] Write<T>(T spec) => JsonSerializer.SerializeToUtf8Bytes(spec, Options);
 
     public static ParseResult<RouteSpec> ReadRoute(string id, ReadOnlySpan<byte> data) => Read<RouteSpec>(data, spec => spec.Validate(id));
 
     public static ParseResult<ClusterSpec> ReadCluster(string id, ReadOnlySpan<byte> data) => Read<ClusterSpec>(data, spec => spec.Validate(id));
 
-    public static ParseResult<InstanceSpec> ReadInstance(string id, ReadOnlySpan<byte> data) => Read<InstanceSpec>(data, spec => spec.Validate(id));
+    public static ParseResult<InstanceSpec> ReadInstance(string id, ReadOnlySpan<byte> data) => Read<InstanceSpec>(data, spec => spec.Validate(id), Lenient);
 
     /// <summary>Throws BadArguments naming <paramref name="path"/> and every error, when there are any.</summary>
     public static T Require<T>(ParseResult<T> result, string path) where T : class =>
@@ -31,12 +35,13 @@ public static class ProxyJson
             ? spec
             : throw CoordException.BadArguments(path, string.Join("; ", result.Errors));
 
-    private static ParseResult<T> Read<T>(ReadOnlySpan<byte> data, Func<T, IReadOnlyList<string>> validate) where T : class
+    private static ParseResult<T> Read<T>(ReadOnlySpan<byte> data, Func<T, IReadOnlyList<string>> validate, JsonSerializerOptions? options = null)
+        where T : class
     {
         T? spec;
         try
         {
-            spec = JsonSerializer.Deserialize<T>(data, Options);
+            spec = JsonSerializer.Deserialize<T>(data, options ?? Options);
         }
         catch (JsonException exception)
         {
