@@ -9,6 +9,12 @@ using OrleansCoord.Proxy.Observability;
 // by the cluster's policy (LoadBalancing/), failing instances are taken out (Health/), connection failures are
 // retried elsewhere (Forwarding/), each request is counted and logged (Observability/), and the admin port
 // answers /healthz and /metrics (Admin/).
+if (args is ["--help" or "-h"])
+{
+    Console.WriteLine(ProxyCommandLine.Usage);
+    return 0;
+}
+
 if (ProxyCommandLine.Check(args) is { Count: > 0 } flagErrors)
 {
     foreach (var error in flagErrors) Console.Error.WriteLine($"BadArguments: {error}");
