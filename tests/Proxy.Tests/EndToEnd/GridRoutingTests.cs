@@ -33,6 +33,25 @@ public sealed class GridRoutingTests(GridFixture grid)
     }
 
     [Fact]
+    public async Task RouteChangedAndRemoved_Followed()
+    {
+        var cluster = $"moved-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo);
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/old/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/old/x", ["a"]);
+
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/new/{{**rest}}", cluster));
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/new/x", ["a"]);
+        Assert.Equal(404, (await proxy.GetAsync($"/{cluster}/old/x")).Status);
+
+        await grid.Client.DeleteAsync(ProxyPaths.Route(cluster));
+        await Poll.UntilAsync(async () => (await proxy.GetAsync($"/{cluster}/new/x")).Status == 404, TimeSpan.FromSeconds(60),
+            () => $"the removed route answers 404\n{proxy.Output}");
+    }
+
+    [Fact]
     public async Task ForwardedHeaders_ReachTheUpstream()
     {
         var cluster = $"fwd-{Guid.NewGuid():N}";
