@@ -18,7 +18,8 @@ public sealed record InstanceSpec(
     public IReadOnlyList<string> Validate(string id)
     {
         var errors = new List<string>();
-        if (!ProxyPaths.IsValidId(id)) errors.Add($"instance id '{id}' may hold only letters, digits, '.', '_' and '-'");
+        // Any znode name will do: the registry names instances, and the proxy only uses the name as a key.
+        if (string.IsNullOrEmpty(id)) errors.Add("instance id is empty");
         if (!Uri.TryCreate(Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             errors.Add($"address '{Address}' is not an absolute http(s) URL");

@@ -16,6 +16,10 @@ public sealed class ProxyJsonTests
     }
 
     [Fact]
+    public void Instance_AnyZNodeName_Accepted() =>
+        Assert.Empty(ProxyJson.ReadInstance("host:5001@eu", "{\"address\":\"http://h:1\"}"u8).Errors);
+
+    [Fact]
     public void Instance_UnknownField_Tolerated_ButRouteAndCluster_Refuse()
     {
         Assert.Empty(ProxyJson.ReadInstance("i1", Bytes("""{"address":"http://h:1","zone":"eu"}""")).Errors);
