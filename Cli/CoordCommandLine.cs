@@ -29,6 +29,7 @@ internal static class CoordCommandLine
         root.Add(ServicesCommand.Build(globals));
         root.Add(LockCommand.Build(globals));
         root.Add(ElectCommand.Build(globals));
+        root.Add(ProxyCommand.Build(globals));
         return root;
     }
 

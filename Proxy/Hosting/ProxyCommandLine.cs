@@ -1,0 +1,38 @@
+namespace OrleansCoord.Proxy.Hosting;
+
+/// <summary>The proxy's flags, each a key of the <c>Proxy</c> configuration section.</summary>
+internal static class ProxyCommandLine
+{
+    public static readonly IReadOnlyDictionary<string, string> Flags = new Dictionary<string, string>
+    {
+        ["--port"] = "Proxy:Port",
+        ["--admin-port"] = "Proxy:AdminPort",
+        ["--listen"] = "Proxy:ListenAddress",
+        ["--server"] = "Proxy:Server",
+        ["--cluster-id"] = "Proxy:ClusterId",
+        ["--service-id"] = "Proxy:ServiceId",
+        ["--snapshot"] = "Proxy:SnapshotPath",
+        ["--max-body-size"] = "Proxy:MaxRequestBodySize",
+        ["--access-log"] = "Proxy:AccessLog",
+        ["--upstream-timeout"] = "Proxy:UpstreamTimeout",
+    };
+
+    public const string Usage =
+        "usage: OrleansCoord.Proxy [--port 8000] [--admin-port 8001] [--listen 0.0.0.0] [--server localhost:30000] " +
+        "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
+        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--access-log true]";
+
+    /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>
+    public static IReadOnlyList<string> Check(string[] args)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var flag = args[i].Split('=', 2)[0];
+            if (!Flags.ContainsKey(flag)) errors.Add($"unknown flag '{args[i]}'");
+            else if (!args[i].Contains('=') && ++i >= args.Length) errors.Add($"{flag} needs a value");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansCoord.Proxy.Configuration;
+using OrleansCoord.Proxy.Health;
+using OrleansCoord.Proxy.LoadBalancing;
+using OrleansCoord.Proxy.Observability;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace OrleansCoord.Proxy.Hosting;
+
+/// <summary>Registers YARP with the grid as its configuration source, the balancing policies and health.</summary>
+internal static class ProxyServiceExtensions
+{
+    public static IServiceCollection AddGridProxy(this IServiceCollection services, ProxyOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IRandomSource, SharedRandomSource>();
+
+        services.AddSingleton<GridConfigProvider>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GridConfigProvider>());
+        services.AddSingleton<YarpConfigBuilder>();
+        services.AddSingleton(new SnapshotFile(options.SnapshotPath));
+        services.AddHostedService<GridWatcher>();
+
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton(_ => new AccessLog(Console.Out));
+        services.AddSingleton<RequestObserver>();
+
+        services.AddReverseProxy();
+        // Registered by the names the grid's cluster settings use (BalancingPolicyNames).
+        services.AddSingleton<ILoadBalancingPolicy, RoundRobinPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, SmoothWeightedRoundRobinPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, LeastRequestsPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, PowerOfTwoChoicesPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, RandomPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
+        services.AddSingleton<IPassiveHealthCheckPolicy, MaxFailsPolicy>();
+        return services;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using OrleansCoord.Client.Proxy;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
+
+namespace OrleansCoord.Proxy.LoadBalancing;
+
+/// <summary>
+/// The instance with the fewest requests in flight (nginx least_conn). Ties go round robin, so that an idle
+/// cluster still spreads its load instead of sending everything to the first instance.
+/// </summary>
+internal sealed class LeastRequestsPolicy : ILoadBalancingPolicy
+{
+    private int _tieBreak;
+
+    public string Name => YarpPolicyNames.Of(BalancingPolicyNames.LeastRequests);
+
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    {
+        var count = availableDestinations.Count;
+        if (count == 0) return null;
+        var start = (int)((uint)Interlocked.Increment(ref _tieBreak) % (uint)count);
+        var best = availableDestinations[start];
+        for (var i = 1; i < count; i++)
+        {
+            var candidate = availableDestinations[(start + i) % count];
+            if (candidate.ConcurrentRequestCount < best.ConcurrentRequestCount) best = candidate;
+        }
+
+        return best;
+    }
+}

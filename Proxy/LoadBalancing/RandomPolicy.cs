@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+using OrleansCoord.Client.Proxy;
+using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
+
+namespace OrleansCoord.Proxy.LoadBalancing;
+
+/// <summary>Any available instance, uniformly at random.</summary>
+internal sealed class RandomPolicy(IRandomSource random) : ILoadBalancingPolicy
+{
+    public string Name => YarpPolicyNames.Of(BalancingPolicyNames.Random);
+
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations) =>
+        availableDestinations.Count == 0 ? null : availableDestinations[random.Next(availableDestinations.Count)];
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+
+namespace OrleansCoord.Proxy.Observability;
+
+/// <summary>
+/// Request counts by route, instance and status, and a latency histogram per route, kept with interlocked
+/// adds on the request path (no locks, no allocation once a label set has been seen).
+/// </summary>
+internal sealed class ProxyMetrics
+{
+    /// <summary>Upper bounds of the latency buckets, in seconds (Prometheus' <c>le</c>).</summary>
+    public static readonly double[] BucketBounds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly ConcurrentDictionary<(string Route, string Instance, int Status), Counter> _requests = new();
+    private readonly ConcurrentDictionary<string, Histogram> _latency = new(StringComparer.Ordinal);
+
+    public void Record(string route, string instance, int status, TimeSpan elapsed)
+    {
+        Interlocked.Increment(ref _requests.GetOrAdd((route, instance, status), static _ => new Counter()).Value);
+        _latency.GetOrAdd(route, static _ => new Histogram()).Observe(elapsed.TotalSeconds);
+    }
+
+    public IEnumerable<(string Route, string Instance, int Status, long Count)> Requests =>
+        _requests.Select(pair => (pair.Key.Route, pair.Key.Instance, pair.Key.Status, Interlocked.Read(ref pair.Value.Value)));
+
+    public IEnumerable<(string Route, Histogram Histogram)> Latencies => _latency.Select(pair => (pair.Key, pair.Value));
+
+    internal sealed class Counter
+    {
+        public long Value;
+    }
+
+    internal sealed class Histogram
+    {
+        private readonly long[] _buckets = new long[BucketBounds.Length + 1];
+        private long _sumMicroseconds;
+
+        public void Observe(double seconds)
+        {
+            var index = Array.BinarySearch(BucketBounds, seconds);
+            Interlocked.Increment(ref _buckets[index < 0 ? ~index : index]);
+            Interlocked.Add(ref _sumMicroseconds, (long)(seconds * 1_000_000));
+        }
+
+        /// <summary>Cumulative counts per bound, the last one being +Inf (the total).</summary>
+        public long[] Cumulative()
+        {
+            var result = new long[_buckets.Length];
+            long running = 0;
+            for (var i = 0; i < _buckets.Length; i++) result[i] = running += Interlocked.Read(ref _buckets[i]);
+            return result;
+        }
+
+        public double SumSeconds => Interlocked.Read(ref _sumMicroseconds) / 1_000_000.0;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OrleansCoord.Proxy.Admin;
+using OrleansCoord.Proxy.Forwarding;
+using OrleansCoord.Proxy.Hosting;
+using OrleansCoord.Proxy.Observability;
+
+// The reverse proxy: routes, clusters and instances come from the grid (Configuration/), requests are balanced
+// by the cluster's policy (LoadBalancing/), failing instances are taken out (Health/), connection failures are
+// retried elsewhere (Forwarding/), each request is counted and logged (Observability/), and the admin port
+// answers /healthz and /metrics (Admin/).
+if (args is ["--help" or "-h"])
+{
+    Console.WriteLine(ProxyCommandLine.Usage);
+    return 0;
+}
+
+if (ProxyCommandLine.Check(args) is { Count: > 0 } flagErrors)
+{
+    foreach (var error in flagErrors) Console.Error.WriteLine($"BadArguments: {error}");
+    Console.Error.WriteLine(ProxyCommandLine.Usage);
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddEnvironmentVariables("COORD_").AddCommandLine(args, ProxyCommandLine.Flags.ToDictionary());
+var options = new ProxyOptions();
+try
+{
+    builder.Configuration.GetSection("Proxy").Bind(options);
+}
+catch (InvalidOperationException exception)
+{
+    Console.Error.WriteLine($"BadArguments: {exception.Message}");
+    return 2;
+}
+
+if (options.Validate() is { Count: > 0 } optionErrors)
+{
+    foreach (var error in optionErrors) Console.Error.WriteLine($"BadArguments: {error}");
+    return 2;
+}
+
+builder.Logging.SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
+    .AddFilter("OrleansCoord", LogLevel.Information); // "Orleans" above is a prefix of our own categories too
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    var address = IPAddress.Parse(options.ListenAddress);
+    // Cleartext: HTTP/1.1 only (HTTP/2 needs TLS for ALPN, which is not configured yet; see docs/adr/011-proxy.md).
+    kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+    kestrel.Listen(address, options.AdminPort);
+    kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+    kestrel.AddServerHeader = false;
+});
+builder.Services.AddGridProxy(options);
+
+var app = builder.Build();
+app.UseAdminPort(options.AdminPort);
+var observer = app.Services.GetRequiredService<RequestObserver>();
+app.MapReverseProxy(pipeline =>
+{
+    pipeline.Use(observer.InvokeAsync);
+    pipeline.Use(RetryMiddleware.InvokeAsync);
+    pipeline.UseLoadBalancing();
+    pipeline.UsePassiveHealthChecks();
+});
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}), grid {options.Server}"));
+try
+{
+    await app.RunAsync();
+}
+catch (IOException exception)
+{
+    // A port in use or not bindable: one line, not a stack trace.
+    Console.Error.WriteLine($"SystemError: cannot listen on {options.ListenAddress}:{options.Port}/{options.AdminPort}: {exception.Message}");
+    return 1;
+}
+
+return 0;

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The proxy next to nginx, same workload, same run: two upstreams (one nginx serving a 2-byte answer on two
+# ports, one worker), then `wrk -t2 -c64` through (a) nginx 1.22 as reverse proxy (upstream keepalive 64) and
+# (b) OrleansCoord.Proxy (YARP, Release, server GC) following a one-silo Memory grid. Rounds are interleaved
+# so that drifting machine load hits both alike. Everything started here is stopped on exit.
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--out DIR]
+# Needs: nginx, wrk (apt-get install -y nginx wrk), dotnet. NO_BUILD=1 skips the Release build.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
+ROUNDS=3; DURATION=15; OUT=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+OUTFILE=/dev/null
+if [[ -n "$OUT" ]]; then mkdir -p "$OUT"; OUTFILE="$(cd "$OUT" && pwd)/proxy.txt"; fi
+for tool in nginx wrk dotnet curl; do command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y nginx wrk)" >&2; exit 3; }; done
+
+cd "$ROOT"
+if [[ "${NO_BUILD:-0}" != 1 ]]; then
+  dotnet build Silo -c Release -nologo -v q >&2
+  dotnet build Proxy -c Release -nologo -v q >&2
+  dotnet build Cli -c Release -nologo -v q >&2
+fi
+SILO_DLL="$ROOT/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll"
+PROXY_DLL="$ROOT/Proxy/bin/Release/net10.0/OrleansCoord.Proxy.dll"
+COORD_DLL="$ROOT/Cli/bin/Release/net10.0/coord.dll"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/proxybench.XXXXXX")"
+PIDS=()
+stop_all() { for pid in "${PIDS[@]}"; do stop_group "$pid"; done; PIDS=(); }
+trap 'stop_all; rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+free_port UP1; free_port UP2; free_port UP3; free_port NGINX_PROXY; free_port SILO_PORT; free_port GATEWAY; free_port SILO_HTTP
+free_port PROXY; free_port PROXY_ADMIN
+
+nginx_conf() { # $1 = name, $2 = worker_processes, $3 = http block body
+  mkdir -p "$WORK/$1"
+  cat > "$WORK/$1/nginx.conf" <<CONF
+worker_processes $2;
+daemon off;
+pid $WORK/$1/nginx.pid;
+error_log $WORK/$1/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/$1; proxy_temp_path $WORK/$1; fastcgi_temp_path $WORK/$1; uwsgi_temp_path $WORK/$1; scgi_temp_path $WORK/$1;
+  keepalive_requests 1000000;
+  $3
+}
+CONF
+}
+
+nginx_conf upstreams 1 "server { listen 127.0.0.1:$UP1; location / { return 200 'u1'; } }
+  server { listen 127.0.0.1:$UP2; location / { return 200 'u2'; } }
+  server { listen 127.0.0.1:$UP3; location / { return 200 'u3'; } }"
+nginx_conf proxy auto "upstream app { server 127.0.0.1:$UP1; server 127.0.0.1:$UP2; keepalive 64; }
+  server { listen 127.0.0.1:$NGINX_PROXY; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection '';
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }"
+
+setsid nginx -c "$WORK/upstreams/nginx.conf" > "$WORK/upstreams.log" 2>&1 & PIDS+=($!)
+setsid nginx -c "$WORK/proxy/nginx.conf" > "$WORK/nginx-proxy.log" 2>&1 & PIDS+=($!)
+CLUSTER_ID="proxybench-$RANDOM"
+(cd "$WORK" && exec setsid dotnet "$SILO_DLL" --storage Memory --silo-port "$SILO_PORT" --gateway-port "$GATEWAY" \
+  --http-port "$SILO_HTTP" --cluster-id "$CLUSTER_ID") > "$WORK/silo.log" 2>&1 & PIDS+=($!)
+wait_port "$UP2" 30 "${PIDS[0]}" && wait_port "$NGINX_PROXY" 30 "${PIDS[1]}" || { echo "nginx did not start" >&2; cat "$WORK"/*/error.log >&2; exit 4; }
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$SILO_HTTP/healthz" >/dev/null && break; sleep 0.2; done
+
+coord() { dotnet "$COORD_DLL" --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" "$@" >/dev/null; }
+coord proxy route set bench --path "/{**rest}" --cluster bench
+coord proxy cluster set bench --policy round-robin
+coord create /services && coord create /services/bench
+# Persistent stand-ins for two registrations (a CLI session would take an ephemeral with it when it exits).
+coord create /services/bench/u1 "{\"address\":\"http://127.0.0.1:$UP1\",\"weight\":1}"
+coord create /services/bench/u2 "{\"address\":\"http://127.0.0.1:$UP2\",\"weight\":1}"
+
+(cd "$WORK" && exec setsid dotnet "$PROXY_DLL" --listen 127.0.0.1 --port "$PROXY" --admin-port "$PROXY_ADMIN" \
+  --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot.json") > "$WORK/proxy.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$PROXY/x" || true)" == u? ]] && break; sleep 0.2; done
+[[ "$(curl -s "http://127.0.0.1:$PROXY/x")" == u? ]] || { echo "the proxy does not forward; its log:" >&2; cat "$WORK/proxy.log" >&2; exit 4; }
+
+run() { # $1 = label, $2 = port
+  echo "## $1 (port $2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1
+}
+
+{
+  echo "# $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, $(nginx -v 2>&1), wrk -t2 -c64 -d${DURATION}s"
+  echo "# warm-up (not reported): 5 s each"
+  wrk -t2 -c64 -d5s "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
+  wrk -t2 -c64 -d5s "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
+  for round in $(seq 1 "$ROUNDS"); do
+    run "round $round: nginx proxy" "$NGINX_PROXY"
+    run "round $round: OrleansCoord.Proxy" "$PROXY"
+  done
+  echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
+  for round in $(seq 1 "$ROUNDS"); do
+    coord create /services/bench/u3 "{\"address\":\"http://127.0.0.1:$UP3\",\"weight\":1}"
+    start=$(date +%s%N)
+    for _ in $(seq 1 3000); do [[ "$(curl -s "http://127.0.0.1:$PROXY/")" == u3 ]] && break; done
+    echo "join round $round: first answer from u3 after $(( ($(date +%s%N) - start) / 1000000 )) ms"
+    coord rm /services/bench/u3
+    start=$(date +%s%N); clean=0; clean_since=$start
+    for _ in $(seq 1 3000); do
+      if [[ "$(curl -s "http://127.0.0.1:$PROXY/")" == u3 ]]; then clean=0; else
+        (( clean == 0 )) && clean_since=$(date +%s%N); clean=$((clean + 1)); (( clean >= 20 )) && break; fi
+    done
+    echo "leave round $round: no answer from u3 (20 in a row) from $(( (clean_since - start) / 1000000 )) ms on"
+  done
+  echo "## direct to one upstream (the ceiling of this box), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$UP1/" 2>&1
+} | tee "$OUTFILE"

@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using OrleansCoord.Client.Proxy;
+using OrleansCoord.Proxy.Tests.Infrastructure;
+
+namespace OrleansCoord.Proxy.Tests.EndToEnd;
+
+/// <summary>The admin port's /metrics and the access log, read from a real proxy process.</summary>
+[Collection(GridCollection.Name)]
+public sealed class ObservabilityTests(GridFixture grid)
+{
+    [Fact]
+    public async Task Metrics_CountRequestsByRouteInstanceStatus_AndShowInstanceHealth()
+    {
+        var cluster = $"metrics-{Guid.NewGuid():N}";
+        await using var ok = await Upstream.StartAsync("ok");
+        await using var broken = await Upstream.StartAsync("broken", "--status", "503");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo);
+        await grid.Client.SetClusterAsync(cluster, new ClusterSpec(MaxFails: 1, FailTimeoutSeconds: 120, Retries: 0));
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, ok);
+        await grid.Client.RegisterAsync(cluster, broken);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/healthz", ["ok", "broken"]);
+
+        var before = await MetricsAsync(proxy);
+        Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"broken\"}} 1", before);
+        var okBefore = Value(before, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"ok\",status=\"200\"}}");
+
+        var answers = new List<(int Status, string? Upstream)>();
+        for (var i = 0; i < 6; i++) answers.Add(await proxy.GetAsync($"/{cluster}/work/{i}"));
+
+        var after = await MetricsAsync(proxy);
+        Assert.Equal(1, Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"broken\",status=\"503\"}}"));
+        Assert.Equal(okBefore + answers.Count(a => a.Upstream == "ok"), Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"ok\",status=\"200\"}}"));
+        Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"broken\"}} 0", after);
+        Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"ok\"}} 1", after);
+        Assert.Equal(Value(after, $"coord_proxy_request_duration_seconds_count{{route=\"{cluster}\"}}"),
+            Value(after, $"coord_proxy_request_duration_seconds_bucket{{route=\"{cluster}\",le=\"+Inf\"}}"));
+    }
+
+    [Fact]
+    public async Task AccessLog_OneCombinedFormatLinePerRequest()
+    {
+        var cluster = $"log-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--access-log", "true");
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a"]);
+
+        await proxy.GetAsync($"/{cluster}/logged?q=1", request => request.Headers.UserAgent.ParseAdd("proxy-test/1.0"));
+
+        var pattern = new Regex($"""^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{"{2}"}/\d{"{4}"}:\d\d:\d\d:\d\d [+-]\d{"{4}"}\] "GET /{cluster}/logged\?q=1 HTTP/1\.1" 200 1 "-" "proxy-test/1\.0"$""");
+        await Poll.UntilAsync(() => Task.FromResult(proxy.Output.Split('\n').Any(pattern.IsMatch)), TimeSpan.FromSeconds(30),
+            () => $"an access log line like {pattern}\n{proxy.Output}");
+    }
+
+    private static async Task<string> MetricsAsync(ProxyProcess proxy)
+    {
+        using var response = await proxy.Admin.GetAsync("/metrics");
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static long Value(string metrics, string series)
+    {
+        var line = metrics.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

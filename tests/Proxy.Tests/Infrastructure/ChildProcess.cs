@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace OrleansCoord.Proxy.Tests.Infrastructure;
+
+/// <summary>A real child process whose output is drained (a full pipe would block it) and kept for failure messages.</summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _tail = new();
+    private readonly Process _process;
+
+    private ChildProcess(Process process, Action<string>? onLine)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data, onLine);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data, onLine);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; private init; } = "";
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output => string.Join('\n', _tail);
+
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, Action<string>? onLine = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        // Hermetic: a developer's COORD_ settings must not leak into a process under test.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("COORD_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
+        return new ChildProcess(process, onLine) { Name = name };
+    }
+
+    /// <summary>SIGKILL, as on a crash: no goodbye to anyone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    /// <summary>The dotnet that runs the tests, else the one on PATH.</summary>
+    public static string Dotnet =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+
+    private void Keep(string? line, Action<string>? onLine)
+    {
+        if (line is null) return;
+        _tail.Enqueue(line);
+        while (_tail.Count > 200 && _tail.TryDequeue(out _)) { }
+        onLine?.Invoke(line);
+    }
+}

@@ -1,0 +1,92 @@
+using OrleansCoord.Client;
+
+namespace OrleansCoord.Proxy.Tests.Infrastructure;
+
+/// <summary>A real silo process with the in-memory profile, on free ports with its own cluster id.</summary>
+public sealed class GridSilo : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly ChildProcess _process;
+    private readonly int _httpPort;
+
+    private GridSilo(ChildProcess process, int gatewayPort, int httpPort, string clusterId) =>
+        (_process, Gateway, _httpPort, ClusterId) = (process, $"127.0.0.1:{gatewayPort}", httpPort, clusterId);
+
+    public string Gateway { get; }
+
+    public string ClusterId { get; }
+
+    public static async Task<GridSilo> StartAsync()
+    {
+        var ports = FreePorts.Pick(3);
+        var clusterId = $"proxy-tests-{Guid.NewGuid():N}";
+        var process = ChildProcess.Start("silo", ChildProcess.Dotnet,
+            [BuildOutputs.SiloDll, "--storage", "Memory", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}",
+             "--http-port", $"{ports[2]}", "--cluster-id", clusterId],
+            workingDirectory: Path.GetDirectoryName(BuildOutputs.SiloDll));
+        var silo = new GridSilo(process, ports[1], ports[2], clusterId);
+        try
+        {
+            await Poll.UntilAsync(silo.IsHealthyAsync, TimeSpan.FromSeconds(120), () => $"silo healthy\n{process.Output}");
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A new session with this grid; dispose it to close the session (its ephemerals go).</summary>
+    public Task<CoordClient> ConnectAsync() => CoordClient.ConnectAsync(new CoordClientOptions
+    {
+        Servers = [Gateway],
+        ClusterId = ClusterId,
+        SessionTimeout = TimeSpan.FromSeconds(10),
+    });
+
+    /// <summary>SIGKILL: the grid is away.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task<bool> IsHealthyAsync()
+    {
+        if (_process.HasExited) throw new InvalidOperationException($"silo exited:\n{_process.Output}");
+        try
+        {
+            using var response = await Http.GetAsync($"http://127.0.0.1:{_httpPort}/healthz");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>One silo shared by the tests of <see cref="GridCollection"/>; tests use their own route paths and cluster ids.</summary>
+public sealed class GridFixture : IAsyncLifetime
+{
+    public GridSilo Silo { get; private set; } = null!;
+
+    public CoordClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Silo = await GridSilo.StartAsync();
+        Client = await Silo.ConnectAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Client is not null) await Client.AbandonAsync();
+        if (Silo is not null) await Silo.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GridCollection : ICollectionFixture<GridFixture>
+{
+    public const string Name = "grid";
+}

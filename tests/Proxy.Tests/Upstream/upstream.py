@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""A tiny real upstream for the proxy tests: answers every request with its own id.
+
+usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay-path PREFIX --delay-ms MS]
+Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
+GET /healthz (or any path ending in /healthz) answers --health-status (default 200), whatever --status says; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
+every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
+request headers it saw as X-Seen-<name> for the X-Forwarded-* ones. A WebSocket upgrade is accepted and
+each text message is echoed back as "ID:message" until the client closes.
+"""
+import argparse
+import base64
+import hashlib
+import http.server
+import socketserver
+import sys
+import time
+
+
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("id")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--status", type=int, default=200)
+    parser.add_argument("--health-status", type=int, default=200)
+    parser.add_argument("--delay-path", default=None)
+    parser.add_argument("--delay-ms", type=int, default=0)
+    args = parser.parse_args()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the proxy's pooled connections expect
+
+        def log_message(self, *_):
+            pass
+
+        def answer(self, status, body):
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-Upstream-Id", args.id)
+            for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
+                if self.headers.get(name):
+                    self.send_header("X-Seen-" + name, self.headers.get(name))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        def websocket(self):
+            accept = base64.b64encode(hashlib.sha1((self.headers["Sec-WebSocket-Key"] + WS_GUID).encode()).digest()).decode()
+            self.send_response(101)
+            self.send_header("Upgrade", "websocket")
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Sec-WebSocket-Accept", accept)
+            self.end_headers()
+            self.wfile.flush()
+            while True:
+                head = self.rfile.read(2)
+                if len(head) < 2:
+                    break
+                opcode, length = head[0] & 0x0F, head[1] & 0x7F
+                if length == 126:
+                    length = int.from_bytes(self.rfile.read(2), "big")
+                elif length == 127:
+                    length = int.from_bytes(self.rfile.read(8), "big")
+                mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(length)))
+                if opcode == 8:  # close: answer it and stop
+                    self.wfile.write(bytes([0x88, 0]))
+                    self.wfile.flush()
+                    break
+                reply = (args.id + ":").encode() + payload
+                if len(reply) >= 126:
+                    break  # the tests send short messages only
+                self.wfile.write(bytes([0x81, len(reply)]) + reply)
+                self.wfile.flush()
+            self.close_connection = True
+
+        def handle_any(self):
+            if self.headers.get("Upgrade", "").lower() == "websocket":
+                return self.websocket()
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            if self.path == "/healthz" or self.path.endswith("/healthz"):
+                return self.answer(args.health_status, "ok" if args.health_status == 200 else "sick")
+            if args.delay_path and self.path.startswith(args.delay_path):
+                print(f"delaying {self.path}", flush=True)  # the tests wait for this line: the request is in flight
+                time.sleep(args.delay_ms / 1000.0)
+            self.answer(args.status, args.id)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+
+    class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        request_queue_size = 256
+
+    server = Server(("127.0.0.1", args.port), Handler)
+    print(f"listening {server.server_address[1]}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
