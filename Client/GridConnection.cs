@@ -19,7 +19,9 @@ internal static class GridConnection
         }
 
         var host = new HostBuilder()
-            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error))
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+                // "Orleans" is a prefix of our own categories too: theirs quiet, ours at Warning.
+                .AddFilter("Orleans", LogLevel.Error).AddFilter("OrleansCoord", LogLevel.Warning))
             .UseOrleansClient(client =>
             {
                 client.UseStaticClustering(gateways.ToArray());
