@@ -51,13 +51,13 @@ for profile in "${PROFILES[@]}"; do
     start_azurite "$SILO_REPO" "$WORK/azurite-$RANDOM" || { status=5; stop_all; continue; }
     STORAGE_ARGS=(--connection-string "$AZURITE_CONNECTION_STRING")
   fi
-  free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT
+  free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT; free_port ZK_PORT
   CLUSTER_ID="bench-$(date +%s)-$RANDOM"
   LOG="$WORK/silo-$profile.log"
   echo "# starting silo ($profile) silo-port=$SILO_PORT gateway-port=$GATEWAY_PORT http-port=$HTTP_PORT cluster-id=$CLUSTER_ID" >&2
   # shellcheck disable=SC2086
   (cd "$SILO_REPO" && exec setsid dotnet "$SILO_DLL" --storage "$profile" "${STORAGE_ARGS[@]}" --silo-port "$SILO_PORT" \
-    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
+    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --zk-port "$ZK_PORT" --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
   SILO_PID=$!
 
   started=$SECONDS
