@@ -45,18 +45,18 @@ internal sealed class RawZkConnection : IAsyncDisposable
     public Task SendRawAsync(byte[] bytes) => _stream.WriteAsync(bytes, Ct).AsTask();
 
     /// <summary>Sends a request (header with the next xid, then <paramref name="body"/>) and returns its xid.</summary>
-    public async Task<int> SendAsync(int type, Packet body)
+    public async Task<int> SendAsync(int type, Packet body, int? fixedXid = null)
     {
-        // Pings carry their own xid, -2, as in ZooKeeper's clients.
-        var xid = type == Op.Ping ? -2 : ++_xid;
+        // Pings carry their own xid, -2, as in ZooKeeper's clients; setWatches -8.
+        var xid = fixedXid ?? (type == Op.Ping ? -2 : ++_xid);
         await SendRawAsync(new Packet().Int(xid).Int(type).Bytes(body.ToArray()).Framed());
         return xid;
     }
 
     /// <summary>Sends a request and reads packets until its reply (notifications before it are returned too).</summary>
-    public async Task<Reply> CallAsync(int type, Packet body)
+    public async Task<Reply> CallAsync(int type, Packet body, int? fixedXid = null)
     {
-        var xid = await SendAsync(type, body);
+        var xid = await SendAsync(type, body, fixedXid);
         return await ReadReplyAsync(xid);
     }
 

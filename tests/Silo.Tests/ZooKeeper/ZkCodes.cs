@@ -4,7 +4,7 @@ namespace OrleansCoord.Silo.Tests.ZooKeeper;
 internal static class Op
 {
     public const int Create = 1, Delete = 2, Exists = 3, GetData = 4, SetData = 5, GetChildren = 8, Sync = 9, Ping = 11,
-        GetChildren2 = 12, Multi = 14, Create2 = 15, GetEphemerals = 103, GetAllChildrenNumber = 104, CloseSession = -11;
+        GetChildren2 = 12, Multi = 14, Create2 = 15, GetEphemerals = 103, GetAllChildrenNumber = 104, SetWatches = 101, CloseSession = -11;
 }
 
 /// <summary>Error codes, from ZooKeeper's KeeperException.Code.</summary>
