@@ -2,7 +2,9 @@
 # Grid figures in one command: for each storage profile, starts a silo on free ports (for AzureStorage with
 # a private Azurite on free ports, fresh data), waits for /healthz, runs `bench grid` against its gateway
 # and stops everything it started.
-#   bench/grid.sh [--storage Memory|AzureStorage|all] [--json-dir DIR] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
+#   bench/grid.sh [--storage Memory|AzureStorage|all] [--json-dir DIR] [--load sdk|zk] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
+# --load zk drives the silo's ZooKeeper port with bench/zookeeper/ZkBench.java, the same load generator as
+# zookeeper-reference.sh, instead of the SDK-based `bench grid` (needs java/javac and Debian's zookeeper jars).
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), AZURITE=private|shared (shared:
 #      the silo's own default, the development connection string on 10000-10002), BENCH_TIMEOUT seconds per
 #      run (default 1800), READY_TIMEOUT seconds to wait for /healthz (default 180), NO_BUILD=1 to skip the build.
@@ -16,11 +18,13 @@ BENCH_TIMEOUT="${BENCH_TIMEOUT:-1800}"
 READY_TIMEOUT="${READY_TIMEOUT:-180}"
 AZURITE="${AZURITE:-private}"
 PROFILES=(Memory AzureStorage)
+LOAD=sdk
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --storage) [[ "$2" == all ]] || PROFILES=("$2"); shift 2 ;;
     --json-dir) JSON_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+    --load) LOAD="$2"; shift 2 ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
@@ -42,6 +46,10 @@ SILO_PID=""; AZURITE_PID=""
 stop_all() { stop_group "$SILO_PID"; SILO_PID=""; stop_group "$AZURITE_PID"; AZURITE_PID=""; }
 trap 'stop_all; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
+if [[ "$LOAD" == zk ]]; then
+  mkdir -p "$WORK/classes"
+  javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp /usr/share/java/zookeeper.jar "$HERE/zookeeper/ZkBench.java"
+fi
 
 status=0
 for profile in "${PROFILES[@]}"; do
@@ -73,8 +81,14 @@ for profile in "${PROFILES[@]}"; do
   rc=0
   JSON_ARGS=()
   [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
-  timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" grid --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
-    --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  if [[ "$LOAD" == zk ]]; then
+    [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-zk-$profile.json")
+    timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar" \
+      ZkBench --server "127.0.0.1:$ZK_PORT" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  else
+    timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" grid --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
+      --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  fi
   if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
   stop_all
 done
