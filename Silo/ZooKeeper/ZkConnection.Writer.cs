@@ -9,7 +9,7 @@ namespace OrleansCoord.Silo.ZooKeeper;
 
 internal sealed partial class ZkConnection
 {
-    /// <summary>Flush once this much is buffered, else when the queue runs dry.</summary>
+    /// <summary>Flush once this much is buffered, else when the queue runs dry or the next reply is not ready.</summary>
     private const int FlushThreshold = 64 * 1024;
 
     /// <summary>
@@ -31,6 +31,13 @@ internal sealed partial class ZkConnection
                     var close = false;
                     if (item is Pending pending)
                     {
+                        if (!pending.Reply.IsCompleted && frames.WrittenCount > 0)
+                        {
+                            // Send what is ready before waiting for the next reply: the client is waiting for it.
+                            await output.WriteAsync(frames.WrittenMemory);
+                            frames.Clear();
+                        }
+
                         var reply = await pending.Reply;
                         close = Write(frames, reply);
                         _stats.OnSent((long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);

@@ -93,26 +93,26 @@ internal sealed partial class ZkConnection : IZkWatchSink
         {
             var result = await input.ReadAsync(_closing.Token);
             var buffer = result.Buffer;
+            var framingLost = false;
             try
             {
                 while (ZkFrames.TryRead(ref buffer, 8, out var packet)) packets.Add(packet);
             }
             catch (InvalidDataException exception)
             {
-                // A length we cannot trust: the stream has lost its framing, so the connection ends here.
+                // A length we cannot trust: the stream has lost its framing; the packets before it still count.
                 LogBadFrame(_logger, _session.SessionId, exception.Message);
-                input.AdvanceTo(buffer.End);
-                return;
+                framingLost = true;
             }
 
-            input.AdvanceTo(buffer.Start, buffer.End);
+            input.AdvanceTo(framingLost ? buffer.End : buffer.Start, buffer.End);
             foreach (var packet in packets)
             {
                 if (!await AcceptAsync(packet)) return;
             }
 
             packets.Clear();
-            if (result.IsCompleted || result.IsCanceled) return;
+            if (framingLost || result.IsCompleted || result.IsCanceled) return;
         }
     }
 
