@@ -148,7 +148,7 @@ internal sealed partial class ZkConnection : IZkWatchSink
         Interlocked.Increment(ref _outstanding);
         var request = new ZkRequest(xid, type, body);
         var (predecessors, token) = _order.Enter(ZkOrderKeys.Of(type, body));
-        var reply = new TaskCompletionSource<ZkReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new TaskCompletionSource<ZkReply>();
         // Queued before it starts: an event it subscribes to can only come after its reply in the queue.
         _out.Writer.TryWrite(new Pending(reply.Task, Stopwatch.GetTimestamp(), true));
         _ = RunRequestAsync(request, predecessors, token, reply);

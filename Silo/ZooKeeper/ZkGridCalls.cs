@@ -12,9 +12,16 @@ internal static class ZkGridCalls
     private const int MaxConflictRetries = 50;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    public static async Task<(T? Value, CoordErrorCode Error)> RunAsync<T>(Func<Task<T>> call)
+    /// <summary>How long a read is retried while the silo of its grain is unreachable (it may be dying, and
+    /// the cluster has not said so yet); short, because the replies after it wait, pings too.</summary>
+    private static readonly TimeSpan ReadPatience = TimeSpan.FromSeconds(5);
+
+    /// <param name="call">The grain call.</param>
+    /// <param name="idempotent">A read: sent again when its silo is unreachable, which a write cannot be (its outcome is unknown).</param>
+    public static async Task<(T? Value, CoordErrorCode Error)> RunAsync<T>(Func<Task<T>> call, bool idempotent = false)
     {
         var deadline = DateTime.UtcNow + Patience;
+        var readDeadline = DateTime.UtcNow + ReadPatience;
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -37,7 +44,11 @@ internal static class ZkGridCalls
             {
                 return (default, CoordErrorCode.OperationTimeout);
             }
-            catch (Exception exception) when (exception is SiloUnavailableException or OrleansMessageRejectionException)
+            catch (Exception exception) when (IsTransport(exception) && idempotent && DateTime.UtcNow < readDeadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 20 * (1 << Math.Min(attempt, 5)))));
+            }
+            catch (Exception exception) when (IsTransport(exception))
             {
                 // The outcome of a write is unknown, as after ZooKeeper's ConnectionLoss.
                 return (default, CoordErrorCode.ConnectionLoss);
@@ -48,4 +59,8 @@ internal static class ZkGridCalls
             }
         }
     }
+
+    /// <summary>The grain's silo could not be reached (as the SDK's RequestRunner judges it): the call may or may not have run.</summary>
+    private static bool IsTransport(Exception exception) =>
+        exception is OrleansException or System.Net.Sockets.SocketException or IOException;
 }

@@ -26,7 +26,7 @@ internal sealed partial class ZkOperations
         var checkedWatches = await Task.WhenAll(oneShot.Select(async watch =>
         {
             await session.Interest.AcquireAsync(watch.Path);
-            var (stat, error) = await ZkGridCalls.RunAsync(() => Node(watch.Path).Exists());
+            var (stat, error) = await ZkGridCalls.RunAsync(() => Node(watch.Path).Exists(), idempotent: true);
             return (watch.Path, watch.Kind, Stat: stat, Error: error);
         }));
         foreach (var path in persistent) await session.Interest.AcquireAsync(path);

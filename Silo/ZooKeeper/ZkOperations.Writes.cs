@@ -102,7 +102,7 @@ internal sealed partial class ZkOperations
             return ZkReply.Failed(xid, exception.Code);
         }
 
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).Exists());
+        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).Exists(), idempotent: true);
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
         if (error == CoordErrorCode.Ok && request.Version != -1 && request.Version != stat!.Aversion) error = CoordErrorCode.BadVersion;
         return error != CoordErrorCode.Ok ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteStat(stat!));

@@ -43,7 +43,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).Exists());
+        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).Exists(), idempotent: true);
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
         if (stat is not null) session.ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
         var watched = request.Watch && error is CoordErrorCode.Ok or CoordErrorCode.NoNode;
@@ -65,7 +65,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (node, error) = await ZkGridCalls.RunAsync(() => Node(path).GetData());
+        var (node, error) = await ZkGridCalls.RunAsync(() => Node(path).GetData(), idempotent: true);
         if (node is null)
         {
             if (request.Watch) session.Interest.Release(path);
@@ -89,7 +89,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (children, error) = await ZkGridCalls.RunAsync(() => Node(path).GetChildren());
+        var (children, error) = await ZkGridCalls.RunAsync(() => Node(path).GetChildren(), idempotent: true);
         if (children is null)
         {
             if (request.Watch) session.Interest.Release(path);
@@ -115,7 +115,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     private async Task<ZkReply> GetAllChildrenNumberAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
-        var (count, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).GetAllChildrenNumber());
+        var (count, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).GetAllChildrenNumber(), idempotent: true);
         return error != CoordErrorCode.Ok ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteInt(count));
     }
 
@@ -123,7 +123,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
-        var (revision, error) = await ZkGridCalls.RunAsync(() => Node(path).Sync());
+        var (revision, error) = await ZkGridCalls.RunAsync(() => Node(path).Sync(), idempotent: true);
         if (error != CoordErrorCode.Ok) return ZkReply.Failed(xid, error);
         session.ObserveRevision(revision);
         return ZkReply.Ok(xid, w => w.WriteString(path), revision);
@@ -132,7 +132,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     private async Task<ZkReply> GetAclAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).Exists());
+        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).Exists(), idempotent: true);
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
         if (error != CoordErrorCode.Ok) return ZkReply.Failed(xid, error);
         return ZkReply.Ok(xid, w => { ZkAcl.WriteVector(w, ZkAcl.OpenUnsafe); w.WriteStat(stat!); });

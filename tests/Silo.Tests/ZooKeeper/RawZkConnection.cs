@@ -165,6 +165,8 @@ internal sealed class RawZkConnection : IAsyncDisposable
 
         public int Int() { var v = BinaryPrimitives.ReadInt32BigEndian(packet.AsSpan(_offset)); _offset += 4; return v; }
 
+        public byte Byte() => packet[_offset++];
+
         public long Long() { var v = BinaryPrimitives.ReadInt64BigEndian(packet.AsSpan(_offset)); _offset += 8; return v; }
 
         public string? String() => Buffer() is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
