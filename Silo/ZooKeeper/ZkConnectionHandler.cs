@@ -28,7 +28,6 @@ internal sealed partial class ZkConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         ConnectRequest request;
-        var input = connection.Transport.Input;
         using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
         {
             handshake.CancelAfter(HandshakeTimeout);
