@@ -60,9 +60,11 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
     public long Sent => Interlocked.Read(ref _sent);
 
-    /// <summary>Serves the connection until the client goes, sends closeSession or a bad packet, or the session ends.</summary>
-    public async Task RunAsync()
+    /// <summary>Serves the connection until the client goes, sends closeSession or a bad packet, the session ends,
+    /// or <paramref name="stopping"/> fires.</summary>
+    public async Task RunAsync(CancellationToken stopping)
     {
+        using var stop = stopping.Register(() => _connection.Transport.Input.CancelPendingRead());
         var writer = Task.Run(WriteLoopAsync);
         var keeper = Task.Run(KeepAliveAsync);
         try

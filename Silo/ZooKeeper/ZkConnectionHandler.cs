@@ -17,6 +17,7 @@ internal sealed partial class ZkConnectionHandler(
     ZkSessionBinder binder,
     ZkServerStats stats,
     FourLetterWords words,
+    IHostApplicationLifetime lifetime,
     ILogger<ZkConnectionHandler> logger) : ConnectionHandler
 {
     /// <summary>A client that does not finish its handshake within this time is dropped.</summary>
@@ -28,7 +29,7 @@ internal sealed partial class ZkConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         ConnectRequest request;
-        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping))
         {
             handshake.CancelAfter(HandshakeTimeout);
             try
@@ -67,7 +68,9 @@ internal sealed partial class ZkConnectionHandler(
         stats.Connections.TryAdd(served, 0);
         try
         {
-            await served.RunAsync();
+            // The silo is stopping: stop reading, answer what was read, close. The session lives on; its client
+            // reconnects to another silo (ZooKeeper's clients do that by themselves).
+            await served.RunAsync(lifetime.ApplicationStopping);
         }
         finally
         {
