@@ -45,6 +45,14 @@ internal sealed partial class ZkConnectionHandler(
             }
         }
 
+        if (request.LastZxidSeen > MaxPlausibleRevision())
+        {
+            // Revisions are microseconds since the epoch (ADR 002); a client claiming to have seen one far in the
+            // future would drag the revisions of everything it writes there. ZooKeeper refuses such a client too.
+            LogBadHandshake(logger, connection.RemoteEndPoint?.ToString(), $"last zxid 0x{request.LastZxidSeen:x} is ahead of the grid");
+            return;
+        }
+
         ConnectResponse response;
         try
         {
@@ -77,6 +85,8 @@ internal sealed partial class ZkConnectionHandler(
             stats.Connections.TryRemove(served, out _);
         }
     }
+
+    private static long MaxPlausibleRevision() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3_600_000) * 1000;
 
     /// <summary>The connect packet, or null after answering a four-letter word.</summary>
     private async Task<byte[]?> ReadFirstPacketAsync(ConnectionContext connection, CancellationToken cancellationToken)

@@ -68,6 +68,18 @@ public sealed class ZkBadFrameTests(ZkSiloFixture grid)
             Assert.Equal(0, await stream.ReadAsync(buffer, timeout.Token));
         }
 
+        // A client claiming a last zxid far in the future (revisions are microseconds since the epoch) is refused,
+        // as ZooKeeper refuses a client that has seen more than the server.
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", grid.ZkPort, TestContext.Current.CancellationToken);
+            var stream = tcp.GetStream();
+            var connect = new Packet().Int(0).Long(long.MaxValue).Int(10_000).Long(0).Buffer(new byte[16]).Bool(false);
+            await stream.WriteAsync(connect.Framed(), TestContext.Current.CancellationToken);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, await stream.ReadAsync(new byte[64], timeout.Token));
+        }
+
         // Through all of it, the other session carried on, and the grid holds only what was valid.
         var read = await bystander.CallAsync(Op.GetChildren, PathWatch(root));
         Assert.Equal(Err.Ok, read.Err);
