@@ -1,4 +1,5 @@
 using OrleansCoord.Silo.Hosting;
+using OrleansCoord.Silo.ZooKeeper;
 
 // An OrleansCoord silo. Each step is a builder extension in Hosting/; Azurite start-up is in Azurite/.
 
@@ -10,8 +11,10 @@ if (!builder.TryLoadSiloHostOptions(args, out var options, out var exitCode))
     return exitCode;
 }
 
-// 2. The silo: Azurite when needed, clustering, storage, streams, the grid, the dashboard, logging.
+// 2. The silo: Azurite when needed, clustering, storage, streams, the grid, the dashboard, logging;
+//    the ZooKeeper wire protocol on its own port (ZooKeeper/).
 builder.AddCoordSilo(options);
+builder.AddZooKeeperFrontEnd(options);
 
 // 3. HTTP front ends on the HTTP port.
 var app = builder.Build();

@@ -2,8 +2,10 @@
 # Grid figures in one command: for each storage profile, starts a silo on free ports (for AzureStorage with
 # a private Azurite on free ports, fresh data), waits for /healthz, runs `bench grid` against its gateway
 # and stops everything it started.
-#   bench/grid.sh [watch] [--storage Memory|AzureStorage|all] [--json-dir DIR] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
-#   (with `watch` first: `bench watch` instead of `bench grid`, e.g. bench/grid.sh watch --storage Memory --watchers 1,1000)
+#   bench/grid.sh [COMMAND] [--storage Memory|AzureStorage|all] [--json-dir DIR] [--load sdk|zk] [bench options: --ops 20000 --concurrency 200 --size 1024 ...]
+# COMMAND is the `bench` subcommand to run (default grid; e.g. bench/grid.sh watch --storage Memory --watchers 1,1000).
+# --load zk drives the silo's ZooKeeper port with bench/zookeeper/ZkBench.java, the same load generator as
+# zookeeper-reference.sh, instead of the SDK-based `bench grid` (needs java/javac and Debian's zookeeper jars).
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), AZURITE=private|shared (shared:
 #      the silo's own default, the development connection string on 10000-10002), BENCH_TIMEOUT seconds per
 #      run (default 1800), READY_TIMEOUT seconds to wait for /healthz (default 180), NO_BUILD=1 to skip the build.
@@ -18,12 +20,14 @@ READY_TIMEOUT="${READY_TIMEOUT:-180}"
 AZURITE="${AZURITE:-private}"
 PROFILES=(Memory AzureStorage)
 COMMAND=grid
-if [[ "${1:-}" == watch ]]; then COMMAND=watch; shift; fi
+if [[ -n "${1:-}" && "${1:-}" != -* ]]; then COMMAND="$1"; shift; fi
+LOAD=sdk
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --storage) [[ "$2" == all ]] || PROFILES=("$2"); shift 2 ;;
     --json-dir) JSON_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
+    --load) LOAD="$2"; shift 2 ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
@@ -45,6 +49,10 @@ SILO_PID=""; AZURITE_PID=""
 stop_all() { stop_group "$SILO_PID"; SILO_PID=""; stop_group "$AZURITE_PID"; AZURITE_PID=""; }
 trap 'stop_all; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
+if [[ "$LOAD" == zk ]]; then
+  mkdir -p "$WORK/classes"
+  javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp /usr/share/java/zookeeper.jar "$HERE/zookeeper/ZkBench.java"
+fi
 
 status=0
 for profile in "${PROFILES[@]}"; do
@@ -54,13 +62,13 @@ for profile in "${PROFILES[@]}"; do
     start_azurite "$SILO_REPO" "$WORK/azurite-$RANDOM" || { status=5; stop_all; continue; }
     STORAGE_ARGS=(--connection-string "$AZURITE_CONNECTION_STRING")
   fi
-  free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT
+  free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT; free_port ZK_PORT
   CLUSTER_ID="bench-$(date +%s)-$RANDOM"
   LOG="$WORK/silo-$profile.log"
   echo "# starting silo ($profile) silo-port=$SILO_PORT gateway-port=$GATEWAY_PORT http-port=$HTTP_PORT cluster-id=$CLUSTER_ID" >&2
   # shellcheck disable=SC2086
   (cd "$SILO_REPO" && exec setsid dotnet "$SILO_DLL" --storage "$profile" "${STORAGE_ARGS[@]}" --silo-port "$SILO_PORT" \
-    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
+    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --zk-port "$ZK_PORT" --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
   SILO_PID=$!
 
   started=$SECONDS
@@ -75,9 +83,15 @@ for profile in "${PROFILES[@]}"; do
 
   rc=0
   JSON_ARGS=()
-  [[ -z "${JSON_DIR:-}" || "$COMMAND" != grid ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
-  timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
-    --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  if [[ "$LOAD" == zk ]]; then
+    [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-zk-$profile.json")
+    timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar" \
+      ZkBench --server "127.0.0.1:$ZK_PORT" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  else
+    [[ -z "${JSON_DIR:-}" || "$COMMAND" != grid ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
+    timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
+      --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  fi
   if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
   stop_all
 done

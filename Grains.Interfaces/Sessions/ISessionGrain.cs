@@ -15,6 +15,9 @@ public interface ISessionGrain : IGrainWithIntegerKey
 
     /// <summary>Closes the session and deletes its ephemerals. Closing an ended session does nothing.</summary>
     [Alias("close")] Task Close();
+
+    /// <summary>The paths of the ephemerals this session owns (ZooKeeper's getEphemerals). Empty for an ended session.</summary>
+    [Alias("ephemerals")] Task<string[]> GetEphemerals();
 }
 
 [GenerateSerializer, Immutable]

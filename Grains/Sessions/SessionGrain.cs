@@ -75,6 +75,14 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
 
     public Task Close() => _record is null ? Task.CompletedTask : TreeStoreErrors.Translate(Key, async () => { await EndAsync(); return 0; });
 
+    public async Task<string[]> GetEphemerals()
+    {
+        if (_record is not { Closing: false }) return [];
+        var prefix = TreeKeys.EphemeralPrefix(Id);
+        var keys = await TreeStoreErrors.Translate(Key, () => store.ListKeysAsync(prefix));
+        return [.. keys.Select(key => key[prefix.Length..])];
+    }
+
     private void StartClock()
     {
         _deadline = time.GetUtcNow().AddMilliseconds(_record!.TimeoutMs);

@@ -24,6 +24,7 @@ internal static class CommandLineFlags
         ["--cluster-id"] = "Cluster:ClusterId",
         ["--service-id"] = "Cluster:ServiceId",
         ["--grain-directory"] = "Cluster:GrainDirectory",
+        ["--zk-port"] = "Endpoints:ZooKeeperPort",
     };
 
     public const string Usage = """
@@ -37,6 +38,7 @@ internal static class CommandLineFlags
           --silo-port N                   silo-to-silo port (default 11111)
           --gateway-port N                client gateway port (default 30000)
           --http-port N                   /healthz and /dashboard (default 8080)
+          --zk-port N                     ZooKeeper wire protocol for ZooKeeper clients (default 2181; 0 = off)
           --advertised-ip IP              address announced to other silos (default loopback)
           --cluster-id S                  cluster to join (default orleanscoord)
           --service-id S                  service whose state to use (default orleanscoord)

@@ -59,6 +59,10 @@ public sealed class SiloHostOptions
         /// <value>null: loopback, and every port listens on loopback only.</value>
         /// <remarks>When set, the silo and gateway listen on this address and the HTTP port on all addresses.</remarks>
         public string? AdvertisedIp { get; set; }
+
+        /// <summary>Port of the ZooKeeper wire protocol, for ZooKeeper's own clients (zkCli.sh, kazoo, Curator). Flag <c>--zk-port</c>.</summary>
+        /// <value>2181, ZooKeeper's; 0 turns the endpoint off.</value>
+        public int ZooKeeperPort { get; set; } = 2181;
     }
 
     /// <summary>The <c>Cluster</c> section.</summary>

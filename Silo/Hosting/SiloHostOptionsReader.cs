@@ -25,6 +25,7 @@ internal static class SiloHostOptionsReader
         endpoints.SiloPort = ReadInt(configuration, "Endpoints:SiloPort", endpoints.SiloPort, errors);
         endpoints.GatewayPort = ReadInt(configuration, "Endpoints:GatewayPort", endpoints.GatewayPort, errors);
         endpoints.HttpPort = ReadInt(configuration, "Endpoints:HttpPort", endpoints.HttpPort, errors);
+        endpoints.ZooKeeperPort = ReadInt(configuration, "Endpoints:ZooKeeperPort", endpoints.ZooKeeperPort, errors);
         endpoints.AdvertisedIp = NullIfEmpty(configuration["Endpoints:AdvertisedIp"]) ?? endpoints.AdvertisedIp;
 
         cluster.ClusterId = configuration["Cluster:ClusterId"] ?? cluster.ClusterId;

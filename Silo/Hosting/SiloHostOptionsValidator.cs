@@ -15,10 +15,16 @@ internal static class SiloHostOptionsValidator
         CheckPort(endpoints.GatewayPort, "Endpoints:GatewayPort", errors);
         CheckPort(endpoints.HttpPort, "Endpoints:HttpPort", errors);
 
+        if (endpoints.ZooKeeperPort != 0) CheckPort(endpoints.ZooKeeperPort, "Endpoints:ZooKeeperPort", errors);
+
         var ports = new[] { endpoints.SiloPort, endpoints.GatewayPort, endpoints.HttpPort };
         if (ports.Distinct().Count() != ports.Length)
         {
             errors.Add($"silo, gateway and HTTP ports must differ (got {string.Join(", ", ports)})");
+        }
+        else if (endpoints.ZooKeeperPort != 0 && ports.Contains(endpoints.ZooKeeperPort))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:ZooKeeperPort")}: {endpoints.ZooKeeperPort} is already the silo, gateway or HTTP port");
         }
 
         if (endpoints.AdvertisedIp is { } ip && !IPAddress.TryParse(ip, out _))
@@ -62,7 +68,7 @@ internal static class SiloHostOptionsValidator
     {
         if (port is < 1 or > 65535)
         {
-            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535)");
+            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535{(key == "Endpoints:ZooKeeperPort" ? ", or 0 for off" : "")})");
         }
     }
 

@@ -1,0 +1,47 @@
+using OrleansCoord.Errors;
+using OrleansCoord.Sessions;
+using OrleansCoord.Silo.ZooKeeper.Protocol;
+
+namespace OrleansCoord.Silo.ZooKeeper.Sessions;
+
+/// <summary>
+/// The connect handshake: a new grid session (the ZooKeeper session id is the SessionGrain's id), or the resumption
+/// of one on this silo, whichever silo it started on, when the id and password match and the session is alive.
+/// </summary>
+internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords passwords)
+{
+    private const int MaxIdAttempts = 10;
+
+    /// <summary>The response, and the session's id and timeout (0 when the client is told its session has expired).</summary>
+    public async Task<ConnectResponse> BindAsync(ConnectRequest request)
+    {
+        if (request.SessionId == 0) return await OpenAsync(request.TimeoutMs);
+        if (!await passwords.CheckAsync(request.SessionId, request.Password)) return ConnectResponse.Expired;
+        try
+        {
+            var info = await grains.GetGrain<ISessionGrain>(request.SessionId).Heartbeat();
+            return new ConnectResponse(info.TimeoutMs, info.SessionId, request.Password);
+        }
+        catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionExpired)
+        {
+            return ConnectResponse.Expired;
+        }
+    }
+
+    private async Task<ConnectResponse> OpenAsync(int timeoutMs)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var id = Random.Shared.NextInt64(1, long.MaxValue);
+            try
+            {
+                var info = await grains.GetGrain<ISessionGrain>(id).Open(timeoutMs);
+                return new ConnectResponse(info.TimeoutMs, info.SessionId, await passwords.PasswordForAsync(info.SessionId));
+            }
+            catch (RetryableConflictException) when (attempt < MaxIdAttempts)
+            {
+                // The id is taken: pick another, as the SDK does.
+            }
+        }
+    }
+}

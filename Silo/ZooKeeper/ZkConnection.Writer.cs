@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using OrleansCoord.Errors;
+using OrleansCoord.Silo.ZooKeeper.Jute;
+using OrleansCoord.Silo.ZooKeeper.Protocol;
+using OrleansCoord.Silo.ZooKeeper.Watches;
+using OrleansCoord.Watches;
+
+namespace OrleansCoord.Silo.ZooKeeper;
+
+internal sealed partial class ZkConnection
+{
+    /// <summary>Flush once this much is buffered, else when the queue runs dry or the next reply is not ready.</summary>
+    private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>
+    /// Sends replies in request order and notifications in between. A notification always goes out before a reply
+    /// that shows the change it is about: events from the streams queue behind the replies of the requests that
+    /// were already waiting, and a reply showing a change a one-shot watch waits for fires that watch first.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
+        var output = _connection.Transport.Output;
+        var frames = new JuteWriter();
+        var reader = _out.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (reader.TryRead(out var item))
+                {
+                    var close = false;
+                    if (item is Pending pending)
+                    {
+                        if (!pending.Reply.IsCompleted && frames.WrittenCount > 0)
+                        {
+                            // Send what is ready before waiting for the next reply: the client is waiting for it.
+                            await output.WriteAsync(frames.WrittenMemory);
+                            frames.Clear();
+                        }
+
+                        var reply = await pending.Reply;
+                        close = Write(frames, reply);
+                        _stats.OnSent((long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);
+                        Interlocked.Increment(ref _sent);
+                        if (pending.Counted)
+                        {
+                            Interlocked.Decrement(ref _outstanding);
+                            _window.Release();
+                        }
+                    }
+                    else if (item is WatchEvent change && _watches.Trigger(change, out var released))
+                    {
+                        _session.Interest.Release(change.Path, released);
+                        WriteNotification(frames, change);
+                    }
+
+                    WatchCount = _watches.Count;
+                    if (close || frames.WrittenCount >= FlushThreshold)
+                    {
+                        await output.WriteAsync(frames.WrittenMemory);
+                        frames.Clear();
+                    }
+
+                    if (close)
+                    {
+                        // A graceful close: what was written reaches the client before the FIN.
+                        await output.CompleteAsync();
+                        _connection.Transport.Input.CancelPendingRead();
+                        return;
+                    }
+                }
+
+                if (frames.WrittenCount > 0)
+                {
+                    await output.WriteAsync(frames.WrittenMemory);
+                    frames.Clear();
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client went away mid-write.
+        }
+        finally
+        {
+            _closing.Cancel();
+        }
+    }
+
+    /// <summary>Writes one reply and what goes before it; true when the connection closes after it.</summary>
+    private bool Write(JuteWriter frames, ZkReply reply)
+    {
+        foreach (var change in reply.Notifications ?? [])
+        {
+            WriteNotification(frames, change);
+        }
+
+        foreach (var (path, stat) in reply.Observed ?? [])
+        {
+            if (_watches.Observe(path, stat) is { } change && _watches.Trigger(change, out var released, oneShotOnly: true))
+            {
+                _session.Interest.Release(path, released);
+                WriteNotification(frames, change);
+            }
+        }
+
+        var error = reply.Error;
+        if (reply.RegistryAction is { } action && error == CoordErrorCode.Ok) error = action(_watches);
+        if (reply.Watch != ZkWatchKind.None && !_watches.AddOneShot(reply.WatchPath!, reply.Watch, reply.WatchStat))
+        {
+            _session.Interest.Release(reply.WatchPath!);
+        }
+
+        frames.BeginFrame();
+        frames.WriteInt(reply.Xid);
+        frames.WriteLong(Math.Max(_session.LastRevision, reply.Revision));
+        frames.WriteInt((int)error);
+        if (error == CoordErrorCode.Ok) reply.Body?.Invoke(frames);
+        frames.EndFrame();
+        return reply.CloseAfter;
+    }
+
+    private static void WriteNotification(JuteWriter frames, WatchEvent change)
+    {
+        frames.BeginFrame();
+        frames.WriteInt(Xid.Notification);
+        frames.WriteLong(-1);
+        frames.WriteInt(0);
+        frames.WriteInt((int)change.Type);
+        frames.WriteInt(WatcherEventType.SyncConnected);
+        frames.WriteString(change.Path);
+        frames.EndFrame();
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using OrleansCoord.Silo.ZooKeeper.Jute;
+using OrleansCoord.Silo.ZooKeeper.Protocol;
+using OrleansCoord.Silo.ZooKeeper.Sessions;
+using OrleansCoord.Silo.ZooKeeper.Watches;
+
+namespace OrleansCoord.Silo.ZooKeeper;
+
+/// <summary>
+/// Kestrel's entry point for the ZooKeeper port: the first packet is a four-letter word (answered, then closed) or
+/// a connect request (handshake, then <see cref="ZkConnection"/> serves the session).
+/// </summary>
+internal sealed partial class ZkConnectionHandler(
+    IGrainFactory grains,
+    ZkWatchHub hub,
+    ZkSessionBinder binder,
+    ZkServerStats stats,
+    FourLetterWords words,
+    IHostApplicationLifetime lifetime,
+    ILogger<ZkConnectionHandler> logger) : ConnectionHandler
+{
+    /// <summary>A client that does not finish its handshake within this time is dropped.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>protocolVersion, lastZxidSeen, timeOut, sessionId and an empty password's length.</summary>
+    private const int MinConnectLength = 28;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        ConnectRequest request;
+        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping))
+        {
+            handshake.CancelAfter(HandshakeTimeout);
+            try
+            {
+                var first = await ReadFirstPacketAsync(connection, handshake.Token);
+                if (first is null) return;
+                request = ConnectRequest.Decode(first);
+            }
+            catch (Exception exception) when (exception is JuteFormatException or InvalidDataException or OperationCanceledException or IOException or ConnectionResetException)
+            {
+                LogBadHandshake(logger, connection.RemoteEndPoint?.ToString(), exception.Message);
+                return;
+            }
+        }
+
+        if (request.LastZxidSeen > MaxPlausibleRevision())
+        {
+            // Revisions are microseconds since the epoch (ADR 002); a client claiming to have seen one far in the
+            // future would drag the revisions of everything it writes there. ZooKeeper refuses such a client too.
+            LogBadHandshake(logger, connection.RemoteEndPoint?.ToString(), $"last zxid 0x{request.LastZxidSeen:x} is ahead of the grid");
+            return;
+        }
+
+        ConnectResponse response;
+        try
+        {
+            response = await binder.BindAsync(request);
+        }
+        catch (Exception exception)
+        {
+            // The grid cannot open or find the session now; the client tries another server or again.
+            LogBindFailed(logger, exception);
+            return;
+        }
+
+        var frame = new JuteWriter();
+        response.Write(frame);
+        await connection.Transport.Output.WriteAsync(frame.WrittenMemory);
+        if (response.TimeoutMs <= 0) return;
+
+        var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen);
+        var served = new ZkConnection(connection, session, stats, logger);
+        session.Interest = new ZkWatchInterest(hub, served);
+        stats.Connections.TryAdd(served, 0);
+        try
+        {
+            // The silo is stopping: stop reading, answer what was read, close. The session lives on; its client
+            // reconnects to another silo (ZooKeeper's clients do that by themselves).
+            await served.RunAsync(lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            stats.Connections.TryRemove(served, out _);
+        }
+    }
+
+    private static long MaxPlausibleRevision() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3_600_000) * 1000;
+
+    /// <summary>The connect packet, or null after answering a four-letter word.</summary>
+    private async Task<byte[]?> ReadFirstPacketAsync(ConnectionContext connection, CancellationToken cancellationToken)
+    {
+        var input = connection.Transport.Input;
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (ZkFrames.PeekWord(buffer) is { } word && FourLetterWords.IsKnown(word))
+            {
+                input.AdvanceTo(buffer.End);
+                await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(await words.AnswerAsync(word)), cancellationToken);
+                return null;
+            }
+
+            if (ZkFrames.TryRead(ref buffer, MinConnectLength, out var packet))
+            {
+                input.AdvanceTo(buffer.Start);
+                return packet;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted) return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ZooKeeper handshake from {Remote} failed: {Reason}")]
+    private static partial void LogBadHandshake(ILogger logger, string? remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ZooKeeper connect could not open or resume a session")]
+    private static partial void LogBindFailed(ILogger logger, Exception exception);
+}

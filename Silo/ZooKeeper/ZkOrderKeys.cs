@@ -1,0 +1,44 @@
+using OrleansCoord.Silo.ZooKeeper.Protocol;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Silo.ZooKeeper;
+
+/// <summary>The ordering keys of a request (<see cref="ZkRequestOrder"/>): what it reads and changes, and how.</summary>
+internal static class ZkOrderKeys
+{
+    public static (string, OrderMode)[] Of(int type, ZkRecord body)
+    {
+        switch (type)
+        {
+            case OpCode.Multi or OpCode.MultiRead or OpCode.SetWatches or OpCode.SetWatches2 or OpCode.CloseSession or OpCode.Auth:
+                return [(ZkRequestOrder.Session, OrderMode.Exclusive)];
+            case OpCode.Create or OpCode.Create2 or OpCode.CreateContainer or OpCode.CreateTtl when body is CreateRecord { Path: { } path } create
+                && ZNodePath.Check(path, sequential: true) is null && path != ZNodePath.Root:
+                var parent = Children(ZNodePath.Parent(path));
+                return ((CreateMode)create.Flags).IsSequential()
+                    ? [(ZkRequestOrder.Session, OrderMode.Read), (parent, OrderMode.Append)]
+                    : [(ZkRequestOrder.Session, OrderMode.Read), (parent, OrderMode.Append), (Node(path), OrderMode.Exclusive)];
+            case OpCode.Delete when body is PathVersionRecord { Path: { } path } && ZNodePath.Check(path) is null && path != ZNodePath.Root:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Children(ZNodePath.Parent(path)), OrderMode.Append),
+                    (Node(path), OrderMode.Exclusive), (Children(path), OrderMode.Read)];
+            case OpCode.SetData when body is SetDataRecord { Path: { } path }:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Exclusive)];
+            case OpCode.SetAcl when body is SetAclRecord { Path: { } path }:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Exclusive)];
+            case OpCode.GetChildren or OpCode.GetChildren2 when body is PathWatchRecord { Path: { } path }:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Read), (Children(path), OrderMode.Read)];
+            case OpCode.GetAllChildrenNumber when body is PathRecord { Path: { } path }:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Read), (Children(path), OrderMode.Read)];
+            case OpCode.Exists or OpCode.GetData when body is PathWatchRecord { Path: { } path }:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Read)];
+            case OpCode.Sync or OpCode.GetAcl when body is PathRecord { Path: { } path }:
+                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Read)];
+            default:
+                return [(ZkRequestOrder.Session, OrderMode.Read)];
+        }
+    }
+
+    private static string Node(string path) => "n" + path;
+
+    private static string Children(string path) => "c" + path;
+}
