@@ -2,8 +2,9 @@
 # Grid figures in one command: for each storage profile, starts a silo on free ports (for AzureStorage with
 # a private Azurite on free ports, fresh data), waits for /healthz, runs `bench grid` against its gateway
 # and stops everything it started.
-#   bench/grid.sh [watch] [--storage Memory|AzureStorage|all] [--json-dir DIR] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
-#   (with `watch` first: `bench watch` instead of `bench grid`, e.g. bench/grid.sh watch --storage Memory --watchers 1,1000)
+#   bench/grid.sh [watch|recipes] [--storage Memory|AzureStorage|all] [--json-dir DIR] [bench grid options: --ops 20000 --concurrency 200 --size 1024 ...]
+#   (with `watch` first: `bench watch` instead of `bench grid`, e.g. bench/grid.sh watch --storage Memory --watchers 1,1000;
+#    with `recipes` first: `bench recipes`, e.g. bench/grid.sh recipes --storage all --ops 5000 --concurrency 8)
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), AZURITE=private|shared (shared:
 #      the silo's own default, the development connection string on 10000-10002), BENCH_TIMEOUT seconds per
 #      run (default 1800), READY_TIMEOUT seconds to wait for /healthz (default 180), NO_BUILD=1 to skip the build.
@@ -18,7 +19,7 @@ READY_TIMEOUT="${READY_TIMEOUT:-180}"
 AZURITE="${AZURITE:-private}"
 PROFILES=(Memory AzureStorage)
 COMMAND=grid
-if [[ "${1:-}" == watch ]]; then COMMAND=watch; shift; fi
+if [[ "${1:-}" == watch || "${1:-}" == recipes ]]; then COMMAND="$1"; shift; fi
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -75,7 +76,8 @@ for profile in "${PROFILES[@]}"; do
 
   rc=0
   JSON_ARGS=()
-  [[ -z "${JSON_DIR:-}" || "$COMMAND" != grid ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
+  if [[ -n "${JSON_DIR:-}" && "$COMMAND" == grid ]]; then JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json"); fi
+  if [[ -n "${JSON_DIR:-}" && "$COMMAND" == recipes ]]; then JSON_ARGS=(--json-out "$JSON_DIR/recipes-$profile.json"); fi
   timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
     --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
   if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
