@@ -15,6 +15,7 @@ public static class RecipeBench
         var ops = new Option<int>("--ops") { Description = "Operations per phase", DefaultValueFactory = _ => 5000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Workers (8: the hand-off phase has 8 contenders)", DefaultValueFactory = _ => 8 };
         var size = new Option<int>("--size") { Description = "Bytes per queue message", DefaultValueFactory = _ => 64 };
+        var clients = new Option<int>("--clients") { Description = "Sessions (CoordClient connections) the workers are spread over", DefaultValueFactory = _ => 1 };
         var warmup = new Option<int>("--warmup") { Description = "Operations per phase in the unreported warm-up on other names (0: none)", DefaultValueFactory = _ => 200 };
         var phases = new Option<string>("--phases") { Description = "Comma-separated subset of " + string.Join(',', RecipeWorkloads.AllPhases), DefaultValueFactory = _ => string.Join(',', RecipeWorkloads.AllPhases) };
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the grid", DefaultValueFactory = _ => "orleanscoord" };
@@ -23,7 +24,7 @@ public static class RecipeBench
         var jsonOut = new Option<FileInfo?>("--json-out") { Description = "Also write the JSON document to this file" };
         var command = new Command("recipes", "Benchmark the recipes (locks, queue, counter) through the .NET SDK")
         {
-            server, ops, concurrency, size, warmup, phases, clusterId, serviceId, label, jsonOut,
+            server, ops, concurrency, size, clients, warmup, phases, clusterId, serviceId, label, jsonOut,
         };
         command.Aliases.Add("lock");
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,53 +38,70 @@ public static class RecipeBench
             }
 
             var settings = new BenchSettings("grid-recipes", parse.GetValue(server)!, parse.GetValue(ops), parse.GetValue(concurrency),
-                parse.GetValue(size), 1, parse.GetValue(warmup), phaseList, parse.GetValue(label));
-            if (settings.Ops < 1 || settings.Concurrency < 1 || settings.Size < 0 || settings.Warmup < 0)
+                parse.GetValue(size), parse.GetValue(clients), parse.GetValue(warmup), phaseList, parse.GetValue(label));
+            if (settings.Ops < 1 || settings.Concurrency < 1 || settings.Clients < 1 || settings.Size < 0 || settings.Warmup < 0)
             {
-                Console.Error.WriteLine("--ops and --concurrency must be positive; --size and --warmup not negative");
+                Console.Error.WriteLine("--ops, --concurrency and --clients must be positive; --size and --warmup not negative");
                 return 2;
             }
 
             Console.Error.WriteLine(Report.Describe(settings));
-            await using var client = await CoordClient.ConnectAsync(new CoordClientOptions
-            {
-                Servers = CoordClientOptions.ParseServers(settings.Server),
-                ClusterId = parse.GetValue(clusterId)!,
-                ServiceId = parse.GetValue(serviceId)!,
-                SessionTimeout = TimeSpan.FromSeconds(30),
-            }, cancellationToken);
-            var run = $"{Guid.NewGuid():N}"[..8];
-            var results = new List<PhaseResult>();
+            var sessions = new List<CoordClient>();
             try
             {
-                if (settings.Warmup > 0)
+                for (var i = 0; i < settings.Clients; i++)
                 {
-                    var warm = new RecipeWorkloads(client, settings.Size, run + "-warmup");
-                    foreach (var phase in phaseList) await warm.RunAsync(phase, settings.Warmup, settings.Concurrency, cancellationToken);
+                    sessions.Add(await CoordClient.ConnectAsync(new CoordClientOptions
+                    {
+                        Servers = CoordClientOptions.ParseServers(settings.Server),
+                        ClusterId = parse.GetValue(clusterId)!,
+                        ServiceId = parse.GetValue(serviceId)!,
+                        SessionTimeout = TimeSpan.FromSeconds(30),
+                    }, cancellationToken));
                 }
 
-                var measured = new RecipeWorkloads(client, settings.Size, run);
-                foreach (var phase in phaseList)
-                {
-                    var result = await measured.RunAsync(phase, settings.Ops, settings.Concurrency, cancellationToken);
-                    Console.Error.WriteLine(Report.WideLine(result) + (result.FirstError is { } error ? $"  first error: {error}" : ""));
-                    results.Add(result);
-                }
+                return await RunAsync(settings, sessions, parse.GetValue(jsonOut), cancellationToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            finally
             {
-                Console.Error.WriteLine($"bench failed: {exception.GetType().Name}: {exception.Message}");
-                return 3;
+                foreach (var session in sessions) await session.DisposeAsync();
             }
-
-            if (parse.GetValue(jsonOut) is { } file)
-                await File.WriteAllTextAsync(file.FullName, Report.ToJson(settings, results), CancellationToken.None);
-
-            Console.WriteLine(Report.Describe(settings));
-            Console.WriteLine(Report.WideHeader);
-            foreach (var result in results) Console.WriteLine(Report.WideLine(result));
-            return results.Any(r => r.Errors > 0) ? 1 : 0;
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(BenchSettings settings, List<CoordClient> sessions, FileInfo? jsonOut, CancellationToken cancellationToken)
+    {
+        var run = $"{Guid.NewGuid():N}"[..8];
+        var results = new List<PhaseResult>();
+        try
+        {
+            if (settings.Warmup > 0)
+            {
+                var warm = new RecipeWorkloads(sessions, settings.Size, run + "-warmup");
+                foreach (var phase in settings.Phases) await warm.RunAsync(phase, settings.Warmup, settings.Concurrency, cancellationToken);
+            }
+
+            var measured = new RecipeWorkloads(sessions, settings.Size, run);
+            foreach (var phase in settings.Phases)
+            {
+                var result = await measured.RunAsync(phase, settings.Ops, settings.Concurrency, cancellationToken);
+                Console.Error.WriteLine(Report.WideLine(result) + (result.FirstError is { } error ? $"  first error: {error}" : ""));
+                results.Add(result);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"bench failed: {exception.GetType().Name}: {exception.Message}");
+            return 3;
+        }
+
+        if (jsonOut is { } file)
+            await File.WriteAllTextAsync(file.FullName, Report.ToJson(settings, results), CancellationToken.None);
+
+        Console.WriteLine(Report.Describe(settings));
+        Console.WriteLine(Report.WideHeader);
+        foreach (var result in results) Console.WriteLine(Report.WideLine(result));
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 }

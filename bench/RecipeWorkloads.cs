@@ -15,8 +15,9 @@ namespace OrleansCoord.Bench;
 /// <item><c>queue-take</c>: take one message from that queue and ack it (take + ack is one op).</item>
 /// <item><c>counter-add</c>: add 1 to one shared counter.</item>
 /// </list>
+/// Worker <c>w</c> uses session <c>clients[w % clients.Count]</c>.
 /// </summary>
-public sealed class RecipeWorkloads(CoordClient client, int size, string run)
+public sealed class RecipeWorkloads(IReadOnlyList<CoordClient> clients, int size, string run)
 {
     public static readonly string[] AllPhases = ["lock-free", "lock-handoff", "queue-put", "queue-take", "counter-add"];
 
@@ -30,20 +31,21 @@ public sealed class RecipeWorkloads(CoordClient client, int size, string run)
     {
         "lock-free" => PhaseRunner.RunAsync(phase, ops, concurrency, async (worker, _) =>
         {
-            var held = await client.Locks.AcquireAsync($"bench-{run}-free-{worker}", Wait, holder: $"w{worker}", cancellationToken);
+            var held = await Session(worker).Locks.AcquireAsync($"bench-{run}-free-{worker}", Wait, holder: $"w{worker}", cancellationToken);
             await held.ReleaseAsync();
         }, cancellationToken),
         "lock-handoff" => HandOffAsync(phase, ops, concurrency, cancellationToken),
-        "queue-put" => PhaseRunner.RunAsync(phase, ops, concurrency, async (_, _) =>
-            await client.Queues.PutAsync($"bench-{run}-queue", _message, cancellationToken: cancellationToken), cancellationToken),
-        "queue-take" => PhaseRunner.RunAsync(phase, ops, concurrency, async (_, _) =>
+        "queue-put" => PhaseRunner.RunAsync(phase, ops, concurrency, async (worker, _) =>
+            await Session(worker).Queues.PutAsync($"bench-{run}-queue", _message, cancellationToken: cancellationToken), cancellationToken),
+        "queue-take" => PhaseRunner.RunAsync(phase, ops, concurrency, async (worker, _) =>
         {
+            var client = Session(worker);
             var item = await client.Queues.TakeAsync($"bench-{run}-queue", Wait, cancellationToken: cancellationToken)
                 ?? throw new TimeoutException("no message within the wait");
             await client.Queues.AckAsync($"bench-{run}-queue", item.Receipt, cancellationToken);
         }, cancellationToken),
-        "counter-add" => PhaseRunner.RunAsync(phase, ops, concurrency, async (_, _) =>
-            await client.Counters.AddAsync($"bench-{run}-counter", 1, cancellationToken), cancellationToken),
+        "counter-add" => PhaseRunner.RunAsync(phase, ops, concurrency, async (worker, _) =>
+            await Session(worker).Counters.AddAsync($"bench-{run}-counter", 1, cancellationToken), cancellationToken),
         _ => throw new ArgumentException($"unknown phase {phase}", nameof(phase)),
     };
 
@@ -52,7 +54,7 @@ public sealed class RecipeWorkloads(CoordClient client, int size, string run)
         Interlocked.Exchange(ref _releaseStartedAt, 0);
         return PhaseRunner.RunMeasuredAsync(phase, ops, concurrency, async (worker, _) =>
         {
-            var held = await client.Locks.AcquireAsync($"bench-{run}-handoff", Wait, holder: $"w{worker}", cancellationToken);
+            var held = await Session(worker).Locks.AcquireAsync($"bench-{run}-handoff", Wait, holder: $"w{worker}", cancellationToken);
             var granted = Stopwatch.GetTimestamp();
             // Only the holder writes it, just before releasing, so the value read here is the previous holder's.
             var releaseStartedAt = Interlocked.Exchange(ref _releaseStartedAt, Stopwatch.GetTimestamp());
@@ -60,6 +62,8 @@ public sealed class RecipeWorkloads(CoordClient client, int size, string run)
             return releaseStartedAt == 0 ? null : Stopwatch.GetElapsedTime(releaseStartedAt, granted);
         }, cancellationToken);
     }
+
+    private CoordClient Session(int worker) => clients[worker % clients.Count];
 
     private static byte[] RandomBytes(int size)
     {
