@@ -78,8 +78,9 @@ for profile in "${PROFILES[@]}"; do
   JSON_ARGS=()
   if [[ -n "${JSON_DIR:-}" && "$COMMAND" == grid ]]; then JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json"); fi
   if [[ -n "${JSON_DIR:-}" && "$COMMAND" == recipes ]]; then JSON_ARGS=(--json-out "$JSON_DIR/recipes-$profile.json"); fi
-  timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
+  with_cpu_report "$SILO_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
     --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  [[ -z "$AZURITE_PID" ]] || echo "# Azurite CPU since its start: $(cpu_seconds "$AZURITE_PID") s" >&2
   if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
   stop_all
 done

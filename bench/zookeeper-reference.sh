@@ -80,9 +80,9 @@ done
 
 status=0
 if [[ "$MAIN_CLASS" == kazoo_recipes ]]; then
-  timeout --kill-after=10 "$BENCH_TIMEOUT" /usr/bin/python3 "$HERE/zookeeper/kazoo_recipes.py" --server "127.0.0.1:$PORT" "$@" || status=$?
+  with_cpu_report "$SERVER_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" /usr/bin/python3 "$HERE/zookeeper/kazoo_recipes.py" --server "127.0.0.1:$PORT" "$@" || status=$?
 else
-  timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:$JARS/zookeeper.jar:$JARS/slf4j-nop.jar" \
+  with_cpu_report "$SERVER_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:$JARS/zookeeper.jar:$JARS/slf4j-nop.jar" \
     "$MAIN_CLASS" --server "127.0.0.1:$PORT" "$@" || status=$?
 fi
 if [[ $status -ne 0 ]]; then echo "# $MAIN_CLASS exited with $status; server log tail:" >&2; tail -n 20 "$WORK/server.log" >&2; fi
