@@ -37,6 +37,12 @@ public static class RecipeBench
                 return 2;
             }
 
+            if (phaseList.Contains("queue-take") && Array.IndexOf(phaseList, "queue-put") is var put && (put < 0 || put > Array.IndexOf(phaseList, "queue-take")))
+            {
+                Console.Error.WriteLine("queue-take takes what queue-put put: list queue-put before it");
+                return 2;
+            }
+
             var settings = new BenchSettings("grid-recipes", parse.GetValue(server)!, parse.GetValue(ops), parse.GetValue(concurrency),
                 parse.GetValue(size), parse.GetValue(clients), parse.GetValue(warmup), phaseList, parse.GetValue(label));
             if (settings.Ops < 1 || settings.Concurrency < 1 || settings.Clients < 1 || settings.Size < 0 || settings.Warmup < 0)

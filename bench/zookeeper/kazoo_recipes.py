@@ -141,6 +141,9 @@ def main():
     if not phases or any(p not in ALL_PHASES for p in phases):
         print(f"unknown phase(s) in {args.phases}; use {','.join(ALL_PHASES)}", file=sys.stderr)
         return 2
+    if "queue-take" in phases and ("queue-put" not in phases or phases.index("queue-put") > phases.index("queue-take")):
+        print("queue-take takes what queue-put put: list queue-put before it", file=sys.stderr)
+        return 2
     if args.ops < 1 or args.concurrency < 1 or args.size < 0 or args.warmup < 0:
         print("--ops and --concurrency must be positive; --size and --warmup not negative", file=sys.stderr)
         return 2
