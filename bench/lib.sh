@@ -30,7 +30,11 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / h
 with_cpu_report() {
   local server="$1" before rc=0; shift
   before="$(cpu_seconds "$server")"
-  /usr/bin/time -f "# load generator CPU: user %U s, system %S s, wall %e s" "$@" || rc=$?
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f "# load generator CPU: user %U s, system %S s, wall %e s" "$@" || rc=$?
+  else
+    "$@" || rc=$?  # Debian's `time` package is not installed: no load generator figure
+  fi
   echo "# server CPU meanwhile: $(awk -v a="$before" -v b="$(cpu_seconds "$server")" 'BEGIN { printf "%.2f", b - a }') s" >&2
   return "$rc"
 }
