@@ -16,13 +16,28 @@ public static class PhaseRunner
 {
     private const long HighestTrackableMicros = 120_000_000; // two minutes
 
-    public static async Task<PhaseResult> RunAsync(
-        string phase, int ops, int concurrency, Func<int, int, Task> operation, CancellationToken cancellationToken)
+    /// <summary>Each operation's latency is its own duration, from issue to completion.</summary>
+    public static Task<PhaseResult> RunAsync(
+        string phase, int ops, int concurrency, Func<int, int, Task> operation, CancellationToken cancellationToken) =>
+        RunMeasuredAsync(phase, ops, concurrency, async (worker, index) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            await operation(worker, index);
+            return Stopwatch.GetElapsedTime(start);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The operation measures its latency itself (e.g. a lock hand-off, which starts in another worker) and
+    /// returns it, or null when it has no sample (the first grant of a hand-off chain); it still counts as done.
+    /// </summary>
+    public static async Task<PhaseResult> RunMeasuredAsync(
+        string phase, int ops, int concurrency, Func<int, int, Task<TimeSpan?>> operation, CancellationToken cancellationToken)
     {
         var next = -1;
         var workers = Math.Max(1, Math.Min(concurrency, ops));
         var histograms = new LongHistogram[workers];
         var errors = new int[workers];
+        var done = new int[workers];
         string? firstError = null;
 
         async Task Worker(int worker)
@@ -33,12 +48,12 @@ public static class PhaseRunner
             while ((index = Interlocked.Increment(ref next)) < ops)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    await operation(worker, index);
-                    var micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                    histogram.RecordValue(Math.Clamp(micros, 1, HighestTrackableMicros));
+                    var latency = await operation(worker, index);
+                    done[worker]++;
+                    if (latency is { } sample)
+                        histogram.RecordValue(Math.Clamp((long)sample.TotalMicroseconds, 1, HighestTrackableMicros));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
@@ -57,10 +72,10 @@ public static class PhaseRunner
 
         var errorCount = errors.Sum();
         var seconds = clock.Elapsed.TotalSeconds;
-        var ok = total.TotalCount;
+        var ok = done.Sum();
         return new PhaseResult(
             phase, ops, errorCount, seconds, seconds > 0 ? ok / seconds : 0,
-            Millis(total, 50), Millis(total, 99), ok == 0 ? 0 : total.GetMaxValue() / 1000.0, firstError);
+            Millis(total, 50), Millis(total, 99), total.TotalCount == 0 ? 0 : total.GetMaxValue() / 1000.0, firstError);
     }
 
     private static double Millis(HistogramBase histogram, double percentile) =>

@@ -3,7 +3,8 @@
 # a private Azurite on free ports, fresh data), waits for /healthz, runs `bench grid` against its gateway
 # and stops everything it started.
 #   bench/grid.sh [COMMAND] [--storage Memory|AzureStorage|all] [--json-dir DIR] [--load sdk|zk] [bench options: --ops 20000 --concurrency 200 --size 1024 ...]
-# COMMAND is the `bench` subcommand to run (default grid; e.g. bench/grid.sh watch --storage Memory --watchers 1,1000).
+# COMMAND is the `bench` subcommand to run (default grid), e.g. bench/grid.sh watch --storage Memory --watchers 1,1000,
+# or bench/grid.sh recipes --storage all --ops 5000 --concurrency 8.
 # --load zk drives the silo's ZooKeeper port with bench/zookeeper/ZkBench.java, the same load generator as
 # zookeeper-reference.sh, instead of the SDK-based `bench grid` (needs java/javac and Debian's zookeeper jars).
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), AZURITE=private|shared (shared:
@@ -85,13 +86,15 @@ for profile in "${PROFILES[@]}"; do
   JSON_ARGS=()
   if [[ "$LOAD" == zk ]]; then
     [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-zk-$profile.json")
-    timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar" \
+    with_cpu_report "$SILO_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar" \
       ZkBench --server "127.0.0.1:$ZK_PORT" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
   else
-    [[ -z "${JSON_DIR:-}" || "$COMMAND" != grid ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json")
-    timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
+    if [[ -n "${JSON_DIR:-}" && "$COMMAND" == grid ]]; then JSON_ARGS=(--json-out "$JSON_DIR/grid-$profile.json"); fi
+    if [[ -n "${JSON_DIR:-}" && "$COMMAND" == recipes ]]; then JSON_ARGS=(--json-out "$JSON_DIR/recipes-$profile.json"); fi
+    with_cpu_report "$SILO_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" dotnet "$BENCH_DLL" "$COMMAND" --server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID" \
       --label "storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
   fi
+  [[ -z "$AZURITE_PID" ]] || echo "# Azurite CPU since its start: $(cpu_seconds "$AZURITE_PID") s" >&2
   if [[ $rc -ne 0 ]]; then echo "# bench ($profile) exited with $rc; silo log tail:" >&2; tail -n 20 "$LOG" >&2; status=$rc; fi
   stop_all
 done

@@ -23,6 +23,22 @@ wait_port() {
   done
 }
 
+# CPU seconds (user + system) process $1 has used so far, for "where does the time go" notes.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# Runs the rest of the line and then reports its CPU use (with waited-for children) and $1's CPU use meanwhile.
+with_cpu_report() {
+  local server="$1" before rc=0; shift
+  before="$(cpu_seconds "$server")"
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f "# load generator CPU: user %U s, system %S s, wall %e s" "$@" || rc=$?
+  else
+    "$@" || rc=$?  # Debian's `time` package is not installed: no load generator figure
+  fi
+  echo "# server CPU meanwhile: $(awk -v a="$before" -v b="$(cpu_seconds "$server")" 'BEGIN { printf "%.2f", b - a }') s" >&2
+  return "$rc"
+}
+
 # Stops the process group led by $1 (started with setsid): TERM, up to 15 s, then KILL.
 stop_group() {
   local pid="$1"

@@ -4,6 +4,7 @@
 # drifting machine load hits all three alike. JSON results go to OUT; the medians and the ratios
 # grid/ZooKeeper are printed as Markdown at the end.
 #   bench/measure.sh [--ops 20000 --concurrency 200 --size 1024 ...]   (options go to both load generators)
+#   bench/measure.sh recipes [--ops 2000 --concurrency 8 ...]   (the recipes: `bench recipes` and kazoo_recipes.py)
 # Env: RUNS (default 3), OUT (default bench/results/<UTC timestamp>), PROFILES (default "Memory AzureStorage").
 set -euo pipefail
 
@@ -11,6 +12,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${RUNS:-3}"
 OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 PROFILES="${PROFILES:-Memory AzureStorage}"
+WORKLOAD=(); GRID_JSON=grid
+if [[ "${1:-}" == recipes ]]; then WORKLOAD=(recipes); GRID_JSON=recipes; shift; fi
 mkdir -p "$OUT"
 cd "$ROOT"
 
@@ -24,17 +27,17 @@ dotnet build bench/Bench.csproj -c Release -nologo -v q >&2
   echo "os: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
   echo "dotnet: $(dotnet --version); java: $(java -version 2>&1 | head -n 1)"
   echo "silo: ${SILO_DLL:-Silo/ of this repo}"
-  echo "args: $*"
+  echo "args: ${WORKLOAD[*]} $*"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
 
 failed=0
 for run in $(seq 1 "$RUNS"); do
   echo "# round $run/$RUNS: ZooKeeper" >&2
-  bench/zookeeper-reference.sh --json-out "$OUT/zookeeper-$run.json" "$@" 2>&1 | tee "$OUT/zookeeper-$run.txt" || failed=1
+  bench/zookeeper-reference.sh "${WORKLOAD[@]}" --json-out "$OUT/zookeeper-$run.json" "$@" 2>&1 | tee "$OUT/zookeeper-$run.txt" || failed=1
   for profile in $PROFILES; do
     echo "# round $run/$RUNS: grid $profile" >&2
-    NO_BUILD=1 bench/grid.sh --storage "$profile" --json-dir "$OUT/run-$run" "$@" 2>&1 | tee "$OUT/grid-$profile-$run.txt" || failed=1
+    NO_BUILD=1 bench/grid.sh "${WORKLOAD[@]}" --storage "$profile" --json-dir "$OUT/run-$run" "$@" 2>&1 | tee "$OUT/grid-$profile-$run.txt" || failed=1
   done
 done
 
@@ -42,13 +45,13 @@ BENCH=(dotnet bench/bin/Release/net10.0/bench.dll)
 {
   echo "### ZooKeeper 3.8"; echo; "${BENCH[@]}" summary "$OUT"/zookeeper-*.json
   for profile in $PROFILES; do
-    grids=("$OUT"/run-*/"grid-$profile.json")
+    grids=("$OUT"/run-*/"$GRID_JSON-$profile.json")
     [[ -f "${grids[0]}" ]] || continue
     echo; echo "### grid ($profile)"; echo; "${BENCH[@]}" summary "${grids[@]}"
   done
 } | tee "$OUT/summary.md"
 for profile in $PROFILES; do
-  grids=("$OUT"/run-*/"grid-$profile.json")
+  grids=("$OUT"/run-*/"$GRID_JSON-$profile.json")
   [[ -f "${grids[0]}" ]] || { echo "no grid $profile results" >&2; continue; }
   echo; echo "### grid ($profile) / ZooKeeper"; echo
   "${BENCH[@]}" compare --grid "${grids[@]}" --reference "$OUT"/zookeeper-*.json

@@ -5,6 +5,8 @@
 #   bench/zookeeper-reference.sh [--ops 20000] [--concurrency 200] [--size 1024] [--phases ...] [--json]
 #   bench/zookeeper-reference.sh watch [--watchers 1,1000] [--sessions 10] [--sets 1000] [--warmup 100]
 #     (the watch workload of `bench watch`: bench/zookeeper/ZkWatchBench.java)
+#   bench/zookeeper-reference.sh recipes [--ops 5000] [--concurrency 8] [--size 64] [--warmup 200] [--phases ...] [--json-out F]
+#     (the phases of `bench recipes` with kazoo's Lock, LockingQueue, Counter: bench/zookeeper/kazoo_recipes.py)
 # Env: ZK_FORCE_SYNC=yes|no (fsync the txn log, default yes), ZK_HEAP (default 1g),
 #      BENCH_TIMEOUT seconds for the load run (default 1800), TMPDIR for the data dir.
 set -euo pipefail
@@ -12,6 +14,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MAIN_CLASS=ZkBench
 if [[ "${1:-}" == watch ]]; then MAIN_CLASS=ZkWatchBench; shift; fi
+# `recipes`: kazoo's own recipes (Debian's python3-kazoo) instead of a Java class; see kazoo_recipes.py for why.
+if [[ "${1:-}" == recipes ]]; then MAIN_CLASS=kazoo_recipes; shift; fi
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
 JARS=/usr/share/java
@@ -27,6 +31,10 @@ if [[ ! -f "$JARS/zookeeper.jar" ]]; then
   fi
 fi
 command -v javac >/dev/null || { echo "javac not found (install a JDK, e.g. default-jdk-headless)" >&2; exit 3; }
+# Debian's python3 (kazoo is a Debian package), not whatever python3 comes first on PATH.
+if [[ "$MAIN_CLASS" == kazoo_recipes ]] && ! /usr/bin/python3 -c 'import kazoo' 2>/dev/null; then
+  echo "kazoo not found for /usr/bin/python3: run 'apt-get install -y python3-kazoo' as root" >&2; exit 3
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/zkbench.XXXXXX")"
 SERVER_PID=""
@@ -51,7 +59,8 @@ admin.enableServer=false
 forceSync=${ZK_FORCE_SYNC:-yes}
 CFG
 
-javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/$MAIN_CLASS.java"
+[[ "$MAIN_CLASS" == kazoo_recipes ]] || \
+  javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/$MAIN_CLASS.java"
 
 echo "# starting ZooKeeper on 127.0.0.1:$PORT (data in $WORK, forceSync=${ZK_FORCE_SYNC:-yes})" >&2
 setsid java "-Xmx$ZK_HEAP" "-Xms$ZK_HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
@@ -70,7 +79,11 @@ done
 { four_letter "$PORT" srvr | grep -i -E "version|mode" | sed 's/^/# /' >&2; } || true
 
 status=0
-timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:$JARS/zookeeper.jar:$JARS/slf4j-nop.jar" \
-  "$MAIN_CLASS" --server "127.0.0.1:$PORT" "$@" || status=$?
+if [[ "$MAIN_CLASS" == kazoo_recipes ]]; then
+  with_cpu_report "$SERVER_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" /usr/bin/python3 "$HERE/zookeeper/kazoo_recipes.py" --server "127.0.0.1:$PORT" "$@" || status=$?
+else
+  with_cpu_report "$SERVER_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:$JARS/zookeeper.jar:$JARS/slf4j-nop.jar" \
+    "$MAIN_CLASS" --server "127.0.0.1:$PORT" "$@" || status=$?
+fi
 if [[ $status -ne 0 ]]; then echo "# $MAIN_CLASS exited with $status; server log tail:" >&2; tail -n 20 "$WORK/server.log" >&2; fi
 exit "$status"
