@@ -28,6 +28,11 @@ internal static class ZkGridCalls
             {
                 return (await call(), CoordErrorCode.Ok);
             }
+            catch (CoordException exception) when (exception.Code == CoordErrorCode.SystemError && idempotent && DateTime.UtcNow < readDeadline)
+            {
+                // Storage briefly unavailable (a grain reloading after its silo died, Azurite busy): a read may ask again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 20 * (1 << Math.Min(attempt, 5)))));
+            }
             catch (CoordException exception)
             {
                 return (default, exception.Code);
@@ -40,8 +45,9 @@ internal static class ZkGridCalls
             {
                 return (default, CoordErrorCode.SystemError);
             }
-            catch (TimeoutException)
+            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && !(idempotent && DateTime.UtcNow < readDeadline))
             {
+                // Orleans gave up on the message (its response timeout, or cancelled under overload): outcome unknown.
                 return (default, CoordErrorCode.OperationTimeout);
             }
             catch (Exception exception) when (IsTransport(exception) && idempotent && DateTime.UtcNow < readDeadline)
@@ -62,5 +68,5 @@ internal static class ZkGridCalls
 
     /// <summary>The grain's silo could not be reached (as the SDK's RequestRunner judges it): the call may or may not have run.</summary>
     private static bool IsTransport(Exception exception) =>
-        exception is OrleansException or System.Net.Sockets.SocketException or IOException;
+        exception is OrleansException or System.Net.Sockets.SocketException or IOException or TimeoutException or OperationCanceledException;
 }
