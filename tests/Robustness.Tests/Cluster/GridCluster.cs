@@ -1,0 +1,42 @@
+using System.Globalization;
+using Orleans.TestingHost;
+using OrleansCoord.Client;
+
+namespace OrleansCoord.Robustness.Tests.Cluster;
+
+/// <summary>Starts a TestCluster running the grid; memory unless a storage connection string is given.</summary>
+public static class GridCluster
+{
+    /// <param name="connectionString">Azure Storage (Azurite) for the tree; null for the in-memory store.</param>
+    /// <param name="sweepPeriod">How often silos sweep for expired sessions, TTL and container nodes.</param>
+    public static async Task<TestCluster> StartAsync(short silos, string? connectionString = null, TimeSpan? sweepPeriod = null)
+    {
+        var builder = new TestClusterBuilder(silos);
+        var id = "rb" + Guid.NewGuid().ToString("N")[..16];
+        builder.Options.ClusterId = id;
+        builder.Options.ServiceId = id;
+        builder.Properties[GridSiloConfigurator.SweepPeriodMsKey] =
+            ((int)(sweepPeriod ?? TimeSpan.FromMilliseconds(500)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (connectionString is not null)
+        {
+            builder.Properties[GridSiloConfigurator.ConnectionStringKey] = connectionString;
+            builder.Properties[GridSiloConfigurator.TableNameKey] = "t" + id;
+        }
+
+        builder.AddSiloBuilderConfigurator<GridSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<GridClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>Opens a session through the cluster's client.</summary>
+    public static Task<CoordClient> ConnectAsync(this TestCluster cluster, TimeSpan? sessionTimeout = null) =>
+        CoordClient.ConnectAsync(cluster.Client, sessionTimeout ?? TimeSpan.FromSeconds(10));
+
+    public static async Task StopAsync(TestCluster cluster)
+    {
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+    }
+}
