@@ -20,7 +20,7 @@ public static class GridCluster
         if (connectionString is not null)
         {
             builder.Properties[GridSiloConfigurator.ConnectionStringKey] = connectionString;
-            builder.Properties[GridSiloConfigurator.TableNameKey] = "t" + id;
+            builder.Properties[GridSiloConfigurator.TableNameKey] = TableName(id);
         }
 
         builder.AddSiloBuilderConfigurator<GridSiloConfigurator>();
@@ -29,6 +29,11 @@ public static class GridCluster
         await cluster.DeployAsync();
         return cluster;
     }
+
+    /// <summary>The table that holds the tree of a cluster on Azure storage.</summary>
+    public static string TableName(TestCluster cluster) => TableName(cluster.Options.ServiceId);
+
+    private static string TableName(string serviceId) => "t" + serviceId;
 
     /// <summary>Opens a session through the cluster's client.</summary>
     public static Task<CoordClient> ConnectAsync(this TestCluster cluster, TimeSpan? sessionTimeout = null) =>
