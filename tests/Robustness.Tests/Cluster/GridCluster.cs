@@ -9,7 +9,9 @@ public static class GridCluster
 {
     /// <param name="connectionString">Azure Storage (Azurite) for the tree; null for the in-memory store.</param>
     /// <param name="sweepPeriod">How often silos sweep for expired sessions, TTL and container nodes.</param>
-    public static async Task<TestCluster> StartAsync(short silos, string? connectionString = null, TimeSpan? sweepPeriod = null)
+    /// <param name="configure">More configurators for the cluster, applied before the grid's.</param>
+    public static async Task<TestCluster> StartAsync(short silos, string? connectionString = null, TimeSpan? sweepPeriod = null,
+        Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);
         var id = "rb" + Guid.NewGuid().ToString("N")[..16];
@@ -23,6 +25,8 @@ public static class GridCluster
             builder.Properties[GridSiloConfigurator.TableNameKey] = TableName(id);
         }
 
+        // Extra configurators go first: the grid only adds what is not registered yet (its store, for one).
+        configure?.Invoke(builder);
         builder.AddSiloBuilderConfigurator<GridSiloConfigurator>();
         builder.AddClientBuilderConfigurator<GridClientConfigurator>();
         var cluster = builder.Build();
