@@ -7,7 +7,7 @@ public static class ChaosChecks
 {
     public static IEnumerable<string> Linearizable(IReadOnlyList<Operation> history)
     {
-        var verdict = LinearizabilityChecker.Check(history, TimeSpan.FromSeconds(120));
+        var verdict = LinearizabilityChecker.Check(history, TimeSpan.FromMinutes(10));
         if (verdict.Verdict != Verdict.Linearizable) yield return $"history not linearizable ({verdict.Verdict}):\n{verdict}";
     }
 

@@ -99,7 +99,7 @@ public static class ChaosRunner
                 await HistoryJson.WriteAsync(path, history);
             }
 
-            var report = new ChaosReport(settings, violations, summary, path);
+            var report = new ChaosReport(settings, faults, violations, summary, path);
             output(report.ToString());
             return report;
         }

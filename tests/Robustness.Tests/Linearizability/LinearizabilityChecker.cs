@@ -40,9 +40,9 @@ public static class LinearizabilityChecker
         var head = EntryList.Build(ops);
         var linearized = new Bitset(ops.Length);
         var cache = new HashSet<CacheEntry>();
-        var calls = new Stack<(Entry Call, RegisterState Before)>();
+        Choice? calls = null;
+        Choice? longest = null;
         var state = RegisterState.Absent;
-        var longest = Array.Empty<int>();
         var entry = head.Next;
         long steps = 0;
 
@@ -59,11 +59,11 @@ public static class LinearizabilityChecker
                     var candidate = linearized.With(entry.Id);
                     if (cache.Add(new CacheEntry(candidate, next)))
                     {
-                        calls.Push((entry, state));
+                        calls = new Choice(entry, state, calls);
                         state = next;
                         linearized = candidate;
                         entry.Lift();
-                        if (calls.Count > longest.Length) longest = calls.Select(c => c.Call.Id).Reverse().ToArray();
+                        if (calls.Depth > (longest?.Depth ?? 0)) longest = calls;
                         entry = head.Next;
                         continue;
                     }
@@ -74,20 +74,21 @@ public static class LinearizabilityChecker
             else
             {
                 // A return: this operation must already be placed. Undo the last choice and try the next one.
-                if (calls.Count == 0)
+                if (calls is null)
                 {
-                    return Illegal(key, ops, longest);
+                    return Illegal(key, ops, Order(longest));
                 }
 
-                var (call, before) = calls.Pop();
-                state = before;
+                var call = calls.Call;
+                state = calls.Before;
+                calls = calls.Previous;
                 linearized = linearized.Without(call.Id);
                 call.Unlift();
                 entry = call.Next;
             }
         }
 
-        return new KeyVerdict(key, Verdict.Linearizable, ops.Length, calls.Reverse().Select(c => ops[c.Call.Id]).ToArray(), []);
+        return new KeyVerdict(key, Verdict.Linearizable, ops.Length, Order(calls).Select(i => ops[i]).ToArray(), []);
     }
 
     private static KeyVerdict Illegal(string key, Operation[] ops, int[] longest)
@@ -99,5 +100,28 @@ public static class LinearizabilityChecker
         return new KeyVerdict(key, Verdict.Illegal, ops.Length, longest.Select(i => ops[i]).ToArray(), stuck);
     }
 
+    /// <summary>The ops linearized so far, oldest first.</summary>
+    private static int[] Order(Choice? last)
+    {
+        var order = new int[last?.Depth ?? 0];
+        for (var choice = last; choice is not null; choice = choice.Previous) order[choice.Depth - 1] = choice.Call.Id;
+        return order;
+    }
+
     private readonly record struct CacheEntry(Bitset Linearized, RegisterState State);
+
+    /// <summary>
+    /// One step of the current linearization: the op placed and the state before it. An immutable list, so that
+    /// keeping the longest linearization found costs a reference, not a copy.
+    /// </summary>
+    private sealed class Choice(Entry call, RegisterState before, Choice? previous)
+    {
+        public Entry Call { get; } = call;
+
+        public RegisterState Before { get; } = before;
+
+        public Choice? Previous { get; } = previous;
+
+        public int Depth { get; } = (previous?.Depth ?? 0) + 1;
+    }
 }
