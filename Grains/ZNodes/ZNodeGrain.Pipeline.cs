@@ -80,7 +80,7 @@ internal sealed partial class ZNodeGrain
                         batch.Add(write);
                     }
 
-                    await CommitBatchAsync(batch);
+                    foreach (var write in await CommitBatchAsync(batch)) _queue.Enqueue(write);
                 }
                 catch (Exception exception)
                 {
@@ -98,8 +98,10 @@ internal sealed partial class ZNodeGrain
         }
     }
 
-    private async Task CommitBatchAsync(List<PendingWrite> batch)
+    /// <summary>Commits a batch; returns the writes that go again in the next batch.</summary>
+    private async Task<List<PendingWrite>> CommitBatchAsync(List<PendingWrite> batch)
     {
+        var again = new List<PendingWrite>();
         var before = _record;
         var draft = new NodeDraft(_path, _record, _children);
         var applied = new List<PendingWrite>(batch.Count);
@@ -131,7 +133,7 @@ internal sealed partial class ZNodeGrain
                         {
                             // An earlier delete of this child in the batch was refused, so the child is still there:
                             // this one is not a NoNode; it goes again in the next batch, against the committed child.
-                            _queue.Enqueue(delete);
+                            again.Add(delete);
                             continue;
                         }
 
@@ -159,7 +161,7 @@ internal sealed partial class ZNodeGrain
 
         // Prepares started for deletes that failed before using them must still be released.
         foreach (var orphan in childDeletes.Values) _ = ReleaseOrphanAsync(orphan);
-        if (applied.Count == 0) return;
+        if (applied.Count == 0) return again;
 
         var writes = draft.Writes.ToList();
         if (ChildRecordWrites.OwnWrite(_key, before, _token, draft.Record, draft.ForceWrite) is { } own) writes.Add(own);
@@ -174,7 +176,7 @@ internal sealed partial class ZNodeGrain
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Unknown, null);
             foreach (var write in applied) write.Fail(exception);
             FailRefusedUnsettled(refused);
-            return;
+            return again;
         }
 
         if (result.Committed)
@@ -193,12 +195,13 @@ internal sealed partial class ZNodeGrain
             await PublishAsync(WatchEvents(before, draft.Record, applied));
             foreach (var write in applied) write.Succeed();
             foreach (var (write, error) in refused) write.Fail(error);
-            return;
+            return again;
         }
 
         await ResolveChildrenAsync(preparedChildren, TxOutcome.Aborted, null);
         FailConflict(applied, result.ConflictKey!);
         FailRefusedUnsettled(refused);
+        return again;
     }
 
     /// <summary>
