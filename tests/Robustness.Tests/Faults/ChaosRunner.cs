@@ -30,6 +30,8 @@ public static class ChaosRunner
         var layout = new ChaosLayout($"/chaos-{settings.Seed}", settings.SharedKeys, settings.Clients);
         var context = new ChaosContext(cluster, azurite, GridCluster.TableName(cluster), layout, random, log);
         var clients = new List<CoordClient>();
+        using var stop = new CancellationTokenSource();
+        var workload = new List<Task>();
         try
         {
             var checker = await cluster.ConnectAsync();
@@ -37,11 +39,10 @@ public static class ChaosRunner
             await SetUpAsync(checker, layout, log);
 
             var doomed = await cluster.ConnectAsync(settings.DoomedSessionTimeout);
+            context.DoomedSession = doomed.SessionId;
             await doomed.CreateAsync(layout.Ephemerals + "/e", mode: CreateMode.Ephemeral);
             await doomed.CreateAsync(layout.Ephemerals + "/q-", mode: CreateMode.EphemeralSequential);
 
-            using var stop = new CancellationTokenSource();
-            var workload = new List<Task>();
             for (var i = 0; i < settings.Clients; i++)
             {
                 var session = await cluster.ConnectAsync();
@@ -66,7 +67,7 @@ public static class ChaosRunner
             {
                 var next = DateTime.UtcNow + settings.FaultEvery;
                 await Faults.Of(settings.Fault).RunAsync(context);
-                faults++;
+                context.FaultsSoFar = ++faults;
                 if (settings.SoakFor is not null && DateTime.UtcNow < soakEnd) await DelayUntil(Min(next, soakEnd));
             }
             while (DateTime.UtcNow < soakEnd);
@@ -105,6 +106,9 @@ public static class ChaosRunner
         }
         finally
         {
+            // Also when the run broke off: no client may go on talking to a cluster that is being stopped.
+            await stop.CancelAsync();
+            await Task.WhenAll(workload);
             foreach (var client in clients)
             {
                 try { await client.CloseAsync(); }
