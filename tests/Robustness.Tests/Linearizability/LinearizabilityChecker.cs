@@ -9,7 +9,7 @@ namespace OrleansCoord.Robustness.Tests.Linearizability;
 /// </summary>
 /// <remarks>
 /// Per key, the calls and returns sorted by time form a doubly linked list. The search walks it: at a call it tries
-/// to linearize that operation now (the model accepts it and the pair (set of linearized ops, model state) was not
+/// to linearize that operation now (the model accepts it and the pair (set of linearized ops — see LinearizedSet —, model state) was not
 /// explored before), lifting the call and its return out of the list and starting again at the head; at a return
 /// it has met an operation that must already have taken effect, so it backtracks to the last choice. The list
 /// empties exactly when every operation has been placed.
@@ -38,7 +38,7 @@ public static class LinearizabilityChecker
         }
 
         var head = EntryList.Build(ops);
-        var linearized = new Bitset(ops.Length);
+        var linearized = new LinearizedSet();
         var cache = new HashSet<CacheEntry>();
         Choice? calls = null;
         Choice? longest = null;
@@ -56,12 +56,12 @@ public static class LinearizabilityChecker
                 // A call: try to linearize this operation at this point.
                 if (VersionedRegister.Step(state, ops[entry.Id], out var next))
                 {
-                    var candidate = linearized.With(entry.Id);
-                    if (cache.Add(new CacheEntry(candidate, next)))
+                    var (low, high) = linearized.With(entry.Id);
+                    if (cache.Add(new CacheEntry(low, high, next)))
                     {
                         calls = new Choice(entry, state, calls);
                         state = next;
-                        linearized = candidate;
+                        linearized.Add(entry.Id);
                         entry.Lift();
                         if (calls.Depth > (longest?.Depth ?? 0)) longest = calls;
                         entry = head.Next;
@@ -82,7 +82,7 @@ public static class LinearizabilityChecker
                 var call = calls.Call;
                 state = calls.Before;
                 calls = calls.Previous;
-                linearized = linearized.Without(call.Id);
+                linearized.Remove(call.Id);
                 call.Unlift();
                 entry = call.Next;
             }
@@ -108,7 +108,7 @@ public static class LinearizabilityChecker
         return order;
     }
 
-    private readonly record struct CacheEntry(Bitset Linearized, RegisterState State);
+    private readonly record struct CacheEntry(ulong Low, ulong High, RegisterState State);
 
     /// <summary>
     /// One step of the current linearization: the op placed and the state before it. An immutable list, so that
