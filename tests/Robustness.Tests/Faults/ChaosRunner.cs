@@ -57,9 +57,9 @@ public static class ChaosRunner
             }
 
             await Task.Delay(settings.Warmup);
-            var abandoned = Stopwatch.StartNew();
             await doomed.AbandonAsync();
             log.Note($"session 0x{doomed.SessionId:x16} abandoned");
+            var expiry = TimeUntilGoneAsync(checker, layout.Ephemerals, settings.DoomedSessionTimeout + TimeSpan.FromSeconds(15));
 
             var soakEnd = DateTime.UtcNow + (settings.SoakFor ?? TimeSpan.Zero);
             var faults = 0;
@@ -77,10 +77,8 @@ public static class ChaosRunner
             await Task.WhenAll(workload);
             log.Note("traffic stopped");
 
-            var deadline = settings.DoomedSessionTimeout + TimeSpan.FromSeconds(15);
-            var gone = await Poll.UntilAsync(async () => (await Retry(() => checker.GetChildrenAsync(layout.Ephemerals))).Children.Length == 0,
-                deadline - abandoned.Elapsed);
-            if (!gone) violations.Add($"ephemerals of the abandoned session still there {abandoned.Elapsed.TotalSeconds:0.0} s after it was abandoned");
+            if (await expiry is { } gone) log.Note($"the abandoned session's ephemerals were gone {gone.TotalSeconds:0.0} s after it was abandoned");
+            else violations.Add($"ephemerals of the abandoned session still there {settings.DoomedSessionTimeout.TotalSeconds + 15:0} s after it was abandoned");
 
             var finalData = await FinalReadsAsync(checker, layout, log);
             var children = (await Retry(() => checker.GetChildrenAsync(layout.Sequential))).Children;
@@ -137,17 +135,42 @@ public static class ChaosRunner
         }
     }
 
+    /// <summary>How long until <paramref name="parent"/> has no children, watched from now while the run goes on;
+    /// null when they are still there after <paramref name="limit"/>.</summary>
+    private static async Task<TimeSpan?> TimeUntilGoneAsync(CoordClient client, string parent, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        var gone = await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await client.GetChildrenAsync(parent)).Children.Length == 0;
+            }
+            catch (CoordException exception) when (HistoryRecorder.IsOutcomeUnknown(exception.Code))
+            {
+                return false;
+            }
+        }, limit);
+        return gone ? watch.Elapsed : null;
+    }
+
     private static async Task<Dictionary<string, string?>> FinalReadsAsync(CoordClient client, ChaosLayout layout, ChaosLog log)
     {
         var data = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var key in layout.AllRegisterKeys)
         {
             await Retry(async () => { await client.SyncAsync(key); return 0; });
-            var output = await log.History.RecordAsync(CheckerClient, key, RegisterOp.Get, new OpInput(), async () =>
+            var output = OpOutput.Unknown;
+            for (var attempt = 0; attempt < 20 && output.IsUnknown; attempt++)
             {
-                var read = await client.GetDataAsync(key);
-                return new OpOutput(CoordErrorCode.Ok, Encoding.UTF8.GetString(read.Data), read.Stat.Version, read.Stat.Mzxid);
-            });
+                // A read that got no answer is dropped by the checker; ask again.
+                output = await log.History.RecordAsync(CheckerClient, key, RegisterOp.Get, new OpInput(), async () =>
+                {
+                    var read = await client.GetDataAsync(key);
+                    return new OpOutput(CoordErrorCode.Ok, Encoding.UTF8.GetString(read.Data), read.Stat.Version, read.Stat.Mzxid);
+                });
+            }
+
             data[key] = output.Data;
         }
 
