@@ -111,12 +111,13 @@ public sealed partial class CoordClient
     /// <summary>Applies all ops in one step, or none. See <see cref="OpResult"/> for the results of a failed multi.</summary>
     public Task<OpResult[]> MultiAsync(IEnumerable<ZNodeOp> ops, CancellationToken cancellationToken = default)
     {
-        var list = ops.ToArray();
+        // A null list is bad input like any other: BadArguments, not an ArgumentNullException from LINQ.
+        var list = ops?.ToArray();
         ZNodeRequests.ValidateMulti(list);
         ThrowIfEnded();
         return Write(null, async () =>
         {
-            var results = await _grains.GetGrain<IMultiGrain>(0).Multi(list, SessionId, LastRevision);
+            var results = await _grains.GetGrain<IMultiGrain>(0).Multi(list!, SessionId, LastRevision);
             foreach (var result in results)
             {
                 if (result.Stat is { } stat) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));

@@ -40,6 +40,12 @@ internal sealed class RequestRunner(TimeSpan requestTimeout)
             {
                 throw new CoordException(CoordErrorCode.OperationTimeout, path, exception.Message);
             }
+            catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not the caller's cancellation: Orleans gave up on the message (it expired before placement or
+                // delivery, as under overload). Like a timeout, the outcome is unknown.
+                throw new CoordException(CoordErrorCode.OperationTimeout, path, exception.Message);
+            }
             catch (Exception exception) when (IsTransport(exception))
             {
                 // A read can always be sent again; a write's outcome is unknown, as after ZooKeeper's ConnectionLoss.

@@ -80,7 +80,7 @@ internal sealed partial class ZNodeGrain
                         batch.Add(write);
                     }
 
-                    await CommitBatchAsync(batch);
+                    foreach (var write in await CommitBatchAsync(batch)) _queue.Enqueue(write);
                 }
                 catch (Exception exception)
                 {
@@ -98,11 +98,14 @@ internal sealed partial class ZNodeGrain
         }
     }
 
-    private async Task CommitBatchAsync(List<PendingWrite> batch)
+    /// <summary>Commits a batch; returns the writes that go again in the next batch.</summary>
+    private async Task<List<PendingWrite>> CommitBatchAsync(List<PendingWrite> batch)
     {
+        var again = new List<PendingWrite>();
         var before = _record;
         var draft = new NodeDraft(_path, _record, _children);
         var applied = new List<PendingWrite>(batch.Count);
+        var refused = new List<(PendingWrite Write, Exception Error)>();
         var preparedChildren = new List<(IZNodeParticipantGrain Child, Guid TxId)>();
         var revision = _record?.Revision ?? 0;
         var now = NowMs;
@@ -125,8 +128,15 @@ internal sealed partial class ZNodeGrain
                         set.Result = draft.SetData(set.Data, set.Version, revision, now).ToStat();
                         break;
                     case PendingDelete delete:
-                        if (!draft.Children.Contains(delete.Name) || !childDeletes.Remove(delete, out var started))
-                            throw CoordException.NoNode(ZNodePath.Combine(_path, delete.Name));
+                        if (!draft.Children.Contains(delete.Name)) throw CoordException.NoNode(ZNodePath.Combine(_path, delete.Name));
+                        if (!childDeletes.Remove(delete, out var started))
+                        {
+                            // An earlier delete of this child in the batch was refused, so the child is still there:
+                            // this one is not a NoNode; it goes again in the next batch, against the committed child.
+                            again.Add(delete);
+                            continue;
+                        }
+
                         var prepared = await started;
                         preparedChildren.Add(prepared.Participant);
                         draft.DeleteChild(delete.Name, revision);
@@ -137,6 +147,12 @@ internal sealed partial class ZNodeGrain
 
                 applied.Add(write);
             }
+            catch (Exception exception) when (applied.Count > 0)
+            {
+                // Refused against writes of this batch that are not durable yet: answering now would tell this
+                // caller of a state that readers cannot see yet and that may never exist (the commit can fail).
+                refused.Add((write, exception));
+            }
             catch (Exception exception)
             {
                 write.Fail(exception);
@@ -145,7 +161,7 @@ internal sealed partial class ZNodeGrain
 
         // Prepares started for deletes that failed before using them must still be released.
         foreach (var orphan in childDeletes.Values) _ = ReleaseOrphanAsync(orphan);
-        if (applied.Count == 0) return;
+        if (applied.Count == 0) return again;
 
         var writes = draft.Writes.ToList();
         if (ChildRecordWrites.OwnWrite(_key, before, _token, draft.Record, draft.ForceWrite) is { } own) writes.Add(own);
@@ -159,7 +175,8 @@ internal sealed partial class ZNodeGrain
         {
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Unknown, null);
             foreach (var write in applied) write.Fail(exception);
-            return;
+            FailRefusedUnsettled(refused);
+            return again;
         }
 
         if (result.Committed)
@@ -177,17 +194,32 @@ internal sealed partial class ZNodeGrain
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Committed, result.Tokens);
             await PublishAsync(WatchEvents(before, draft.Record, applied));
             foreach (var write in applied) write.Succeed();
-            return;
+            foreach (var (write, error) in refused) write.Fail(error);
+            return again;
         }
 
         await ResolveChildrenAsync(preparedChildren, TxOutcome.Aborted, null);
         FailConflict(applied, result.ConflictKey!);
+        FailRefusedUnsettled(refused);
+        return again;
+    }
+
+    /// <summary>
+    /// The writes refused against a batch whose commit did not land: what they were refused for may never have
+    /// existed. They were not applied, so they fail as retryable and the SDK sends them again.
+    /// </summary>
+    private void FailRefusedUnsettled(List<(PendingWrite Write, Exception Error)> refused)
+    {
+        if (refused.Count == 0) return;
+        var retry = new RetryableConflictException($"the writes before this one on {_path} did not commit; retry");
+        foreach (var (write, _) in refused) write.Fail(retry);
     }
 
     /// <summary>
     /// Asks the children to be deleted to prepare, all at once: each joins its own transaction and hands over
     /// its conditional delete. Only the first delete of a committed child in the batch gets one (a second
-    /// would wait for the first's lock); the others fail with NoNode when their turn comes.
+    /// would wait for the first's lock); the others fail with NoNode when their turn comes if the first was
+    /// applied, and wait for the next batch if it was refused.
     /// </summary>
     private Dictionary<PendingDelete, Task<ChildDelete>> StartChildDeletes(List<PendingWrite> batch)
     {

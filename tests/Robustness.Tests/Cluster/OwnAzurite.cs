@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace OrleansCoord.Robustness.Tests.Cluster;
+
+/// <summary>
+/// An Azurite of one run's own, on free loopback ports and a fresh folder, that the run may freeze (SIGSTOP) and
+/// thaw (SIGCONT) without disturbing the Azurite that other tests share. Uses the repo's pinned package
+/// (Silo/Azurite, installed by .ci/run with npm ci). Dispose kills it and deletes the folder.
+/// </summary>
+public sealed class OwnAzurite : IAsyncDisposable
+{
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+    private readonly string _folder;
+    private readonly int[] _ports;
+    private readonly Process _process;
+
+    private OwnAzurite(string folder, int[] ports, Process process)
+    {
+        _folder = folder;
+        _ports = ports;
+        _process = process;
+    }
+
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
+
+    public static async Task<OwnAzurite> StartAsync()
+    {
+        var entryPoint = Path.Combine(RepoRoot(), "Silo", "Azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
+        if (!File.Exists(entryPoint))
+            throw new InvalidOperationException($"Azurite is not installed at {entryPoint}: run npm ci --prefix Silo/Azurite (as .ci/run does)");
+
+        var ports = PickPorts(3);
+        var folder = Path.Combine(Path.GetTempPath(), $"coord-chaos-azurite-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            entryPoint, "--silent", "--location", folder, "--skipApiVersionCheck", "--disableTelemetry",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{ports[0]}", "--queuePort", $"{ports[1]}", "--tablePort", $"{ports[2]}",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => { if (line.Data is { } text) said.Enqueue(text); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is { } text) said.Enqueue(text); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var azurite = new OwnAzurite(folder, ports, process);
+        if (!await Poll.UntilAsync(async () => process.HasExited || await AllListenAsync(ports), TimeSpan.FromSeconds(60)) || process.HasExited)
+        {
+            await azurite.DisposeAsync();
+            throw new InvalidOperationException($"Azurite did not listen on {string.Join(", ", ports)} within 60 s: {string.Join("\n", said)}");
+        }
+
+        return azurite;
+    }
+
+    /// <summary>Stops the process where it stands: connections stay open, requests hang.</summary>
+    public void Freeze() => Signal(SigStop);
+
+    public void Thaw() => Signal(SigCont);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal(SigCont);
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync(CancellationToken.None);
+        _process.Dispose();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        catch (IOException) { /* Under /tmp: best effort. */ }
+    }
+
+    private void Signal(int signal)
+    {
+        if (SysKill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
+    private static async Task<bool> AllListenAsync(int[] ports)
+    {
+        foreach (var port in ports)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try { await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)); }
+            catch (SocketException) { return false; }
+        }
+
+        return true;
+    }
+
+    private static int[] PickPorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "OrleansCoord.sln"))) return folder.FullName;
+        }
+
+        throw new InvalidOperationException($"no OrleansCoord.sln above {AppContext.BaseDirectory}");
+    }
+}

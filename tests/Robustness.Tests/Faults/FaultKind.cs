@@ -1,0 +1,17 @@
+namespace OrleansCoord.Robustness.Tests.Faults;
+
+/// <summary>The faults a run can inject, one per run.</summary>
+public enum FaultKind
+{
+    /// <summary>A silo dies without leaving the cluster (an ungraceful stop), then a new one starts.</summary>
+    SiloKill,
+
+    /// <summary>A silo shuts down gracefully, then a new one starts.</summary>
+    SiloStop,
+
+    /// <summary>Azurite is frozen with SIGSTOP for 1–3 s, then continued.</summary>
+    StorageFreeze,
+
+    /// <summary>Another writer rewrites the records of the shared registers, so the grains' ETags go stale.</summary>
+    EtagConflict,
+}

@@ -1,0 +1,21 @@
+namespace OrleansCoord.Robustness.Tests.Faults;
+
+/// <summary>
+/// One short run per fault kind: three silos on Azurite, eight clients, the fault once. Fails on any violation and
+/// prints the seed (COORD_CHAOS_SEED repeats a run) and, on failure, where the history was kept.
+/// </summary>
+public sealed class FaultRunTests
+{
+    [Theory]
+    [InlineData(FaultKind.SiloKill)]
+    [InlineData(FaultKind.SiloStop)]
+    [InlineData(FaultKind.StorageFreeze)]
+    [InlineData(FaultKind.EtagConflict)]
+    public async Task OneFault_NoViolation(FaultKind fault)
+    {
+        var settings = new ChaosSettings(fault, ChaosSettings.SeedFromEnvironment());
+        var report = await ChaosRunner.RunAsync(settings, line => TestContext.Current.SendDiagnosticMessage(line));
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.True(report.Violations.Count == 0, report.ToString());
+    }
+}

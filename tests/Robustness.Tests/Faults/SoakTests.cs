@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace OrleansCoord.Robustness.Tests.Faults;
+
+/// <summary>
+/// Soak: the fault run with a silo hard-killed and a new one started every 30 s, for COORD_SOAK_MINUTES minutes
+/// (30 for a real run; 1 when unset, which is what CI runs; 0 skips it). See docs/ROBUSTNESS.md.
+/// </summary>
+public sealed class SoakTests
+{
+    [Fact]
+    public async Task Soak_SiloKilledEvery30s_NoViolation()
+    {
+        var minutes = double.TryParse(Environment.GetEnvironmentVariable("COORD_SOAK_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out var set)
+            ? set
+            : 1;
+        Assert.SkipWhen(minutes <= 0, "COORD_SOAK_MINUTES=0");
+
+        var settings = new ChaosSettings(FaultKind.SiloKill, ChaosSettings.SeedFromEnvironment())
+        {
+            SoakFor = TimeSpan.FromMinutes(minutes),
+            FaultEvery = TimeSpan.FromSeconds(30),
+        };
+        var report = await ChaosRunner.RunAsync(settings, line => TestContext.Current.SendDiagnosticMessage(line));
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.True(report.Violations.Count == 0, report.ToString());
+        Assert.True(report.FaultsInjected >= Math.Max(1, (int)(minutes * 2) - 1), $"only {report.FaultsInjected} faults in {minutes} min");
+    }
+}
