@@ -51,14 +51,19 @@ public sealed partial class CoordClient
         return new ZNodeWatch(channel.Reader, await AddPersistentWatcherAsync(watcher));
     }
 
-    /// <summary>Registers a persistent watcher; one on a single znode starts from a read of it: older events are not
-    /// reported, and a resync starts there.</summary>
+    /// <summary>Registers a persistent watcher that starts from a read of its znode (a recursive one: of its root):
+    /// older events of that znode are not reported, and a resync starts there.</summary>
     private async Task<IAsyncDisposable> AddPersistentWatcherAsync(Watcher watcher)
     {
         var registration = await _watches.AddAsync(watcher);
-        if (watcher.Kind == WatcherKind.PersistentRecursive) return registration;
         try
         {
+            if (watcher.Kind == WatcherKind.PersistentRecursive)
+            {
+                watcher.SetBaseline(TrackedNode.Of(await ExistsAsync(watcher.Path)).Revision);
+                return registration;
+            }
+
             if (_watches.NeedsBaseline(watcher.Path)) _watches.Track(watcher.Path, TrackedNode.Of(await ExistsAsync(watcher.Path)));
             watcher.SetBaseline(_watches.BaselineOf(watcher.Path));
             return registration;

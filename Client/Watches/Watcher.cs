@@ -7,12 +7,13 @@ namespace OrleansCoord.Client;
 /// event newer than what its read returned; a persistent one hears the events newer than the znode it read when
 /// it began. Events that come before that read has answered are held back and judged once it has (so a change
 /// made between the read and its answer is not missed, and one from before the watch is not reported).
-/// A recursive watcher has no read to go by: it hears what comes after its subscription.
+/// A recursive watcher reads its root the same way; below the root it has no read to go by, so it may also hear a
+/// change made just before it was set (never miss one made after).
 /// </summary>
 internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> callback, IReadOnlyCollection<WatchEventType> fireOn)
 {
     private readonly object _gate = new();
-    private List<WatchEvent>? _early = kind == WatcherKind.PersistentRecursive ? null : [];
+    private List<WatchEvent>? _early = [];
     private long _baseline = long.MinValue;
     private readonly EventOrder _order = new();
     private readonly Dictionary<string, EventOrder> _subtreeOrder = new(StringComparer.Ordinal);
@@ -59,7 +60,7 @@ internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> 
                 return false;
             }
 
-            if (change.Revision <= _baseline || !OrderOf(change).Admit(change)) return false;
+            if ((change.Path == Path && change.Revision <= _baseline) || !OrderOf(change).Admit(change)) return false;
             if (OneShot) _finished = true;
         }
 
