@@ -85,23 +85,9 @@ internal sealed partial class WatchHub
     /// removal event. Throws NoWatcher when there is none, as ZooKeeper does.</summary>
     public async Task RemoveWatchesAsync(string path, WatcherType type)
     {
-        List<Watcher> removed;
-        await _lock.WaitAsync();
-        try
-        {
-            lock (_gate)
-            {
-                removed = [.. WatchersAt(_exact, path).Concat(WatchersAt(_recursive, path)).Where(w => w.Kind.RemovedBy(type))];
-                foreach (var watcher in removed) Unregister(watcher);
-            }
-
-            if (removed.Count == 0) throw new CoordException(CoordErrorCode.NoWatcher, path, $"no {type} watch on this path");
-            await _subscriptions.ReleaseAsync(IsNeeded);
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        var removed = await UnregisterAsync(() =>
+            [.. WatchersAt(_exact, path).Concat(WatchersAt(_recursive, path)).Where(w => w.Kind.RemovedBy(type))]);
+        if (removed.Count == 0) throw new CoordException(CoordErrorCode.NoWatcher, path, $"no {type} watch on this path");
 
         var revision = _currentRevision();
         foreach (var watcher in removed) watcher.Finish(new WatchEvent(watcher.Kind.RemovalEvent(), path, revision));
@@ -118,38 +104,33 @@ internal sealed partial class WatchHub
     /// <summary>Ends every watch (the session is over): persistent watches' event streams complete.</summary>
     public async Task DropAllAsync()
     {
-        List<Watcher> all;
+        foreach (var watcher in await UnregisterAsync(AllWatchers)) watcher.Finish(null);
+    }
+
+    private Task RemoveAsync(Watcher watcher) => UnregisterAsync(() => [watcher]);
+
+    /// <summary>Unregisters the watchers <paramref name="choose"/> picks (under the routing lock) and drops the
+    /// subscriptions no watcher needs any more; returns them.</summary>
+    private async Task<List<Watcher>> UnregisterAsync(Func<List<Watcher>> choose)
+    {
+        List<Watcher> chosen;
         await _lock.WaitAsync();
         try
         {
             lock (_gate)
             {
-                all = AllWatchers();
-                foreach (var watcher in all) Unregister(watcher);
+                chosen = choose();
+                foreach (var watcher in chosen) Unregister(watcher);
             }
 
-            await _subscriptions.ReleaseAsync(IsNeeded);
+            if (chosen.Count > 0) await _subscriptions.ReleaseAsync(IsNeeded);
         }
         finally
         {
             _lock.Release();
         }
 
-        foreach (var watcher in all) watcher.Finish(null);
-    }
-
-    private async Task RemoveAsync(Watcher watcher)
-    {
-        await _lock.WaitAsync();
-        try
-        {
-            lock (_gate) Unregister(watcher);
-            await _subscriptions.ReleaseAsync(IsNeeded);
-        }
-        finally
-        {
-            _lock.Release();
-        }
+        return chosen;
     }
 
     /// <summary>Routes one event to the watchers of its path and of every path above it that is watched recursively.</summary>

@@ -31,7 +31,7 @@ internal static class ZkGridCalls
             catch (CoordException exception) when (exception.Code == CoordErrorCode.SystemError && idempotent && DateTime.UtcNow < readDeadline)
             {
                 // Storage briefly unavailable (a grain reloading after its silo died, Azurite busy): a read may ask again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 20 * (1 << Math.Min(attempt, 5)))));
+                await Task.Delay(ReadBackoff(attempt));
             }
             catch (CoordException exception)
             {
@@ -52,7 +52,7 @@ internal static class ZkGridCalls
             }
             catch (Exception exception) when (IsTransport(exception) && idempotent && DateTime.UtcNow < readDeadline)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 20 * (1 << Math.Min(attempt, 5)))));
+                await Task.Delay(ReadBackoff(attempt));
             }
             catch (Exception exception) when (IsTransport(exception))
             {
@@ -65,6 +65,9 @@ internal static class ZkGridCalls
             }
         }
     }
+
+    /// <summary>How long a read waits before asking again: 20 ms doubling up to 500 ms.</summary>
+    private static TimeSpan ReadBackoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(500, 20 * (1 << Math.Min(attempt, 5))));
 
     /// <summary>The grain's silo could not be reached (as the SDK's RequestRunner judges it): the call may or may not have run.</summary>
     private static bool IsTransport(Exception exception) =>
