@@ -4,7 +4,8 @@
 # (b) OrleansCoord.Proxy (YARP, Release, server GC, inline socket I/O) following a one-silo Memory grid. Rounds
 # are interleaved so that drifting machine load hits both alike; each run also reports the proxy's CPU time per
 # request (nginx: master and workers). Everything started here is stopped on exit.
-#   bench/proxy.sh [--rounds 3] [--duration 15] [--out DIR]
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR]
+# The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
 # Needs: nginx, wrk (apt-get install -y nginx wrk), dotnet. NO_BUILD=1 skips the Release build.
 set -euo pipefail
 
@@ -12,11 +13,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; OUT=""
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -106,9 +108,9 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
 
 {
   echo "# $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, $(nginx -v 2>&1), wrk -t2 -c64 -d${DURATION}s"
-  echo "# warm-up (not reported): 5 s each"
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
+  echo "# warm-up (not reported): ${WARMUP} s each"
+  wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
+  wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
   for round in $(seq 1 "$ROUNDS"); do
     run "round $round: nginx proxy" "$NGINX_PROXY" "$NGINX_PROXY_GROUP"
     run "round $round: OrleansCoord.Proxy" "$PROXY" "$PROXY_GROUP"
