@@ -22,6 +22,7 @@ if (ProxyCommandLine.Check(args) is { Count: > 0 } flagErrors)
     return 2;
 }
 
+var inlineIo = ProxyTuning.PreferInlineIo(); // before anything opens a socket
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddEnvironmentVariables("COORD_").AddCommandLine(args, ProxyCommandLine.Flags.ToDictionary());
 var options = new ProxyOptions();
@@ -43,7 +44,8 @@ if (options.Validate() is { Count: > 0 } optionErrors)
 
 builder.Logging.SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
-    .AddFilter("OrleansCoord", LogLevel.Information); // "Orleans" above is a prefix of our own categories too
+    .AddFilter("OrleansCoord", LogLevel.Information) // "Orleans" above is a prefix of our own categories too
+    .AddFilter(ProxyTuning.HostingDiagnosticsCategory, LogLevel.None);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var address = IPAddress.Parse(options.ListenAddress);
@@ -53,6 +55,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
     kestrel.AddServerHeader = false;
 });
+builder.WebHost.UseInlineIo(inlineIo);
 builder.Services.AddGridProxy(options);
 
 var app = builder.Build();

@@ -14,14 +14,14 @@ namespace OrleansCoord.Proxy.Forwarding;
 /// </summary>
 internal static class RetryMiddleware
 {
-    public static async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var proxy = context.Features.Get<IReverseProxyFeature>()!;
         var candidates = proxy.AvailableDestinations;
         var retries = RetriesOf(proxy.Cluster.Config);
         for (var attempt = 0; ; attempt++)
         {
-            await next();
+            await next(context);
             if (attempt >= retries || !ShouldRetry(context) || proxy.ProxiedDestination is not { } failed) return;
 
             candidates = candidates.Where(d => !ReferenceEquals(d, failed)).ToList();
