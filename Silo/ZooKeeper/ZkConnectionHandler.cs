@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text;
+using OrleansCoord.Acls;
 using Microsoft.AspNetCore.Connections;
 using OrleansCoord.Silo.ZooKeeper.Jute;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
@@ -70,7 +72,10 @@ internal sealed partial class ZkConnectionHandler(
         await connection.Transport.Output.WriteAsync(frame.WrittenMemory);
         if (response.TimeoutMs <= 0) return;
 
-        var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen);
+        var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen)
+        {
+            Identities = connection.RemoteEndPoint is IPEndPoint remote ? [Acl.IpIdentity(remote.Address)] : [],
+        };
         var served = new ZkConnection(connection, session, stats, logger);
         session.Interest = new ZkWatchInterest(hub, served);
         stats.Connections.TryAdd(served, 0);
