@@ -55,10 +55,11 @@ internal sealed partial class ZkConnectionHandler(
             return;
         }
 
+        var connectionId = Guid.NewGuid();
         ConnectResponse response;
         try
         {
-            response = await binder.BindAsync(request);
+            response = await binder.BindAsync(request, connectionId);
         }
         catch (Exception exception)
         {
@@ -74,10 +75,17 @@ internal sealed partial class ZkConnectionHandler(
 
         var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen)
         {
+            ConnectionId = connectionId,
             Identities = connection.RemoteEndPoint is IPEndPoint remote ? [Acl.IpIdentity(remote.Address)] : [],
         };
         var served = new ZkConnection(connection, session, stats, logger);
         session.Interest = new ZkWatchInterest(hub, served);
+        foreach (var previous in stats.Connections.Keys)
+        {
+            // The client resumed its session here: its old connection to this silo goes, as ZooKeeper closes it.
+            if (previous.SessionId == response.SessionId) previous.CloseMoved();
+        }
+
         stats.Connections.TryAdd(served, 0);
         try
         {

@@ -12,6 +12,9 @@ internal sealed class ZkSessionContext(IGrainFactory grains, long sessionId, int
 
     public long SessionId { get; } = sessionId;
 
+    /// <summary>Names this connection to the session grain, which answers SessionMoved once another connection holds the session.</summary>
+    public Guid ConnectionId { get; init; }
+
     public int TimeoutMs { get; } = timeoutMs;
 
     /// <summary>Set once, right after the connection that owns the session context is made.</summary>
