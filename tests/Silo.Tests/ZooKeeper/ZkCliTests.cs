@@ -57,4 +57,42 @@ public sealed class ZkCliTests(ZkSiloFixture grid)
         Assert.Equal(["seq-0000000000"], children.Body.Strings());
         Assert.Equal("v2", Text((await zk.CallAsync(Op.GetData, PathWatch(root))).Body.Buffer()));
     }
+    [Fact]
+    public async Task ScriptedAcls_AddAuthSetAclGetAcl_AndAnotherSessionGetsNoAuth()
+    {
+        ExternalTool.Require(ExternalTool.ZkCli, "zookeeper");
+        var root = $"/cli-acl-{Guid.NewGuid():N}";
+        var owner = $"""
+            create {root} "secret data"
+            addauth digest alice:secret
+            setAcl {root} auth::cdrwa,world:anyone:c
+            getAcl {root}
+            create {root}/child c
+            get {root}
+            quit
+
+            """;
+        var (ownerExit, ownerOutput) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), owner, TimeSpan.FromMinutes(2));
+        var lines = ownerOutput.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var alice = "alice:" + Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData("alice:secret"u8.ToArray()));
+        Assert.True(lines.Contains($"'digest,'{alice}") && lines.Contains(": cdrwa") && lines.Contains("'world,'anyone") && lines.Contains(": c"),
+            $"exit {ownerExit}:\n{ownerOutput}");
+        Assert.Contains("secret data", lines);
+
+        var stranger = $"""
+            get {root}
+            set {root} mine
+            getAcl {root}
+            create {root}/mine m
+            ls {root}
+            quit
+
+            """;
+        var (strangerExit, strangerOutput) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), stranger, TimeSpan.FromMinutes(2));
+        lines = strangerOutput.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        string Context() => $"exit {strangerExit}:\n{strangerOutput}";
+        Assert.True(lines.Count(l => l == $"Insufficient permission : {root}") == 4, Context());
+        Assert.Contains($"Created {root}/mine", lines);
+        Assert.DoesNotContain("secret data", lines);
+    }
 }
