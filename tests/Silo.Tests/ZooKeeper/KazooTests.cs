@@ -21,6 +21,17 @@ public sealed class KazooTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task DigestAcl_KazooWithAuthDataOwnsTheZNode_KazooWithoutIsRefused()
+    {
+        ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
+        var path = $"/kazoo-acl-{Guid.NewGuid():N}";
+        var (exitCode, output) = await ExternalTool.RunAsync(
+            ExternalTool.StartInfo(ExternalTool.Python, Script("acl.py"), grid.ZkServer, path), "", TimeSpan.FromMinutes(2));
+        Assert.True(exitCode == 0, $"acl.py exited with {exitCode}:\n{output}");
+        foreach (var step in new[] { "create", "refused", "opened" }) Assert.Contains($"ok {step}", output);
+    }
+
+    [Fact]
     public async Task KilledKazooProcess_ItsEphemeralVanishesWhenTheSessionExpires()
     {
         ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
