@@ -159,6 +159,18 @@ public sealed class ZkAclTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task SuperDigestFlag_LetsItsHolderPastEveryAcl()
+    {
+        var path = $"/zkacl-super-{Guid.NewGuid():N}";
+        await using var owner = await AuthenticatedAsync(grid.ZkPort, "frank:pw");
+        await using var super = await AuthenticatedAsync(grid.ZkPort, ZkSiloFixture.SuperUserPassword);
+        Assert.Equal(Err.Ok, (await owner.CallAsync(Op.Create, CreateWithAcl(path, "frank's", (All, "auth", "")))).Err);
+        Assert.Equal("frank's", ZkRequests.Text((await super.CallAsync(Op.GetData, PathWatch(path))).Body.Buffer()));
+        Assert.Equal(Err.Ok, (await super.CallAsync(Op.SetAcl, SetAcl(path, 0, (Read, "world", "anyone")))).Err);
+        Assert.Equal(Err.NoAuth, (await owner.CallAsync(Op.SetData, SetData(path, "x"))).Err);
+    }
+
+    [Fact]
     public async Task SessionResumedOnANewConnection_ClosesTheOldConnection()
     {
         await using var first = await RawZkConnection.ConnectAsync(grid.ZkPort);
