@@ -115,6 +115,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
                 if (withStat) w.WriteStat(children.Stat);
             },
             Observed = [(path, children.Stat)],
+            ObservedChildren = (path, children.Children, children.Stat.Pzxid),
             Watch = request.Watch ? ZkWatchKind.Child : ZkWatchKind.None,
             WatchPath = path,
             WatchStat = children.Stat,
