@@ -33,8 +33,7 @@ public sealed class ZkCliTests(ZkSiloFixture grid)
             quit
 
             """;
-        var (exitCode, output) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), script, TimeSpan.FromMinutes(2));
-        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var (exitCode, output, lines) = await RunScriptAsync(script);
         string Context() => $"exit {exitCode}:\n{output}";
 
         Assert.Contains($"Created {root}", lines);
@@ -72,8 +71,7 @@ public sealed class ZkCliTests(ZkSiloFixture grid)
             quit
 
             """;
-        var (ownerExit, ownerOutput) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), owner, TimeSpan.FromMinutes(2));
-        var lines = ownerOutput.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var (ownerExit, ownerOutput, lines) = await RunScriptAsync(owner);
         var alice = "alice:" + Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData("alice:secret"u8.ToArray()));
         Assert.True(lines.Contains($"'digest,'{alice}") && lines.Contains(": cdrwa") && lines.Contains("'world,'anyone") && lines.Contains(": c"),
             $"exit {ownerExit}:\n{ownerOutput}");
@@ -88,11 +86,17 @@ public sealed class ZkCliTests(ZkSiloFixture grid)
             quit
 
             """;
-        var (strangerExit, strangerOutput) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), stranger, TimeSpan.FromMinutes(2));
-        lines = strangerOutput.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        (var strangerExit, var strangerOutput, lines) = await RunScriptAsync(stranger);
         string Context() => $"exit {strangerExit}:\n{strangerOutput}";
         Assert.True(lines.Count(l => l == $"Insufficient permission : {root}") == 4, Context());
         Assert.Contains($"Created {root}/mine", lines);
         Assert.DoesNotContain("secret data", lines);
+    }
+
+    /// <summary>Runs zkCli.sh with <paramref name="script"/> on stdin (one JVM); its exit code, output and output lines.</summary>
+    private async Task<(int ExitCode, string Output, List<string> Lines)> RunScriptAsync(string script)
+    {
+        var (exitCode, output) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), script, TimeSpan.FromMinutes(2));
+        return (exitCode, output, output.Split('\n').Select(l => l.TrimEnd('\r')).ToList());
     }
 }
