@@ -7,9 +7,9 @@ using OrleansCoord.Errors;
 namespace OrleansCoord.Acls;
 
 /// <summary>
-/// ZooKeeper's ACL rules, shared by the SDK (before sending), the wire front end and the znode grains (which enforce
-/// them): the usual ACLs, how a create's ACL is resolved against the caller's identities (PrepRequestProcessor.fixupACL),
-/// and whether an ACL grants a permission to a caller (ZooKeeperServer.checkACL).
+/// ZooKeeper's ACL rules that clients and grid share: the usual ACLs, digest ids, and how a create's ACL is validated
+/// and resolved against the caller's identities (PrepRequestProcessor.fixupACL). The znode grains enforce ACLs
+/// (Grains/ZNodes/AclCheck.cs).
 /// </summary>
 public static class Acl
 {
@@ -40,16 +40,16 @@ public static class Acl
     /// </summary>
     public static AclEntry[] Resolve(string? path, IReadOnlyList<AclEntry?>? acl, IReadOnlyList<AuthId> caller)
     {
-        if (acl is null || acl.Count == 0) throw new CoordException(CoordErrorCode.InvalidAcl, path, "empty ACL");
+        if (acl is null || acl.Count == 0) throw CoordException.InvalidAcl(path, "empty ACL");
         var resolved = new List<AclEntry>(acl.Count);
         foreach (var entry in acl.Distinct())
         {
-            if (entry is null) throw new CoordException(CoordErrorCode.InvalidAcl, path, "null ACL entry");
+            if (entry is null) throw CoordException.InvalidAcl(path, "null ACL entry");
             if (entry.Scheme == "auth")
             {
                 var identities = caller.Where(id => id.Scheme == "digest").ToList();
                 if (identities.Count == 0 || !ValidPerms(entry.Perms))
-                    throw new CoordException(CoordErrorCode.InvalidAcl, path, "auth: needs an authenticated identity (addauth digest)");
+                    throw CoordException.InvalidAcl(path, "auth: needs an authenticated identity (addauth digest)");
                 resolved.AddRange(identities.Select(id => new AclEntry(entry.Perms, id.Scheme, id.Id)));
                 continue;
             }
@@ -64,67 +64,20 @@ public static class Acl
     /// <summary>Throws InvalidAcl unless every entry is stored as is (no <c>auth</c>: the caller resolves it first).</summary>
     public static void ValidateResolved(string? path, IReadOnlyList<AclEntry?>? acl)
     {
-        if (acl is null || acl.Count == 0) throw new CoordException(CoordErrorCode.InvalidAcl, path, "empty ACL");
+        if (acl is null || acl.Count == 0) throw CoordException.InvalidAcl(path, "empty ACL");
         foreach (var entry in acl)
         {
-            if (entry is null) throw new CoordException(CoordErrorCode.InvalidAcl, path, "null ACL entry");
+            if (entry is null) throw CoordException.InvalidAcl(path, "null ACL entry");
             Validate(path, entry);
         }
     }
-
-    /// <summary>True when the ACL lets <paramref name="caller"/> do what <paramref name="perm"/> names.</summary>
-    /// <param name="acl">The znode's ACL; null is world:anyone with every permission (records from before ACLs were kept).</param>
-    public static bool Allows(IReadOnlyList<AclEntry>? acl, AclPerms perm, IReadOnlyList<AuthId> caller)
-    {
-        if (acl is null || acl.Count == 0) return true;
-        foreach (var id in caller)
-        {
-            if (id.Scheme == AuthId.Super.Scheme) return true;
-        }
-
-        foreach (var entry in acl)
-        {
-            if ((entry.Perms & perm) == 0) continue;
-            if (entry.Scheme == "world" && entry.Id == "anyone") return true;
-            foreach (var id in caller)
-            {
-                if (id.Scheme == entry.Scheme && Matches(entry, id.Id)) return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Throws NoAuth unless <see cref="Allows"/>.</summary>
-    public static void Demand(string path, IReadOnlyList<AclEntry>? acl, AclPerms perm, IReadOnlyList<AuthId> caller)
-    {
-        if (!Allows(acl, perm, caller)) throw new CoordException(CoordErrorCode.NoAuth, path, $"{AclEntry.PermsText(perm)} not granted");
-    }
-
-    /// <summary>What getACL shows a caller without ADMIN: digest hashes hidden (<c>user:x</c>), as ZooKeeper 3.6+ does.</summary>
-    public static AclEntry[] Redacted(IReadOnlyList<AclEntry> acl) =>
-        acl.Select(e => e.Scheme == "digest" && e.Id.IndexOf(':') is var colon and >= 0 ? e with { Id = e.Id[..colon] + ":x" } : e).ToArray();
 
     /// <summary>The identity of a wire client's address (<c>ip:ADDRESS</c>; IPv4 for IPv4-mapped addresses).</summary>
     public static AuthId IpIdentity(IPAddress address) =>
         new("ip", (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
 
-    private static bool Matches(AclEntry entry, string id) => entry.Scheme switch
-    {
-        "digest" => entry.Id == id,
-        "ip" => IPAddress.TryParse(id, out var address) && IpMatches(entry.Id, address),
-        _ => false,
-    };
-
-    private static bool IpMatches(string expression, IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (expression.IndexOf('/') < 0) return IPAddress.TryParse(expression, out var exact) && exact.Equals(address);
-        return TryParseNetwork(expression, out var network) && network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address);
-    }
-
     /// <summary>ZooKeeper's IP provider takes <c>10.1.2.3/8</c> (host bits set) as the network <c>10.0.0.0/8</c>.</summary>
-    private static bool TryParseNetwork(string expression, out IPNetwork network)
+    public static bool TryParseNetwork(string expression, out IPNetwork network)
     {
         network = default;
         var slash = expression.IndexOf('/');
@@ -153,7 +106,7 @@ public static class Acl
             "ip" => entry.Id.IndexOf('/') < 0 ? IPAddress.TryParse(entry.Id, out _) : TryParseNetwork(entry.Id, out _),
             _ => false,
         };
-        if (!valid) throw new CoordException(CoordErrorCode.InvalidAcl, path, $"{entry.Scheme}:{entry.Id}:{(int)entry.Perms}");
+        if (!valid) throw CoordException.InvalidAcl(path, $"{entry.Scheme}:{entry.Id}:{(int)entry.Perms}");
     }
 
     private static bool ValidPerms(AclPerms perms) => ((int)perms & ~(int)AclPerms.All) == 0;

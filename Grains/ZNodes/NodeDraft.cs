@@ -81,7 +81,7 @@ internal sealed class NodeDraft(string path, ZNodeRecord? committed, SortedSet<s
     /// <param name="target">The path the error names (the child, for a create or delete checked on its parent).</param>
     public void Authorize(AclPerms perm, IReadOnlyList<AuthId> caller, string target)
     {
-        if (Record is { } node) Acl.Demand(target, node.Acl, perm, caller);
+        if (Record is { } node) AclCheck.Demand(target, node.Acl, perm, caller);
     }
 
     public void Check(int expectedVersion)

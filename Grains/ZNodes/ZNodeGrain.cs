@@ -57,7 +57,7 @@ internal sealed partial class ZNodeGrain(
     public async Task<NodeData> GetData()
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
-        Acl.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
         return new NodeData(record.Data, record.ToStat());
     }
 
@@ -66,7 +66,7 @@ internal sealed partial class ZNodeGrain(
     public async Task<ChildrenResult> GetChildren()
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
-        Acl.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
         return new ChildrenResult(_children.ToArray(), record.ToStat());
     }
 
@@ -74,16 +74,16 @@ internal sealed partial class ZNodeGrain(
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
         var caller = CurrentCaller();
-        Acl.Demand(_path, record.Acl, AclPerms.Read | AclPerms.Admin, caller);
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read | AclPerms.Admin, caller);
         // As ZooKeeper 3.6+: who may not administer the znode does not see the password hashes of its digest ids.
-        var acl = Acl.Allows(record.Acl, AclPerms.Admin, caller) ? record.EffectiveAcl : Acl.Redacted(record.EffectiveAcl);
+        var acl = AclCheck.Allows(record.Acl, AclPerms.Admin, caller) ? record.EffectiveAcl : AclCheck.Redacted(record.EffectiveAcl);
         return new AclResult(acl, record.ToStat());
     }
 
     public async Task<int> GetAllChildrenNumber()
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
-        Acl.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
         var below = (await StoreCall(() => store.ListKeysAsync(TreeKeys.Grandchildren(_path)))).Count;
         return IsRoot ? below : below + (await StoreCall(() => store.ListKeysAsync(TreeKeys.Children(_path)))).Count;
     }

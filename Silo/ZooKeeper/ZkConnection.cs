@@ -95,7 +95,14 @@ internal sealed partial class ZkConnection : IZkWatchSink
     {
         LogSessionMoved(_logger, _session.SessionId);
         _closing.Cancel();
-        _connection.Transport.Input.CancelPendingRead();
+        try
+        {
+            _connection.Transport.Input.CancelPendingRead();
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or InvalidOperationException)
+        {
+            // It closed by itself meanwhile.
+        }
     }
 
     private async Task ReadLoopAsync()
