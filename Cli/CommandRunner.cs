@@ -27,9 +27,11 @@ internal static class CommandRunner
         {
             var action = prepare(parse);
             var options = globals.ToClientOptions(parse);
+            var identities = globals.AuthOf(parse);
             var client = await ConnectAsync(options, cancellationToken);
             try
             {
+                foreach (var (scheme, auth) in identities) await client.AddAuthAsync(scheme, auth);
                 return await action(client, output, cancellationToken);
             }
             finally

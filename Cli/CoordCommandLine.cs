@@ -23,6 +23,8 @@ internal static class CoordCommandLine
         root.Add(StatCommand.BuildStat(globals));
         root.Add(StatCommand.BuildExists(globals));
         root.Add(WatchCommand.Build(globals));
+        root.Add(AclCommands.BuildGetAcl(globals));
+        root.Add(AclCommands.BuildSetAcl(globals));
         root.Add(QueueCommand.Build(globals));
         root.Add(CounterCommand.Build(globals));
         root.Add(BarrierCommand.Build(globals));

@@ -63,6 +63,15 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => new CoordClientOptions().ServiceId,
     };
 
+    /// <summary>Identities the session adds before the command runs, as zkCli's <c>addauth</c>: <c>digest:user:password</c>.</summary>
+    public Option<string[]> Auth { get; } = new("--auth")
+    {
+        Description = "Add an identity to the session first, as zkCli's addauth: digest:user:password (repeatable).",
+        HelpName = "scheme:auth",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>Adds the options to the root command; they are recursive, so they work after the command name too.</summary>
     public void AddTo(RootCommand root)
     {
@@ -72,7 +81,14 @@ internal sealed class GlobalOptions
         root.Add(Timeout);
         root.Add(ClusterId);
         root.Add(ServiceId);
+        root.Add(Auth);
     }
+
+    /// <summary>The <c>--auth</c> values as (scheme, auth). Throws BadArguments for one without a scheme.</summary>
+    public IReadOnlyList<(string Scheme, string Auth)> AuthOf(ParseResult parse) =>
+        (parse.GetValue(Auth) ?? []).Select(value => value.IndexOf(':') is var colon and > 0
+            ? (value[..colon], value[(colon + 1)..])
+            : throw CoordException.BadArguments(null, $"--auth '{value}' is not scheme:auth (e.g. digest:user:password)")).ToList();
 
     /// <summary>The SDK options for this command line. Throws BadArguments for values no grid could accept.</summary>
     public CoordClientOptions ToClientOptions(ParseResult parse)

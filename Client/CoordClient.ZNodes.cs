@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.ZNodes;
 
@@ -13,11 +14,19 @@ public sealed partial class CoordClient
 
     /// <summary>Creates a znode and returns its path and Stat (ZooKeeper's create2).</summary>
     public Task<CreateResult> Create2Async(string path, byte[]? data = null, CreateMode mode = CreateMode.Persistent,
+        long ttlMs = 0, CancellationToken cancellationToken = default) =>
+        Create2Async(path, data, null, mode, ttlMs, cancellationToken);
+
+    /// <summary>Creates a znode with an ACL (<see cref="Acl.OpenUnsafe"/> when null; <see cref="Acl.CreatorAll"/> gives
+    /// every permission to this session's identities from <see cref="AddAuthAsync"/>) and returns its path and Stat.</summary>
+    /// <exception cref="CoordException">InvalidAcl for an empty or malformed ACL, or <c>auth</c> without an identity.</exception>
+    public Task<CreateResult> Create2Async(string path, byte[]? data, IReadOnlyList<AclEntry>? acl, CreateMode mode = CreateMode.Persistent,
         long ttlMs = 0, CancellationToken cancellationToken = default)
     {
         ZNodeRequests.ValidateCreate(path, data, mode, ttlMs);
+        var resolved = acl is null ? null : Acl.Resolve(path, acl, Identities);
         ThrowIfEnded();
-        var request = new CreateRequest(ZNodePath.Name(path), data ?? [], mode, ttlMs, SessionId, LastRevision);
+        var request = new CreateRequest(ZNodePath.Name(path), data ?? [], mode, ttlMs, SessionId, LastRevision, resolved);
         var parent = Node(ZNodePath.Parent(path));
         return Write(path, async () =>
         {
@@ -112,7 +121,8 @@ public sealed partial class CoordClient
     public Task<OpResult[]> MultiAsync(IEnumerable<ZNodeOp> ops, CancellationToken cancellationToken = default)
     {
         // A null list is bad input like any other: BadArguments, not an ArgumentNullException from LINQ.
-        var list = ops?.ToArray();
+        // A create's ACL may name "auth": it becomes this session's identities before the grid sees it.
+        var list = ops?.Select(op => op is CreateOp { Acl: { } acl } create ? create with { Acl = Acl.Resolve(create.Path, acl, Identities) } : op).ToArray();
         ZNodeRequests.ValidateMulti(list);
         ThrowIfEnded();
         return Write(null, async () =>
@@ -129,9 +139,10 @@ public sealed partial class CoordClient
 
     private IZNodeGrain Node(string path) => _grains.GetGrain<IZNodeGrain>(path);
 
+    // Each call carries the session's identities (Acls.Caller); set inside the runner's async flow, so it goes no further.
     private Task<T> Read<T>(string path, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(path, idempotent: true, request, cancellationToken);
+        _runner.RunAsync(path, idempotent: true, () => { Caller.Use(Identities); return request(); }, cancellationToken);
 
     private Task<T> Write<T>(string? path, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(path, idempotent: false, request, cancellationToken);
+        _runner.RunAsync(path, idempotent: false, () => { Caller.Use(Identities); return request(); }, cancellationToken);
 }

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using OrleansCoord.Acls;
 using OrleansCoord.Cli.Output;
 using OrleansCoord.Errors;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Cli.Commands;
 
-/// <summary><c>create [-e] [-s] [-c] [-t MS] PATH [DATA]</c>: zkCli's create; prints the path made.</summary>
+/// <summary><c>create [-e] [-s] [-c] [-t MS] [--acl ACL] PATH [DATA]</c>: zkCli's create; prints the path made.</summary>
 internal static class CreateCommand
 {
     public static Command Build(GlobalOptions globals)
@@ -18,10 +19,11 @@ internal static class CreateCommand
         var sequential = new Option<bool>("--sequential", "-s") { Description = "Append a 10-digit sequence number to the name." };
         var container = new Option<bool>("--container", "-c") { Description = "Container: deleted once its last child is gone." };
         var ttl = new Option<long?>("--ttl", "-t") { Description = "TTL node: deleted after MS milliseconds without change or children.", HelpName = "ms" };
+        var acl = AclCommands.AclOption();
         var path = CommandArguments.Path();
         var data = CommandArguments.Data(minimum: 0);
 
-        var command = new Command("create", "Create a znode and print its path.") { ephemeral, sequential, container, ttl, path, data };
+        var command = new Command("create", "Create a znode and print its path.") { ephemeral, sequential, container, ttl, acl, path, data };
         command.SetGridAction(globals, parse =>
         {
             var target = parse.GetValue(path)!;
@@ -29,10 +31,11 @@ internal static class CreateCommand
             var mode = ModeOf(target, parse.GetValue(ephemeral), parse.GetValue(sequential), parse.GetValue(container), ttlMs);
             var bytes = CommandArguments.ReadData(parse.GetValue(data));
             ZNodeRequests.ValidateCreate(target, bytes, mode, ttlMs ?? 0);
+            var entries = parse.GetValue(acl) is { } text ? AclEntry.ParseList(text) : null;
 
             return async (client, output, cancellationToken) =>
             {
-                var created = await client.Create2Async(target, bytes, mode, ttlMs ?? 0, cancellationToken);
+                var created = await client.Create2Async(target, bytes, entries, mode, ttlMs ?? 0, cancellationToken);
                 output.Emit(created.Path, () => new JsonObject
                 {
                     ["path"] = created.Path,

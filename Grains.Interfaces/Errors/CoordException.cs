@@ -43,6 +43,12 @@ public sealed class CoordException : Exception
     public static CoordException NoChildrenForEphemerals(string path) =>
         new(CoordErrorCode.NoChildrenForEphemerals, path);
 
+    public static CoordException NoAuth(string path, string? detail = null) => new(CoordErrorCode.NoAuth, path, detail);
+
+    public static CoordException InvalidAcl(string? path, string detail) => new(CoordErrorCode.InvalidAcl, path, detail);
+
+    public static CoordException AuthFailed(string scheme, string detail) => new(CoordErrorCode.AuthFailed, scheme, detail);
+
     public static CoordException SessionExpired(long sessionId) =>
         new(CoordErrorCode.SessionExpired, $"0x{sessionId:x16}");
 }

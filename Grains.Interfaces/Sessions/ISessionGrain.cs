@@ -13,6 +13,19 @@ public interface ISessionGrain : IGrainWithIntegerKey
     /// <summary>Keeps the session alive. Throws SessionExpired for a closed, expired or unknown session.</summary>
     [Alias("heartbeat")] Task<SessionInfo> Heartbeat();
 
+    /// <summary>
+    /// Makes <paramref name="connection"/> (a ZooKeeper wire connection) the one that holds the session, and keeps the
+    /// session alive. A connection that held it before gets SessionMoved from <see cref="HeartbeatFrom"/>.
+    /// </summary>
+    [Alias("attach")] Task<SessionInfo> Attach(Guid connection);
+
+    /// <summary>
+    /// <see cref="Heartbeat"/> from a wire connection. Throws SessionMoved when another connection has attached since
+    /// (the client resumed its session elsewhere, ZooKeeper's SessionMovedException); a session that forgot its holder
+    /// (its silo died) takes the caller as the holder.
+    /// </summary>
+    [Alias("heartbeat-from")] Task<SessionInfo> HeartbeatFrom(Guid connection);
+
     /// <summary>Closes the session and deletes its ephemerals. Closing an ended session does nothing.</summary>
     [Alias("close")] Task Close();
 

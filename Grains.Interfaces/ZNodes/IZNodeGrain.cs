@@ -1,9 +1,12 @@
+using OrleansCoord.Acls;
+
 namespace OrleansCoord.ZNodes;
 
 /// <summary>
 /// One znode, keyed by its path. It owns its data and Stat, and is the authority for its children:
 /// creates and deletes of a child are sent to the parent. Errors are <see cref="Errors.CoordException"/>.
 /// </summary>
+/// <remarks>Calls are checked against the znode's ACL with the identities in <see cref="Caller"/> (NoAuth).</remarks>
 [Alias("coord.znode")]
 public interface IZNodeGrain : IGrainWithStringKey
 {
@@ -30,4 +33,10 @@ public interface IZNodeGrain : IGrainWithStringKey
     /// acknowledged before the call. Returns the znode's current revision (0 when it does not exist).
     /// </summary>
     [Alias("sync")] Task<long> Sync();
+
+    /// <summary>The ACL (digest hashes hidden from a caller without ADMIN) and the Stat. Needs READ or ADMIN.</summary>
+    [Alias("get-acl")] Task<AclResult> GetAcl();
+
+    /// <summary>Replaces the ACL if the ACL version matches (-1: any); bumps the ACL version. Needs ADMIN.</summary>
+    [Alias("set-acl")] Task<Stat> SetAcl(AclEntry[] acl, int expectedAversion, long minRevision);
 }

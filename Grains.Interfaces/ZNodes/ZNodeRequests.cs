@@ -52,6 +52,7 @@ public static class ZNodeRequests
             {
                 case CreateOp create:
                     ValidateCreate(create.Path, create.Data, create.Mode, create.TtlMs);
+                    if (create.Acl is not null) Acls.Acl.ValidateResolved(create.Path, create.Acl);
                     total += create.Data?.Length ?? 0;
                     break;
                 case SetDataOp set:

@@ -1,3 +1,5 @@
+using OrleansCoord.Acls;
+
 namespace OrleansCoord.ZNodes;
 
 /// <summary>Data and Stat of a znode, as read at one revision.</summary>
@@ -16,6 +18,7 @@ public sealed record CreateResult([property: Id(0)] string Path, [property: Id(1
 /// <param name="Name">The child's name; for a sequential mode, the prefix of it.</param>
 /// <param name="SessionId">The caller's session: owner of an ephemeral.</param>
 /// <param name="MinRevision">The highest revision the caller has seen; the write gets a higher one.</param>
+/// <param name="Acl">The new node's ACL, resolved (<see cref="Acls.Acl.Resolve"/>); null is world:anyone with every permission.</param>
 [GenerateSerializer, Immutable]
 public sealed record CreateRequest(
     [property: Id(0)] string Name,
@@ -23,4 +26,9 @@ public sealed record CreateRequest(
     [property: Id(2)] CreateMode Mode,
     [property: Id(3)] long TtlMs,
     [property: Id(4)] long SessionId,
-    [property: Id(5)] long MinRevision);
+    [property: Id(5)] long MinRevision,
+    [property: Id(6)] AclEntry[]? Acl = null);
+
+/// <summary>A znode's ACL and its Stat (whose Aversion counts the ACL's changes).</summary>
+[GenerateSerializer, Immutable]
+public sealed record AclResult([property: Id(0)] AclEntry[] Acl, [property: Id(1)] Stat Stat);

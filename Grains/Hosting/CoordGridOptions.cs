@@ -51,6 +51,11 @@ public sealed class CoordGridOptions
     /// <value>5 seconds.</value>
     public TimeSpan InDoubtTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A digest id (<c>user:base64(sha1(user:password))</c>) whose holder passes every ACL check, like ZooKeeper's
+    /// <c>zookeeper.DigestAuthenticationProvider.superDigest</c>: for operators who must repair a znode nobody else may touch.</summary>
+    /// <value>null: no superuser.</value>
+    public string? SuperDigest { get; set; }
+
     /// <summary>The grain directory. Read when the grid is added to the silo builder; later changes have no effect.</summary>
     /// <value><see cref="GrainDirectoryChoice.Default"/></value>
     public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;

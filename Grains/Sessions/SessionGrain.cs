@@ -27,6 +27,9 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
     private IGrainTimer? _timer;
     private Task? _ending;
 
+    // The wire connection that holds the session (in memory only: after a silo's death the next to beat takes it).
+    private Guid _holder;
+
     private long Id => this.GetPrimaryKeyLong();
 
     private string Key => TreeKeys.SessionRecord(Id);
@@ -71,6 +74,21 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         if (_record is not { Closing: false } record) throw CoordException.SessionExpired(Id);
         _deadline = time.GetUtcNow().AddMilliseconds(record.TimeoutMs);
         return Task.FromResult(new SessionInfo(Id, record.TimeoutMs));
+    }
+
+    public async Task<SessionInfo> Attach(Guid connection)
+    {
+        var info = await Heartbeat();
+        _holder = connection;
+        return info;
+    }
+
+    public Task<SessionInfo> HeartbeatFrom(Guid connection)
+    {
+        if (_holder != Guid.Empty && _holder != connection)
+            throw new CoordException(CoordErrorCode.SessionMoved, $"0x{Id:x16}", "the session was resumed on another connection");
+        if (_record is { Closing: false }) _holder = connection;
+        return Heartbeat();
     }
 
     public Task Close() => _record is null ? Task.CompletedTask : TreeStoreErrors.Translate(Key, async () => { await EndAsync(); return 0; });

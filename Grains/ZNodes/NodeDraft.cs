@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.ZNodes;
@@ -36,7 +37,7 @@ internal sealed class NodeDraft(string path, ZNodeRecord? committed, SortedSet<s
             throw CoordException.BadArguments(childPath, "an ephemeral node needs a session");
 
         var owner = request.Mode.IsEphemeral() ? request.SessionId : 0;
-        var child = ZNodeRecord.Created(revision, nowMs, request.Data, request.Mode, request.TtlMs, owner);
+        var child = ZNodeRecord.Created(revision, nowMs, request.Data, request.Mode, request.TtlMs, owner, request.Acl);
         Record = parent with
         {
             Cversion = parent.Cversion + 1,
@@ -61,6 +62,26 @@ internal sealed class NodeDraft(string path, ZNodeRecord? committed, SortedSet<s
         var node = Require(expectedVersion);
         Record = node with { Data = data, Version = node.Version + 1, Mzxid = revision, Mtime = nowMs };
         return Record;
+    }
+
+    /// <summary>Replaces the ACL if the ACL version matches (-1: any). Like ZooKeeper's setACL, no other Stat field moves.</summary>
+    public ZNodeRecord SetAcl(AclEntry[] acl, int expectedAversion)
+    {
+        var node = Record ?? throw CoordException.NoNode(Path);
+        if (expectedAversion != -1 && expectedAversion != node.Aversion)
+            throw CoordException.BadVersion(Path, expectedAversion, node.Aversion);
+        Record = node with { Acl = ZNodeRecord.StoredAcl(acl), Aversion = node.Aversion + 1 };
+        return Record;
+    }
+
+    /// <summary>
+    /// Throws NoAuth unless this znode's ACL grants <paramref name="perm"/> to <paramref name="caller"/>; nothing when the
+    /// znode does not exist (the operation then fails with NoNode, as ZooKeeper checks existence first).
+    /// </summary>
+    /// <param name="target">The path the error names (the child, for a create or delete checked on its parent).</param>
+    public void Authorize(AclPerms perm, IReadOnlyList<AuthId> caller, string target)
+    {
+        if (Record is { } node) AclCheck.Demand(target, node.Acl, perm, caller);
     }
 
     public void Check(int expectedVersion)

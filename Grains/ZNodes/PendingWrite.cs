@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -6,6 +7,9 @@ namespace OrleansCoord.Grains.ZNodes;
 internal abstract class PendingWrite(long minRevision)
 {
     public long MinRevision { get; } = minRevision;
+
+    /// <summary>The identities of the session that sent the write, checked against the ACL when the batch applies it.</summary>
+    public AuthId[] Caller { get; init; } = [];
 
     /// <summary>Records other than the znode's own that this write may add to a commit (for batch sizing).</summary>
     public abstract int MaxExtraRecords { get; }
@@ -44,6 +48,15 @@ internal sealed class PendingCreate(CreateRequest request) : PendingWrite<Create
 internal sealed class PendingSet(byte[] data, int version, long minRevision) : PendingWrite<Stat>(minRevision)
 {
     public byte[] Data { get; } = data;
+
+    public int Version { get; } = version;
+
+    public override int MaxExtraRecords => 0;
+}
+
+internal sealed class PendingSetAcl(AclEntry[] acl, int version, long minRevision) : PendingWrite<Stat>(minRevision)
+{
+    public AclEntry[] Acl { get; } = acl;
 
     public int Version { get; } = version;
 

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.ZNodes;
 
@@ -16,7 +17,9 @@ internal sealed partial class ZNodeGrain
 
         try
         {
-            // The expected version makes a concurrent set win over the expiry, as in ZooKeeper.
+            // The expected version makes a concurrent set win over the expiry, as in ZooKeeper. Housekeeping is
+            // the grid's own: the parent's ACL does not apply to it.
+            Caller.Use([AuthId.Super]);
             await GrainFactory.GetGrain<IZNodeGrain>(ZNodePath.Parent(_path)).DeleteChild(ZNodePath.Name(_path), record.Version, 0);
         }
         catch (CoordException exception) when (exception.Code is CoordErrorCode.NoNode or CoordErrorCode.NotEmpty or CoordErrorCode.BadVersion)

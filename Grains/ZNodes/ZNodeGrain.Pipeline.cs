@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Watches;
@@ -20,20 +21,29 @@ internal sealed partial class ZNodeGrain
     {
         ZNodePath.ValidateName(_path, request.Name, request.Mode.IsSequential());
         ZNodeRequests.ValidateCreate(ZNodePath.Combine(_path, request.Name), request.Data, request.Mode, request.TtlMs);
-        return Enqueue(new PendingCreate(request)).Task;
+        if (request.Acl is not null) Acl.ValidateResolved(ZNodePath.Combine(_path, request.Name), request.Acl);
+        return Enqueue(new PendingCreate(request) { Caller = CurrentCaller() }).Task;
     }
 
     public Task<Stat> SetData(byte[] data, int expectedVersion, long minRevision)
     {
         ZNodeRequests.ValidateSet(_path, data, expectedVersion);
-        return Enqueue(new PendingSet(data, expectedVersion, minRevision)).Task;
+        return Enqueue(new PendingSet(data, expectedVersion, minRevision) { Caller = CurrentCaller() }).Task;
+    }
+
+    public Task<Stat> SetAcl(AclEntry[] acl, int expectedAversion, long minRevision)
+    {
+        ZNodePath.Validate(_path);
+        Acl.ValidateResolved(_path, acl);
+        ZNodeRequests.ValidateVersion(_path, expectedAversion);
+        return Enqueue(new PendingSetAcl(acl, expectedAversion, minRevision) { Caller = CurrentCaller() }).Task;
     }
 
     public Task DeleteChild(string name, int expectedVersion, long minRevision)
     {
         ZNodePath.ValidateName(_path, name);
         ZNodeRequests.ValidateDelete(ZNodePath.Combine(_path, name), expectedVersion);
-        return Enqueue(new PendingDelete(name, expectedVersion, minRevision, 0)).Task;
+        return Enqueue(new PendingDelete(name, expectedVersion, minRevision, 0) { Caller = CurrentCaller() }).Task;
     }
 
     public async Task DeleteEphemeral(string name, long sessionId)
@@ -119,16 +129,24 @@ internal sealed partial class ZNodeGrain
                 switch (write)
                 {
                     case PendingCreate create:
+                        draft.Authorize(AclPerms.Create, create.Caller, ZNodePath.Combine(_path, create.Request.Name));
                         var (childPath, child) = draft.CreateChild(create.Request, revision, now);
                         draft.Writes.AddRange(ChildRecordWrites.ForCreate(childPath, child));
                         create.Result = new CreateResult(childPath, child.ToStat());
                         create.Record = child;
                         break;
                     case PendingSet set:
+                        draft.Authorize(AclPerms.Write, set.Caller, _path);
                         set.Result = draft.SetData(set.Data, set.Version, revision, now).ToStat();
+                        break;
+                    case PendingSetAcl setAcl:
+                        draft.Authorize(AclPerms.Admin, setAcl.Caller, _path);
+                        setAcl.Result = draft.SetAcl(setAcl.Acl, setAcl.Version).ToStat();
                         break;
                     case PendingDelete delete:
                         if (!draft.Children.Contains(delete.Name)) throw CoordException.NoNode(ZNodePath.Combine(_path, delete.Name));
+                        // A session's expiry deletes its ephemerals whatever the parent's ACL (OwnerFilter set).
+                        if (delete.OwnerFilter == 0) draft.Authorize(AclPerms.Delete, delete.Caller, ZNodePath.Combine(_path, delete.Name));
                         if (!childDeletes.Remove(delete, out var started))
                         {
                             // An earlier delete of this child in the batch was refused, so the child is still there:

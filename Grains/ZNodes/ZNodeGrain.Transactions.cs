@@ -1,5 +1,7 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
 
@@ -18,10 +20,13 @@ internal sealed partial class ZNodeGrain
     {
         var tx = await JoinAsync(txId);
         var draft = tx.Draft;
+        // The identities of the multi's session travel in the call's request context (ZooKeeper checks multi ops too).
+        var caller = CurrentCaller();
         switch (step)
         {
             case CreateChildStep create:
                 RequireRevision(create.Revision);
+                draft.Authorize(AclPerms.Create, caller, ZNodePath.Combine(_path, create.Request.Name));
                 var (childPath, child) = draft.CreateChild(create.Request, create.Revision, create.NowMs);
                 return new TxStepResult(childPath, child);
             case BecomeCreatedStep created:
@@ -29,14 +34,17 @@ internal sealed partial class ZNodeGrain
                 return new TxStepResult(_path, created.Record);
             case DeleteChildStep delete:
                 RequireRevision(delete.Revision);
+                draft.Authorize(AclPerms.Delete, caller, ZNodePath.Combine(_path, delete.Name));
                 draft.DeleteChild(delete.Name, delete.Revision);
                 return new TxStepResult(_path, draft.Record);
             case DeleteSelfStep deleteSelf:
                 return new TxStepResult(_path, draft.DeleteSelf(deleteSelf.Version, deleteSelf.OwnerFilter));
             case SetDataStep set:
                 RequireRevision(set.Revision);
+                draft.Authorize(AclPerms.Write, caller, _path);
                 return new TxStepResult(_path, draft.SetData(set.Data, set.Version, set.Revision, set.NowMs));
             case CheckStep check:
+                draft.Authorize(AclPerms.Read, caller, _path);
                 draft.Check(check.Version);
                 return new TxStepResult(_path, draft.Record);
             default:

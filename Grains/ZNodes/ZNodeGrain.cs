@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Concurrency;
 using Microsoft.Extensions.Options;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Revisions;
@@ -56,6 +57,7 @@ internal sealed partial class ZNodeGrain(
     public async Task<NodeData> GetData()
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
         return new NodeData(record.Data, record.ToStat());
     }
 
@@ -64,12 +66,24 @@ internal sealed partial class ZNodeGrain(
     public async Task<ChildrenResult> GetChildren()
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
         return new ChildrenResult(_children.ToArray(), record.ToStat());
+    }
+
+    public async Task<AclResult> GetAcl()
+    {
+        var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        var caller = CurrentCaller();
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read | AclPerms.Admin, caller);
+        // As ZooKeeper 3.6+: who may not administer the znode does not see the password hashes of its digest ids.
+        var acl = AclCheck.Allows(record.Acl, AclPerms.Admin, caller) ? record.EffectiveAcl : AclCheck.Redacted(record.EffectiveAcl);
+        return new AclResult(acl, record.ToStat());
     }
 
     public async Task<int> GetAllChildrenNumber()
     {
-        _ = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
+        AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
         var below = (await StoreCall(() => store.ListKeysAsync(TreeKeys.Grandchildren(_path)))).Count;
         return IsRoot ? below : below + (await StoreCall(() => store.ListKeysAsync(TreeKeys.Children(_path)))).Count;
     }
@@ -211,6 +225,20 @@ internal sealed partial class ZNodeGrain(
     }
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The identities of the current call; a digest id equal to the configured super digest is a superuser,
+    /// as with ZooKeeper's <c>zookeeper.DigestAuthenticationProvider.superDigest</c>.</summary>
+    private AuthId[] CurrentCaller()
+    {
+        var identities = Caller.Current;
+        if (_options.SuperDigest is not { Length: > 0 } super) return identities;
+        foreach (var identity in identities)
+        {
+            if (identity.Scheme == "digest" && identity.Id == super) return [.. identities, AuthId.Super];
+        }
+
+        return identities;
+    }
 
     /// <summary>Runs a store call; a storage failure becomes a typed error and retires this activation.</summary>
     private async Task<T> StoreCall<T>(Func<Task<T>> call)

@@ -1,8 +1,9 @@
+using OrleansCoord.Acls;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
 
-/// <summary>A znode as stored: its Stat fields, mode, data and the counter for sequential children.</summary>
+/// <summary>A znode as stored: its Stat fields, mode, data, ACL and the counter for sequential children.</summary>
 /// <remarks>Records are values: a change makes a new record, so a committed one can be shared safely.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record ZNodeRecord
@@ -25,6 +26,12 @@ public sealed record ZNodeRecord
 
     [Id(13)] public byte[] Data { get; init; } = [];
 
+    /// <summary>The ACL; null for world:anyone with every permission (the default, and every record from before ACLs).</summary>
+    [Id(14)] public AclEntry[]? Acl { get; init; }
+
+    /// <summary>The ACL as getACL shows it.</summary>
+    public AclEntry[] EffectiveAcl => Acl ?? OrleansCoord.Acls.Acl.OpenUnsafe;
+
     /// <summary>The highest revision this record carries.</summary>
     public long Revision => Math.Max(Czxid, Math.Max(Mzxid, Pzxid));
 
@@ -36,9 +43,13 @@ public sealed record ZNodeRecord
     };
 
     /// <summary>A new znode created at <paramref name="revision"/>.</summary>
-    public static ZNodeRecord Created(long revision, long nowMs, byte[] data, CreateMode mode, long ttlMs, long owner) => new()
+    public static ZNodeRecord Created(long revision, long nowMs, byte[] data, CreateMode mode, long ttlMs, long owner, AclEntry[]? acl = null) => new()
     {
         Czxid = revision, Mzxid = revision, Pzxid = revision, Ctime = nowMs, Mtime = nowMs,
-        Mode = mode, TtlMs = ttlMs, EphemeralOwner = owner, Data = data,
+        Mode = mode, TtlMs = ttlMs, EphemeralOwner = owner, Data = data, Acl = StoredAcl(acl),
     };
+
+    /// <summary>The ACL as a record keeps it: null when it is world:anyone with every permission.</summary>
+    public static AclEntry[]? StoredAcl(AclEntry[]? acl) =>
+        acl is null || acl.AsSpan().SequenceEqual(OrleansCoord.Acls.Acl.OpenUnsafe) ? null : acl;
 }

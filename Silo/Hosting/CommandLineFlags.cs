@@ -25,6 +25,7 @@ internal static class CommandLineFlags
         ["--service-id"] = "Cluster:ServiceId",
         ["--grain-directory"] = "Cluster:GrainDirectory",
         ["--zk-port"] = "Endpoints:ZooKeeperPort",
+        ["--super-digest"] = "Cluster:SuperDigest",
     };
 
     public const string Usage = """
@@ -44,6 +45,7 @@ internal static class CommandLineFlags
           --service-id S                  service whose state to use (default orleanscoord)
           --grain-directory Default|Distributed
                                           grain directory (default Default; see docs/adr/005)
+          --super-digest USER:HASH        a digest id (user:base64(sha1(user:password))) that passes every ACL check
           --help                          this text
 
         Every flag has a configuration key (Storage:Profile, Endpoints:SiloPort, ...) that appsettings.json

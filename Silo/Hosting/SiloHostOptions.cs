@@ -76,6 +76,12 @@ public sealed class SiloHostOptions
         /// <value>orleanscoord</value>
         public string ServiceId { get; set; } = "orleanscoord";
 
+        /// <summary>A digest id, <c>user:base64(sha1(user:password))</c>, whose holder (after <c>addauth digest user:password</c>,
+        /// or the SDK's <c>AddAuthAsync</c>) passes every ACL check, as ZooKeeper's <c>zookeeper.DigestAuthenticationProvider.superDigest</c>.
+        /// All silos of a cluster should agree. Flag <c>--super-digest</c>.</summary>
+        /// <value>null: no superuser.</value>
+        public string? SuperDigest { get; set; }
+
         /// <summary>Which grain directory the silos use; all silos of a cluster must agree. Flag <c>--grain-directory</c>.</summary>
         /// <value><see cref="GrainDirectoryChoice.Default"/></value>
         public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;

@@ -31,6 +31,9 @@ internal static class SiloHostOptionsReader
         cluster.ClusterId = configuration["Cluster:ClusterId"] ?? cluster.ClusterId;
         cluster.ServiceId = configuration["Cluster:ServiceId"] ?? cluster.ServiceId;
         cluster.GrainDirectory = ReadEnum(configuration, "Cluster:GrainDirectory", cluster.GrainDirectory, errors);
+        cluster.SuperDigest = NullIfEmpty(configuration["Cluster:SuperDigest"]) ?? cluster.SuperDigest;
+        if (cluster.SuperDigest is { } super && super.Split(':').Length != 2)
+            errors.Add($"{Describe("Cluster:SuperDigest")}: '{super}' is not user:base64(sha1(user:password))");
         return options;
     }
 

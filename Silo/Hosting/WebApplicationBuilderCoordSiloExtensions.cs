@@ -40,6 +40,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
                 grid.Profile = options.Storage.Profile;
                 grid.ConnectionString = options.Storage.ConnectionString;
                 grid.GrainDirectory = options.Cluster.GrainDirectory;
+                grid.SuperDigest = options.Cluster.SuperDigest;
             });
             silo.AddDashboard();
         });

@@ -87,6 +87,16 @@ internal sealed partial class ZkConnection
         }
     }
 
+    /// <summary>Fires the one-shot watches a reply implies a change for, before the reply (the stream's copy then finds none).</summary>
+    private void NotifyImplied(JuteWriter frames, WatchEvent? change)
+    {
+        if (change is not null && _watches.Trigger(change, out var released, oneShotOnly: true))
+        {
+            _session.Interest.Release(change.Path, released);
+            WriteNotification(frames, change);
+        }
+    }
+
     /// <summary>Writes one reply and what goes before it; true when the connection closes after it.</summary>
     private bool Write(JuteWriter frames, ZkReply reply)
     {
@@ -97,11 +107,14 @@ internal sealed partial class ZkConnection
 
         foreach (var (path, stat) in reply.Observed ?? [])
         {
-            if (_watches.Observe(path, stat) is { } change && _watches.Trigger(change, out var released, oneShotOnly: true))
-            {
-                _session.Interest.Release(path, released);
-                WriteNotification(frames, change);
-            }
+            NotifyImplied(frames, _watches.Observe(path, stat));
+            // A node shown to exist is in its parent's children list since it was created.
+            if (stat is not null) NotifyImplied(frames, _watches.ObserveParent(path, stat));
+        }
+
+        if (reply.ObservedChildren is var (parent, children, pzxid))
+        {
+            foreach (var change in _watches.ObserveChildren(parent, children, pzxid) ?? []) NotifyImplied(frames, change);
         }
 
         var error = reply.Error;

@@ -87,6 +87,24 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
     public void OnWatchEvent(WatchEvent change) => _out.Writer.TryWrite(change);
 
+    /// <summary>
+    /// The session was resumed on another connection: stop reading and close once what was read is answered, as
+    /// ZooKeeper closes the old connection of a session that reconnected (and answers nothing more on it).
+    /// </summary>
+    public void CloseMoved()
+    {
+        LogSessionMoved(_logger, _session.SessionId);
+        _closing.Cancel();
+        try
+        {
+            _connection.Transport.Input.CancelPendingRead();
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or InvalidOperationException)
+        {
+            // It closed by itself meanwhile.
+        }
+    }
+
     private async Task ReadLoopAsync()
     {
         var input = _connection.Transport.Input;
@@ -199,12 +217,18 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
                 try
                 {
-                    await session.Heartbeat();
+                    await session.HeartbeatFrom(_session.ConnectionId);
                 }
                 catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionExpired)
                 {
                     LogSessionEnded(_logger, _session.SessionId);
                     _connection.Abort();
+                    return;
+                }
+                catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionMoved)
+                {
+                    // Resumed through another silo; one on this silo is closed at once (ZkConnectionHandler).
+                    CloseMoved();
                     return;
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -229,6 +253,9 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ZooKeeper session 0x{SessionId:x16}: client silent for a whole timeout; closing the connection")]
     private static partial void LogClientSilent(ILogger logger, long sessionId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ZooKeeper session 0x{SessionId:x16} moved to another connection; closing this one")]
+    private static partial void LogSessionMoved(ILogger logger, long sessionId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ZooKeeper session 0x{SessionId:x16} has ended; closing the connection")]
     private static partial void LogSessionEnded(ILogger logger, long sessionId);

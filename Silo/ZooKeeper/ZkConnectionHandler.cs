@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text;
+using OrleansCoord.Acls;
 using Microsoft.AspNetCore.Connections;
 using OrleansCoord.Silo.ZooKeeper.Jute;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
@@ -53,10 +55,11 @@ internal sealed partial class ZkConnectionHandler(
             return;
         }
 
+        var connectionId = Guid.NewGuid();
         ConnectResponse response;
         try
         {
-            response = await binder.BindAsync(request);
+            response = await binder.BindAsync(request, connectionId);
         }
         catch (Exception exception)
         {
@@ -70,9 +73,19 @@ internal sealed partial class ZkConnectionHandler(
         await connection.Transport.Output.WriteAsync(frame.WrittenMemory);
         if (response.TimeoutMs <= 0) return;
 
-        var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen);
+        var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen)
+        {
+            ConnectionId = connectionId,
+            Identities = connection.RemoteEndPoint is IPEndPoint remote ? [Acl.IpIdentity(remote.Address)] : [],
+        };
         var served = new ZkConnection(connection, session, stats, logger);
         session.Interest = new ZkWatchInterest(hub, served);
+        foreach (var previous in stats.Connections.Keys)
+        {
+            // The client resumed its session here: its old connection to this silo goes, as ZooKeeper closes it.
+            if (previous.SessionId == response.SessionId) previous.CloseMoved();
+        }
+
         stats.Connections.TryAdd(served, 0);
         try
         {

@@ -104,8 +104,9 @@ internal sealed partial class ZkOperations
             switch (body)
             {
                 case CreateRecord create:
-                    if (CheckCreate(type, create) is { } refused) return (null, refused);
-                    return (new CreateOp(create.Path!, create.Data ?? [], (CreateMode)create.Flags, create.Ttl), CoordErrorCode.Ok);
+                    var (acl, refused) = CheckCreate(type, create);
+                    if (refused is { } error) return (null, error);
+                    return (new CreateOp(create.Path!, create.Data ?? [], (CreateMode)create.Flags, create.Ttl, acl), CoordErrorCode.Ok);
                 case PathVersionRecord delete when type == OpCode.Delete:
                     ZNodeRequests.ValidateDelete(delete.Path, delete.Version);
                     return (new DeleteOp(delete.Path!, delete.Version), CoordErrorCode.Ok);

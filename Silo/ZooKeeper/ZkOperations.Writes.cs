@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
@@ -9,14 +10,15 @@ internal sealed partial class ZkOperations
 {
     private async Task<ZkReply> CreateAsync(int xid, int type, CreateRecord request)
     {
-        if (CheckCreate(type, request) is { } refused) return ZkReply.Failed(xid, refused);
+        var (acl, refused) = CheckCreate(type, request);
+        if (refused is { } error) return ZkReply.Failed(xid, error);
         var path = request.Path!;
         var mode = (CreateMode)request.Flags;
         var data = request.Data ?? [];
-        var create = new CreateRequest(ZNodePath.Name(path), data, mode, request.Ttl, session.SessionId, 0);
+        var create = new CreateRequest(ZNodePath.Name(path), data, mode, request.Ttl, session.SessionId, 0, acl);
         var parent = Node(ZNodePath.Parent(path));
-        var (result, error) = await ZkGridCalls.RunAsync(() => parent.CreateChild(create with { MinRevision = session.LastRevision }));
-        if (result is null) return ZkReply.Failed(xid, error);
+        var (result, failure) = await ZkGridCalls.RunAsync(() => parent.CreateChild(create with { MinRevision = session.LastRevision }));
+        if (result is null) return ZkReply.Failed(xid, failure);
 
         session.ObserveRevision(result.Stat.Czxid);
         return new ZkReply
@@ -29,21 +31,22 @@ internal sealed partial class ZkOperations
     }
 
     /// <summary>The error ZooKeeper gives a create before it touches anything, or null when it may go ahead.</summary>
-    private CoordErrorCode? CheckCreate(int type, CreateRecord request)
+    /// <remarks>On success, also the ACL the node gets: <c>auth</c> entries become this connection's digest identities.</remarks>
+    private (AclEntry[]? Acl, CoordErrorCode? Error) CheckCreate(int type, CreateRecord request)
     {
         var mode = (CreateMode)request.Flags;
-        if (!Enum.IsDefined(mode)) return CoordErrorCode.BadArguments;
-        if (type == OpCode.CreateContainer && !mode.IsContainer()) return CoordErrorCode.BadArguments;
-        if (type == OpCode.CreateTtl != mode.IsTtl()) return CoordErrorCode.BadArguments;
+        if (!Enum.IsDefined(mode)) return (null, CoordErrorCode.BadArguments);
+        if (type == OpCode.CreateContainer && !mode.IsContainer()) return (null, CoordErrorCode.BadArguments);
+        if (type == OpCode.CreateTtl != mode.IsTtl()) return (null, CoordErrorCode.BadArguments);
         try
         {
-            ZkAcl.Validate(request.Path ?? "", request.Acl, session.Authenticated);
+            var acl = Acl.Resolve(request.Path, request.Acl, session.Identities);
             ZNodeRequests.ValidateCreate(request.Path, request.Data, mode, request.Ttl);
-            return null;
+            return (acl, null);
         }
         catch (CoordException exception)
         {
-            return exception.Code;
+            return (null, exception.Code);
         }
     }
 
@@ -85,16 +88,14 @@ internal sealed partial class ZkOperations
         return new ZkReply { Xid = xid, Revision = stat.Mzxid, Body = w => w.WriteStat(stat), Observed = [(path, stat)] };
     }
 
-    /// <summary>
-    /// Checks the ACL and the version like ZooKeeper and answers with the Stat, but the grid does not keep ACLs yet:
-    /// every znode stays world:anyone (docs/adr/009-zookeeper-protocol.md).
-    /// </summary>
+    /// <summary>setACL: ADMIN on the znode, the ACL resolved like a create's, the ACL version checked; bumps aversion.</summary>
     private async Task<ZkReply> SetAclAsync(int xid, SetAclRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
+        AclEntry[] acl;
         try
         {
-            ZkAcl.Validate(request.Path!, request.Acl, session.Authenticated);
+            acl = Acl.Resolve(request.Path, request.Acl, session.Identities);
             ZNodeRequests.ValidateVersion(request.Path!, request.Version);
         }
         catch (CoordException exception)
@@ -102,10 +103,8 @@ internal sealed partial class ZkOperations
             return ZkReply.Failed(xid, exception.Code);
         }
 
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).Exists(), idempotent: true);
-        if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
-        if (error == CoordErrorCode.Ok && request.Version != -1 && request.Version != stat!.Aversion) error = CoordErrorCode.BadVersion;
-        return error != CoordErrorCode.Ok ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteStat(stat!));
+        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).SetAcl(acl, request.Version, session.LastRevision));
+        return stat is null ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteStat(stat));
     }
 
     private async Task<ZkReply> CloseAsync(int xid)
@@ -118,13 +117,17 @@ internal sealed partial class ZkOperations
         return new ZkReply { Xid = xid, Error = error, CloseAfter = true };
     }
 
-    /// <summary>Digest authentication is accepted as ZooKeeper accepts it (it only records who the client says it is);
-    /// other schemes fail with AuthFailed, and ZooKeeper then closes the connection.</summary>
+    /// <summary>
+    /// An auth packet: <c>digest user:password</c> adds the identity <c>digest:user:base64(sha1(user:password))</c> to this
+    /// connection, as ZooKeeper's DigestAuthenticationProvider does (no password is checked: the ACLs decide). Other
+    /// schemes, and digest data without <c>user:</c>, get AuthFailed and the connection closes, as in ZooKeeper.
+    /// </summary>
     private ZkReply Auth(AuthRecord request)
     {
         if (request.Scheme == "digest" && request.Auth is { Length: > 0 } auth && Array.IndexOf(auth, (byte)':') > 0)
         {
-            session.Authenticated = true;
+            var identity = new AuthId("digest", Acl.Digest(System.Text.Encoding.UTF8.GetString(auth)));
+            if (!session.Identities.Contains(identity)) session.Identities = [.. session.Identities, identity];
             return ZkReply.Ok(Xid.Auth);
         }
 

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 using OrleansCoord.Silo.ZooKeeper.Watches;
@@ -12,7 +13,14 @@ namespace OrleansCoord.Silo.ZooKeeper;
 /// </summary>
 internal sealed partial class ZkOperations(ZkSessionContext session)
 {
-    public Task<ZkReply> RunAsync(ZkRequest request) => request.Type switch
+    public Task<ZkReply> RunAsync(ZkRequest request)
+    {
+        // The grain calls of this request carry the connection's identities; the znode grains check them (NoAuth).
+        Caller.Use(session.Identities);
+        return Dispatch(request);
+    }
+
+    private Task<ZkReply> Dispatch(ZkRequest request) => request.Type switch
     {
         OpCode.Ping => Task.FromResult(ZkReply.Ok(Xid.Ping)),
         OpCode.Create or OpCode.Create2 or OpCode.CreateContainer or OpCode.CreateTtl => CreateAsync(request.Xid, request.Type, (CreateRecord)request.Body),
@@ -33,6 +41,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         OpCode.AddWatch => AddWatchAsync(request.Xid, (AddWatchRecord)request.Body),
         OpCode.RemoveWatches or OpCode.CheckWatches => Task.FromResult(RemoveWatches(request.Xid, (WatchTypeRecord)request.Body, remove: request.Type == OpCode.RemoveWatches)),
         OpCode.GetEphemerals => GetEphemeralsAsync(request.Xid, (PathRecord)request.Body),
+        OpCode.WhoAmI => Task.FromResult(ZkReply.Ok(request.Xid, w => ZkAcl.WriteClientInfos(w, session.Identities))),
         _ => Task.FromResult(new ZkReply { Xid = request.Xid, Error = CoordErrorCode.Unimplemented, CloseAfter = true }),
     };
 
@@ -106,6 +115,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
                 if (withStat) w.WriteStat(children.Stat);
             },
             Observed = [(path, children.Stat)],
+            ObservedChildren = (path, children.Children, children.Stat.Pzxid),
             Watch = request.Watch ? ZkWatchKind.Child : ZkWatchKind.None,
             WatchPath = path,
             WatchStat = children.Stat,
@@ -132,10 +142,9 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     private async Task<ZkReply> GetAclAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).Exists(), idempotent: true);
-        if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
-        if (error != CoordErrorCode.Ok) return ZkReply.Failed(xid, error);
-        return ZkReply.Ok(xid, w => { ZkAcl.WriteVector(w, ZkAcl.OpenUnsafe); w.WriteStat(stat!); });
+        var (result, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).GetAcl(), idempotent: true);
+        if (result is null) return ZkReply.Failed(xid, error);
+        return ZkReply.Ok(xid, w => { ZkAcl.WriteVector(w, result.Acl); w.WriteStat(result.Stat); });
     }
 
     /// <summary>BadArguments for a path ZooKeeper's rules refuse (ZooKeeper answers a bad path the same way).</summary>

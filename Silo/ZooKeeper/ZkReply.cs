@@ -26,6 +26,9 @@ internal sealed class ZkReply
     /// <summary>Znodes the reply shows (Stat, or null when it is gone), checked against the connection's one-shot watches.</summary>
     public List<(string Path, Stat? Stat)>? Observed { get; init; }
 
+    /// <summary>A children list the reply shows (getChildren), checked against one-shot watches on those children.</summary>
+    public (string Parent, IReadOnlyList<string> Children, long ParentPzxid)? ObservedChildren { get; init; }
+
     /// <summary>The one-shot watch the request leaves, on <see cref="WatchPath"/>; the request took one interest for it.</summary>
     public ZkWatchKind Watch { get; init; }
 

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Silo.ZooKeeper.Watches;
 
 namespace OrleansCoord.Silo.ZooKeeper;
@@ -11,13 +12,20 @@ internal sealed class ZkSessionContext(IGrainFactory grains, long sessionId, int
 
     public long SessionId { get; } = sessionId;
 
+    /// <summary>Names this connection to the session grain, which answers SessionMoved once another connection holds the session.</summary>
+    public Guid ConnectionId { get; init; }
+
     public int TimeoutMs { get; } = timeoutMs;
 
     /// <summary>Set once, right after the connection that owns the session context is made.</summary>
     public ZkWatchInterest Interest { get; set; } = null!;
 
-    /// <summary>True once the client sent a digest auth packet (the "auth" ACL scheme then is valid).</summary>
-    public bool Authenticated { get; set; }
+    /// <summary>
+    /// The connection's identities, checked against ACLs: its address (<c>ip:</c>) and what its auth packets added
+    /// (<c>digest:</c>). Replaced, never changed in place; an auth packet runs alone (ZkOrderKeys), so no request
+    /// sees half of a change. As in ZooKeeper they belong to the connection: a client adds them again after a reconnect.
+    /// </summary>
+    public AuthId[] Identities { get; set; } = [];
 
     /// <summary>The highest revision this session has seen; its writes get higher ones, as the SDK's do.</summary>
     public long LastRevision => Interlocked.Read(ref _lastRevision);

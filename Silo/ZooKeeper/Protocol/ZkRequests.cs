@@ -1,3 +1,5 @@
+using OrleansCoord.Acls;
+
 namespace OrleansCoord.Silo.ZooKeeper.Protocol;
 
 /// <summary>One decoded request: its xid, its type (<see cref="OpCode"/>) and its record.</summary>
@@ -19,14 +21,14 @@ internal sealed record PathRecord(string? Path) : ZkRecord;
 internal sealed record PathWatchRecord(string? Path, bool Watch) : ZkRecord;
 
 /// <summary>CreateRequest and CreateTTLRequest (<see cref="Ttl"/> is 0 for the former).</summary>
-internal sealed record CreateRecord(string? Path, byte[]? Data, List<ZkAcl> Acl, int Flags, long Ttl) : ZkRecord;
+internal sealed record CreateRecord(string? Path, byte[]? Data, List<AclEntry> Acl, int Flags, long Ttl) : ZkRecord;
 
 /// <summary>DeleteRequest and CheckVersionRequest.</summary>
 internal sealed record PathVersionRecord(string? Path, int Version) : ZkRecord;
 
 internal sealed record SetDataRecord(string? Path, byte[]? Data, int Version) : ZkRecord;
 
-internal sealed record SetAclRecord(string? Path, List<ZkAcl> Acl, int Version) : ZkRecord;
+internal sealed record SetAclRecord(string? Path, List<AclEntry> Acl, int Version) : ZkRecord;
 
 /// <summary>A multi or multiRead: the ops in order, each with its own type.</summary>
 internal sealed record MultiRecord(List<(int Type, ZkRecord Body)> Ops) : ZkRecord;

@@ -13,13 +13,15 @@ internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords p
     private const int MaxIdAttempts = 10;
 
     /// <summary>The response, and the session's id and timeout (0 when the client is told its session has expired).</summary>
-    public async Task<ConnectResponse> BindAsync(ConnectRequest request)
+    /// <param name="request">The connect request.</param>
+    /// <param name="connection">The connection that will hold the session: one that held it before gets SessionMoved.</param>
+    public async Task<ConnectResponse> BindAsync(ConnectRequest request, Guid connection)
     {
-        if (request.SessionId == 0) return await OpenAsync(request.TimeoutMs);
+        if (request.SessionId == 0) return await OpenAsync(request.TimeoutMs, connection);
         if (!await passwords.CheckAsync(request.SessionId, request.Password)) return ConnectResponse.Expired;
         try
         {
-            var info = await grains.GetGrain<ISessionGrain>(request.SessionId).Heartbeat();
+            var info = await grains.GetGrain<ISessionGrain>(request.SessionId).Attach(connection);
             return new ConnectResponse(info.TimeoutMs, info.SessionId, request.Password);
         }
         catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionExpired)
@@ -28,14 +30,16 @@ internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords p
         }
     }
 
-    private async Task<ConnectResponse> OpenAsync(int timeoutMs)
+    private async Task<ConnectResponse> OpenAsync(int timeoutMs, Guid connection)
     {
         for (var attempt = 0; ; attempt++)
         {
             var id = Random.Shared.NextInt64(1, long.MaxValue);
             try
             {
-                var info = await grains.GetGrain<ISessionGrain>(id).Open(timeoutMs);
+                var session = grains.GetGrain<ISessionGrain>(id);
+                var info = await session.Open(timeoutMs);
+                await session.Attach(connection);
                 return new ConnectResponse(info.TimeoutMs, info.SessionId, await passwords.PasswordForAsync(info.SessionId));
             }
             catch (RetryableConflictException) when (attempt < MaxIdAttempts)

@@ -144,6 +144,40 @@ internal sealed class ZkWatchRegistry
         return change;
     }
 
+    /// <summary>
+    /// What a reply showing <paramref name="path"/> with <paramref name="stat"/> implies for a child watch on its parent:
+    /// the node exists since <c>Czxid</c>, so a parent whose children this connection last saw before that has changed.
+    /// </summary>
+    public WatchEvent? ObserveParent(string path, Stat stat)
+    {
+        if (path == ZNodePath.Root || _oneShot.Count == 0) return null;
+        var parent = ZNodePath.Parent(path);
+        return _oneShot.TryGetValue(parent, out var e) && e.Child is { } c && stat.Czxid > c
+            ? new WatchEvent(WatchEventType.NodeChildrenChanged, parent, stat.Czxid)
+            : null;
+    }
+
+    /// <summary>
+    /// What a reply listing <paramref name="parent"/>'s children as of <paramref name="parentPzxid"/> implies for one-shot
+    /// watches on those children: a child a watch saw at a revision below the list's, and that the list lacks, was
+    /// deleted since the watch's read. (Reads of one connection run concurrently, so a list may be older than a watch
+    /// set by a request sent before it: the revisions tell, and a list no newer than the watch implies nothing.)
+    /// </summary>
+    public List<WatchEvent>? ObserveChildren(string parent, IReadOnlyList<string> children, long parentPzxid)
+    {
+        List<WatchEvent>? changes = null;
+        HashSet<string>? listed = null;
+        foreach (var (path, e) in _oneShot)
+        {
+            var seen = Math.Max(e.Data ?? long.MinValue, Math.Max(e.Child ?? long.MinValue, e.Exist ?? long.MinValue));
+            if (seen == Absent || seen >= parentPzxid || path == ZNodePath.Root || ZNodePath.Parent(path) != parent) continue;
+            listed ??= new HashSet<string>(children, StringComparer.Ordinal);
+            if (!listed.Contains(ZNodePath.Name(path))) (changes ??= []).Add(new WatchEvent(WatchEventType.NodeDeleted, path, long.MaxValue));
+        }
+
+        return changes;
+    }
+
     private void Store(string path, (long? Data, long? Exist, long? Child) e)
     {
         if (e.Data is null && e.Exist is null && e.Child is null) _oneShot.Remove(path);

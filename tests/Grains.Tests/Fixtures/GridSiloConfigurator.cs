@@ -34,7 +34,11 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     {
         options.SweepPeriod = TimeSpan.FromMilliseconds(500);
         options.InDoubtTimeout = TimeSpan.FromSeconds(2);
+        options.SuperDigest = OrleansCoord.Acls.Acl.Digest(SuperUserPassword);
     }
+
+    /// <summary>The <c>user:password</c> whose digest the test grids take as their superuser.</summary>
+    public const string SuperUserPassword = "super:test-super-secret";
 }
 
 /// <summary>Silos of a test cluster with the grid on Azure Table storage (Azurite), one table per cluster.</summary>

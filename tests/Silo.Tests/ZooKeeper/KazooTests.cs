@@ -14,10 +14,15 @@ public sealed class KazooTests(ZkSiloFixture grid)
     {
         ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
         var root = $"/kazoo-{Guid.NewGuid():N}";
-        var (exitCode, output) = await ExternalTool.RunAsync(
-            ExternalTool.StartInfo(ExternalTool.Python, Script("recipes.py"), grid.ZkServer, root), "", TimeSpan.FromMinutes(3));
-        Assert.True(exitCode == 0, $"recipes.py exited with {exitCode}:\n{output}");
-        foreach (var recipe in new[] { "lock", "election", "queue", "barrier" }) Assert.Contains($"ok {recipe}", output);
+        await RunScriptAsync("recipes.py", root, TimeSpan.FromMinutes(3), "lock", "election", "queue", "barrier");
+    }
+
+    [Fact]
+    public async Task DigestAcl_KazooWithAuthDataOwnsTheZNode_KazooWithoutIsRefused()
+    {
+        ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
+        var path = $"/kazoo-acl-{Guid.NewGuid():N}";
+        await RunScriptAsync("acl.py", path, TimeSpan.FromMinutes(2), "create", "refused", "opened");
     }
 
     [Fact]
@@ -45,6 +50,14 @@ public sealed class KazooTests(ZkSiloFixture grid)
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
+    }
+
+    /// <summary>Runs a kazoo script against the grid with <paramref name="path"/>; it must exit 0 and print "ok STEP" for each step.</summary>
+    private async Task RunScriptAsync(string script, string path, TimeSpan timeout, params string[] steps)
+    {
+        var (exitCode, output) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.Python, Script(script), grid.ZkServer, path), "", timeout);
+        Assert.True(exitCode == 0, $"{script} exited with {exitCode}:\n{output}");
+        foreach (var step in steps) Assert.Contains($"ok {step}", output);
     }
 
     private static async Task<string> StderrAsync(Process process)

@@ -182,6 +182,19 @@ internal sealed class RawZkConnection : IAsyncDisposable
 
         public List<string> Strings() => Enumerable.Range(0, Int()).Select(_ => String()!).ToList();
 
+        /// <summary>Reads a Stat and returns its aversion (the number of ACL changes).</summary>
+        public int StatAversion()
+        {
+            _offset += 8 * 4 + 4 * 2;
+            var aversion = Int();
+            _offset += 8 + 4 + 4 + 8;
+            return aversion;
+        }
+
+        /// <summary>A vector of ACL: (perms, scheme, id) per entry.</summary>
+        public List<(int Perms, string Scheme, string Id)> Acl() =>
+            Enumerable.Range(0, Int()).Select(_ => (Int(), String()!, String()!)).ToList();
+
         /// <summary>A Stat: czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, dataLength, numChildren, pzxid.</summary>
         public (long Czxid, long Mzxid, int Version, int Cversion, long EphemeralOwner, int DataLength, int NumChildren, long Pzxid) Stat()
         {

@@ -33,8 +33,7 @@ public sealed class ZkCliTests(ZkSiloFixture grid)
             quit
 
             """;
-        var (exitCode, output) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), script, TimeSpan.FromMinutes(2));
-        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var (exitCode, output, lines) = await RunScriptAsync(script);
         string Context() => $"exit {exitCode}:\n{output}";
 
         Assert.Contains($"Created {root}", lines);
@@ -56,5 +55,48 @@ public sealed class ZkCliTests(ZkSiloFixture grid)
         var children = await zk.CallAsync(Op.GetChildren, PathWatch(root));
         Assert.Equal(["seq-0000000000"], children.Body.Strings());
         Assert.Equal("v2", Text((await zk.CallAsync(Op.GetData, PathWatch(root))).Body.Buffer()));
+    }
+    [Fact]
+    public async Task ScriptedAcls_AddAuthSetAclGetAcl_AndAnotherSessionGetsNoAuth()
+    {
+        ExternalTool.Require(ExternalTool.ZkCli, "zookeeper");
+        var root = $"/cli-acl-{Guid.NewGuid():N}";
+        var owner = $"""
+            create {root} "secret data"
+            addauth digest alice:secret
+            setAcl {root} auth::cdrwa,world:anyone:c
+            getAcl {root}
+            create {root}/child c
+            get {root}
+            quit
+
+            """;
+        var (ownerExit, ownerOutput, lines) = await RunScriptAsync(owner);
+        var alice = "alice:" + Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData("alice:secret"u8.ToArray()));
+        Assert.True(lines.Contains($"'digest,'{alice}") && lines.Contains(": cdrwa") && lines.Contains("'world,'anyone") && lines.Contains(": c"),
+            $"exit {ownerExit}:\n{ownerOutput}");
+        Assert.Contains("secret data", lines);
+
+        var stranger = $"""
+            get {root}
+            set {root} mine
+            getAcl {root}
+            create {root}/mine m
+            ls {root}
+            quit
+
+            """;
+        (var strangerExit, var strangerOutput, lines) = await RunScriptAsync(stranger);
+        string Context() => $"exit {strangerExit}:\n{strangerOutput}";
+        Assert.True(lines.Count(l => l == $"Insufficient permission : {root}") == 4, Context());
+        Assert.Contains($"Created {root}/mine", lines);
+        Assert.DoesNotContain("secret data", lines);
+    }
+
+    /// <summary>Runs zkCli.sh with <paramref name="script"/> on stdin (one JVM); its exit code, output and output lines.</summary>
+    private async Task<(int ExitCode, string Output, List<string> Lines)> RunScriptAsync(string script)
+    {
+        var (exitCode, output) = await ExternalTool.RunAsync(ExternalTool.StartInfo(ExternalTool.ZkCli, "-server", grid.ZkServer), script, TimeSpan.FromMinutes(2));
+        return (exitCode, output, output.Split('\n').Select(l => l.TrimEnd('\r')).ToList());
     }
 }

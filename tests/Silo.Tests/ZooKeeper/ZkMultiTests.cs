@@ -73,13 +73,6 @@ public sealed class ZkMultiTests(ZkSiloFixture grid)
         Assert.Equal(Err.BadArguments, (await zk.CallAsync(Op.Create, Create($"{root}/x", "", flags: 42))).Err);
     }
 
-    private static Packet Multi(params (int Type, Packet Body)[] ops)
-    {
-        var packet = new Packet();
-        foreach (var (type, body) in ops) packet.Int(type).Bool(false).Int(-1).Bytes(body.ToArray());
-        return packet.Int(-1).Bool(true).Int(-1);
-    }
-
     private static (int Type, int Err) Header(Reader reader, bool done = false)
     {
         var type = reader.Int();

@@ -17,5 +17,31 @@ internal static class ZkRequests
 
     public static Packet Delete(string path, int version = -1) => new Packet().String(path).Int(version);
 
+    /// <summary>A MultiRequest: (MultiHeader, record) per op, then a header with done set.</summary>
+    public static Packet Multi(params (int Type, Packet Body)[] ops)
+    {
+        var packet = new Packet();
+        foreach (var (type, body) in ops) packet.Int(type).Bool(false).Int(-1).Bytes(body.ToArray());
+        return packet.Int(-1).Bool(true).Int(-1);
+    }
+
+    /// <summary>A create with its own ACL (perms, scheme, id per entry).</summary>
+    public static Packet CreateWithAcl(string path, string data, params (int Perms, string Scheme, string Id)[] acl) =>
+        Acl(new Packet().String(path).Buffer(System.Text.Encoding.UTF8.GetBytes(data)), acl).Int(0);
+
+    /// <summary>SetACLRequest: path, ACL, the expected ACL version.</summary>
+    public static Packet SetAcl(string path, int version, params (int Perms, string Scheme, string Id)[] acl) =>
+        Acl(new Packet().String(path), acl).Int(version);
+
+    /// <summary>AuthPacket: type 0, scheme, auth bytes.</summary>
+    public static Packet Auth(string scheme, string auth) => new Packet().Int(0).String(scheme).Buffer(System.Text.Encoding.UTF8.GetBytes(auth));
+
+    public static Packet Acl(Packet packet, (int Perms, string Scheme, string Id)[] acl)
+    {
+        packet.Int(acl.Length);
+        foreach (var (perms, scheme, id) in acl) packet.Int(perms).String(scheme).String(id);
+        return packet;
+    }
+
     public static string Text(byte[]? data) => System.Text.Encoding.UTF8.GetString(data ?? []);
 }

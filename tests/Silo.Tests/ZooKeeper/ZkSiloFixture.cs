@@ -13,7 +13,11 @@ public sealed class ZkSiloFixture : IAsyncLifetime
     /// <summary>host:port as ZooKeeper clients take it.</summary>
     public string ZkServer => $"127.0.0.1:{ZkPort}";
 
-    public async ValueTask InitializeAsync() => Silo = await SiloProcess.StartHealthyAsync(ClusterId, "--storage", "Memory");
+    /// <summary>The <c>user:password</c> whose digest the silo takes as its superuser (<c>--super-digest</c>).</summary>
+    public const string SuperUserPassword = "super:zk-test-secret";
+
+    public async ValueTask InitializeAsync() => Silo = await SiloProcess.StartHealthyAsync(ClusterId, "--storage", "Memory",
+        "--super-digest", "super:" + Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(SuperUserPassword))));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,47 @@
+using OrleansCoord.Silo.ZooKeeper.Watches;
+using OrleansCoord.Watches;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Silo.Tests.ZooKeeper;
+
+/// <summary>
+/// The events a reply implies for watches on other znodes than the one it is about (the writer sends them before the
+/// reply, ZooKeeper's "event before the read that shows the change"), decided from revisions alone.
+/// </summary>
+public sealed class ZkWatchRegistryTests
+{
+    [Fact]
+    public void ChildShownCreatedAfterTheParentsChildWatch_FiresNodeChildrenChangedOnTheParent()
+    {
+        var registry = new ZkWatchRegistry();
+        registry.AddOneShot("/p", ZkWatchKind.Child, new Stat { Pzxid = 100 });
+
+        Assert.Null(registry.ObserveParent("/p/old", new Stat { Czxid = 90, Mzxid = 120 }));
+        Assert.Null(registry.ObserveParent("/q/x", new Stat { Czxid = 150 }));
+        var change = registry.ObserveParent("/p/new", new Stat { Czxid = 150, Mzxid = 150 });
+        Assert.Equal(new WatchEvent(WatchEventType.NodeChildrenChanged, "/p", 150), change);
+        Assert.True(registry.Trigger(change!, out var released, oneShotOnly: true));
+        Assert.Equal(1, released);
+        Assert.Null(registry.ObserveParent("/p/newer", new Stat { Czxid = 160 }));
+    }
+
+    [Fact]
+    public void ChildrenListWithoutAWatchedChild_FiresNodeDeleted_OnlyWhenTheListIsNewerThanTheWatch()
+    {
+        var registry = new ZkWatchRegistry();
+        registry.AddOneShot("/p/gone", ZkWatchKind.Data, new Stat { Czxid = 10, Mzxid = 50 });
+        registry.AddOneShot("/p/kept", ZkWatchKind.Exist, new Stat { Czxid = 10, Mzxid = 20 });
+        registry.AddOneShot("/p/later", ZkWatchKind.Exist, null);
+        registry.AddOneShot("/p/gone/deeper", ZkWatchKind.Data, new Stat { Czxid = 30, Mzxid = 30 });
+
+        // A list read before the watch's read (revision 40 < 50) says nothing about /p/gone.
+        Assert.Null(registry.ObserveChildren("/p", ["kept"], parentPzxid: 40));
+
+        var changes = registry.ObserveChildren("/p", ["kept"], parentPzxid: 60);
+        Assert.Equal([new WatchEvent(WatchEventType.NodeDeleted, "/p/gone", long.MaxValue)], changes);
+        Assert.True(registry.Trigger(changes![0], out var released, oneShotOnly: true));
+        Assert.Equal(1, released);
+        Assert.False(registry.HasOneShot("/p/gone", ZkWatchKind.Data));
+        Assert.True(registry.HasOneShot("/p/later", ZkWatchKind.Exist));
+    }
+}
