@@ -1,4 +1,5 @@
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Watches;
 using OrleansCoord.Watches;
@@ -238,7 +239,7 @@ internal sealed partial class ZNodeGrain
 
     private async Task<ChildDelete> PrepareChildDeleteAsync(PendingDelete delete)
     {
-        var child = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Combine(_path, delete.Name));
+        var child = GrainFactory.GetStringKeyGrain<IZNodeParticipantGrain>(ZNodePath.Combine(_path, delete.Name));
         var txId = Guid.NewGuid();
         try
         {
