@@ -1,22 +1,20 @@
-using Orleans.Runtime;
 using OrleansCoord.Errors;
 
 namespace OrleansCoord.Client;
 
 /// <summary>
-/// Runs one grid request: retries what is known not to have been applied (storage conflicts), and turns
-/// transport failures into ZooKeeper's ConnectionLoss / OperationTimeout, whose outcome is unknown.
+/// Runs one grid request: retries what is known not to have been applied (storage conflicts) and reads whose attempt
+/// ended without an answer, and turns the rest into ZooKeeper's ConnectionLoss / OperationTimeout, whose outcome is
+/// unknown (RequestRetryPolicy, shared with the ZooKeeper front end).
 /// </summary>
 internal sealed class RequestRunner(TimeSpan requestTimeout)
 {
-    private const int MaxConflictRetries = 50;
-
     /// <summary>How long one request may take (the Orleans response timeout of the client).</summary>
     public TimeSpan RequestTimeout => requestTimeout;
 
     public async Task<T> RunAsync<T>(string? path, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + requestTimeout;
+        var started = DateTime.UtcNow;
         for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -24,46 +22,19 @@ internal sealed class RequestRunner(TimeSpan requestTimeout)
             {
                 return await request();
             }
-            catch (CoordException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
-            catch (RetryableConflictException) when (attempt < MaxConflictRetries && DateTime.UtcNow < deadline)
+            catch (Exception exception)
             {
-                await Task.Delay(Backoff(attempt), cancellationToken);
-            }
-            catch (RetryableConflictException exception)
-            {
-                throw new CoordException(CoordErrorCode.SystemError, path, exception.Message);
-            }
-            catch (TimeoutException exception)
-            {
-                throw new CoordException(CoordErrorCode.OperationTimeout, path, exception.Message);
-            }
-            catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Not the caller's cancellation: Orleans gave up on the message (it expired before placement or
-                // delivery, as under overload). Like a timeout, the outcome is unknown.
-                throw new CoordException(CoordErrorCode.OperationTimeout, path, exception.Message);
-            }
-            catch (Exception exception) when (IsTransport(exception))
-            {
-                // A read can always be sent again; a write's outcome is unknown, as after ZooKeeper's ConnectionLoss.
-                if (!idempotent || DateTime.UtcNow >= deadline)
-                {
-                    throw new CoordException(CoordErrorCode.ConnectionLoss, path, exception.Message);
-                }
-
-                await Task.Delay(Backoff(attempt), cancellationToken);
+                // The ZooKeeper front end decides by the same policy (Grains.Interfaces/Errors/RequestRetryPolicy.cs);
+                // reads are retried within the request timeout, writes only when refused without being applied.
+                var decision = RequestRetryPolicy.Decide(exception, idempotent, attempt, DateTime.UtcNow - started, requestTimeout, requestTimeout);
+                if (decision is null || exception is CoordException && decision.Value.FailWith is not null) throw;
+                if (decision.Value.FailWith is { } code) throw new CoordException(code, path, exception.Message);
+                await Task.Delay(decision.Value.Delay, cancellationToken);
             }
         }
     }
-
-    private static bool IsTransport(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException
-            or GatewayTooBusyException or ClientNotAvailableException or OrleansException
-            or System.Net.Sockets.SocketException or IOException;
-
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(500, 5 * (1 << Math.Min(attempt, 7))) + Random.Shared.Next(0, 5));
 }

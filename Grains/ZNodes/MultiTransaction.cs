@@ -1,4 +1,5 @@
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
@@ -119,7 +120,7 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
     {
         if (!_participants.TryGetValue(path, out var participant))
         {
-            participant = grains.GetGrain<IZNodeParticipantGrain>(path);
+            participant = grains.GetStringKeyGrain<IZNodeParticipantGrain>(path);
             _participants[path] = participant;
         }
 

@@ -1,5 +1,6 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Watches;
 using OrleansCoord.Watches;
@@ -256,7 +257,7 @@ internal sealed partial class ZNodeGrain
 
     private async Task<ChildDelete> PrepareChildDeleteAsync(PendingDelete delete)
     {
-        var child = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Combine(_path, delete.Name));
+        var child = GrainFactory.GetStringKeyGrain<IZNodeParticipantGrain>(ZNodePath.Combine(_path, delete.Name));
         var txId = Guid.NewGuid();
         try
         {

@@ -153,7 +153,7 @@ internal sealed partial class ZNodeGrain(
         var empty = new SortedSet<string>(StringComparer.Ordinal);
         if (IsRoot) return await LoadRootAsync();
 
-        var parent = GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
+        var parent = GrainFactory.GetStringKeyGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
         var lookup = await parent.HasChild(ZNodePath.Name(_path), txId);
         if (!lookup.Exists) return (null, null, empty);
         if (lookup.Record is { } created) return (created, lookup.Token, empty);

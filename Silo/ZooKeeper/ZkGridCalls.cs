@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using OrleansCoord.Errors;
 
 namespace OrleansCoord.Silo.ZooKeeper;
@@ -9,7 +8,6 @@ namespace OrleansCoord.Silo.ZooKeeper;
 /// </summary>
 internal static class ZkGridCalls
 {
-    private const int MaxConflictRetries = 50;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a read is retried while the silo of its grain is unreachable (it may be dying, and
@@ -20,56 +18,20 @@ internal static class ZkGridCalls
     /// <param name="idempotent">A read: sent again when its silo is unreachable, which a write cannot be (its outcome is unknown).</param>
     public static async Task<(T? Value, CoordErrorCode Error)> RunAsync<T>(Func<Task<T>> call, bool idempotent = false)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        var readDeadline = DateTime.UtcNow + ReadPatience;
+        var started = DateTime.UtcNow;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 return (await call(), CoordErrorCode.Ok);
             }
-            catch (CoordException exception) when (exception.Code == CoordErrorCode.SystemError && idempotent && DateTime.UtcNow < readDeadline)
+            catch (Exception exception)
             {
-                // Storage briefly unavailable (a grain reloading after its silo died, Azurite busy): a read may ask again.
-                await Task.Delay(ReadBackoff(attempt));
-            }
-            catch (CoordException exception)
-            {
-                return (default, exception.Code);
-            }
-            catch (RetryableConflictException) when (attempt < MaxConflictRetries && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 5 * (1 << Math.Min(attempt, 7))) + Random.Shared.Next(0, 5)));
-            }
-            catch (RetryableConflictException)
-            {
-                return (default, CoordErrorCode.SystemError);
-            }
-            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException && !(idempotent && DateTime.UtcNow < readDeadline))
-            {
-                // Orleans gave up on the message (its response timeout, or cancelled under overload): outcome unknown.
-                return (default, CoordErrorCode.OperationTimeout);
-            }
-            catch (Exception exception) when (IsTransport(exception) && idempotent && DateTime.UtcNow < readDeadline)
-            {
-                await Task.Delay(ReadBackoff(attempt));
-            }
-            catch (Exception exception) when (IsTransport(exception))
-            {
-                // The outcome of a write is unknown, as after ZooKeeper's ConnectionLoss.
-                return (default, CoordErrorCode.ConnectionLoss);
-            }
-            catch (Exception)
-            {
-                return (default, CoordErrorCode.SystemError);
+                // The SDK's RequestRunner decides by the same policy (Grains.Interfaces/Errors/RequestRetryPolicy.cs).
+                var decision = RequestRetryPolicy.Decide(exception, idempotent, attempt, DateTime.UtcNow - started, Patience, ReadPatience);
+                if (decision is not { FailWith: null } retry) return (default, decision?.FailWith ?? CoordErrorCode.SystemError);
+                await Task.Delay(retry.Delay);
             }
         }
     }
-
-    /// <summary>How long a read waits before asking again: 20 ms doubling up to 500 ms.</summary>
-    private static TimeSpan ReadBackoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(500, 20 * (1 << Math.Min(attempt, 5))));
-
-    /// <summary>The grain's silo could not be reached (as the SDK's RequestRunner judges it): the call may or may not have run.</summary>
-    private static bool IsTransport(Exception exception) =>
-        exception is OrleansException or System.Net.Sockets.SocketException or IOException or TimeoutException or OperationCanceledException;
 }

@@ -1,5 +1,6 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 using OrleansCoord.Silo.ZooKeeper.Watches;
 using OrleansCoord.ZNodes;
@@ -45,7 +46,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         _ => Task.FromResult(new ZkReply { Xid = request.Xid, Error = CoordErrorCode.Unimplemented, CloseAfter = true }),
     };
 
-    private IZNodeGrain Node(string path) => session.Grains.GetGrain<IZNodeGrain>(path);
+    private IZNodeGrain Node(string path) => session.Grains.GetStringKeyGrain<IZNodeGrain>(path);
 
     private async Task<ZkReply> ExistsAsync(int xid, PathWatchRecord request)
     {
