@@ -9,14 +9,15 @@ namespace OrleansCoord.Cli.Commands;
 /// <summary>
 /// <c>watch PATH [-R] [--count N]</c>: a persistent (with <c>-R</c>, persistent-recursive) watch; prints
 /// <c>&lt;type&gt; &lt;path&gt; &lt;revision&gt;</c> per event (or one JSON object per line) until Ctrl-C, or until N
-/// events when <c>--count</c> is given. Session events print as <c>None &lt;path&gt; &lt;revision&gt; &lt;state&gt;</c>, and an
-/// event made up by a resync after a failure ends with <c>coalesced</c>.
+/// znode events when <c>--count</c> is given. Session events print as <c>None &lt;path&gt; &lt;revision&gt; &lt;state&gt;</c>, and an
+/// event made up by a resync after a failure ends with <c>coalesced</c>; <c>None</c> events are printed but not
+/// counted, so <c>--count 1</c> waits for a change of a znode even if the connection wobbles first.
 /// </summary>
 internal static class WatchCommand
 {
     public static Command Build(GlobalOptions globals)
     {
-        var count = new Option<int?>("--count", "-n") { Description = "Stop after this many events." };
+        var count = new Option<int?>("--count", "-n") { Description = "Stop after this many znode events (session events and resync markers are printed, not counted)." };
         var recursive = new Option<bool>("--recursive", "-R") { Description = "Watch the whole subtree (creations, data changes, deletions)." };
         var path = CommandArguments.Path();
 
@@ -36,7 +37,7 @@ internal static class WatchCommand
                 await foreach (var change in watch.ReadAllAsync(cancellationToken))
                 {
                     Print(output, change);
-                    if (++printed == limit) break;
+                    if (change.Type != WatchEventType.None && ++printed == limit) break;
                 }
 
                 return ExitCodes.Ok;
