@@ -26,14 +26,15 @@ public sealed class LockRecipeTests(SiloFixture grid)
     public async Task Lock_HeldElsewhere_TimesOut_ThenHolderKilled_NextAcquires()
     {
         var name = Name("held");
-        await using var holder = BackgroundCoord.Start(grid, "--session-timeout", "2", "lock", name, "--", "sh", "-c", "echo holding; sleep 60");
+        await using var holder = BackgroundCoord.Start(grid, "--session-timeout", "5", "lock", name, "--", "sh", "-c", "echo holding; sleep 60");
         await holder.WaitForLineAsync("holding", Start);
 
         var refused = await _coord.RunAsync("lock", name, "--timeout", "1", "--", "echo", "never");
         FailsWith(refused, 1, $"OperationTimeout: {name} (not acquired within 1 s)");
         Assert.Empty(refused.Stdout);
 
-        // A crash: no close, so the lock goes when the holder's session expires (2 s).
+        // A crash: no close, so the lock goes when the holder's session expires (5 s: short, yet long enough that a
+        // loaded machine does not expire it while it is held).
         await holder.KillAsync();
         var next = Ok(await _coord.RunAsync("lock", name, "--timeout", "30", "--", "echo", "got it"));
         Assert.Equal("got it", next.Lines.Single());
@@ -43,7 +44,7 @@ public sealed class LockRecipeTests(SiloFixture grid)
     public async Task Elect_LeaderRunsCommand_ObserverSeesIt_NextLeadsAfterLeaderKilled()
     {
         var name = Name("elect");
-        await using var leader = BackgroundCoord.Start(grid, "--session-timeout", "2", "elect", name, "alpha", "--", "sh", "-c", "echo \"leading $COORD_TERM\"; sleep 60");
+        await using var leader = BackgroundCoord.Start(grid, "--session-timeout", "5", "elect", name, "alpha", "--", "sh", "-c", "echo \"leading $COORD_TERM\"; sleep 60");
         await leader.WaitForLineAsync("leading 1", Start);
 
         var observed = Ok(await _coord.RunAsync("elect", name, "--observe", "--count", "1"));
