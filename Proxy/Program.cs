@@ -58,6 +58,8 @@ builder.Services.AddGridProxy(options);
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort);
 var observer = app.Services.GetRequiredService<RequestObserver>();
+// Requests no route matches are counted (route="") and logged too; the proxy pipeline below sees only matched ones.
+app.Use((context, next) => context.GetEndpoint() is null ? observer.InvokeAsync(context, () => next(context)) : next(context));
 app.MapReverseProxy(pipeline =>
 {
     pipeline.Use(observer.InvokeAsync);

@@ -53,10 +53,11 @@ internal sealed partial class GridWatcher(
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
         var client = await ConnectAsync(stoppingToken);
-        var watches = new WatchSet(client, Signal);
+        var reader = new GridReader(client, logger);
+        var watches = new WatchSet(client, reader.Serves, Signal);
         try
         {
-            var reader = new GridReader(client, watches, logger);
+            await watches.StartAsync();
             var connected = false;
             while (true)
             {
