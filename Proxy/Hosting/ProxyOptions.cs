@@ -57,6 +57,20 @@ internal sealed class ProxyOptions
     /// <value>64 KiB</value></summary>
     public long RetryBodyLimit { get; set; } = 64 * 1024;
 
+    /// <summary>This proxy's name in the grid: its status znode is <c>/proxy/status/&lt;id&gt;</c>. Give each proxy its own.
+    /// <value>null: the host name and the port, e.g. <c>web1-8000</c> (<see cref="StatusId"/>)</value></summary>
+    public string? Id { get; set; }
+
+    /// <summary>The id in use: <see cref="Id"/>, or the host name and the port.</summary>
+    public string StatusId => string.IsNullOrEmpty(Id) ? $"{System.Net.Dns.GetHostName()}-{Port}" : Id;
+
+    /// <summary>How often the status znode is looked at; it is written only when it changed. <value>1 s</value></summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stop when standard input closes. The silo that starts a proxy sets it: however the silo ends, even by
+    /// SIGKILL, its end of the pipe closes, and the proxy does not outlive it holding its ports. <value>false</value></summary>
+    public bool StopWithStandardInput { get; set; }
+
     /// <summary>Write one nginx "combined" line per request to stdout. <value>false</value></summary>
     public bool AccessLog { get; set; }
 
@@ -85,6 +99,8 @@ internal sealed class ProxyOptions
         }
         if (MaxRequestBodySize < 0) errors.Add($"--max-body-size must not be negative, got {MaxRequestBodySize}");
         if (RetryBodyLimit is < 0 or > 16 * 1024 * 1024) errors.Add($"--retry-body-limit must be 0-16777216, got {RetryBodyLimit}");
+        if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");
+        if (StatusInterval < TimeSpan.FromMilliseconds(100)) errors.Add($"--status-interval must be at least 00:00:00.1, got {StatusInterval}");
         if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;
     }
