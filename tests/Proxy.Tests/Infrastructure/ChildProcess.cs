@@ -54,6 +54,13 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL of this process only: children it started live on (unless they watch it).</summary>
+    public async Task KillAloneAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, as systemd or Ctrl-C would, and wait (bounded) for the exit; killed if it does not come.</summary>
     public async Task StopAsync()
     {
