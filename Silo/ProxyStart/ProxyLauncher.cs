@@ -117,7 +117,12 @@ public static class WebApplicationBuilderProxyChildExtensions
     public static WebApplicationBuilder AddProxyChild(this WebApplicationBuilder builder, SiloHostOptions options)
     {
         // After Orleans' hosted service: stopped before it, so the proxy closes its session while the grid is there.
-        if (options.Proxy.Port != 0) builder.Services.AddHostedService<ProxyLauncher>();
+        if (options.Proxy.Port != 0)
+        {
+            builder.Services.AddHostedService(sp => new ProxyLauncher(options, sp.GetRequiredService<IHostApplicationLifetime>(),
+                sp.GetRequiredService<ILogger<ProxyLauncher>>()));
+        }
+
         return builder;
     }
 }
