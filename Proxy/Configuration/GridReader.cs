@@ -6,39 +6,34 @@ using OrleansCoord.Errors;
 namespace OrleansCoord.Proxy.Configuration;
 
 /// <summary>
-/// Reads routes, cluster settings and the instances of every served cluster from the grid (the
-/// <see cref="WatchSet"/> is subscribed before the first read). Znodes with invalid JSON are left out (and
-/// logged); they do not stop the rest.
+/// Reads routes, cluster settings and the instances of every served cluster from the grid, watching each znode
+/// before reading it. Znodes with invalid JSON are left out (and logged); they do not stop the rest.
 /// </summary>
-internal sealed partial class GridReader(CoordClient client, ILogger logger)
+internal sealed partial class GridReader(CoordClient client, WatchSet watches, ILogger logger)
 {
-    private volatile HashSet<string> _served = new(StringComparer.Ordinal);
-
     // Each invalid znode is logged once per connection, not on every re-read.
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
-    /// <summary>True for a cluster the last read served (its instances matter).</summary>
-    public bool Serves(string cluster) => _served.Contains(cluster);
-
     public async Task<GridSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
+        watches.BeginRead();
         var routes = await ReadChildrenAsync(ProxyPaths.Routes, ProxyPaths.Route, ProxyJson.ReadRoute, cancellationToken);
         var clusters = await ReadChildrenAsync(ProxyPaths.Clusters, ProxyPaths.Cluster, ProxyJson.ReadCluster, cancellationToken);
         var snapshot = new GridSnapshot(routes, clusters, []);
-        // Before the instances are read: a registration after that read is then an event the watch lets through.
-        _served = snapshot.ClusterIds.ToHashSet(StringComparer.Ordinal);
         foreach (var cluster in snapshot.ClusterIds.ToList())
         {
             snapshot.Instances[cluster] = await ReadChildrenAsync(ProxyPaths.Instances(cluster), id => $"{ProxyPaths.Instances(cluster)}/{id}",
                 ProxyJson.ReadInstance, cancellationToken);
         }
 
+        await watches.EndReadAsync();
         return snapshot;
     }
 
     private async Task<SortedDictionary<string, T>> ReadChildrenAsync<T>(string parent, Func<string, string> pathOf,
         Func<string, ReadOnlySpan<byte>, ParseResult<T>> parse, CancellationToken cancellationToken) where T : class
     {
+        await watches.EnsureAsync(parent);
         var specs = new SortedDictionary<string, T>(StringComparer.Ordinal);
         string[] children;
         try
@@ -50,6 +45,7 @@ internal sealed partial class GridReader(CoordClient client, ILogger logger)
             return specs;
         }
 
+        foreach (var id in children) await watches.EnsureAsync(pathOf(id));
         var reads = children.Select(async id => (Id: id, Data: await ReadDataAsync(pathOf(id), cancellationToken)));
         foreach (var (id, data) in await Task.WhenAll(reads))
         {

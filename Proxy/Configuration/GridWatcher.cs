@@ -55,13 +55,12 @@ internal sealed partial class GridWatcher(
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
         var client = await ConnectAsync(stoppingToken);
-        var reader = new GridReader(client, logger);
-        var watches = new WatchSet(client, reader.Serves, Signal);
+        var watches = new WatchSet(client, Signal);
         using var stopStatus = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var publishing = status.RunAsync(client, stopStatus.Token);
         try
         {
-            await watches.StartAsync();
+            var reader = new GridReader(client, watches, logger);
             var connected = false;
             while (true)
             {

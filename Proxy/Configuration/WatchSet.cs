@@ -1,29 +1,43 @@
 using OrleansCoord.Client;
-using OrleansCoord.Client.Proxy;
-using OrleansCoord.Watches;
 
 namespace OrleansCoord.Proxy.Configuration;
 
 /// <summary>
-/// Three persistent-recursive watches, on <c>/proxy/routes</c>, <c>/proxy/clusters</c> and <c>/services</c>, added
-/// before the first read of a connection: any change below them that matters calls <c>changed</c>. An instance
-/// event counts only for a cluster the proxy serves (<c>serves</c>), so that other services coming and going in the
-/// registry cause no re-reads. Session events (reconnected, a possibly lost event) always count.
+/// Persistent watches on the znodes the configuration was read from; any event on any of them calls
+/// <c>changed</c>. A watch is added before its znode is read, so no change between read and watch is
+/// missed; watches on znodes that are no longer part of the configuration are dropped after each read.
 /// </summary>
-internal sealed class WatchSet(CoordClient client, Func<string, bool> serves, Action changed) : IAsyncDisposable
+internal sealed class WatchSet(CoordClient client, Action changed) : IAsyncDisposable
 {
-    public static IReadOnlyList<string> Roots { get; } = [ProxyPaths.Routes, ProxyPaths.Clusters, ProxyPaths.Services];
-
-    private readonly List<(ZNodeWatch Watch, Task Pump)> _watches = [];
+    private readonly Dictionary<string, (ZNodeWatch Watch, Task Pump)> _watches = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private HashSet<string> _used = new(StringComparer.Ordinal);
 
-    /// <summary>Subscribes the three watches; every change after this returns is reported.</summary>
-    public async Task StartAsync()
+    /// <summary>Watches <paramref name="path"/> (if not yet watched) and marks it as used by the current read.</summary>
+    public async Task EnsureAsync(string path)
     {
-        foreach (var root in Roots)
+        lock (_used) _used.Add(path);
+        if (_watches.ContainsKey(path)) return;
+        var watch = await client.AddWatchAsync(path);
+        _watches[path] = (watch, PumpAsync(watch));
+    }
+
+    /// <summary>Starts a read: from now on, <see cref="EnsureAsync"/> marks what this read uses.</summary>
+    public void BeginRead()
+    {
+        lock (_used) _used = new HashSet<string>(StringComparer.Ordinal);
+    }
+
+    /// <summary>Drops the watches the last read did not use (deleted routes, clusters that lost their last route).</summary>
+    public async Task EndReadAsync()
+    {
+        List<string> unused;
+        lock (_used) unused = _watches.Keys.Where(path => !_used.Contains(path)).ToList();
+        foreach (var path in unused)
         {
-            var watch = await client.AddWatchAsync(root, AddWatchMode.PersistentRecursive);
-            _watches.Add((watch, PumpAsync(watch)));
+            var (watch, _) = _watches[path];
+            _watches.Remove(path);
+            await watch.DisposeAsync();
         }
     }
 
@@ -31,25 +45,17 @@ internal sealed class WatchSet(CoordClient client, Func<string, bool> serves, Ac
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
-        await Task.WhenAll(_watches.Select(w => w.Pump));
-        await Task.WhenAll(_watches.Select(w => w.Watch.DisposeAsync().AsTask()));
+        var watches = _watches.Values.ToList();
         _watches.Clear();
+        await Task.WhenAll(watches.Select(w => w.Pump));
+        await Task.WhenAll(watches.Select(w => w.Watch.DisposeAsync().AsTask()));
     }
-
-    /// <summary>True for an event the configuration may depend on.</summary>
-    public static bool Matters(WatchEvent change, Func<string, bool> serves) =>
-        change.Type == WatchEventType.None
-        || !change.Path.StartsWith(ProxyPaths.Services + "/", StringComparison.Ordinal)
-        || serves(change.Path.Split('/')[2]);
 
     private async Task PumpAsync(ZNodeWatch watch)
     {
         try
         {
-            await foreach (var change in watch.ReadAllAsync(_stop.Token))
-            {
-                if (Matters(change, serves)) changed();
-            }
+            await foreach (var _ in watch.ReadAllAsync(_stop.Token)) changed();
         }
         catch (OperationCanceledException)
         {
