@@ -22,6 +22,7 @@ if (ProxyCommandLine.Check(args) is { Count: > 0 } flagErrors)
     return 2;
 }
 
+var inlineIo = ProxyTuning.PreferInlineIo(); // before anything opens a socket
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddEnvironmentVariables("COORD_").AddCommandLine(args, ProxyCommandLine.Flags.ToDictionary());
 var options = new ProxyOptions();
@@ -52,7 +53,8 @@ if (options.HttpsPort != 0 && certificate is null)
 
 builder.Logging.SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
-    .AddFilter("OrleansCoord", LogLevel.Information); // "Orleans" above is a prefix of our own categories too
+    .AddFilter("OrleansCoord", LogLevel.Information) // "Orleans" above is a prefix of our own categories too
+    .AddFilter(ProxyTuning.HostingDiagnosticsCategory, LogLevel.None);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var address = IPAddress.Parse(options.ListenAddress);
@@ -63,13 +65,14 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
     kestrel.AddServerHeader = false;
 });
+builder.WebHost.UseInlineIo(inlineIo);
 builder.Services.AddGridProxy(options);
 
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort);
 var observer = app.Services.GetRequiredService<RequestObserver>();
 // Requests no route matches are counted (route="") and logged too; the proxy pipeline below sees only matched ones.
-app.Use((context, next) => context.GetEndpoint() is null ? observer.InvokeAsync(context, () => next(context)) : next(context));
+app.Use((context, next) => context.GetEndpoint() is null ? observer.InvokeAsync(context, next) : next(context));
 app.MapReverseProxy(pipeline =>
 {
     pipeline.Use(observer.InvokeAsync);

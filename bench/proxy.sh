@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The proxy next to nginx, same workload, same run: two upstreams (one nginx serving a 2-byte answer on two
 # ports, one worker), then `wrk -t2 -c64` through (a) nginx 1.22 as reverse proxy (upstream keepalive 64) and
-# (b) OrleansCoord.Proxy (YARP, Release, server GC) following a one-silo Memory grid. Rounds are interleaved
-# so that drifting machine load hits both alike. Everything started here is stopped on exit.
-#   bench/proxy.sh [--rounds 3] [--duration 15] [--out DIR]
+# (b) OrleansCoord.Proxy (YARP, Release, server GC, inline socket I/O) following a one-silo Memory grid. Rounds
+# are interleaved so that drifting machine load hits both alike; each run also reports the proxy's CPU time per
+# request (nginx: master and workers). Everything started here is stopped on exit.
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR]
+# The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
 # Needs: nginx, wrk (apt-get install -y nginx wrk), dotnet. NO_BUILD=1 skips the Release build.
 set -euo pipefail
 
@@ -11,11 +13,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; OUT=""
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -88,19 +91,29 @@ coord create /services/bench/u2 "{\"address\":\"http://127.0.0.1:$UP2\",\"weight
 for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$PROXY/x" || true)" == u? ]] && break; sleep 0.2; done
 [[ "$(curl -s "http://127.0.0.1:$PROXY/x")" == u? ]] || { echo "the proxy does not forward; its log:" >&2; cat "$WORK/proxy.log" >&2; exit 4; }
 
-run() { # $1 = label, $2 = port
+NGINX_PROXY_GROUP="${PIDS[1]}"; PROXY_GROUP="${PIDS[3]}"
+# CPU seconds used so far by every process of group $1 (nginx: master and workers).
+group_cpu() { local total=0 pid; for pid in $(pgrep -g "$1"); do total=$(awk -v t="$total" -v c="$(cpu_seconds "$pid")" 'BEGIN { print t + c }'); done; echo "$total"; }
+
+run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
   echo "## $1 (port $2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1
+  local before output
+  before="$(group_cpu "$3")"
+  output="$(wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1)"
+  echo "$output"
+  # CPU per request tells the proxies' costs apart even when other load on the box moves the req/s figures.
+  echo "$output" | awk -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$3")" 'BEGIN { print b - a }')" \
+    '/requests in/ { n = $1 } END { if (n > 0) printf "proxy CPU: %.1f s, %.1f us per request\n", cpu, cpu * 1e6 / n }'
 }
 
 {
   echo "# $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, $(nginx -v 2>&1), wrk -t2 -c64 -d${DURATION}s"
-  echo "# warm-up (not reported): 5 s each"
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
-  wrk -t2 -c64 -d5s "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
+  echo "# warm-up (not reported): ${WARMUP} s each"
+  wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
+  wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
   for round in $(seq 1 "$ROUNDS"); do
-    run "round $round: nginx proxy" "$NGINX_PROXY"
-    run "round $round: OrleansCoord.Proxy" "$PROXY"
+    run "round $round: nginx proxy" "$NGINX_PROXY" "$NGINX_PROXY_GROUP"
+    run "round $round: OrleansCoord.Proxy" "$PROXY" "$PROXY_GROUP"
   done
   echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
   for round in $(seq 1 "$ROUNDS"); do

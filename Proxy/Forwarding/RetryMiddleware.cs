@@ -18,7 +18,7 @@ namespace OrleansCoord.Proxy.Forwarding;
 /// </summary>
 internal static class RetryMiddleware
 {
-    public static async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var proxy = context.Features.Get<IReverseProxyFeature>()!;
         var candidates = proxy.AvailableDestinations;
@@ -42,7 +42,7 @@ internal static class RetryMiddleware
 
         for (var attempt = 0; ; attempt++)
         {
-            await next();
+            await next(context);
             if (!retryable || attempt >= retries || !ShouldRetry(context, body is not null) || proxy.ProxiedDestination is not { } failed) return;
 
             candidates = candidates.Where(d => !ReferenceEquals(d, failed)).ToList();

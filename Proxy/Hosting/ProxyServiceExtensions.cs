@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Configuration;
+using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Health;
 using OrleansCoord.Proxy.LoadBalancing;
 using OrleansCoord.Proxy.Observability;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -32,6 +34,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<RequestObserver>();
 
         services.AddReverseProxy();
+        services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         // Registered by the names the grid's cluster settings use (BalancingPolicyNames).
         services.AddSingleton<ILoadBalancingPolicy, RoundRobinPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, SmoothWeightedRoundRobinPolicy>();

@@ -7,12 +7,12 @@ namespace OrleansCoord.Proxy.Observability;
 /// <summary>First in the proxy pipeline: times each request and, once it is answered, counts it and writes the access log.</summary>
 internal sealed class RequestObserver(ProxyMetrics metrics, TimeProvider time, ProxyOptions options, AccessLog accessLog)
 {
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var started = time.GetTimestamp();
         try
         {
-            await next();
+            await next(context);
         }
         finally
         {

@@ -26,7 +26,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _tail);
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, Action<string>? onLine = null, string? workingDirectory = null)
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, Action<string>? onLine = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -42,6 +43,8 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             start.Environment.Remove(key);
         }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
         return new ChildProcess(process, onLine) { Name = name };

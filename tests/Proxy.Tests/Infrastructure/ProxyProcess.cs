@@ -35,7 +35,12 @@ public sealed class ProxyProcess : IAsyncDisposable
     public static async Task<ProxyProcess> StartAsync(GridSilo grid, string? snapshotPath = null, params string[] extraFlags) =>
         await StartAsync(grid.Gateway, grid.ClusterId, snapshotPath, extraFlags);
 
-    public static async Task<ProxyProcess> StartAsync(string server, string clusterId, string? snapshotPath, params string[] extraFlags)
+    public static Task<ProxyProcess> StartAsync(string server, string clusterId, string? snapshotPath, params string[] extraFlags) =>
+        StartAsync(server, clusterId, snapshotPath, environment: null, extraFlags);
+
+    /// <summary>As above, with <paramref name="environment"/> variables set for the proxy process.</summary>
+    public static async Task<ProxyProcess> StartAsync(string server, string clusterId, string? snapshotPath,
+        IReadOnlyDictionary<string, string>? environment, params string[] extraFlags)
     {
         var ports = FreePorts.Pick(2);
         var ownedDirectory = snapshotPath is null ? Path.Combine(Path.GetTempPath(), $"proxy-test-{Guid.NewGuid():N}") : null;
@@ -43,7 +48,7 @@ public sealed class ProxyProcess : IAsyncDisposable
         var process = ChildProcess.Start("proxy", ChildProcess.Dotnet,
             [BuildOutputs.ProxyDll, "--listen", "127.0.0.1", "--port", $"{ports[0]}", "--admin-port", $"{ports[1]}",
              "--server", server, "--cluster-id", clusterId, "--snapshot", snapshotPath, .. extraFlags],
-            workingDirectory: Path.GetDirectoryName(BuildOutputs.ProxyDll));
+            workingDirectory: Path.GetDirectoryName(BuildOutputs.ProxyDll), environment: environment);
         var proxy = new ProxyProcess(process, ports[0], ports[1], snapshotPath) { _ownedDirectory = ownedDirectory };
         try
         {

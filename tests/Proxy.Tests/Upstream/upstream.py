@@ -5,8 +5,8 @@ usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay
 Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
 GET /healthz (or any path ending in /healthz) answers --health-status (default 200), whatever --status says; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
 every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
-request headers it saw as X-Seen-<name> for the X-Forwarded-* ones, and the request body's length and SHA-256 as
-X-Body-Length and X-Body-Sha256. A WebSocket upgrade is accepted and
+request headers it saw as X-Seen-<name> for the X-Forwarded-* and W3C trace-context ones, and the request body's
+length and SHA-256 as X-Body-Length and X-Body-Sha256. A WebSocket upgrade is accepted and
 each text message is echoed back as "ID:message" until the client closes.
 """
 import argparse
@@ -45,7 +45,7 @@ def main():
             self.send_header("X-Upstream-Id", args.id)
             self.send_header("X-Body-Length", str(len(received)))
             self.send_header("X-Body-Sha256", hashlib.sha256(received).hexdigest())
-            for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
+            for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "traceparent", "tracestate"):
                 if self.headers.get(name):
                     self.send_header("X-Seen-" + name, self.headers.get(name))
             self.end_headers()
