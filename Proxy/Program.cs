@@ -42,6 +42,15 @@ if (options.Validate() is { Count: > 0 } optionErrors)
     return 2;
 }
 
+// The HTTPS port's certificate, loaded (or made) before anything listens: a bad file is a usage error.
+string? certificateText = null;
+var certificate = options.HttpsPort == 0 ? null : ProxyCertificate.Load(options, out certificateText);
+if (options.HttpsPort != 0 && certificate is null)
+{
+    Console.Error.WriteLine($"BadArguments: {certificateText}");
+    return 2;
+}
+
 builder.Logging.SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
     .AddFilter("OrleansCoord", LogLevel.Information) // "Orleans" above is a prefix of our own categories too
@@ -49,9 +58,10 @@ builder.Logging.SetMinimumLevel(LogLevel.Information)
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var address = IPAddress.Parse(options.ListenAddress);
-    // Cleartext: HTTP/1.1 only (HTTP/2 needs TLS for ALPN, which is not configured yet; see docs/adr/011-proxy.md).
+    // Cleartext: HTTP/1.1 (HTTP/2 on the HTTPS and h2c ports, when given: Hosting/SecondaryListeners.cs).
     kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
     kestrel.Listen(address, options.AdminPort);
+    kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
     kestrel.AddServerHeader = false;
 });
@@ -61,6 +71,8 @@ builder.Services.AddGridProxy(options);
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort);
 var observer = app.Services.GetRequiredService<RequestObserver>();
+// Requests no route matches are counted (route="") and logged too; the proxy pipeline below sees only matched ones.
+app.Use((context, next) => context.GetEndpoint() is null ? observer.InvokeAsync(context, next) : next(context));
 app.MapReverseProxy(pipeline =>
 {
     pipeline.Use(observer.InvokeAsync);
@@ -70,7 +82,7 @@ app.MapReverseProxy(pipeline =>
 });
 
 app.Lifetime.ApplicationStarted.Register(() =>
-    Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}), grid {options.Server}"));
+    Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}{SecondaryListeners.Describe(options, certificateText)}), grid {options.Server}"));
 try
 {
     await app.RunAsync();
@@ -78,7 +90,7 @@ try
 catch (IOException exception)
 {
     // A port in use or not bindable: one line, not a stack trace.
-    Console.Error.WriteLine($"SystemError: cannot listen on {options.ListenAddress}:{options.Port}/{options.AdminPort}: {exception.Message}");
+    Console.Error.WriteLine($"SystemError: cannot listen on {options.ListenAddress}:{options.Port}/{options.AdminPort}{SecondaryListeners.Describe(options, null)}: {exception.Message}");
     return 1;
 }
 

@@ -1,4 +1,5 @@
 using OrleansCoord.Silo.Hosting;
+using OrleansCoord.Silo.ProxyStart;
 using OrleansCoord.Silo.ZooKeeper;
 
 // An OrleansCoord silo. Each step is a builder extension in Hosting/; Azurite start-up is in Azurite/.
@@ -16,10 +17,13 @@ if (!builder.TryLoadSiloHostOptions(args, out var options, out var exitCode))
 builder.AddCoordSilo(options);
 builder.AddZooKeeperFrontEnd(options);
 
-// 3. HTTP front ends on the HTTP port.
+// 3. The reverse proxy as a child process (ProxyStart/): started once the silo is active, stopped before it leaves.
+builder.AddProxyChild(options);
+
+// 4. HTTP front ends on the HTTP port.
 var app = builder.Build();
 app.MapHealthz();
 app.MapDashboard();
 
-// 4. Run until SIGTERM / Ctrl-C; shut down gracefully.
+// 5. Run until SIGTERM / Ctrl-C; shut down gracefully.
 return await app.RunCoordSiloAsync(options);

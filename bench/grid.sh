@@ -69,7 +69,7 @@ for profile in "${PROFILES[@]}"; do
   echo "# starting silo ($profile) silo-port=$SILO_PORT gateway-port=$GATEWAY_PORT http-port=$HTTP_PORT cluster-id=$CLUSTER_ID" >&2
   # shellcheck disable=SC2086
   (cd "$SILO_REPO" && exec setsid dotnet "$SILO_DLL" --storage "$profile" "${STORAGE_ARGS[@]}" --silo-port "$SILO_PORT" \
-    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --zk-port "$ZK_PORT" --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
+    --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" --zk-port "$ZK_PORT" --proxy-port 0 --cluster-id "$CLUSTER_ID" ${SILO_ARGS:-}) > "$LOG" 2>&1 &
   SILO_PID=$!
 
   started=$SECONDS

@@ -74,7 +74,7 @@ setsid nginx -c "$WORK/upstreams/nginx.conf" > "$WORK/upstreams.log" 2>&1 & PIDS
 setsid nginx -c "$WORK/proxy/nginx.conf" > "$WORK/nginx-proxy.log" 2>&1 & PIDS+=($!)
 CLUSTER_ID="proxybench-$RANDOM"
 (cd "$WORK" && exec setsid dotnet "$SILO_DLL" --storage Memory --silo-port "$SILO_PORT" --gateway-port "$GATEWAY" \
-  --http-port "$SILO_HTTP" --zk-port 0 --cluster-id "$CLUSTER_ID") > "$WORK/silo.log" 2>&1 & PIDS+=($!)
+  --http-port "$SILO_HTTP" --zk-port 0 --proxy-port 0 --cluster-id "$CLUSTER_ID") > "$WORK/silo.log" 2>&1 & PIDS+=($!)
 wait_port "$UP2" 30 "${PIDS[0]}" && wait_port "$NGINX_PROXY" 30 "${PIDS[1]}" || { echo "nginx did not start" >&2; cat "$WORK"/*/error.log >&2; exit 4; }
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$SILO_HTTP/healthz" >/dev/null && break; sleep 0.2; done
 

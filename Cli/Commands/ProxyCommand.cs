@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace OrleansCoord.Cli.Commands;
 
-/// <summary><c>proxy route|cluster|ls</c>: the reverse proxy's configuration in the grid.</summary>
+/// <summary><c>proxy route|cluster|ls|status</c>: the reverse proxy's configuration in the grid.</summary>
 internal static class ProxyCommand
 {
     public static Command Build(GlobalOptions globals) => new("proxy", "Configure the reverse proxy (routes, clusters) and list what it serves.")
@@ -10,5 +10,6 @@ internal static class ProxyCommand
         ProxyRouteCommands.Build(globals),
         ProxyClusterCommands.Build(globals),
         ProxyListCommand.Build(globals),
+        ProxyStatusCommand.Build(globals),
     };
 }

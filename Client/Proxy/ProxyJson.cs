@@ -29,6 +29,19 @@ public static class ProxyJson
 
     public static ParseResult<InstanceSpec> ReadInstance(string id, ReadOnlySpan<byte> data) => Read<InstanceSpec>(data, spec => spec.Validate(id), Lenient);
 
+    /// <summary>A proxy's status; null when the znode does not hold one (fields of newer proxies are tolerated).</summary>
+    public static ProxyStatus? ReadStatus(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ProxyStatus>(data, Lenient) is { Clusters: not null } status ? status : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Throws BadArguments naming <paramref name="path"/> and every error, when there are any.</summary>
     public static T Require<T>(ParseResult<T> result, string path) where T : class =>
         result.Spec is { } spec && result.Errors.Count == 0

@@ -12,6 +12,11 @@ public static class ProxyPaths
     /// <summary>Parent of the service registry: <c>/services/&lt;cluster&gt;/&lt;instance&gt;</c> holds an <see cref="InstanceSpec"/>.</summary>
     public const string Services = "/services";
 
+    /// <summary>Parent of the proxies' views: <c>/proxy/status/&lt;proxy-id&gt;</c> (ephemeral) holds a <see cref="ProxyStatus"/>.</summary>
+    public const string Status = "/proxy/status";
+
+    public static string StatusOf(string proxyId) => $"{Status}/{proxyId}";
+
     public static string Route(string id) => $"{Routes}/{id}";
 
     public static string Cluster(string id) => $"{Clusters}/{id}";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansCoord.Client;
+using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
@@ -17,6 +18,7 @@ internal sealed partial class GridWatcher(
     IConfigValidator validator,
     SnapshotFile snapshotFile,
     ProxyOptions options,
+    StatusPublisher status,
     ILogger<GridWatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _changed = new(0, 1);
@@ -54,6 +56,8 @@ internal sealed partial class GridWatcher(
     {
         var client = await ConnectAsync(stoppingToken);
         var watches = new WatchSet(client, Signal);
+        using var stopStatus = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var publishing = status.RunAsync(client, stopStatus.Token);
         try
         {
             var reader = new GridReader(client, watches, logger);
@@ -75,8 +79,11 @@ internal sealed partial class GridWatcher(
         finally
         {
             // Bounded: with the grid away, unsubscribing and stopping the client must not hold up reconnecting.
+            await stopStatus.CancelAsync();
+            await publishing;
             await BoundedAsync(watches.DisposeAsync().AsTask());
-            await BoundedAsync(client.AbandonAsync());
+            // A clean stop closes the session, so that the status znode goes at once; a lost grid is only let go.
+            await BoundedAsync(stoppingToken.IsCancellationRequested ? client.CloseAsync() : client.AbandonAsync());
         }
     }
 

@@ -25,11 +25,26 @@ internal sealed class SnapshotFile(string path)
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>The saved snapshot; null when there is none or it cannot be read.</summary>
+    /// <summary>The saved snapshot; null when there is none.</summary>
+    /// <exception cref="InvalidDataException">The file is not JSON, or not a valid snapshot (every problem named).</exception>
     public async Task<GridSnapshot?> LoadAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) return null;
-        await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<GridSnapshot>(stream, Options, cancellationToken);
+        GridSnapshot? snapshot;
+        await using (var stream = File.OpenRead(path))
+        {
+            try
+            {
+                snapshot = await JsonSerializer.DeserializeAsync<GridSnapshot>(stream, Options, cancellationToken);
+            }
+            catch (JsonException exception)
+            {
+                throw new InvalidDataException($"not valid JSON: {exception.Message}", exception);
+            }
+        }
+
+        if (snapshot is null) throw new InvalidDataException("not valid JSON: null");
+        if (snapshot.Validate() is { Count: > 0 } errors) throw new InvalidDataException(string.Join("; ", errors.Take(5)));
+        return snapshot;
     }
 }

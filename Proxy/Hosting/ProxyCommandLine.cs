@@ -8,6 +8,11 @@ internal static class ProxyCommandLine
         ["--port"] = "Proxy:Port",
         ["--admin-port"] = "Proxy:AdminPort",
         ["--listen"] = "Proxy:ListenAddress",
+        ["--https-port"] = "Proxy:HttpsPort",
+        ["--h2c-port"] = "Proxy:H2cPort",
+        ["--certificate"] = "Proxy:CertificatePath",
+        ["--certificate-key"] = "Proxy:CertificateKeyPath",
+        ["--certificate-password"] = "Proxy:CertificatePassword",
         ["--server"] = "Proxy:Server",
         ["--cluster-id"] = "Proxy:ClusterId",
         ["--service-id"] = "Proxy:ServiceId",
@@ -15,12 +20,18 @@ internal static class ProxyCommandLine
         ["--max-body-size"] = "Proxy:MaxRequestBodySize",
         ["--access-log"] = "Proxy:AccessLog",
         ["--upstream-timeout"] = "Proxy:UpstreamTimeout",
+        ["--retry-body-limit"] = "Proxy:RetryBodyLimit",
+        ["--id"] = "Proxy:Id",
+        ["--status-interval"] = "Proxy:StatusInterval",
+        ["--stop-with-stdin"] = "Proxy:StopWithStandardInput",
     };
 
     public const string Usage =
-        "usage: OrleansCoord.Proxy [--port 8000] [--admin-port 8001] [--listen 0.0.0.0] [--server localhost:30000] " +
+        "usage: OrleansCoord.Proxy [--port 8000] [--admin-port 8001] [--listen 0.0.0.0] " +
+        "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
-        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--access-log true]";
+        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--retry-body-limit 65536] [--access-log true] " +
+        "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true]";
 
     /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>
     public static IReadOnlyList<string> Check(string[] args)

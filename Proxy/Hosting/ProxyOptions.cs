@@ -9,7 +9,23 @@ internal sealed class ProxyOptions
     /// <summary>The admin port: <c>/healthz</c>, <c>/metrics</c>. <value>8001</value></summary>
     public int AdminPort { get; set; } = 8001;
 
-    /// <summary>The address both ports listen on. <value>0.0.0.0 (all IPv4 addresses)</value></summary>
+    /// <summary>HTTPS port (TLS, ALPN h2 and http/1.1), for HTTP/2 clients. <value>0: off</value></summary>
+    public int HttpsPort { get; set; }
+
+    /// <summary>Cleartext HTTP/2 port (h2c with prior knowledge, e.g. <c>curl --http2-prior-knowledge</c>). <value>0: off</value></summary>
+    public int H2cPort { get; set; }
+
+    /// <summary>The HTTPS port's certificate: a PEM file (certificate, and the key unless <see cref="CertificateKeyPath"/>
+    /// names it) or a PKCS#12 (.pfx) file. <value>null: a self-signed certificate for localhost, made at start</value></summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key of <see cref="CertificatePath"/>, when it is a separate file.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    /// <summary>Password of a .pfx file or an encrypted PEM key (better set as COORD_Proxy__CertificatePassword than as a flag).</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>The address the ports listen on. <value>0.0.0.0 (all IPv4 addresses)</value></summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 
     /// <summary>The grid's gateways, <c>host:port[,host:port]</c>. <value>localhost:30000</value></summary>
@@ -36,6 +52,25 @@ internal sealed class ProxyOptions
     /// <summary>Largest request body accepted (nginx client_max_body_size); 413 above it. <value>1 MiB</value></summary>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest request body kept in memory so that an idempotent request can be retried on another instance;
+    /// a larger body (or one without Content-Length) is streamed and not retried. 0: no request with a body is retried.
+    /// <value>64 KiB</value></summary>
+    public long RetryBodyLimit { get; set; } = 64 * 1024;
+
+    /// <summary>This proxy's name in the grid: its status znode is <c>/proxy/status/&lt;id&gt;</c>. Give each proxy its own.
+    /// <value>null: the host name and the port, e.g. <c>web1-8000</c> (<see cref="StatusId"/>)</value></summary>
+    public string? Id { get; set; }
+
+    /// <summary>The id in use: <see cref="Id"/>, or the host name and the port.</summary>
+    public string StatusId => string.IsNullOrEmpty(Id) ? $"{System.Net.Dns.GetHostName()}-{Port}" : Id;
+
+    /// <summary>How often the status znode is looked at; it is written only when it changed. <value>1 s</value></summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stop when standard input closes. The silo that starts a proxy sets it: however the silo ends, even by
+    /// SIGKILL, its end of the pipe closes, and the proxy does not outlive it holding its ports. <value>false</value></summary>
+    public bool StopWithStandardInput { get; set; }
+
     /// <summary>Write one nginx "combined" line per request to stdout. <value>false</value></summary>
     public bool AccessLog { get; set; }
 
@@ -45,7 +80,11 @@ internal sealed class ProxyOptions
         var errors = new List<string>();
         if (Port is < 1 or > 65535) errors.Add($"--port must be 1-65535, got {Port}");
         if (AdminPort is < 1 or > 65535) errors.Add($"--admin-port must be 1-65535, got {AdminPort}");
-        if (Port == AdminPort) errors.Add("--port and --admin-port must differ");
+        if (HttpsPort is < 0 or > 65535) errors.Add($"--https-port must be 1-65535 (0: off), got {HttpsPort}");
+        if (H2cPort is < 0 or > 65535) errors.Add($"--h2c-port must be 1-65535 (0: off), got {H2cPort}");
+        int[] ports = [Port, AdminPort, .. new[] { HttpsPort, H2cPort }.Where(p => p != 0)];
+        if (ports.Distinct().Count() != ports.Length) errors.Add($"--port, --admin-port, --https-port and --h2c-port must differ, got {string.Join(", ", ports)}");
+        if (CertificateKeyPath is { Length: > 0 } && CertificatePath is not { Length: > 0 }) errors.Add("--certificate-key needs --certificate");
         if (!System.Net.IPAddress.TryParse(ListenAddress, out _)) errors.Add($"--listen '{ListenAddress}' is not an IP address");
         var servers = OrleansCoord.Client.CoordClientOptions.ParseServers(Server ?? "");
         if (servers.Count == 0) errors.Add("--server needs at least one host:port");
@@ -59,6 +98,9 @@ internal sealed class ProxyOptions
             }
         }
         if (MaxRequestBodySize < 0) errors.Add($"--max-body-size must not be negative, got {MaxRequestBodySize}");
+        if (RetryBodyLimit is < 0 or > 16 * 1024 * 1024) errors.Add($"--retry-body-limit must be 0-16777216, got {RetryBodyLimit}");
+        if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");
+        if (StatusInterval < TimeSpan.FromMilliseconds(100)) errors.Add($"--status-interval must be at least 00:00:00.1, got {StatusInterval}");
         if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Configuration;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Health;
@@ -25,6 +26,8 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<YarpConfigBuilder>();
         services.AddSingleton(new SnapshotFile(options.SnapshotPath));
         services.AddHostedService<GridWatcher>();
+        services.AddSingleton<StatusPublisher>();
+        if (options.StopWithStandardInput) services.AddHostedService<StandardInputWatch>();
 
         services.AddSingleton<ProxyMetrics>();
         services.AddSingleton(_ => new AccessLog(Console.Out));

@@ -12,6 +12,10 @@ internal static class MetricsText
 
     public static string Render(ProxyMetrics metrics, IProxyStateLookup state)
     {
+        // Route "" counts requests no route matched; instance "" those no instance answered.
+        metrics.Forget(route => route.Length == 0 || state.TryGetRoute(route, out _),
+            (route, instance) => instance.Length == 0
+                || state.TryGetRoute(route, out var model) && model.Cluster?.Destinations.ContainsKey(instance) == true);
         var text = new StringBuilder();
         text.AppendLine("# HELP coord_proxy_requests_total Requests answered, by route, the instance that answered last, and status.");
         text.AppendLine("# TYPE coord_proxy_requests_total counter");

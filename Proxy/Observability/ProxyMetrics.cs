@@ -20,6 +20,23 @@ internal sealed class ProxyMetrics
         _latency.GetOrAdd(route, static _ => new Histogram()).Observe(elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Drops the series of routes and instances that left the configuration, so that /metrics does not list departed
+    /// instances for ever (an instance that comes back starts again from 0, which Prometheus reads as a reset).
+    /// </summary>
+    public void Forget(Func<string, bool> routeExists, Func<string, string, bool> instanceServes)
+    {
+        foreach (var key in _requests.Keys)
+        {
+            if (!routeExists(key.Route) || !instanceServes(key.Route, key.Instance)) _requests.TryRemove(key, out _);
+        }
+
+        foreach (var route in _latency.Keys)
+        {
+            if (!routeExists(route)) _latency.TryRemove(route, out _);
+        }
+    }
+
     public IEnumerable<(string Route, string Instance, int Status, long Count)> Requests =>
         _requests.Select(pair => (pair.Key.Route, pair.Key.Instance, pair.Key.Status, Interlocked.Read(ref pair.Value.Value)));
 

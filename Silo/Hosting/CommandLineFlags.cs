@@ -26,6 +26,8 @@ internal static class CommandLineFlags
         ["--grain-directory"] = "Cluster:GrainDirectory",
         ["--zk-port"] = "Endpoints:ZooKeeperPort",
         ["--super-digest"] = "Cluster:SuperDigest",
+        ["--proxy-port"] = "Proxy:Port",
+        ["--proxy-admin-port"] = "Proxy:AdminPort",
     };
 
     public const string Usage = """
@@ -40,6 +42,8 @@ internal static class CommandLineFlags
           --gateway-port N                client gateway port (default 30000)
           --http-port N                   /healthz and /dashboard (default 8080)
           --zk-port N                     ZooKeeper wire protocol for ZooKeeper clients (default 2181; 0 = off)
+          --proxy-port N                  reverse proxy started with the silo (default 8000; 0 = none)
+          --proxy-admin-port N            its /healthz and /metrics (default 8001)
           --advertised-ip IP              address announced to other silos (default loopback)
           --cluster-id S                  cluster to join (default orleanscoord)
           --service-id S                  service whose state to use (default orleanscoord)

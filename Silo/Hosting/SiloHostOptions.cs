@@ -18,6 +18,9 @@ public sealed class SiloHostOptions
     /// <summary>Which cluster this silo joins.</summary>
     public ClusterSettings Cluster { get; set; } = new();
 
+    /// <summary>The reverse proxy the silo starts next to itself.</summary>
+    public ProxySettings Proxy { get; set; } = new();
+
     /// <summary>The <c>Storage</c> section.</summary>
     public sealed class StorageSettings
     {
@@ -85,5 +88,19 @@ public sealed class SiloHostOptions
         /// <summary>Which grain directory the silos use; all silos of a cluster must agree. Flag <c>--grain-directory</c>.</summary>
         /// <value><see cref="GrainDirectoryChoice.Default"/></value>
         public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;
+    }
+
+    /// <summary>The <c>Proxy</c> section: the reverse proxy started as a child process of the silo host (an Orleans
+    /// client of this silo's gateway, never part of the silo).</summary>
+    public sealed class ProxySettings
+    {
+        /// <summary>The proxy's port. Flag <c>--proxy-port</c>.</summary>
+        /// <value>8000; 0: no proxy is started (run it yourself with <c>dotnet run --project Proxy</c>).</value>
+        /// <remarks>Give only one silo per machine a proxy port, or each its own.</remarks>
+        public int Port { get; set; } = 8000;
+
+        /// <summary>The proxy's admin port (<c>/healthz</c>, <c>/metrics</c>). Flag <c>--proxy-admin-port</c>.</summary>
+        /// <value>8001</value>
+        public int AdminPort { get; set; } = 8001;
     }
 }

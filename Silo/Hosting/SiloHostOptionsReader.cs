@@ -28,6 +28,9 @@ internal static class SiloHostOptionsReader
         endpoints.ZooKeeperPort = ReadInt(configuration, "Endpoints:ZooKeeperPort", endpoints.ZooKeeperPort, errors);
         endpoints.AdvertisedIp = NullIfEmpty(configuration["Endpoints:AdvertisedIp"]) ?? endpoints.AdvertisedIp;
 
+        options.Proxy.Port = ReadInt(configuration, "Proxy:Port", options.Proxy.Port, errors);
+        options.Proxy.AdminPort = ReadInt(configuration, "Proxy:AdminPort", options.Proxy.AdminPort, errors);
+
         cluster.ClusterId = configuration["Cluster:ClusterId"] ?? cluster.ClusterId;
         cluster.ServiceId = configuration["Cluster:ServiceId"] ?? cluster.ServiceId;
         cluster.GrainDirectory = ReadEnum(configuration, "Cluster:GrainDirectory", cluster.GrainDirectory, errors);

@@ -27,6 +27,18 @@ internal static class SiloHostOptionsValidator
             errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:ZooKeeperPort")}: {endpoints.ZooKeeperPort} is already the silo, gateway or HTTP port");
         }
 
+        if (options.Proxy.Port != 0)
+        {
+            CheckPort(options.Proxy.Port, "Proxy:Port", errors);
+            CheckPort(options.Proxy.AdminPort, "Proxy:AdminPort", errors);
+            int[] taken = [.. ports, endpoints.ZooKeeperPort];
+            if (options.Proxy.Port == options.Proxy.AdminPort || taken.Contains(options.Proxy.Port) || taken.Contains(options.Proxy.AdminPort))
+            {
+                errors.Add($"{SiloHostOptionsReader.Describe("Proxy:Port")} and {SiloHostOptionsReader.Describe("Proxy:AdminPort")}: " +
+                    $"{options.Proxy.Port} and {options.Proxy.AdminPort} must differ from each other and from the silo's ports");
+            }
+        }
+
         if (endpoints.AdvertisedIp is { } ip && !IPAddress.TryParse(ip, out _))
         {
             errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:AdvertisedIp")}: '{ip}' is not an IP address");
@@ -68,7 +80,7 @@ internal static class SiloHostOptionsValidator
     {
         if (port is < 1 or > 65535)
         {
-            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535{(key == "Endpoints:ZooKeeperPort" ? ", or 0 for off" : "")})");
+            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535{(key is "Endpoints:ZooKeeperPort" or "Proxy:Port" ? ", or 0 for off" : "")})");
         }
     }
 

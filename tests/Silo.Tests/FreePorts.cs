@@ -26,8 +26,8 @@ public static class FreePorts
 /// <summary>The ports of one silo, each free when chosen.</summary>
 public sealed record SiloPorts(int Silo, int Gateway, int Http, int ZooKeeper)
 {
-    /// <summary>Flags for the silo process (the ZooKeeper port too: its default, 2181, would clash between silos).</summary>
-    public string[] Flags => ["--silo-port", $"{Silo}", "--gateway-port", $"{Gateway}", "--http-port", $"{Http}", "--zk-port", $"{ZooKeeper}"];
+    /// <summary>Flags for the silo process (the ZooKeeper port too: its default, 2181, would clash between silos; and no proxy on 8000).</summary>
+    public string[] Flags => ["--silo-port", $"{Silo}", "--gateway-port", $"{Gateway}", "--http-port", $"{Http}", "--zk-port", $"{ZooKeeper}", "--proxy-port", "0"];
 
     /// <summary>Four distinct ports the OS says are free now.</summary>
     public static SiloPorts Pick()

@@ -38,7 +38,7 @@ public sealed class SiloFixture : IAsyncLifetime
         foreach (var argument in new[]
         {
             siloDll, "--storage", "Memory", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}",
-            "--http-port", $"{ports[2]}", "--zk-port", "0", "--cluster-id", ClusterId,
+            "--http-port", $"{ports[2]}", "--zk-port", "0", "--proxy-port", "0", "--cluster-id", ClusterId,
         })
         {
             start.ArgumentList.Add(argument);

@@ -38,6 +38,42 @@ public sealed class ObservabilityTests(GridFixture grid)
     }
 
     [Fact]
+    public async Task Metrics_UnmatchedRequestsCounted_JoinedInstanceShownAtOnce_DepartedInstanceDropped()
+    {
+        var cluster = $"labels-{Guid.NewGuid():N}";
+        await using var a = await Upstream.StartAsync("a");
+        await using var b = await Upstream.StartAsync("b");
+        await using var c = await Upstream.StartAsync("c");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo);
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        // b registers through its own session, as a real instance would; closing that session is how it leaves.
+        var bSession = await grid.Silo.ConnectAsync();
+        await bSession.RegisterAsync(cluster, b);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a", "b"]);
+
+        // Polls before the route was taken in were unmatched too: count from here.
+        var unmatched = Value(await MetricsAsync(proxy), "coord_proxy_requests_total{route=\"\",instance=\"\",status=\"404\"}");
+        Assert.Equal(404, (await proxy.GetAsync($"/no-route-{cluster}/x")).Status);
+        Assert.Equal(404, (await proxy.GetAsync($"/no-route-{cluster}/y")).Status);
+        var before = await MetricsAsync(proxy);
+        Assert.Equal(unmatched + 2, Value(before, "coord_proxy_requests_total{route=\"\",instance=\"\",status=\"404\"}"));
+        Assert.True(Value(before, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"b\",status=\"200\"}}") > 0);
+
+        await bSession.CloseAsync();
+        await grid.Client.RegisterAsync(cluster, c);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a", "c"]);
+
+        var after = await MetricsAsync(proxy);
+        // (Other tests' clusters in the shared grid may have a "b" of their own: only this cluster's count.)
+        Assert.DoesNotContain($"route=\"{cluster}\",instance=\"b\"", after, StringComparison.Ordinal);
+        Assert.DoesNotContain($"cluster=\"{cluster}\",instance=\"b\"", after, StringComparison.Ordinal);
+        Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"c\"}} 1", after);
+        Assert.True(Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"c\",status=\"200\"}}") > 0);
+        Assert.Equal(unmatched + 2, Value(after, "coord_proxy_requests_total{route=\"\",instance=\"\",status=\"404\"}"));
+    }
+
+    [Fact]
     public async Task AccessLog_OneCombinedFormatLinePerRequest()
     {
         var cluster = $"log-{Guid.NewGuid():N}";

@@ -9,6 +9,8 @@ internal static class BuildOutputs
 
     public static string ProxyDll => Locate("ProxyDll");
 
+    public static string CoordDll => Locate("CoordDll");
+
     public static string UpstreamScript => Path.Combine(AppContext.BaseDirectory, "Upstream", "upstream.py");
 
     private static string Locate(string key)

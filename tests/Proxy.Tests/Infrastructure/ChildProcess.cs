@@ -57,6 +57,32 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL of this process only: children it started live on (unless they watch it).</summary>
+    public async Task KillAloneAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd or Ctrl-C would, and wait (bounded) for the exit; killed if it does not come.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        if (SysKill(_process.Id, 15) != 0) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

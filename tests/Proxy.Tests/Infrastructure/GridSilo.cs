@@ -22,7 +22,7 @@ public sealed class GridSilo : IAsyncDisposable
         var clusterId = $"proxy-tests-{Guid.NewGuid():N}";
         var process = ChildProcess.Start("silo", ChildProcess.Dotnet,
             [BuildOutputs.SiloDll, "--storage", "Memory", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}",
-             "--http-port", $"{ports[2]}", "--zk-port", "0", "--cluster-id", clusterId],
+             "--http-port", $"{ports[2]}", "--zk-port", "0", "--proxy-port", "0", "--cluster-id", clusterId],
             workingDirectory: Path.GetDirectoryName(BuildOutputs.SiloDll));
         var silo = new GridSilo(process, ports[1], ports[2], clusterId);
         try

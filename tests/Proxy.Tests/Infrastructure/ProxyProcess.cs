@@ -89,6 +89,9 @@ public sealed class ProxyProcess : IAsyncDisposable
             return seen.SetEquals(expected);
         }, timeout ?? TimeSpan.FromSeconds(60), () => $"{path} answered by exactly [{string.Join(",", expected)}]\n{Output}");
 
+    /// <summary>SIGTERM: a clean stop.</summary>
+    public Task StopAsync() => _process.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -5,7 +5,8 @@ usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay
 Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
 GET /healthz (or any path ending in /healthz) answers --health-status (default 200), whatever --status says; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
 every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
-request headers it saw as X-Seen-<name> for the X-Forwarded-* and W3C trace-context ones. A WebSocket upgrade is accepted and
+request headers it saw as X-Seen-<name> for the X-Forwarded-* and W3C trace-context ones, and the request body's
+length and SHA-256 as X-Body-Length and X-Body-Sha256. A WebSocket upgrade is accepted and
 each text message is echoed back as "ID:message" until the client closes.
 """
 import argparse
@@ -36,12 +37,14 @@ def main():
         def log_message(self, *_):
             pass
 
-        def answer(self, status, body):
+        def answer(self, status, body, received=b""):
             data = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("X-Upstream-Id", args.id)
+            self.send_header("X-Body-Length", str(len(received)))
+            self.send_header("X-Body-Sha256", hashlib.sha256(received).hexdigest())
             for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "traceparent", "tracestate"):
                 if self.headers.get(name):
                     self.send_header("X-Seen-" + name, self.headers.get(name))
@@ -83,16 +86,15 @@ def main():
             if self.headers.get("Upgrade", "").lower() == "websocket":
                 return self.websocket()
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            received = self.rfile.read(length) if length else b""
             if self.path == "/healthz" or self.path.endswith("/healthz"):
                 return self.answer(args.health_status, "ok" if args.health_status == 200 else "sick")
             if args.delay_path and self.path.startswith(args.delay_path):
                 print(f"delaying {self.path}", flush=True)  # the tests wait for this line: the request is in flight
                 time.sleep(args.delay_ms / 1000.0)
-            self.answer(args.status, args.id)
+            self.answer(args.status, args.id, received)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = handle_any
 
     class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         daemon_threads = True

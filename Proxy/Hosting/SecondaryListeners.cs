@@ -1,0 +1,32 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace OrleansCoord.Proxy.Hosting;
+
+/// <summary>
+/// The proxied ports besides the cleartext HTTP/1.1 one: HTTPS with ALPN offering h2 and http/1.1
+/// (<c>--https-port</c>), and cleartext HTTP/2 with prior knowledge, h2c (<c>--h2c-port</c>). Both are off unless given.
+/// </summary>
+internal static class SecondaryListeners
+{
+    public static void ListenSecondary(this KestrelServerOptions kestrel, IPAddress address, ProxyOptions options, X509Certificate2? certificate)
+    {
+        if (options.HttpsPort != 0)
+        {
+            kestrel.Listen(address, options.HttpsPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate!);
+            });
+        }
+
+        // Without TLS there is no ALPN to agree on a protocol: this port speaks HTTP/2 only (prior knowledge).
+        if (options.H2cPort != 0) kestrel.Listen(address, options.H2cPort, listen => listen.Protocols = HttpProtocols.Http2);
+    }
+
+    /// <summary>For the start-up line: ", https 8443 (certificate), h2c 8002", or nothing when both are off.</summary>
+    public static string Describe(ProxyOptions options, string? certificate) =>
+        (options.HttpsPort != 0 ? $", https {options.HttpsPort}{(certificate is null ? "" : $" with {certificate}")}" : "")
+        + (options.H2cPort != 0 ? $", h2c {options.H2cPort}" : "");
+}
