@@ -4,6 +4,7 @@ using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Robustness.Tests.Cluster;
 using OrleansCoord.Robustness.Tests.Linearizability;
+using OrleansCoord.Robustness.Tests.Recipes;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Robustness.Tests.Faults;
@@ -12,7 +13,7 @@ namespace OrleansCoord.Robustness.Tests.Faults;
 /// One fault run: three silos on an Azurite of the run's own, eight clients of traffic, a session left to expire,
 /// the fault (once, or again and again for a soak), then the checks: linearizable registers, no acknowledged
 /// write lost, no sequential number twice, per-client revision order, the dead session's ephemerals gone within
-/// timeout + 15 s, and a final write that succeeds.
+/// timeout + 15 s, a final write that succeeds, and the lock and queue checks (<see cref="RecipeRun"/>).
 /// </summary>
 public static class ChaosRunner
 {
@@ -83,12 +84,15 @@ public static class ChaosRunner
             var finalData = await FinalReadsAsync(checker, layout, log);
             var children = (await Retry(() => checker.GetChildrenAsync(layout.Sequential))).Children;
             if (!await FinalWriteAsync(checker, layout)) violations.Add("no write succeeded after the fault healed (tried for 30 s)");
+            if (!await RecipeRun.DrainAsync(checker, CheckerClient, layout.RecipeName, log.Recipes, TimeSpan.FromSeconds(60)))
+                violations.Add("the queue was not empty after draining it for 60 s");
 
             var history = log.History.Operations;
             violations.AddRange(ChaosChecks.Linearizable(history));
             violations.AddRange(ChaosChecks.Sequential(log.SequentialCreates, children));
             violations.AddRange(ChaosChecks.PerClientOrder(log.Revisions));
             violations.AddRange(ChaosChecks.OwnWritesKept(history, finalData, layout));
+            violations.AddRange(RecipeRun.Check(log.Recipes));
 
             var summary = Summarize(history, log, faults, children.Length);
             string? path = null;
@@ -222,6 +226,7 @@ public static class ChaosRunner
             $"faults injected: {faults}",
             $"register ops: {history.Count} ({string.Join(", ", byOutcome)}) on {history.Select(op => op.Key).Distinct().Count()} keys",
             $"sequential creates: {sequential.Count(c => c.Name is not null)} acknowledged, {sequential.Count(c => c.Name is null)} unknown, {sequentialChildren} present",
+            .. RecipeRun.Summarize(log.Recipes),
             .. log.Events,
         ];
     }
