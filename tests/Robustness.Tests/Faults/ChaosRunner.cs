@@ -27,7 +27,8 @@ public static class ChaosRunner
         var log = new ChaosLog();
         var violations = new List<string>();
         await using var azurite = await OwnAzurite.StartAsync();
-        var cluster = await GridCluster.StartAsync(3, azurite.ConnectionString);
+        var cluster = await GridCluster.StartAsync(3, azurite.ConnectionString,
+            configure: builder => builder.AddSiloBuilderConfigurator<FaultyStoreConfigurator>());
         var layout = new ChaosLayout($"/chaos-{settings.Seed}", settings.SharedKeys, settings.Clients);
         var context = new ChaosContext(cluster, azurite, GridCluster.TableName(cluster), layout, random, log);
         var clients = new List<CoordClient>();

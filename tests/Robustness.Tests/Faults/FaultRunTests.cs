@@ -11,6 +11,7 @@ public sealed class FaultRunTests
     [InlineData(FaultKind.SiloStop)]
     [InlineData(FaultKind.StorageFreeze)]
     [InlineData(FaultKind.EtagConflict)]
+    [InlineData(FaultKind.StoreCommitFault)]
     public async Task OneFault_NoViolation(FaultKind fault)
     {
         var settings = new ChaosSettings(fault, ChaosSettings.SeedFromEnvironment());
