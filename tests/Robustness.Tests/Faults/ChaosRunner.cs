@@ -10,7 +10,7 @@ using OrleansCoord.ZNodes;
 namespace OrleansCoord.Robustness.Tests.Faults;
 
 /// <summary>
-/// One fault run: three silos on an Azurite of the run's own, eight clients of traffic, a session left to expire,
+/// One fault run: three silos (in-process, or processes for <see cref="FaultKind.ProcessKill"/>) on an Azurite of the run's own, eight clients of traffic, a session left to expire,
 /// the fault (once, or again and again for a soak), then the checks: linearizable registers, no acknowledged
 /// write lost, no sequential number twice, per-client revision order, the dead session's ephemerals gone within
 /// timeout + 15 s, a final write that succeeds, and the lock and queue checks (<see cref="RecipeRun"/>).
@@ -27,10 +27,11 @@ public static class ChaosRunner
         var log = new ChaosLog();
         var violations = new List<string>();
         await using var azurite = await OwnAzurite.StartAsync();
-        var cluster = await GridCluster.StartAsync(3, azurite.ConnectionString,
-            configure: builder => builder.AddSiloBuilderConfigurator<FaultyStoreConfigurator>());
+        IChaosGrid cluster = settings.Fault == FaultKind.ProcessKill
+            ? await SiloProcessGrid.StartAsync(azurite, 3)
+            : await TestClusterGrid.StartAsync(azurite);
         var layout = new ChaosLayout($"/chaos-{settings.Seed}", settings.SharedKeys, settings.Clients);
-        var context = new ChaosContext(cluster, azurite, GridCluster.TableName(cluster), layout, random, log);
+        var context = new ChaosContext(cluster, azurite, layout, random, log);
         var clients = new List<CoordClient>();
         using var stop = new CancellationTokenSource();
         var workload = new List<Task>();
@@ -118,7 +119,7 @@ public static class ChaosRunner
                 catch (CoordException) { /* The session ends by expiry. */ }
             }
 
-            await GridCluster.StopAsync(cluster);
+            await cluster.StopAsync();
         }
     }
 

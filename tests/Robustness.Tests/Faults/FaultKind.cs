@@ -18,4 +18,7 @@ public enum FaultKind
     /// <summary>Tree store commits fail before being applied, after being applied (reply lost), or are applied and
     /// answered with a conflict (the Azure SDK's resend of a transaction whose reply was lost).</summary>
     StoreCommitFault,
+
+    /// <summary>A silo process (OrleansCoord.Silo, one of three) is killed with SIGKILL and started again on its ports.</summary>
+    ProcessKill,
 }

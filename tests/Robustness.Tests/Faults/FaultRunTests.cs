@@ -1,7 +1,8 @@
 namespace OrleansCoord.Robustness.Tests.Faults;
 
 /// <summary>
-/// One short run per fault kind: three silos on Azurite, eight clients, the fault once. Fails on any violation and
+/// One short run per fault kind: three silos on Azurite, eight clients, the fault once. ProcessKill (silo processes)
+/// is what <see cref="SoakTests"/> runs in CI, twice in its minute, so it has no run of its own here. Fails on any violation and
 /// prints the seed (COORD_CHAOS_SEED repeats a run) and, on failure, where the history was kept. COORD_CHAOS_FAULT=Kind
 /// runs only that kind.
 /// </summary>

@@ -14,7 +14,7 @@ public sealed class StoreCommitFault : IFault
 {
     public async Task RunAsync(ChaosContext context)
     {
-        var faults = CommitFaults.Of(context.Cluster.Options.ClusterId);
+        var faults = CommitFaults.Of(context.Grid.ClusterId);
         faults.FailEvery = 2;
         var kinds = Kinds().OrderBy(_ => context.Random.Next()).ToList();
         foreach (var kind in kinds)

@@ -22,7 +22,7 @@ public sealed class LockWorkload(int id, CoordClient client, string lockName, Re
         LockHandle? handle;
         try
         {
-            handle = await client.Locks.TryAcquireAsync(lockName, TimeSpan.FromSeconds(1), holder);
+            handle = await client.Locks.TryAcquireAsync(lockName, TimeSpan.FromMilliseconds(500), holder);
         }
         catch (CoordException exception) when (HistoryRecorder.IsOutcomeUnknown(exception.Code) || exception.Code == CoordErrorCode.SessionExpired)
         {

@@ -46,7 +46,7 @@ public sealed class QueueWorkload(int id, CoordClient client, string queueName, 
         QueueItem? item;
         try
         {
-            item = await client.Queues.TakeAsync(queueName, TimeSpan.FromMilliseconds(500), Visibility);
+            item = await client.Queues.TakeAsync(queueName, TimeSpan.Zero, Visibility);
         }
         catch (CoordException exception)
         {
