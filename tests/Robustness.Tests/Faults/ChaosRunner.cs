@@ -62,7 +62,9 @@ public static class ChaosRunner
             await Task.Delay(settings.Warmup);
             await doomed.AbandonAsync();
             log.Note($"session 0x{doomed.SessionId:x16} abandoned");
-            var expiry = TimeUntilGoneAsync(checker, layout.Ephemerals, settings.DoomedSessionTimeout + TimeSpan.FromSeconds(15));
+            var expiryBound = settings.DoomedSessionTimeout + TimeSpan.FromSeconds(15);
+            // Watched past the bound, so that a late expiry says how late it was.
+            var expiry = TimeUntilGoneAsync(checker, layout.Ephemerals, expiryBound + TimeSpan.FromSeconds(45));
 
             var soakEnd = DateTime.UtcNow + (settings.SoakFor ?? TimeSpan.Zero);
             var faults = 0;
@@ -80,8 +82,10 @@ public static class ChaosRunner
             await Task.WhenAll(workload);
             log.Note("traffic stopped");
 
-            if (await expiry is { } gone) log.Note($"the abandoned session's ephemerals were gone {gone.TotalSeconds:0.0} s after it was abandoned");
-            else violations.Add($"ephemerals of the abandoned session still there {settings.DoomedSessionTimeout.TotalSeconds + 15:0} s after it was abandoned");
+            var gone = await expiry;
+            if (gone is { } after) log.Note($"the abandoned session's ephemerals were gone {after.TotalSeconds:0.0} s after it was abandoned");
+            if (gone is null || gone > expiryBound)
+                violations.Add($"ephemerals of the abandoned session still there {expiryBound.TotalSeconds:0} s after it was abandoned (gone after {(gone is { } late ? $"{late.TotalSeconds:0.0} s" : "more than a minute")})");
 
             var finalData = await FinalReadsAsync(checker, layout, log);
             var children = (await Retry(() => checker.GetChildrenAsync(layout.Sequential))).Children;
