@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using OrleansCoord.Client;
 
 namespace OrleansCoord.Robustness.Tests.Cluster;
@@ -29,7 +27,7 @@ public sealed class SiloProcessGrid : IChaosGrid
         {
             for (var i = 0; i < silos; i++)
             {
-                var ports = FreePorts(3);
+                var ports = FreePorts.Pick(3);
                 grid._gateways.Add($"127.0.0.1:{ports[1]}");
                 grid.Silos.Add(new SiloProcess(
                 [
@@ -61,20 +59,5 @@ public sealed class SiloProcessGrid : IChaosGrid
     public async Task StopAsync()
     {
         foreach (var silo in Silos) await silo.DisposeAsync();
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        // All listeners open together, so that the OS cannot hand out one port twice.
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners) listener.Start();
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners) listener.Stop();
-        }
     }
 }

@@ -9,7 +9,7 @@ namespace OrleansCoord.Robustness.Tests.Recipes;
 /// A client's lock steps: acquire the run's lock (a holder name of its own per acquire, so a release whose
 /// outcome is unknown can never turn a later acquire into a reentrant one), hold it a few milliseconds, release it.
 /// Each grant is recorded as a hold from the grant's reply to the release call, with its fencing token and the
-/// moment the handle's <c>Lost</c> fired, if it did.
+/// moment the handle's <c>Lost</c> fired, if it did. A release of unknown outcome is tried again, as a caller would.
 /// </summary>
 public sealed class LockWorkload(int id, CoordClient client, string lockName, RecipeLog log, Random random)
 {
@@ -42,13 +42,20 @@ public sealed class LockWorkload(int id, CoordClient client, string lockName, Re
         await Task.Delay(random.Next(1, 20));
         var releaseCall = log.Now;
         var outcome = "Ok";
-        try
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            await handle.ReleaseAsync();
-        }
-        catch (CoordException exception)
-        {
-            outcome = exception.Code.ToString();
+            try
+            {
+                await handle.ReleaseAsync();
+                outcome = "Ok";
+                break;
+            }
+            catch (CoordException exception)
+            {
+                // An unknown outcome: the hold may still be there, so release again (a release names its grant).
+                outcome = exception.Code.ToString();
+                if (!HistoryRecorder.IsOutcomeUnknown(exception.Code)) break;
+            }
         }
 
         log.Holds.Enqueue(new LockHold(id, holder, handle.FencingToken, call, granted, releaseCall, Interlocked.Read(ref lostAt), outcome));
