@@ -93,7 +93,8 @@ internal sealed class LeasePolls(CoordClient client)
 
     /// <summary>
     /// Runs a recipe request that is safe to repeat (a poll names its waiter, a release its grant, a view is a read),
-    /// also when its reply was lost: a request that timed out on a dead silo is sent again, a few times.
+    /// also when its reply was lost or storage failed under it: a request that timed out on a dead silo or got
+    /// SystemError (its commit's outcome unknown) is sent again, a few times.
     /// </summary>
     private async Task<T> RetryLostAsync<T>(string key, Func<Task<T>> request, CancellationToken cancellationToken)
     {
@@ -104,7 +105,7 @@ internal sealed class LeasePolls(CoordClient client)
                 return await client.Runner.RunAsync(key, idempotent: true, request, cancellationToken).WaitAsync(cancellationToken);
             }
             catch (CoordException exception) when (exception.Code is CoordErrorCode.OperationTimeout or CoordErrorCode.ConnectionLoss
-                && attempt < MaxLostReplies)
+                or CoordErrorCode.SystemError && attempt < MaxLostReplies)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
             }

@@ -1,3 +1,5 @@
+using OrleansCoord.Errors;
+
 namespace OrleansCoord.Client.Recipes;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed class LockHandle : IAsyncDisposable
     private readonly HeldGrant _grant;
     private readonly SessionLoss _loss;
     private int _released;
+    private bool _releaseUncertain;
 
     internal LockHandle(LeasePolls polls, HeldGrant grant) => (_polls, _grant, _loss) = (polls, grant, new SessionLoss(polls.Client));
 
@@ -28,12 +31,33 @@ public sealed class LockHandle : IAsyncDisposable
     public bool IsReleased => Volatile.Read(ref _released) == 1;
 
     /// <summary>Releases the hold (one level of a reentrant hold). Fails with BadArguments when the grid no longer
-    /// has it (the session ended meanwhile). A second call does nothing.</summary>
+    /// has it (the session ended meanwhile). A second call does nothing, unless the first failed with an unknown
+    /// outcome (ConnectionLoss, OperationTimeout, SystemError): then it tries again.</summary>
     public async Task ReleaseAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) == 1) return;
+        try
+        {
+            await _polls.ReleaseAsync(_grant);
+        }
+        catch (CoordException exception) when (exception.Code is CoordErrorCode.ConnectionLoss or CoordErrorCode.OperationTimeout or CoordErrorCode.SystemError)
+        {
+            // The grid may still hold it: releasing again must be possible (a release names its grant, so it is safe).
+            _releaseUncertain = true;
+            Volatile.Write(ref _released, 0);
+            throw;
+        }
+        catch (CoordException exception) when (exception.Code == CoordErrorCode.BadArguments && _releaseUncertain)
+        {
+            // Gone: released by the earlier call whose outcome was unknown.
+        }
+        catch (CoordException)
+        {
+            _loss.Dispose();
+            throw;
+        }
+
         _loss.Dispose();
-        await _polls.ReleaseAsync(_grant);
     }
 
     /// <summary>Releases the hold unless the session has already ended (then the grid has released it).</summary>

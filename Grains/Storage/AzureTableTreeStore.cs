@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 
 namespace OrleansCoord.Grains.Storage;
@@ -17,9 +18,19 @@ public sealed class AzureTableTreeStore : ITreeStore
     private Task? _created;
 
     public AzureTableTreeStore(string connectionString, string tableName)
+        : this(connectionString, tableName, transport: null)
     {
-        _table = new TableServiceClient(connectionString).GetTableClient(tableName);
-        _batcher = new TableCommitBatcher(_table, Partition);
+    }
+
+    /// <param name="transport">The HTTP transport (tests put faults into it); null for the SDK's own.</param>
+    internal AzureTableTreeStore(string connectionString, string tableName, HttpPipelineTransport? transport)
+    {
+        var options = new TableClientOptions();
+        // Transactions get a client of their own that never resends one whose outcome is unknown (see the policy).
+        var transactionOptions = new TableClientOptions { RetryPolicy = new TransactionRetryPolicy() };
+        if (transport is not null) (options.Transport, transactionOptions.Transport) = (transport, transport);
+        _table = new TableServiceClient(connectionString, options).GetTableClient(tableName);
+        _batcher = new TableCommitBatcher(new TableServiceClient(connectionString, transactionOptions).GetTableClient(tableName), Partition);
     }
 
     public async Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)

@@ -38,7 +38,7 @@ public sealed class OwnAzurite : IAsyncDisposable
         if (!File.Exists(entryPoint))
             throw new InvalidOperationException($"Azurite is not installed at {entryPoint}: run npm ci --prefix Silo/Azurite (as .ci/run does)");
 
-        var ports = PickPorts(3);
+        var ports = FreePorts.Pick(3);
         var folder = Path.Combine(Path.GetTempPath(), $"coord-chaos-azurite-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -106,20 +106,6 @@ public sealed class OwnAzurite : IAsyncDisposable
         }
 
         return true;
-    }
-
-    private static int[] PickPorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners) listener.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (var listener in listeners) listener.Stop();
-        }
     }
 
     private static string RepoRoot()

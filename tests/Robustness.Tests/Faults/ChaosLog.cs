@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OrleansCoord.Robustness.Tests.Linearizability;
+using OrleansCoord.Robustness.Tests.Recipes;
 
 namespace OrleansCoord.Robustness.Tests.Faults;
 
@@ -12,7 +13,12 @@ public sealed record SequentialCreate(int Client, string? Name, long Call, long 
 /// <summary>Everything the workload recorded during a run.</summary>
 public sealed class ChaosLog
 {
+    public ChaosLog() => Recipes = new RecipeLog(() => History.Now);
+
     public HistoryRecorder History { get; } = new();
+
+    /// <summary>The lock and queue steps, on the same clock.</summary>
+    public RecipeLog Recipes { get; }
 
     public ConcurrentQueue<SequentialCreate> SequentialCreates { get; } = new();
 

@@ -4,15 +4,16 @@ using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Robustness.Tests.Cluster;
 using OrleansCoord.Robustness.Tests.Linearizability;
+using OrleansCoord.Robustness.Tests.Recipes;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Robustness.Tests.Faults;
 
 /// <summary>
-/// One fault run: three silos on an Azurite of the run's own, eight clients of traffic, a session left to expire,
+/// One fault run: three silos (in-process, or processes for <see cref="FaultKind.ProcessKill"/>) on an Azurite of the run's own, eight clients of traffic, a session left to expire,
 /// the fault (once, or again and again for a soak), then the checks: linearizable registers, no acknowledged
 /// write lost, no sequential number twice, per-client revision order, the dead session's ephemerals gone within
-/// timeout + 15 s, and a final write that succeeds.
+/// timeout + 15 s, a final write that succeeds, and the lock and queue checks (<see cref="RecipeRun"/>).
 /// </summary>
 public static class ChaosRunner
 {
@@ -26,9 +27,11 @@ public static class ChaosRunner
         var log = new ChaosLog();
         var violations = new List<string>();
         await using var azurite = await OwnAzurite.StartAsync();
-        var cluster = await GridCluster.StartAsync(3, azurite.ConnectionString);
+        IChaosGrid cluster = settings.Fault == FaultKind.ProcessKill
+            ? await SiloProcessGrid.StartAsync(azurite, 3)
+            : await TestClusterGrid.StartAsync(azurite);
         var layout = new ChaosLayout($"/chaos-{settings.Seed}", settings.SharedKeys, settings.Clients);
-        var context = new ChaosContext(cluster, azurite, GridCluster.TableName(cluster), layout, random, log);
+        var context = new ChaosContext(cluster, azurite, layout, random, log);
         var clients = new List<CoordClient>();
         using var stop = new CancellationTokenSource();
         var workload = new List<Task>();
@@ -59,7 +62,9 @@ public static class ChaosRunner
             await Task.Delay(settings.Warmup);
             await doomed.AbandonAsync();
             log.Note($"session 0x{doomed.SessionId:x16} abandoned");
-            var expiry = TimeUntilGoneAsync(checker, layout.Ephemerals, settings.DoomedSessionTimeout + TimeSpan.FromSeconds(15));
+            var expiryBound = settings.DoomedSessionTimeout + TimeSpan.FromSeconds(15);
+            // Watched past the bound, so that a late expiry says how late it was.
+            var expiry = TimeUntilGoneAsync(checker, layout.Ephemerals, expiryBound + TimeSpan.FromSeconds(45));
 
             var soakEnd = DateTime.UtcNow + (settings.SoakFor ?? TimeSpan.Zero);
             var faults = 0;
@@ -77,18 +82,23 @@ public static class ChaosRunner
             await Task.WhenAll(workload);
             log.Note("traffic stopped");
 
-            if (await expiry is { } gone) log.Note($"the abandoned session's ephemerals were gone {gone.TotalSeconds:0.0} s after it was abandoned");
-            else violations.Add($"ephemerals of the abandoned session still there {settings.DoomedSessionTimeout.TotalSeconds + 15:0} s after it was abandoned");
+            var gone = await expiry;
+            if (gone is { } after) log.Note($"the abandoned session's ephemerals were gone {after.TotalSeconds:0.0} s after it was abandoned");
+            if (gone is null || gone > expiryBound)
+                violations.Add($"ephemerals of the abandoned session still there {expiryBound.TotalSeconds:0} s after it was abandoned (gone after {(gone is { } late ? $"{late.TotalSeconds:0.0} s" : "more than a minute")})");
 
             var finalData = await FinalReadsAsync(checker, layout, log);
             var children = (await Retry(() => checker.GetChildrenAsync(layout.Sequential))).Children;
             if (!await FinalWriteAsync(checker, layout)) violations.Add("no write succeeded after the fault healed (tried for 30 s)");
+            if (!await RecipeRun.DrainAsync(checker, CheckerClient, layout.RecipeName, log.Recipes, TimeSpan.FromSeconds(60)))
+                violations.Add("the queue was not empty after draining it for 60 s");
 
             var history = log.History.Operations;
             violations.AddRange(ChaosChecks.Linearizable(history));
             violations.AddRange(ChaosChecks.Sequential(log.SequentialCreates, children));
             violations.AddRange(ChaosChecks.PerClientOrder(log.Revisions));
             violations.AddRange(ChaosChecks.OwnWritesKept(history, finalData, layout));
+            violations.AddRange(RecipeRun.Check(log.Recipes));
 
             var summary = Summarize(history, log, faults, children.Length);
             string? path = null;
@@ -113,7 +123,7 @@ public static class ChaosRunner
                 catch (CoordException) { /* The session ends by expiry. */ }
             }
 
-            await GridCluster.StopAsync(cluster);
+            await cluster.StopAsync();
         }
     }
 
@@ -222,6 +232,7 @@ public static class ChaosRunner
             $"faults injected: {faults}",
             $"register ops: {history.Count} ({string.Join(", ", byOutcome)}) on {history.Select(op => op.Key).Distinct().Count()} keys",
             $"sequential creates: {sequential.Count(c => c.Name is not null)} acknowledged, {sequential.Count(c => c.Name is null)} unknown, {sequentialChildren} present",
+            .. RecipeRun.Summarize(log.Recipes),
             .. log.Events,
         ];
     }

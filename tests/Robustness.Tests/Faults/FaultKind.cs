@@ -14,4 +14,11 @@ public enum FaultKind
 
     /// <summary>Another writer rewrites the records of the shared registers, so the grains' ETags go stale.</summary>
     EtagConflict,
+
+    /// <summary>Tree store commits fail before being applied, after being applied (reply lost), or are applied and
+    /// answered with a conflict (the Azure SDK's resend of a transaction whose reply was lost).</summary>
+    StoreCommitFault,
+
+    /// <summary>A silo process (OrleansCoord.Silo, one of three) is killed with SIGKILL and started again on its ports.</summary>
+    ProcessKill,
 }

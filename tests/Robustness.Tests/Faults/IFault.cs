@@ -14,6 +14,8 @@ public static class Faults
         FaultKind.SiloStop => new SiloFault(graceful: true),
         FaultKind.StorageFreeze => new StorageFreezeFault(),
         FaultKind.EtagConflict => new EtagConflictFault(),
+        FaultKind.StoreCommitFault => new StoreCommitFault(),
+        FaultKind.ProcessKill => new ProcessKillFault(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -2,18 +2,22 @@ using System.Text;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Robustness.Tests.Linearizability;
+using OrleansCoord.Robustness.Tests.Recipes;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Robustness.Tests.Faults;
 
 /// <summary>
 /// One client of the workload: reads and CAS writes (set with the version it last read) on shared registers,
-/// creates and deletes of them, unconditional sets of a register of its own, and sequential creates. Each call is
-/// recorded with its answer; a client runs one call at a time, so its calls are in program order.
+/// creates and deletes of them, unconditional sets of a register of its own, sequential creates, and lock and
+/// queue steps (<see cref="LockWorkload"/>, <see cref="QueueWorkload"/>). Each call is recorded with its answer; a
+/// client runs one call at a time, so its calls are in program order.
 /// </summary>
 public sealed class WorkloadClient(int id, CoordClient client, ChaosLayout layout, ChaosLog log, int seed)
 {
     private readonly Random _random = new(seed);
+    private readonly LockWorkload _lock = new(id, client, layout.RecipeName, log.Recipes, new Random(unchecked(seed * 7 + 1)));
+    private readonly QueueWorkload _queue = new(id, client, layout.RecipeName, log.Recipes, new Random(unchecked(seed * 7 + 2)));
     private readonly Dictionary<string, int> _lastVersion = new(StringComparer.Ordinal);
     private int _writes;
 
@@ -21,6 +25,13 @@ public sealed class WorkloadClient(int id, CoordClient client, ChaosLayout layou
     {
         while (!stop.IsCancellationRequested)
         {
+            var recipe = _random.Next(100);
+            if (recipe < 25)
+            {
+                await (recipe < 10 ? _lock.StepAsync() : _queue.StepAsync());
+                continue;
+            }
+
             var roll = _random.Next(100);
             var shared = layout.SharedKey(_random.Next(layout.SharedKeys));
             var step = roll switch
