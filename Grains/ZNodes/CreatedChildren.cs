@@ -37,6 +37,14 @@ internal sealed class CreatedChildren
         return entry;
     }
 
+    /// <summary>Drops every entry: after a storage failure the children read storage themselves.</summary>
+    public void Clear()
+    {
+        _entries.Clear();
+        _order.Clear();
+        _bytes = 0;
+    }
+
     private void Compact()
     {
         var live = _order.Where(_entries.ContainsKey).Distinct().ToList();

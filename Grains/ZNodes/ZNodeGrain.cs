@@ -240,7 +240,12 @@ internal sealed partial class ZNodeGrain(
         return identities;
     }
 
-    /// <summary>Runs a store call; a storage failure becomes a typed error and retires this activation.</summary>
+    /// <summary>
+    /// Runs a store call; a storage failure becomes a typed error and drops everything this activation knew, so
+    /// the next call reloads from storage. The activation stays: retiring it (DeactivateOnIdle) deadlocked a
+    /// request still in flight whose child, activating for a delete, asked this parent <c>HasChild</c> — calls to
+    /// a deactivating activation wait for it to finish, and it waited for that request (30 s, the call timeout).
+    /// </summary>
     private async Task<T> StoreCall<T>(Func<Task<T>> call)
     {
         try
@@ -251,7 +256,7 @@ internal sealed partial class ZNodeGrain(
         {
             LogStorageFailure(logger, _path, exception);
             ForgetCommitted();
-            DeactivateOnIdle();
+            _handoff.Clear();
             throw TreeStoreErrors.Unavailable(_path, exception);
         }
     }
