@@ -154,7 +154,13 @@ public static class ChaosRunner
         {
             try
             {
-                return (await client.GetChildrenAsync(parent)).Children.Length == 0;
+                // Each look is bounded: a read that lost its gateway to a kill is retried by the SDK for up to its
+                // request timeout (30 s), and waiting for it would time the checker, not the grid's expiry.
+                return (await client.GetChildrenAsync(parent).WaitAsync(TimeSpan.FromSeconds(2))).Children.Length == 0;
+            }
+            catch (TimeoutException)
+            {
+                return false;
             }
             catch (CoordException exception) when (HistoryRecorder.IsOutcomeUnknown(exception.Code))
             {
