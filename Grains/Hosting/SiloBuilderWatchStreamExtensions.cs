@@ -17,16 +17,32 @@ public static class SiloBuilderWatchStreamExtensions
     /// <summary>The same for Azure queues, where a poll is a storage request.</summary>
     public static readonly TimeSpan AzureQueuePollPeriod = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// How long a gateway keeps a client whose connection closed before dropping it (Orleans' <c>ClientDropTimeout</c>,
+    /// 1 min by default; the gateway checks once per this period, so a client goes 1-2 periods after its connection).
+    /// A dead client's stream subscriptions stay in the pub-sub. When a pulling agent starts carrying a shard (its
+    /// first event since the agent started, or since the shard was idle), it shakes hands with every subscriber and
+    /// pauses its queue's reads until all have answered; a call to a disconnected, not yet dropped client waits at the
+    /// gateway for the response timeout, retried for the agent's MaxEventDeliveryTime, then an error is delivered
+    /// the same way: ~95 s in which every shard of that queue was silent for all clients. Once the client is
+    /// dropped the calls fail at once with ClientNotAvailableException, and the agent unregisters its subscription.
+    /// Only a closed connection counts (a slow client keeps its socket): a client that reconnects later than this
+    /// loses what was sent meanwhile and may lose shard subscriptions, which its watch resync renews (docs/adr/006).
+    /// </summary>
+    public static readonly TimeSpan DeadClientDropTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>How many Azure queues the watch streams are spread over.</summary>
     public const int AzureQueueCount = 8;
 
     /// <summary>
-    /// Watch event streams (pub-sub state in the <c>PubSubStore</c> grain storage, which the caller adds).
+    /// Watch event streams (pub-sub state in the <c>PubSubStore</c> grain storage, which the caller adds), and the
+    /// gateways' <see cref="DeadClientDropTimeout"/> that keeps a dead subscriber from stalling them.
     /// Azure queues are named <c>coordwatch-&lt;service id&gt;-N</c> in the storage of <paramref name="connectionString"/>.
     /// </summary>
     public static ISiloBuilder AddCoordWatchStreams(this ISiloBuilder silo, WatchStreamKind kind = WatchStreamKind.Memory,
         string? connectionString = null)
     {
+        silo.Configure<SiloMessagingOptions>(messaging => messaging.ClientDropTimeout = DeadClientDropTimeout);
         if (kind == WatchStreamKind.Memory)
         {
             silo.AddMemoryStreams(WatchStreams.ProviderName, streams => streams.ConfigurePullingAgent(PollEvery(MemoryPollPeriod)));
