@@ -25,7 +25,7 @@ public sealed class SiloFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var siloDll = BuildOutputs.SiloDll;
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Pick(3);
         Server = $"127.0.0.1:{ports[1]}";
         var start = new ProcessStartInfo("dotnet")
         {

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansCoord.Proxy.Tests.Infrastructure;
+namespace OrleansCoord.Tests.Shared;
 
-/// <summary>Loopback ports the OS says are free now.</summary>
+/// <summary>Loopback ports the OS says are free now (compiled into every test project; see tests/Directory.Build.props).</summary>
 internal static class FreePorts
 {
+    /// <summary><paramref name="count"/> distinct ports, each free when chosen.</summary>
     public static int[] Pick(int count)
     {
         // Hold all listeners open together so the OS cannot hand out the same port twice.
@@ -13,7 +14,7 @@ internal static class FreePorts
         try
         {
             foreach (var listener in listeners) listener.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
         }
         finally
         {
