@@ -28,9 +28,12 @@ public sealed class ObservabilityTests(GridFixture grid)
         var answers = new List<(int Status, string? Upstream)>();
         for (var i = 0; i < 6; i++) answers.Add(await proxy.GetAsync($"/{cluster}/work/{i}"));
 
-        var after = await MetricsAsync(proxy);
+        var okSeries = $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"ok\",status=\"200\"}}";
+        var okExpected = okBefore + answers.Count(a => a.Upstream == "ok");
+        var after = await MetricsOnceAsync(proxy, okSeries, okExpected);
+
         Assert.Equal(1, Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"broken\",status=\"503\"}}"));
-        Assert.Equal(okBefore + answers.Count(a => a.Upstream == "ok"), Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"ok\",status=\"200\"}}"));
+        Assert.Equal(okExpected, Value(after, okSeries));
         Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"broken\"}} 0", after);
         Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"ok\"}} 1", after);
         Assert.Equal(Value(after, $"coord_proxy_request_duration_seconds_count{{route=\"{cluster}\"}}"),
@@ -56,7 +59,7 @@ public sealed class ObservabilityTests(GridFixture grid)
         var unmatched = Value(await MetricsAsync(proxy), "coord_proxy_requests_total{route=\"\",instance=\"\",status=\"404\"}");
         Assert.Equal(404, (await proxy.GetAsync($"/no-route-{cluster}/x")).Status);
         Assert.Equal(404, (await proxy.GetAsync($"/no-route-{cluster}/y")).Status);
-        var before = await MetricsAsync(proxy);
+        var before = await MetricsOnceAsync(proxy, "coord_proxy_requests_total{route=\"\",instance=\"\",status=\"404\"}", unmatched + 2);
         Assert.Equal(unmatched + 2, Value(before, "coord_proxy_requests_total{route=\"\",instance=\"\",status=\"404\"}"));
         Assert.True(Value(before, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"b\",status=\"200\"}}") > 0);
 
@@ -96,6 +99,23 @@ public sealed class ObservabilityTests(GridFixture grid)
         Assert.True(response.IsSuccessStatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>
+    /// The metrics once <paramref name="series"/> has reached <paramref name="expected"/> (or after 5 s, for the
+    /// caller's assertion to report): a request is counted when its pipeline returns, which can be a moment after
+    /// the client has the whole answer.
+    /// </summary>
+    private static async Task<string> MetricsOnceAsync(ProxyProcess proxy, string series, long expected)
+    {
+        var metrics = await MetricsAsync(proxy);
+        for (var i = 0; i < 50 && Value(metrics, series) < expected; i++)
+        {
+            await Task.Delay(100);
+            metrics = await MetricsAsync(proxy);
+        }
+
+        return metrics;
     }
 
     private static long Value(string metrics, string series)
