@@ -11,8 +11,9 @@ internal static class ZkGridCalls
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a read is retried while the silo of its grain is unreachable (it may be dying, and
-    /// the cluster has not said so yet); short, because the replies after it wait, pings too.</summary>
-    private static readonly TimeSpan ReadPatience = TimeSpan.FromSeconds(5);
+    /// the cluster has not said so yet: 6-10 s on a quiet machine, more under load, when 5 s gave kazoo a
+    /// SystemError in CI); bounded, because the replies after it wait, pings too.</summary>
+    private static readonly TimeSpan ReadPatience = TimeSpan.FromSeconds(15);
 
     /// <param name="call">The grain call.</param>
     /// <param name="idempotent">A read: sent again when its silo is unreachable, which a write cannot be (its outcome is unknown).</param>
