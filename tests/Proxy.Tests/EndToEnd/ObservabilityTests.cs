@@ -102,19 +102,14 @@ public sealed class ObservabilityTests(GridFixture grid)
     }
 
     /// <summary>
-    /// The metrics once <paramref name="series"/> has reached <paramref name="expected"/> (or after 5 s, for the
-    /// caller's assertion to report): a request is counted when its pipeline returns, which can be a moment after
-    /// the client has the whole answer.
+    /// The metrics once <paramref name="series"/> has reached <paramref name="expected"/> (within 5 s): a request is
+    /// counted when its pipeline returns, which can be a moment after the client has the whole answer.
     /// </summary>
     private static async Task<string> MetricsOnceAsync(ProxyProcess proxy, string series, long expected)
     {
-        var metrics = await MetricsAsync(proxy);
-        for (var i = 0; i < 50 && Value(metrics, series) < expected; i++)
-        {
-            await Task.Delay(100);
-            metrics = await MetricsAsync(proxy);
-        }
-
+        var metrics = "";
+        await Poll.UntilAsync(async () => Value(metrics = await MetricsAsync(proxy), series) >= expected, TimeSpan.FromSeconds(5),
+            () => $"{series} is {Value(metrics, series)}, expected {expected}");
         return metrics;
     }
 
