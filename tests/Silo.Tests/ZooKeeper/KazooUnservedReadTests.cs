@@ -42,15 +42,6 @@ public sealed class KazooUnservedReadTests
         }
     }
 
-    private static async Task<string> ReadLineAsync(Process process, Task<string> stderr)
-    {
-        var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(150));
-        if (line is null)
-        {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            Assert.Fail($"unserved.py exited with {process.ExitCode}:\n{await stderr}");
-        }
-
-        return line!;
-    }
+    private static Task<string> ReadLineAsync(Process process, Task<string> stderr) =>
+        ExternalTool.ReadLineAsync(process, stderr, TimeSpan.FromSeconds(150));
 }
