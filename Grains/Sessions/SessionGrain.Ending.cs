@@ -42,7 +42,8 @@ internal sealed partial class SessionGrain
 
     private async Task Tick(CancellationToken cancellationToken)
     {
-        if (_record is null) return;
+        // An ending under way (a close, while a heartbeat waiting for it lets this tick interleave) decides alone.
+        if (_record is null || _ending is not null) return;
         var now = time.GetUtcNow();
         try
         {
