@@ -82,16 +82,23 @@ internal sealed partial class SessionGrain
         else if (_record.Closing) LogEndedElsewhere(logger, Id);
     }
 
+    /// <param name="closing">An explicit close: it ends the session even when another activation renewed it.</param>
     private async Task EndAsync(bool closing)
     {
-        _ending ??= EndCoreAsync(closing);
-        try
+        // A close that joined an expiry under way runs again if that expiry stood down.
+        for (var round = 0; round < 2 && _record is not null; round++)
         {
-            await _ending;
-        }
-        finally
-        {
-            _ending = null;
+            _ending ??= EndCoreAsync(closing);
+            try
+            {
+                await _ending;
+            }
+            finally
+            {
+                _ending = null;
+            }
+
+            if (!closing || _record is not { Closing: false }) return;
         }
     }
 
