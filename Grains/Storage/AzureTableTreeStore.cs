@@ -56,6 +56,11 @@ public sealed class AzureTableTreeStore : ITreeStore
         {
             throw new TreeStoreException($"read of '{key}' failed: {exception.Status} {exception.ErrorCode}", exception);
         }
+        catch (AggregateException exception)
+        {
+            // Azure.Core's retries ran out (storage unreachable): a storage failure like the others, not a bug.
+            throw new TreeStoreException($"read of '{key}' failed: {exception.Message}", exception);
+        }
     }
 
     public async Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default)
@@ -75,6 +80,10 @@ public sealed class AzureTableTreeStore : ITreeStore
         catch (RequestFailedException exception)
         {
             throw new TreeStoreException($"listing '{prefix}' failed: {exception.Status} {exception.ErrorCode}", exception);
+        }
+        catch (AggregateException exception)
+        {
+            throw new TreeStoreException($"listing '{prefix}' failed: {exception.Message}", exception);
         }
 
         keys.Sort(StringComparer.Ordinal);

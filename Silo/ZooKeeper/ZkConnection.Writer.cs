@@ -39,9 +39,21 @@ internal sealed partial class ZkConnection
                         }
 
                         var reply = await pending.Reply;
-                        close = Write(frames, reply);
-                        _stats.OnSent((long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);
-                        Interlocked.Increment(ref _sent);
+                        if (IsUnanswered(reply))
+                        {
+                            // The grid gave no answer: close after the replies before it, as a ZooKeeper server that
+                            // cannot serve does. The client fails this and every later request with ConnectionLoss
+                            // (a write's outcome is then unknown to it, as ZooKeeper's clients expect) and reconnects.
+                            LogUnanswered(_logger, _session.SessionId, reply.Xid, reply.Error);
+                            close = true;
+                        }
+                        else
+                        {
+                            close = Write(frames, reply);
+                            _stats.OnSent((long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);
+                            Interlocked.Increment(ref _sent);
+                        }
+
                         if (pending.Counted)
                         {
                             Interlocked.Decrement(ref _outstanding);
@@ -132,6 +144,14 @@ internal sealed partial class ZkConnection
         frames.EndFrame();
         return reply.CloseAfter;
     }
+
+    /// <summary>ConnectionLoss and OperationTimeout are not ZooKeeper server answers: a read the grid could not serve
+    /// within its patience, a write whose outcome is unknown (ZkGridCalls).</summary>
+    private static bool IsUnanswered(ZkReply reply) => reply.Error is CoordErrorCode.ConnectionLoss or CoordErrorCode.OperationTimeout;
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "ZooKeeper session 0x{SessionId:x16}: the grid gave no answer to request {Xid} ({Error}); closing the connection")]
+    private static partial void LogUnanswered(ILogger logger, long sessionId, int xid, CoordErrorCode error);
 
     private static void WriteNotification(JuteWriter frames, WatchEvent change)
     {

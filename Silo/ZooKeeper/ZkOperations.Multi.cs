@@ -79,6 +79,8 @@ internal sealed partial class ZkOperations
             return (op.Type, children is null ? null : (Action<JuteWriter>)(w => w.WriteStringVector(children.Children)), failure);
         }));
 
+        // One read the grid could not serve unanswers the whole request: the connection closes, the client retries.
+        if (answers.Any(a => a.Item3 == CoordErrorCode.ConnectionLoss)) return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
         return ZkReply.Ok(xid, w =>
         {
             foreach (var (type, body, error) in answers)

@@ -29,6 +29,14 @@ internal sealed partial class ZkOperations
             var (stat, error) = await ZkGridCalls.RunAsync(() => Node(watch.Path).Exists(), idempotent: true);
             return (watch.Path, watch.Kind, Stat: stat, Error: error);
         }));
+        if (checkedWatches.Any(w => w.Error == CoordErrorCode.ConnectionLoss))
+        {
+            // A check the grid could not serve: dropping that watch would lose it silently. The connection closes
+            // instead (ZkGridCalls), and the client sends setWatches again on its next connection.
+            foreach (var watch in checkedWatches) session.Interest.Release(watch.Path);
+            return ZkReply.Failed(Xid.SetWatches, CoordErrorCode.ConnectionLoss);
+        }
+
         foreach (var path in persistent) await session.Interest.AcquireAsync(path);
         foreach (var path in recursive) await session.Interest.AcquireAsync(path, subtree: true);
 

@@ -1,5 +1,6 @@
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Tests.Fixtures;
 using OrleansCoord.Grains.Tests.Support;
 using OrleansCoord.ZNodes;
@@ -64,6 +65,31 @@ public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<Cluster
         await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.NotNull(await owner.ExistsAsync(path));
         Assert.Equal(SessionState.Connected, owner.State);
+    }
+
+    [Fact]
+    public async Task EndedByAnActivationThatHeardNoHeartbeats_ClientLearnsExpired_EphemeralsGo()
+    {
+        await using var observer = await fixture.ConnectAsync();
+        var owner = await fixture.ConnectAsync(TimeSpan.FromSeconds(2));
+        var path = await owner.CreateAsync($"/ended-{Guid.NewGuid():N}", mode: CreateMode.Ephemeral);
+
+        // What a deaf activation (a duplicate, another cluster's sweeper) does when its commit wins: the record marked
+        // closing and the fence gone, behind the back of the activation that hears the client.
+        var store = MemoryTreeStore.GetShared(fixture.Cluster.Options.ClusterId);
+        var key = TreeKeys.SessionRecord(owner.SessionId);
+        var stored = await store.ReadAsync(key);
+        var record = Grains.Sessions.SessionRecord.Decode(stored!.Value);
+        Assert.True((await store.CommitAsync([
+            RecordWrite.Replace(key, (record with { Closing = true }).Encode(), stored.Token),
+            RecordWrite.Delete(TreeKeys.SessionFence(owner.SessionId), "*"),
+        ])).Committed);
+
+        // The hearing activation finds out at its next renewal (half a timeout): it finishes the ending, and its
+        // client learns it from the next heartbeat instead of showing Connected on a session that is gone.
+        await Eventually.HoldsAsync(() => Task.FromResult(owner.State == SessionState.Expired), TimeSpan.FromSeconds(20), "the client hears Expired");
+        await Eventually.HoldsAsync(async () => await observer.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "the ephemeral goes");
+        await owner.AbandonAsync();
     }
 
     [Fact]

@@ -64,6 +64,23 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         return exitedOnItsOwn;
     }
 
+    /// <summary>SIGSTOP: Azurite keeps its sockets open and answers nothing, as storage that hangs.</summary>
+    public void Freeze() => Signal(SigStop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>: it answers again, the requests that waited included.</summary>
+    public void Thaw() => Signal(SigCont);
+
+    private const int SigStop = 19, SigCont = 18;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+
+    private void Signal(int signal)
+    {
+        if (_process is not { HasExited: false } process) throw new InvalidOperationException("Azurite does not run");
+        if (SysKill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed");
+    }
+
     /// <summary>Kills Azurite if it still runs and deletes its folder.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -38,11 +38,12 @@ public sealed class FailoverTests(AzuriteFixture azurite)
 
         var victim = silos.FirstOrDefault(s => s.Ports.Silo == sessionPort) ?? first;
         var survivor = victim == first ? second : first;
-        await victim.KillHardAsync();
         var log = new List<string> { $"session 0x{client.SessionId:x} on silo port {sessionPort?.ToString() ?? "?"}; killed {victim.Ports.Silo}" };
+        var clock = Stopwatch.StartNew();
+        client.StateChanged += state => { lock (log) log.Add($"{clock.Elapsed:ss\\.fff} state {state}"); };
+        await victim.KillHardAsync();
 
         // Keep using the session for longer than its timeout; ConnectionLoss while Orleans fails over is expected.
-        var clock = Stopwatch.StartNew();
         var writes = 0;
         var lastOk = TimeSpan.Zero;
         while (lastOk < SessionTimeout + TimeSpan.FromSeconds(5))
@@ -57,7 +58,7 @@ public sealed class FailoverTests(AzuriteFixture azurite)
             }
             catch (CoordException exception) when (Poll.IsTransient(exception))
             {
-                log.Add($"{clock.Elapsed:ss\\.fff} {exception.Code}: {exception.Message.Split('\n')[0]}");
+                lock (log) log.Add($"{clock.Elapsed:ss\\.fff} {exception.Code}: {exception.Message.Split('\n')[0]}");
             }
             catch (CoordException exception)
             {
@@ -79,7 +80,15 @@ public sealed class FailoverTests(AzuriteFixture azurite)
         Assert.Equal(client.SessionId, stat.EphemeralOwner);
         Assert.Equal($"{writes}", Text((await observer.GetDataAsync($"{root}/counter", Ct)).Data));
 
-        await client.CreateAsync($"{root}/after", Utf8("written after the failover"), CreateMode.Ephemeral, cancellationToken: Ct);
+        try
+        {
+            await client.CreateAsync($"{root}/after", Utf8("written after the failover"), CreateMode.Ephemeral, cancellationToken: Ct);
+        }
+        catch (CoordException exception)
+        {
+            Assert.Fail($"{exception.Code} at {clock.Elapsed} on the create after the failover ({exception.Message}):\n{string.Join('\n', log)}\n{survivor.Output}");
+        }
+
         Assert.Equal(client.SessionId, (await observer.ExistsAsync($"{root}/after", Ct))?.EphemeralOwner);
     }
 }

@@ -50,4 +50,20 @@ internal static class ExternalTool
 
         return (process.ExitCode, await stdout + "\n" + await stderr);
     }
+
+    /// <summary>
+    /// The next line a script prints while it talks with the test over stdin/stdout; fails with its stderr when it
+    /// exits first.
+    /// </summary>
+    public static async Task<string> ReadLineAsync(Process process, Task<string> stderr, TimeSpan timeout)
+    {
+        var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(timeout);
+        if (line is null)
+        {
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Fail($"{process.StartInfo.ArgumentList.FirstOrDefault()} exited with {process.ExitCode}:\n{await stderr}");
+        }
+
+        return line!;
+    }
 }

@@ -66,15 +66,6 @@ public sealed class KazooReconnectTests(AzuriteFixture azurite)
         }
     }
 
-    private static async Task<string> ReadLineAsync(Process process, Task<string> stderr)
-    {
-        var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(120));
-        if (line is null)
-        {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            Assert.Fail($"reconnect.py exited with {process.ExitCode}:\n{await stderr}");
-        }
-
-        return line!;
-    }
+    private static Task<string> ReadLineAsync(Process process, Task<string> stderr) =>
+        ExternalTool.ReadLineAsync(process, stderr, TimeSpan.FromSeconds(120));
 }

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using OrleansCoord.Grains.Recipes;
+using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.ZNodes;
+using OrleansCoord.ZNodes;
+
+namespace OrleansCoord.Grains.Sessions;
+
+/// <summary>
+/// The session's clock: renewal of the record while heartbeats arrive, and the ending (expiry or close).
+/// </summary>
+/// <remarks>
+/// Heartbeats reach one activation; another activation of the same session may exist that hears none of them: a
+/// duplicate while membership changes (docs/adr/005), or one that another cluster's sweeper woke on the same
+/// storage. Its deadline passes although the client is alive. So an activation that hears heartbeats rewrites the
+/// record (same content, new ETag) every half timeout, and the ending's first commit is conditional on the ETag the
+/// ending activation read: if the record changed since, someone heard the client within the last timeout, and the
+/// ending stands down for one more timeout. An explicit close does not stand down. If the deaf activation wins all
+/// the same (its commit landed before a renewal did), the hearing one finds out at its next renewal and answers
+/// SessionExpired from then on, so the client learns it instead of showing Connected.
+/// </remarks>
+internal sealed partial class SessionGrain
+{
+    /// <summary>How many times an explicit close retries its first commit after another activation renewed.</summary>
+    private const int CloseAttempts = 5;
+
+    private TimeSpan Timeout => TimeSpan.FromMilliseconds(_record!.TimeoutMs);
+
+    private void StartClock()
+    {
+        _deadline = time.GetUtcNow() + Timeout;
+        _renewedAt = time.GetUtcNow();
+        // An eighth of the timeout, between 250 ms and 1 s: expiry lands within that of the deadline.
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(_record!.TimeoutMs / 8, 250, 1000));
+        _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions
+        {
+            DueTime = period,
+            Period = period,
+            KeepAlive = true,
+        });
+    }
+
+    private async Task Tick(CancellationToken cancellationToken)
+    {
+        // An ending under way (a close, while a heartbeat waiting for it lets this tick interleave) decides alone.
+        if (_record is null || _ending is not null) return;
+        var now = time.GetUtcNow();
+        try
+        {
+            if (_record.Closing || now >= _deadline)
+            {
+                await EndAsync(closing: false);
+            }
+            else if (_heardSinceRenewal && now - _renewedAt >= Timeout / 2)
+            {
+                await RenewAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            // The record stays as it was (or "closing"); the next tick (or the next activation) carries on.
+            LogEndFailed(logger, Id, exception);
+        }
+    }
+
+    /// <summary>Rewrites the record as it is: the ETag moves, which tells a deaf activation that the client lives.</summary>
+    private async Task RenewAsync()
+    {
+        _heardSinceRenewal = false;
+        var result = await store.CommitAsync([RecordWrite.Replace(Key, _record!.Encode(), _token!)]);
+        _renewedAt = time.GetUtcNow();
+        if (result.Committed)
+        {
+            _token = result.Tokens![Key];
+            return;
+        }
+
+        // Another activation wrote it: it renewed too (it also hears heartbeats), or it is ending the session. A
+        // closing record is finished by the next tick; a deleted one means the session is over.
+        await ReloadAsync();
+        if (_record is null) Retire();
+        else if (_record.Closing) LogEndedElsewhere(logger, Id);
+    }
+
+    /// <param name="closing">An explicit close: it ends the session even when another activation renewed it.</param>
+    private async Task EndAsync(bool closing)
+    {
+        // A close that joined an expiry under way runs again if that expiry stood down.
+        for (var round = 0; round < 2 && _record is not null; round++)
+        {
+            _ending ??= EndCoreAsync(closing);
+            try
+            {
+                await _ending;
+            }
+            finally
+            {
+                _ending = null;
+            }
+
+            if (!closing || _record is not { Closing: false }) return;
+        }
+    }
+
+    private async Task EndCoreAsync(bool closing)
+    {
+        for (var attempt = 1; _record is { Closing: false } open; attempt++)
+        {
+            var marked = open with { Closing = true };
+            var result = await store.CommitAsync([
+                RecordWrite.Replace(Key, marked.Encode(), _token!),
+                RecordWrite.Delete(TreeKeys.SessionFence(Id), "*"),
+            ]);
+            if (result.Committed)
+            {
+                (_record, _token) = (marked, result.Tokens![Key]);
+                LogExpired(logger, Id);
+                break;
+            }
+
+            await ReloadAsync();
+            if (_record is not { Closing: false }) continue;
+            if (!closing)
+            {
+                // Renewed since this activation read it: the client was heard within the last timeout, elsewhere.
+                LogKeptAliveElsewhere(logger, Id);
+                _deadline = time.GetUtcNow() + Timeout;
+                return;
+            }
+
+            if (attempt >= CloseAttempts) throw new InvalidOperationException($"session 0x{Id:x16} keeps changing under the close");
+        }
+
+        if (_record is null)
+        {
+            Retire();
+            return;
+        }
+
+        await DeleteEphemeralsAsync();
+        await SessionRecipeHolds.ReleaseAsync(store, GrainFactory, Id);
+        var done = await store.CommitAsync([RecordWrite.Delete(Key, _token!)]);
+        if (!done.Committed) await ReloadAsync();
+        Retire();
+    }
+
+    /// <summary>The session is over: heartbeats get SessionExpired, and the activation goes when idle.</summary>
+    private void Retire()
+    {
+        _record = null;
+        _timer?.Dispose();
+        _timer = null;
+        DeactivateOnIdle();
+    }
+
+    private async Task DeleteEphemeralsAsync()
+    {
+        var prefix = TreeKeys.EphemeralPrefix(Id);
+        var paths = (await store.ListKeysAsync(prefix)).Select(key => key[prefix.Length..]).ToList();
+        foreach (var chunk in paths.Chunk(32))
+        {
+            await Task.WhenAll(chunk.Select(path =>
+                GrainFactory.GetGrain<IZNodeParticipantGrain>(ZNodePath.Parent(path)).DeleteEphemeral(ZNodePath.Name(path), Id)));
+        }
+
+        if ((await store.ListKeysAsync(prefix)).Count > 0)
+        {
+            throw new InvalidOperationException($"session 0x{Id:x16} still owns ephemerals; retrying");
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        var stored = await store.ReadAsync(Key);
+        (_record, _token) = stored is null ? (null, null) : (SessionRecord.Decode(stored.Value), stored.Token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session 0x{SessionId:x16} ended; deleting its ephemerals")]
+    private static partial void LogExpired(ILogger logger, long sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session 0x{SessionId:x16} could not finish ending or renewing; will retry")]
+    private static partial void LogEndFailed(ILogger logger, long sessionId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Session 0x{SessionId:x16} passed its deadline here but was renewed by another activation that hears its client; not ending it")]
+    private static partial void LogKeptAliveElsewhere(ILogger logger, long sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session 0x{SessionId:x16} was ended by another activation")]
+    private static partial void LogEndedElsewhere(ILogger logger, long sessionId);
+}
