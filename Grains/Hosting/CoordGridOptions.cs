@@ -32,7 +32,26 @@ public sealed class CoordGridOptions
 
     /// <summary>The table that holds znodes, sessions and their indexes.</summary>
     /// <value>coordtree</value>
-    public string TableName { get; set; } = "coordtree";
+    public string TableName { get; set; } = DefaultTableName;
+
+    private const string DefaultTableName = "coordtree";
+
+    /// <summary>The service id whose tree is <see cref="DefaultTableName"/> (the silo's default service).</summary>
+    public const string DefaultServiceId = "orleanscoord";
+
+    /// <summary>The tree table of a service. Services sharing a storage account keep separate trees, while the clusters of
+    /// one service (say a blue/green deployment) share one. An id a table name cannot hold as it is (other characters,
+    /// too long) gets a short hash of itself appended, so that two such ids still differ.</summary>
+    public static string TableNameFor(string serviceId)
+    {
+        if (serviceId == DefaultServiceId) return DefaultTableName;
+        const int MaxLength = 63; // Azure table names: 3-63 letters and digits, a letter first
+        var kept = new string([.. serviceId.Where(char.IsAsciiLetterOrDigit)]).ToLowerInvariant();
+        if (kept == serviceId && DefaultTableName.Length + kept.Length <= MaxLength) return DefaultTableName + kept;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(serviceId)))[..8];
+        kept = kept[..Math.Min(kept.Length, MaxLength - DefaultTableName.Length - hash.Length)];
+        return DefaultTableName + kept + hash;
+    }
 
     /// <summary>The blob container for data too large for a table record.</summary>
     /// <value>coorddata</value>

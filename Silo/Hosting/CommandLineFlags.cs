@@ -46,7 +46,7 @@ internal static class CommandLineFlags
           --proxy-admin-port N            its /healthz and /metrics (default 8001)
           --advertised-ip IP              address announced to other silos (default loopback)
           --cluster-id S                  cluster to join (default orleanscoord)
-          --service-id S                  service whose state to use (default orleanscoord)
+          --service-id S                  service whose state and tree to use (default orleanscoord)
           --grain-directory Default|Distributed
                                           grain directory (default Default; see docs/adr/005)
           --super-digest USER:HASH        a digest id (user:base64(sha1(user:password))) that passes every ACL check

@@ -41,6 +41,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
                 grid.ConnectionString = options.Storage.ConnectionString;
                 grid.GrainDirectory = options.Cluster.GrainDirectory;
                 grid.SuperDigest = options.Cluster.SuperDigest;
+                grid.TableName = CoordGridOptions.TableNameFor(options.Cluster.ServiceId);
             });
             silo.AddDashboard();
         });
