@@ -29,11 +29,13 @@ internal sealed partial class ZNodeGrain(
     RevisionClock clock,
     TimeProvider time,
     WatchPublisher watches,
+    LocalHandoffs localHandoffs,
     IOptions<CoordGridOptions> options,
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly CreatedChildren _handoff = new();
+    // Records of children created here and not activated since; made on the first create (most znodes have none).
+    private CreatedChildren? _handoff;
     private readonly CoordGridOptions _options = options.Value;
     private string _path = ZNodePath.Root;
     private string _key = TreeKeys.RootKey;
@@ -51,6 +53,12 @@ internal sealed partial class ZNodeGrain(
     {
         _path = this.GetPrimaryKeyString();
         _key = TreeKeys.Node(_path);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_handoff is { } handoffs) localHandoffs.Withdraw(_path, handoffs);
         return Task.CompletedTask;
     }
 
@@ -105,7 +113,7 @@ internal sealed partial class ZNodeGrain(
     {
         if (txId != Guid.Empty && _tx?.Id == txId) return _tx.Draft.Children.Contains(name) ? ChildLookup.Present : ChildLookup.Absent;
         if (await ReadCommittedAsync() is null || !_children.Contains(name)) return ChildLookup.Absent;
-        return _handoff.Take(name) is { } created ? new ChildLookup(true, created.Record, created.Token) : ChildLookup.Present;
+        return _handoff?.Take(name) is { } created ? new ChildLookup(true, created.Record, created.Token) : ChildLookup.Present;
     }
 
     /// <summary>The committed record once no prepared transaction is pending; null when the znode does not exist.</summary>
@@ -152,6 +160,9 @@ internal sealed partial class ZNodeGrain(
     {
         var empty = new SortedSet<string>(StringComparer.Ordinal);
         if (IsRoot) return await LoadRootAsync();
+
+        // A parent on this silo vouches for the record it handed off: no call to it (ADR 003, first activation).
+        if (localHandoffs.Take(_path) is { } handedOff) return (handedOff.Record, handedOff.Token, empty);
 
         var parent = GrainFactory.GetStringKeyGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
         var lookup = await parent.HasChild(ZNodePath.Name(_path), txId);
@@ -200,9 +211,13 @@ internal sealed partial class ZNodeGrain(
         return children;
     }
 
-    /// <summary>Drops the cached committed state; the next access loads it again.</summary>
+    /// <summary>
+    /// Drops the cached committed state; the next access loads it again. The hand-offs go too: this activation no
+    /// longer knows that its list of children is the committed one (storage failed, or another activation wrote).
+    /// </summary>
     private void ForgetCommitted()
     {
+        _handoff?.Clear();
         _generation++;
         _record = null;
         _token = null;
@@ -222,6 +237,18 @@ internal sealed partial class ZNodeGrain(
         children.ApplyTo(_children);
         _record = record;
         _token = token;
+    }
+
+    /// <summary>The hand-offs of this parent, published to its silo's <see cref="LocalHandoffs"/> when first made.</summary>
+    private CreatedChildren Handoffs()
+    {
+        if (_handoff is null)
+        {
+            _handoff = new CreatedChildren();
+            localHandoffs.Publish(_path, _handoff);
+        }
+
+        return _handoff;
     }
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -256,7 +283,6 @@ internal sealed partial class ZNodeGrain(
         {
             LogStorageFailure(logger, _path, exception);
             ForgetCommitted();
-            _handoff.Clear();
             throw TreeStoreErrors.Unavailable(_path, exception);
         }
     }
