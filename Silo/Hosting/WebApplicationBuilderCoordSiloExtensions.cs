@@ -12,7 +12,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
 {
     /// <summary>
     /// Adds, in this order: Azurite start-up (when the storage is the local Azurite), the Orleans silo with
-    /// its endpoints, storage, streams, the grid and the dashboard, the HTTP port, and quiet console logging.
+    /// its endpoints, storage, streams, the grid and (unless switched off) the dashboard, the HTTP port, and quiet console logging.
     /// </summary>
     /// <remarks>The order matters: hosted services start in registration order, so Azurite is up before the silo.</remarks>
     public static WebApplicationBuilder AddCoordSilo(this WebApplicationBuilder builder, SiloHostOptions options)
@@ -42,7 +42,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
                 grid.GrainDirectory = options.Cluster.GrainDirectory;
                 grid.SuperDigest = options.Cluster.SuperDigest;
             });
-            silo.AddDashboard();
+            if (options.Dashboard == DashboardMode.On) silo.AddDashboard();
         });
 
         builder.WebHost.ConfigureKestrel(kestrel =>
