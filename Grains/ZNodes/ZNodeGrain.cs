@@ -19,7 +19,8 @@ namespace OrleansCoord.Grains.ZNodes;
 /// </summary>
 /// <remarks>
 /// Existence has one authority, the parent's committed set of children: a znode that has not loaded its
-/// record asks its parent before reading storage, so what a read says agrees with the parent's list.
+/// record asks its parent before reading storage, so what a read says agrees with the parent's list, unless
+/// its parent on the same silo handed it its record (ZNodeGrain.Handoffs.cs).
 /// </remarks>
 [Reentrant]
 [GrainType("znode")]
@@ -34,8 +35,6 @@ internal sealed partial class ZNodeGrain(
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    // Records of children created here and not activated since; made on the first create (most znodes have none).
-    private CreatedChildren? _handoff;
     private readonly CoordGridOptions _options = options.Value;
     private string _path = ZNodePath.Root;
     private string _key = TreeKeys.RootKey;
@@ -53,12 +52,6 @@ internal sealed partial class ZNodeGrain(
     {
         _path = this.GetPrimaryKeyString();
         _key = TreeKeys.Node(_path);
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_handoff is { } handoffs) localHandoffs.Withdraw(_path, handoffs);
         return Task.CompletedTask;
     }
 
@@ -161,8 +154,7 @@ internal sealed partial class ZNodeGrain(
         var empty = new SortedSet<string>(StringComparer.Ordinal);
         if (IsRoot) return await LoadRootAsync();
 
-        // A parent on this silo vouches for the record it handed off: no call to it (ADR 003, first activation).
-        if (localHandoffs.Take(_path) is { } handedOff) return (handedOff.Record, handedOff.Token, empty);
+        if (TakeLocalHandoff() is { } handedOff) return (handedOff.Record, handedOff.Token, empty);
 
         var parent = GrainFactory.GetStringKeyGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
         var lookup = await parent.HasChild(ZNodePath.Name(_path), txId);
@@ -237,18 +229,6 @@ internal sealed partial class ZNodeGrain(
         children.ApplyTo(_children);
         _record = record;
         _token = token;
-    }
-
-    /// <summary>The hand-offs of this parent, published to its silo's <see cref="LocalHandoffs"/> when first made.</summary>
-    private CreatedChildren Handoffs()
-    {
-        if (_handoff is null)
-        {
-            _handoff = new CreatedChildren();
-            localHandoffs.Publish(_path, _handoff);
-        }
-
-        return _handoff;
     }
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
