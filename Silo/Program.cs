@@ -23,7 +23,7 @@ builder.AddProxyChild(options);
 // 4. HTTP front ends on the HTTP port.
 var app = builder.Build();
 app.MapHealthz();
-app.MapDashboard();
+app.MapDashboard(options);
 
 // 5. Run until SIGTERM / Ctrl-C; shut down gracefully.
 return await app.RunCoordSiloAsync(options);

@@ -205,9 +205,9 @@ internal sealed partial class ZNodeGrain
             foreach (var write in applied)
             {
                 if (write is PendingCreate { Record: { } child } create)
-                    _handoff.Add(ZNodePath.Name(create.Result!.Path), child, result.Tokens![TreeKeys.Node(create.Result.Path)]);
+                    Handoffs().Add(ZNodePath.Name(create.Result!.Path), child, result.Tokens![TreeKeys.Node(create.Result.Path)]);
                 else if (write is PendingDelete delete)
-                    _handoff.Take(delete.Name);
+                    _handoff?.Take(delete.Name);
             }
 
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Committed, result.Tokens);

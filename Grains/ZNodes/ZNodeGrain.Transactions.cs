@@ -34,6 +34,8 @@ internal sealed partial class ZNodeGrain
                 return new TxStepResult(_path, created.Record);
             case DeleteChildStep delete:
                 RequireRevision(delete.Revision);
+                // The child has loaded (it joined first), so it holds no hand-off; this only keeps that true.
+                _handoff?.Take(delete.Name);
                 draft.Authorize(AclPerms.Delete, caller, ZNodePath.Combine(_path, delete.Name));
                 draft.DeleteChild(delete.Name, delete.Revision);
                 return new TxStepResult(_path, draft.Record);
@@ -76,7 +78,7 @@ internal sealed partial class ZNodeGrain
                 var token = tx.Draft.Record is null ? null : tokens?.GetValueOrDefault(_key) ?? tx.Token;
                 AdoptCommitted(tx.Draft.Record, token, tx.Draft.Children);
                 // Children created or deleted by the transaction wrote their own records: no hand-off for them.
-                foreach (var name in tx.Draft.Children.Changed) _handoff.Take(name);
+                foreach (var name in tx.Draft.Children.Changed) _handoff?.Take(name);
                 break;
             case TxOutcome.Unknown:
                 await SettleFromStorageAsync(tx);

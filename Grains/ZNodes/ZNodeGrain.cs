@@ -19,7 +19,8 @@ namespace OrleansCoord.Grains.ZNodes;
 /// </summary>
 /// <remarks>
 /// Existence has one authority, the parent's committed set of children: a znode that has not loaded its
-/// record asks its parent before reading storage, so what a read says agrees with the parent's list.
+/// record asks its parent before reading storage, so what a read says agrees with the parent's list, unless
+/// its parent on the same silo handed it its record (ZNodeGrain.Handoffs.cs).
 /// </remarks>
 [Reentrant]
 [GrainType("znode")]
@@ -29,11 +30,11 @@ internal sealed partial class ZNodeGrain(
     RevisionClock clock,
     TimeProvider time,
     WatchPublisher watches,
+    LocalHandoffs localHandoffs,
     IOptions<CoordGridOptions> options,
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly CreatedChildren _handoff = new();
     private readonly CoordGridOptions _options = options.Value;
     private string _path = ZNodePath.Root;
     private string _key = TreeKeys.RootKey;
@@ -105,7 +106,7 @@ internal sealed partial class ZNodeGrain(
     {
         if (txId != Guid.Empty && _tx?.Id == txId) return _tx.Draft.Children.Contains(name) ? ChildLookup.Present : ChildLookup.Absent;
         if (await ReadCommittedAsync() is null || !_children.Contains(name)) return ChildLookup.Absent;
-        return _handoff.Take(name) is { } created ? new ChildLookup(true, created.Record, created.Token) : ChildLookup.Present;
+        return _handoff?.Take(name) is { } created ? new ChildLookup(true, created.Record, created.Token) : ChildLookup.Present;
     }
 
     /// <summary>The committed record once no prepared transaction is pending; null when the znode does not exist.</summary>
@@ -152,6 +153,8 @@ internal sealed partial class ZNodeGrain(
     {
         var empty = new SortedSet<string>(StringComparer.Ordinal);
         if (IsRoot) return await LoadRootAsync();
+
+        if (TakeLocalHandoff() is { } handedOff) return (handedOff.Record, handedOff.Token, empty);
 
         var parent = GrainFactory.GetStringKeyGrain<IZNodeParticipantGrain>(ZNodePath.Parent(_path));
         var lookup = await parent.HasChild(ZNodePath.Name(_path), txId);
@@ -200,9 +203,13 @@ internal sealed partial class ZNodeGrain(
         return children;
     }
 
-    /// <summary>Drops the cached committed state; the next access loads it again.</summary>
+    /// <summary>
+    /// Drops the cached committed state; the next access loads it again. The hand-offs go too: this activation no
+    /// longer knows that its list of children is the committed one (storage failed, or another activation wrote).
+    /// </summary>
     private void ForgetCommitted()
     {
+        _handoff?.Clear();
         _generation++;
         _record = null;
         _token = null;
@@ -256,7 +263,6 @@ internal sealed partial class ZNodeGrain(
         {
             LogStorageFailure(logger, _path, exception);
             ForgetCommitted();
-            _handoff.Clear();
             throw TreeStoreErrors.Unavailable(_path, exception);
         }
     }

@@ -28,6 +28,7 @@ internal static class CommandLineFlags
         ["--super-digest"] = "Cluster:SuperDigest",
         ["--proxy-port"] = "Proxy:Port",
         ["--proxy-admin-port"] = "Proxy:AdminPort",
+        ["--dashboard"] = "Dashboard:Mode",
     };
 
     public const string Usage = """
@@ -50,6 +51,8 @@ internal static class CommandLineFlags
           --grain-directory Default|Distributed
                                           grain directory (default Default; see docs/adr/005)
           --super-digest USER:HASH        a digest id (user:base64(sha1(user:password))) that passes every ACL check
+          --dashboard on|off              the Orleans dashboard at /dashboard (default on; off saves its per-call
+                                          filter and its once-a-second metrics export, see docs/BENCHMARKS.md)
           --help                          this text
 
         Every flag has a configuration key (Storage:Profile, Endpoints:SiloPort, ...) that appsettings.json

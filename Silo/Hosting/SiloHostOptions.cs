@@ -21,6 +21,14 @@ public sealed class SiloHostOptions
     /// <summary>The reverse proxy the silo starts next to itself.</summary>
     public ProxySettings Proxy { get; set; } = new();
 
+    /// <summary>Whether the silo serves the Orleans dashboard (silos, grains, calls) under <c>/dashboard</c>. Flag
+    /// <c>--dashboard</c>, key <c>Dashboard:Mode</c>.</summary>
+    /// <value><see cref="DashboardMode.On"/></value>
+    /// <remarks>On, the dashboard runs a filter on every grain call and exports Orleans' metrics every second; two of
+    /// those gauges walk every activation, so its cost grows with the number of active znodes. Benchmarks say which
+    /// setting they use.</remarks>
+    public DashboardMode Dashboard { get; set; } = DashboardMode.On;
+
     /// <summary>The <c>Storage</c> section.</summary>
     public sealed class StorageSettings
     {
@@ -103,4 +111,11 @@ public sealed class SiloHostOptions
         /// <value>8001</value>
         public int AdminPort { get; set; } = 8001;
     }
+}
+
+/// <summary>Whether the Orleans dashboard runs (<see cref="SiloHostOptions.Dashboard"/>).</summary>
+public enum DashboardMode
+{
+    On,
+    Off,
 }

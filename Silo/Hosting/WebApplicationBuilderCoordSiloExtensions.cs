@@ -12,7 +12,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
 {
     /// <summary>
     /// Adds, in this order: Azurite start-up (when the storage is the local Azurite), the Orleans silo with
-    /// its endpoints, storage, streams, the grid and the dashboard, the HTTP port, and quiet console logging.
+    /// its endpoints, storage, streams, the grid and (unless switched off) the dashboard, the HTTP port, and quiet console logging.
     /// </summary>
     /// <remarks>The order matters: hosted services start in registration order, so Azurite is up before the silo.</remarks>
     public static WebApplicationBuilder AddCoordSilo(this WebApplicationBuilder builder, SiloHostOptions options)
@@ -43,7 +43,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
                 grid.SuperDigest = options.Cluster.SuperDigest;
                 grid.TableName = CoordGridOptions.TableNameFor(options.Cluster.ServiceId);
             });
-            silo.AddDashboard();
+            if (options.Dashboard == DashboardMode.On) silo.AddDashboard();
         });
 
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -17,10 +17,10 @@ public static partial class WebApplicationCoordSiloExtensions
         return app;
     }
 
-    /// <summary>The Orleans dashboard (silos, grains, calls) under <c>/dashboard</c>.</summary>
-    public static WebApplication MapDashboard(this WebApplication app)
+    /// <summary>The Orleans dashboard (silos, grains, calls) under <c>/dashboard</c>, unless <c>--dashboard off</c>.</summary>
+    public static WebApplication MapDashboard(this WebApplication app, SiloHostOptions options)
     {
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if (options.Dashboard == DashboardMode.On) app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }
 

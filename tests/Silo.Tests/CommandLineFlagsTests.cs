@@ -40,6 +40,20 @@ public sealed class CommandLineFlagsTests
     }
 
     [Fact]
+    public void Dashboard_OnByDefault_OffByFlag_OtherValuesRefused()
+    {
+        var errors = new List<string>();
+        SiloHostOptions Read(params string[] args) => SiloHostOptionsReader.Read(
+            new ConfigurationBuilder().AddInMemoryCollection(CommandLineFlags.Parse(args, errors)).Build(), errors);
+
+        Assert.Equal(DashboardMode.On, Read().Dashboard);
+        Assert.Equal(DashboardMode.Off, Read("--dashboard", "off").Dashboard);
+        Assert.Empty(errors);
+        Assert.Equal(DashboardMode.On, Read("--dashboard", "maybe").Dashboard);
+        Assert.Contains(errors, e => e.Contains("--dashboard", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_CollectsEveryProblem()
     {
         var errors = new List<string>();

@@ -44,4 +44,16 @@ public sealed class HttpEndpointTests(RunningSiloFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("version", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task DashboardOff_NoDashboard_StillHealthy()
+    {
+        await using var silo = await SiloProcess.StartHealthyAsync($"dashboard-off-{Guid.NewGuid():N}", "--storage", "Memory", "--dashboard", "off");
+
+        using var health = await Http.GetAsync(new Uri(silo.HttpBase, "healthz"), TestContext.Current.CancellationToken);
+        using var dashboard = await Http.GetAsync(new Uri(silo.HttpBase, "dashboard"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+    }
 }
