@@ -32,7 +32,8 @@ public static partial class WebApplicationCoordSiloExtensions
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansCoord.Silo");
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(logger, options.Cluster.ClusterId, options.Storage.Profile.ToString(),
-            options.Endpoints.SiloPort, options.Endpoints.GatewayPort, options.Endpoints.HttpPort));
+            options.Endpoints.SiloPort, options.Endpoints.GatewayPort,
+            $"http://localhost:{options.Endpoints.HttpPort}/{(options.Dashboard == DashboardMode.On ? "dashboard" : "healthz")}"));
         try
         {
             await app.RunAsync();
@@ -47,8 +48,8 @@ public static partial class WebApplicationCoordSiloExtensions
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Silo active in cluster {ClusterId} ({Profile}): silo port {SiloPort}, gateway {GatewayPort}, http://localhost:{HttpPort}/dashboard")]
-    private static partial void LogStarted(ILogger logger, string clusterId, string profile, int siloPort, int gatewayPort, int httpPort);
+        Message = "Silo active in cluster {ClusterId} ({Profile}): silo port {SiloPort}, gateway {GatewayPort}, {HttpUrl}")]
+    private static partial void LogStarted(ILogger logger, string clusterId, string profile, int siloPort, int gatewayPort, string httpUrl);
 
     // Debug: the details are for whoever turns logging up; the console gets the one-line message above.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Silo failed")]
