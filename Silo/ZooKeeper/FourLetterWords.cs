@@ -12,6 +12,11 @@ internal sealed class FourLetterWords(ZkServerStats stats, IGrainFactory grains)
 {
     public const string Version = "3.8.0-orleanscoord";
 
+    private static readonly TimeSpan CountReuse = TimeSpan.FromSeconds(10);
+    private readonly Lock _countLock = new();
+    private Task<long>? _count;
+    private long _countStartedMs;
+
     public static bool IsKnown(string word) => word is "ruok" or "srvr" or "stat" or "mntr" or "cons";
 
     public async Task<string> AnswerAsync(string word) => word switch
@@ -66,8 +71,29 @@ internal sealed class FourLetterWords(ZkServerStats stats, IGrainFactory grains)
         return text.ToString();
     }
 
-    /// <summary>Znodes in the grid, /zookeeper included; -1 when the grid does not answer in time.</summary>
-    private async Task<long> NodeCountAsync()
+    /// <summary>
+    /// Znodes in the grid, /zookeeper included; -1 when the grid does not answer in time. Counting lists every key of
+    /// the tree and monitoring tools poll every few seconds, so a count serves every asker for <see cref="CountReuse"/>
+    /// (concurrent askers share one count in progress); a failed count is not reused.
+    /// </summary>
+    private Task<long> NodeCountAsync()
+    {
+        lock (_countLock)
+        {
+            var stale = _count is not { IsCompleted: true } counted
+                ? _count is null
+                : counted.Result < 0 || Environment.TickCount64 - _countStartedMs > (long)CountReuse.TotalMilliseconds;
+            if (stale)
+            {
+                _countStartedMs = Environment.TickCount64;
+                _count = CountNodesAsync();
+            }
+
+            return _count!;
+        }
+    }
+
+    private async Task<long> CountNodesAsync()
     {
         try
         {
