@@ -42,6 +42,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
         var input = connection.Transport.Input;
         connection.Features.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((FastPathConnection)state).OnHeartbeat(), this);
         ReadOnlySequence<byte> buffer;
+        string handoff;
         try
         {
             while (true)
@@ -55,6 +56,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
                     if (result.IsCompleted)
                     {
                         if (buffer.IsEmpty) return;
+                        handoff = Handoff.Request;
                         break; // a head cut short: Kestrel answers it
                     }
 
@@ -63,7 +65,13 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
                     continue;
                 }
 
-                if (headLength < 0 || Decide() is not { } decision) break;
+                if (headLength < 0)
+                {
+                    handoff = Handoff.Request;
+                    break;
+                }
+
+                if (Decide(out handoff) is not { } decision) break;
                 input.AdvanceTo(buffer.GetPosition(headLength));
                 _clientWaitSince = 0;
                 if (!await ReadBodyAsync(input) || !await ServeAsync(decision) || _head.Close) return;
@@ -81,6 +89,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
         // The request at the front of the pipe (and all after it) are Kestrel's: nothing of it has been consumed.
         input.AdvanceTo(buffer.Start);
         _handedOff = true;
+        services.Metrics.RecordHandoff(handoff);
         await next(connection);
     }
 
@@ -105,14 +114,17 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
         return end + 4 <= MaxHeadSize && _head.TryParse(span[..(end + 4)]) ? end + 4 : -1;
     }
 
-    /// <summary>How the fast path serves the parsed request, or null when Kestrel and YARP must.</summary>
-    private Decision? Decide()
+    /// <summary>How the fast path serves the parsed request, or null when Kestrel and YARP must (and why).</summary>
+    private Decision? Decide(out string handoff)
     {
         var options = services.Options;
+        handoff = Handoff.Body;
         if (_head.ContentLength > Math.Min(MaxBodySize, options.MaxRequestBodySize)) return null;
+        handoff = Handoff.Route;
         var match = services.Routes.Match(_head[_head.Path], _head[_head.Host], out var route);
         if (match == RouteMatch.Unsure) return null;
         if (match == RouteMatch.NotFound) return new Decision(null, null, null);
+        handoff = Handoff.Cluster;
         if (route!.Cluster is not { } cluster || services.Plans.Of(cluster) is not { } plan) return null;
         if (plan.HashKey is { Source: HashKeySource.Cookie } && !CookiesArePlain()) return null;
         return new Decision(route, cluster, plan);
@@ -143,10 +155,11 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     {
         var started = services.Time.GetTimestamp();
         var answer = decision.Route is null ? WriteEmptyAnswer(404, null) : await ForwardAsync(decision.Route, decision.Cluster!, decision.Plan!);
-        var keepOpen = answer.KeepClient && await ResponseRelay.FlushAsync(Output, default);
+        // Counted before the last flush: whoever has read the answer can see it in /metrics.
         services.Metrics.Record(decision.Route?.Config.RouteId ?? "", answer.Destination?.DestinationId ?? "", answer.Status, services.Time.GetElapsedTime(started));
+        services.Metrics.RecordFastPathRequest();
         if (services.Options.AccessLog) WriteAccessLog(answer);
-        return keepOpen;
+        return answer.KeepClient && await ResponseRelay.FlushAsync(Output, default);
     }
 
     /// <summary>Balancing, the exchange with the chosen instance, passive health and retries: RetryMiddleware, YARP's
@@ -221,6 +234,23 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
             AccessLog.Quote(_head.HeaderValue("Referer")), AccessLog.Quote(_head.HeaderValue("User-Agent")), services.Time.GetUtcNow());
 
     private string? RemoteAddress => _remoteAddress ??= (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+
+    /// <summary>The reasons of coord_proxy_fast_path_handoffs_total.</summary>
+    private static class Handoff
+    {
+        /// <summary>The head is not plain HTTP/1.1 (upgrade, Expect, chunked body, HTTP/1.0, encoded path, malformed, ...).</summary>
+        public const string Request = "request";
+
+        /// <summary>The body is larger than the fast path buffers (or than the limit: Kestrel answers 413).</summary>
+        public const string Body = "body";
+
+        /// <summary>The routes hold something the route table does not model, or routing would be ambiguous.</summary>
+        public const string Route = "route";
+
+        /// <summary>The cluster asks for what the fast path does not do (a policy not ours, an instance not http://, a
+        /// cookie key ASP.NET would decode).</summary>
+        public const string Cluster = "cluster";
+    }
 
     /// <summary>Why and how the fast path serves a request; a null route: no route matched (404).</summary>
     private sealed record Decision(RouteModel? Route, ClusterState? Cluster, ClusterPlan? Plan);

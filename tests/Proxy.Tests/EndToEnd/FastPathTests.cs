@@ -33,6 +33,8 @@ public sealed class FastPathTests(GridFixture grid)
         {
             Assert.Null(response.Header($"X-Seen-{dropped}"));
         }
+
+        await AssertServedAsync(setup, handoff: null);
     }
 
     [Theory]
@@ -51,6 +53,7 @@ public sealed class FastPathTests(GridFixture grid)
         var post = await connection.ReadResponseAsync();
         Assert.Equal($"/{setup.Cluster}/p6", post.Header("X-Seen-Path"));
         Assert.Equal("5", post.Header("X-Body-Length"));
+        await AssertServedAsync(setup, handoff: null);
     }
 
     [Theory]
@@ -73,6 +76,7 @@ public sealed class FastPathTests(GridFixture grid)
         await connection.SendAsync([0x81, 0x82, .. mask, (byte)('h' ^ mask[0]), (byte)('i' ^ mask[1])]);
         var frame = await connection.ReadExactlyAsync(6);
         Assert.Equal("a:hi", System.Text.Encoding.ASCII.GetString(frame, 2, 4));
+        await AssertServedAsync(setup, handoff: "request");
     }
 
     [Theory]
@@ -99,6 +103,7 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal(200, head.Status);
         Assert.Equal("", head.Body);
         Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
+        await AssertServedAsync(setup, handoff: null);
     }
 
     [Theory]
@@ -115,6 +120,7 @@ public sealed class FastPathTests(GridFixture grid)
         var (status, upstream) = await setup.Proxy.GetAsync($"/{setup.Cluster}/second");
         Assert.Equal(200, status);
         Assert.Equal("a", upstream);
+        await AssertServedAsync(setup, handoff: null);
     }
 
     [Theory]
@@ -129,6 +135,7 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
         Assert.Equal(400, (await connection.ReadResponseAsync()).Status);
         Assert.True(await connection.IsClosedAsync());
+        await AssertServedAsync(setup, handoff: "request");
     }
 
     [Theory]
@@ -144,6 +151,25 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal("a", response.Body);
         Assert.Equal("close", response.Header("Connection"));
         Assert.True(await connection.IsClosedAsync());
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    /// <summary>Which path served: with the fast path on, it answered requests and handed over only the expected
+    /// connection; with it off, it answered none.</summary>
+    private static async Task AssertServedAsync(Setup setup, string? handoff)
+    {
+        var lines = (await setup.Proxy.Admin.GetStringAsync("/metrics")).Split('\n');
+        var served = long.Parse(lines.Single(l => l.StartsWith("coord_proxy_fast_path_requests_total ", StringComparison.Ordinal)).Split(' ')[1]);
+        var handoffs = lines.Where(l => l.StartsWith("coord_proxy_fast_path_handoffs_total{", StringComparison.Ordinal)).ToList();
+        if (setup.FastPath == "off")
+        {
+            Assert.Equal(0, served);
+            Assert.Empty(handoffs);
+            return;
+        }
+
+        Assert.True(served > 0, "the fast path answered requests");
+        Assert.Equal(handoff is null ? [] : [$"coord_proxy_fast_path_handoffs_total{{reason=\"{handoff}\"}} 1"], handoffs);
     }
 
     private async Task<Setup> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, params string[] upstreamFlags)
@@ -155,10 +181,10 @@ public sealed class FastPathTests(GridFixture grid)
         await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
         await grid.Client.RegisterAsync(id, upstream);
         await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
-        return new Setup(proxy, upstream, id);
+        return new Setup(proxy, upstream, id, fastPath);
     }
 
-    private sealed record Setup(ProxyProcess Proxy, Upstream Upstream, string Cluster) : IAsyncDisposable
+    private sealed record Setup(ProxyProcess Proxy, Upstream Upstream, string Cluster, string FastPath) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
