@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -151,6 +152,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     }
 
     /// <summary>Answers one request, counts and logs it; false when the client connection must close.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ServeAsync(Decision decision)
     {
         var started = services.Time.GetTimestamp();
@@ -164,6 +166,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
 
     /// <summary>Balancing, the exchange with the chosen instance, passive health and retries: RetryMiddleware, YARP's
     /// load balancing, passive health and forwarder, in that order, as on YARP's path.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
     {
         var candidates = cluster.DestinationsState.AvailableDestinations;
@@ -253,7 +256,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     }
 
     /// <summary>Why and how the fast path serves a request; a null route: no route matched (404).</summary>
-    private sealed record Decision(RouteModel? Route, ClusterState? Cluster, ClusterPlan? Plan);
+    private readonly record struct Decision(RouteModel? Route, ClusterState? Cluster, ClusterPlan? Plan);
 
     /// <summary>What the client got: status, the instance that answered last, body bytes, and whether the connection goes on.</summary>
     private readonly record struct Answer(int Status, DestinationState? Destination, long BodyBytes, bool KeepClient);

@@ -1,7 +1,8 @@
-using System.Text;
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace OrleansCoord.Proxy.FastPath;
 
@@ -31,6 +32,7 @@ internal static class ResponseRelay
     private const int MaxLine = 4096;
 
     /// <summary>The next final answer (interim 1xx answers are skipped, as SocketsHttpHandler does).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection upstream, bool headRequest, CancellationToken cancellationToken)
     {
         while (true)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace OrleansCoord.Proxy.FastPath;
 
@@ -47,6 +48,7 @@ internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDi
 
     /// <summary>Receives more bytes after <see cref="End"/> (moving what is left to the front, or growing up to
     /// <see cref="MaxHeadSize"/> when it is full); 0 when the upstream closed the connection.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReceiveAsync(CancellationToken cancellationToken)
     {
         if (Start == End) Start = End = 0;
