@@ -16,7 +16,7 @@ namespace OrleansCoord.Proxy.FastPath;
 internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics, AccessLog accessLog, ProxyOptions options,
     TimeProvider time, IOptions<KestrelServerOptions> kestrel)
 {
-    private static readonly RouteTable NoRoutes = RouteTable.Build([new Endpoint(null, null, "not yet following YARP's routes")]);
+    private static readonly RouteTable NoRoutes = RouteTable.Build([new Endpoint(null, null, "not following YARP's routes yet")]);
     private EndpointDataSource? _endpoints;
     private readonly Lock _rebuild = new();
     private volatile RouteTable? _routes;

@@ -21,35 +21,44 @@ internal enum RouteMatch
 /// YARP's routes, read from the same endpoints ASP.NET routing uses, for the patterns the grid's routes take:
 /// literal segments with an optional trailing catch-all (<c>/api/{**rest}</c>) and exact host names. Candidates are
 /// ranked as endpoint routing ranks them: order, then template precedence (a literal beats a catch-all, a longer
-/// literal prefix beats a shorter one), then routes with hosts before routes without. If any endpoint is of
-/// another kind the whole table answers <see cref="RouteMatch.Unsure"/>, so that route order can never differ
-/// between the two paths. Immutable; rebuilt when the endpoints change.
+/// literal prefix beats a shorter one), then routes with hosts before routes without. A route of another kind
+/// (a parameter segment, a wildcard host, methods, ...) makes every request its literal prefix could match
+/// <see cref="RouteMatch.Unsure"/>, so that route order can never differ between the two paths; an endpoint that is
+/// not YARP's makes the whole table unsure. Immutable; rebuilt when the endpoints change.
 /// </summary>
 internal sealed class RouteTable
 {
     private readonly Route[]? _routes;
+    private readonly byte[][][] _opaquePrefixes;
 
-    private RouteTable(Route[]? routes) => _routes = routes;
+    private RouteTable(Route[]? routes, byte[][][] opaquePrefixes) => (_routes, _opaquePrefixes) = (routes, opaquePrefixes);
 
     public static RouteTable Build(IReadOnlyList<Endpoint> endpoints)
     {
         var routes = new List<Route>();
+        var opaque = new List<byte[][]>();
         foreach (var endpoint in endpoints)
         {
-            if (endpoint is not RouteEndpoint routeEndpoint || Route.From(routeEndpoint) is not { } route) return new RouteTable(null);
-            routes.Add(route);
+            if (endpoint is not RouteEndpoint routeEndpoint || routeEndpoint.Metadata.GetMetadata<RouteModel>() is not { } model) return new RouteTable(null, []);
+            if (Route.From(routeEndpoint, model) is { } route) routes.Add(route);
+            else opaque.Add(LiteralPrefix(routeEndpoint.RoutePattern));
         }
 
         routes.Sort((a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order)
             : a.Precedence != b.Precedence ? a.Precedence.CompareTo(b.Precedence)
             : (b.Hosts.Length > 0).CompareTo(a.Hosts.Length > 0));
-        return new RouteTable([.. routes]);
+        return new RouteTable([.. routes], [.. opaque]);
     }
 
     public RouteMatch Match(ReadOnlySpan<byte> path, ReadOnlySpan<byte> hostHeader, out RouteModel? model)
     {
         model = null;
         if (_routes is null) return RouteMatch.Unsure;
+        foreach (var prefix in _opaquePrefixes)
+        {
+            if (MatchLiterals(prefix, path, out _)) return RouteMatch.Unsure;
+        }
+
         var colon = hostHeader.IndexOf((byte)':');
         var host = colon < 0 ? hostHeader : hostHeader[..colon];
         Route? found = null;
@@ -71,11 +80,32 @@ internal sealed class RouteTable
         return found is null ? RouteMatch.NotFound : RouteMatch.Found;
     }
 
+    /// <summary>Whether the path's first segments are <paramref name="literals"/> (ignoring case); <paramref name="rest"/>
+    /// is what follows them.</summary>
+    private static bool MatchLiterals(byte[][] literals, ReadOnlySpan<byte> path, out ReadOnlySpan<byte> rest)
+    {
+        rest = path.Length > 0 && path[0] == '/' ? path[1..] : path;
+        foreach (var literal in literals)
+        {
+            if (rest.IsEmpty) return false;
+            var slash = rest.IndexOf((byte)'/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            if (!Ascii.EqualsIgnoreCase(segment, literal)) return false;
+            rest = slash < 0 ? [] : rest[(slash + 1)..];
+        }
+
+        return true;
+    }
+
+    // The literal segments a pattern starts with: every path they begin may match it.
+    private static byte[][] LiteralPrefix(RoutePattern pattern) =>
+        [.. pattern.PathSegments.TakeWhile(s => s.Parts is [RoutePatternLiteralPart]).Select(s => Encoding.UTF8.GetBytes(((RoutePatternLiteralPart)s.Parts[0]).Content))];
+
     private sealed record Route(RouteModel Model, int Order, decimal Precedence, byte[][] Literals, bool CatchAll, byte[][] Hosts)
     {
-        public static Route? From(RouteEndpoint endpoint)
+        public static Route? From(RouteEndpoint endpoint, RouteModel model)
         {
-            if (endpoint.Metadata.GetMetadata<RouteModel>() is not { } model || !IsPlain(model, endpoint)) return null;
+            if (!IsPlain(model, endpoint)) return null;
             var segments = endpoint.RoutePattern.PathSegments;
             var literals = new List<byte[]>();
             var catchAll = false;
@@ -104,21 +134,8 @@ internal sealed class RouteTable
                 && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is null;
         }
 
-        public bool Matches(ReadOnlySpan<byte> path, ReadOnlySpan<byte> host)
-        {
-            if (Hosts.Length > 0 && !MatchesHost(host)) return false;
-            var rest = path.Length > 0 && path[0] == '/' ? path[1..] : path;
-            foreach (var literal in Literals)
-            {
-                if (rest.IsEmpty) return false;
-                var slash = rest.IndexOf((byte)'/');
-                var segment = slash < 0 ? rest : rest[..slash];
-                if (!Ascii.EqualsIgnoreCase(segment, literal)) return false;
-                rest = slash < 0 ? [] : rest[(slash + 1)..];
-            }
-
-            return CatchAll || rest.IsEmpty;
-        }
+        public bool Matches(ReadOnlySpan<byte> path, ReadOnlySpan<byte> host) =>
+            (Hosts.Length == 0 || MatchesHost(host)) && MatchLiterals(Literals, path, out var rest) && (CatchAll || rest.IsEmpty);
 
         private bool MatchesHost(ReadOnlySpan<byte> host)
         {
