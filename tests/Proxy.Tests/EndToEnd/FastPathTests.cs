@@ -211,7 +211,18 @@ public sealed class FastPathTests(GridFixture grid)
             await grid.Client.SetClusterAsync(id, new ClusterSpec(BalancingPolicyNames.ConsistentHash, HashKey: hashKey));
             await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
             foreach (var upstream in upstreams) await grid.Client.RegisterAsync(id, upstream);
-            await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a", "b", "c"]);
+            // Every instance answers some key: the proxy has all three.
+            await Poll.UntilAsync(async () =>
+            {
+                var seen = new HashSet<string?>();
+                for (var i = 0; i < 24; i++)
+                {
+                    var key = Guid.NewGuid().ToString("N");
+                    seen.Add(await WhoAnswersAsync(proxy, $"/{id}/{key}", configure: r => r.Headers.Add(hashKey == "cookie:sid" ? "Cookie" : "X-User", hashKey == "cookie:sid" ? $"sid={key}" : key)));
+                }
+
+                return seen.SetEquals(["a", "b", "c"]);
+            }, TimeSpan.FromSeconds(60), () => $"all three instances answer\n{proxy.Output}");
 
             var keys = Enumerable.Range(0, 12).Select(i => $"key{i}").ToList();
             string Request(string key) => $"GET /{id}/{(hashKey == "path" ? key : "same")} HTTP/1.1\r\nHost: x\r\nCookie: other=1; sid={key}\r\nX-User: {key}\r\n\r\n";
@@ -269,10 +280,11 @@ public sealed class FastPathTests(GridFixture grid)
         await AssertServedAsync(new Setup(proxy, a, id, "on"), handoff: "request");
     }
 
-    private static async Task<string?> WhoAnswersAsync(ProxyProcess proxy, string path, string? host = null)
+    private static async Task<string?> WhoAnswersAsync(ProxyProcess proxy, string path, string? host = null, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (host is not null) request.Headers.Host = host;
+        configure?.Invoke(request);
         using var response = await proxy.Http.SendAsync(request);
         return response.Headers.TryGetValues("X-Upstream-Id", out var values) ? values.Single() : $"status {(int)response.StatusCode}";
     }
