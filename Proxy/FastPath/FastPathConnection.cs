@@ -112,6 +112,9 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
 
         var end = span.IndexOf("\r\n\r\n"u8);
         if (end < 0) return span.Length >= MaxHeadSize ? -1 : 0;
+        var limits = services.Limits;
+        // Kestrel answers these itself (414, 431).
+        if (span.IndexOf("\r\n"u8) > limits.MaxRequestLineSize || end + 4 > limits.MaxRequestHeadersTotalSize) return -1;
         return end + 4 <= MaxHeadSize && _head.TryParse(span[..(end + 4)]) ? end + 4 : -1;
     }
 
