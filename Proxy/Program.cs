@@ -59,7 +59,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var address = IPAddress.Parse(options.ListenAddress);
     // Cleartext: HTTP/1.1 (HTTP/2 on the HTTPS and h2c ports, when given: Hosting/SecondaryListeners.cs).
-    kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+    kestrel.Listen(address, options.Port, listen =>
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        if (options.UseFastPath) listen.UseFastPath(); // plain requests at the connection level, the rest to Kestrel + YARP
+    });
     kestrel.Listen(address, options.AdminPort);
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
@@ -80,6 +84,7 @@ app.MapReverseProxy(pipeline =>
     pipeline.UseLoadBalancing();
     pipeline.UsePassiveHealthChecks();
 });
+app.FollowRoutesOnFastPath(options);
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}{SecondaryListeners.Describe(options, certificateText)}), grid {options.Server}"));

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The proxy next to nginx, same workload, same run: two upstreams (one nginx serving a 2-byte answer on two
-# ports, one worker), then `wrk -t2 -c64` through (a) nginx 1.22 as reverse proxy (upstream keepalive 64) and
-# (b) OrleansCoord.Proxy (YARP, Release, server GC, inline socket I/O) following a one-silo Memory grid. Rounds
-# are interleaved so that drifting machine load hits both alike; each run also reports the proxy's CPU time per
-# request (nginx: master and workers). Everything started here is stopped on exit.
+# ports, one worker), then `wrk -t2 -c64` through (a) nginx 1.22 as reverse proxy (upstream keepalive 64),
+# (b) OrleansCoord.Proxy with `--fast-path off` (every request through Kestrel + YARP) and (c) the same proxy with
+# `--fast-path on` (plain HTTP/1.1 requests served at the connection level, docs/adr/011-proxy.md), both Release,
+# server GC, inline socket I/O, following a one-silo Memory grid. Rounds are interleaved so that drifting machine
+# load hits all alike; each run also reports the proxy's CPU time per request (nginx: master and workers).
+# Everything started here is stopped on exit.
 #   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR]
 # The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
 # Needs: nginx, wrk (apt-get install -y nginx wrk), dotnet. NO_BUILD=1 skips the Release build.
@@ -44,7 +46,7 @@ trap 'stop_all; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
 free_port UP1; free_port UP2; free_port UP3; free_port NGINX_PROXY; free_port SILO_PORT; free_port GATEWAY; free_port SILO_HTTP
-free_port PROXY; free_port PROXY_ADMIN
+free_port PROXY; free_port PROXY_ADMIN; free_port FAST; free_port FAST_ADMIN
 
 nginx_conf() { # $1 = name, $2 = worker_processes, $3 = http block body
   mkdir -p "$WORK/$1"
@@ -86,12 +88,18 @@ coord create /services && coord create /services/bench
 coord create /services/bench/u1 "{\"address\":\"http://127.0.0.1:$UP1\",\"weight\":1}"
 coord create /services/bench/u2 "{\"address\":\"http://127.0.0.1:$UP2\",\"weight\":1}"
 
-(cd "$WORK" && exec setsid dotnet "$PROXY_DLL" --listen 127.0.0.1 --port "$PROXY" --admin-port "$PROXY_ADMIN" \
-  --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot.json") > "$WORK/proxy.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$PROXY/x" || true)" == u? ]] && break; sleep 0.2; done
-[[ "$(curl -s "http://127.0.0.1:$PROXY/x")" == u? ]] || { echo "the proxy does not forward; its log:" >&2; cat "$WORK/proxy.log" >&2; exit 4; }
+start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off
+  (cd "$WORK" && exec setsid dotnet "$PROXY_DLL" --listen 127.0.0.1 --port "$2" --admin-port "$3" --fast-path "$4" \
+    --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot-$1.json") > "$WORK/$1.log" 2>&1 & PIDS+=($!)
+}
+start_proxy proxy "$PROXY" "$PROXY_ADMIN" off
+start_proxy fast "$FAST" "$FAST_ADMIN" on
+for port in "$PROXY" "$FAST"; do
+  for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$port/x" || true)" == u? ]] && break; sleep 0.2; done
+  [[ "$(curl -s "http://127.0.0.1:$port/x")" == u? ]] || { echo "the proxy on $port does not forward; its logs:" >&2; cat "$WORK"/proxy.log "$WORK"/fast.log >&2; exit 4; }
+done
 
-NGINX_PROXY_GROUP="${PIDS[1]}"; PROXY_GROUP="${PIDS[3]}"
+NGINX_PROXY_GROUP="${PIDS[1]}"; PROXY_GROUP="${PIDS[3]}"; FAST_GROUP="${PIDS[4]}"
 # CPU seconds used so far by every process of group $1 (nginx: master and workers).
 group_cpu() { local total=0 pid; for pid in $(pgrep -g "$1"); do total=$(awk -v t="$total" -v c="$(cpu_seconds "$pid")" 'BEGIN { print t + c }'); done; echo "$total"; }
 
@@ -111,20 +119,22 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
   echo "# warm-up (not reported): ${WARMUP} s each"
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
+  wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$FAST/" >/dev/null 2>&1
   for round in $(seq 1 "$ROUNDS"); do
     run "round $round: nginx proxy" "$NGINX_PROXY" "$NGINX_PROXY_GROUP"
-    run "round $round: OrleansCoord.Proxy" "$PROXY" "$PROXY_GROUP"
+    run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"
+    run "round $round: OrleansCoord.Proxy --fast-path on" "$FAST" "$FAST_GROUP"
   done
   echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
   for round in $(seq 1 "$ROUNDS"); do
     coord create /services/bench/u3 "{\"address\":\"http://127.0.0.1:$UP3\",\"weight\":1}"
     start=$(date +%s%N)
-    for _ in $(seq 1 3000); do [[ "$(curl -s "http://127.0.0.1:$PROXY/")" == u3 ]] && break; done
+    for _ in $(seq 1 3000); do [[ "$(curl -s "http://127.0.0.1:$FAST/")" == u3 ]] && break; done
     echo "join round $round: first answer from u3 after $(( ($(date +%s%N) - start) / 1000000 )) ms"
     coord rm /services/bench/u3
     start=$(date +%s%N); clean=0; clean_since=$start
     for _ in $(seq 1 3000); do
-      if [[ "$(curl -s "http://127.0.0.1:$PROXY/")" == u3 ]]; then clean=0; else
+      if [[ "$(curl -s "http://127.0.0.1:$FAST/")" == u3 ]]; then clean=0; else
         (( clean == 0 )) && clean_since=$(date +%s%N); clean=$((clean + 1)); (( clean >= 20 )) && break; fi
     done
     echo "leave round $round: no answer from u3 (20 in a row) from $(( (clean_since - start) / 1000000 )) ms on"

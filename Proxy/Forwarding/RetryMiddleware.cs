@@ -67,11 +67,11 @@ internal static class RetryMiddleware
         && context.Features.Get<IForwarderErrorFeature>()?.Error is { } error
         && (error is ForwarderError.Request or ForwarderError.RequestTimedOut || (bodyKept && error == ForwarderError.RequestBodyDestination));
 
-    private static bool IsIdempotent(string method) =>
+    public static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
         || HttpMethods.IsTrace(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
 
-    private static int RetriesOf(Yarp.ReverseProxy.Configuration.ClusterConfig config) =>
+    public static int RetriesOf(Yarp.ReverseProxy.Configuration.ClusterConfig config) =>
         config.Metadata is { } metadata && metadata.TryGetValue(YarpConfigBuilder.RetriesMetadata, out var text)
             && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var retries) ? retries : 0;
 }

@@ -23,7 +23,12 @@ internal sealed class MaxFailsPolicy(IDestinationHealthUpdater healthUpdater, Ti
 
     public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
     {
-        if (!IsFailure(context)) return;
+        if (IsFailure(context)) RecordFailure(cluster, destination);
+    }
+
+    /// <summary>Counts one failure of <paramref name="destination"/> (either request path) and takes it out at max-fails.</summary>
+    public void RecordFailure(ClusterState cluster, DestinationState destination)
+    {
         var (maxFails, failTimeout) = Settings(cluster);
         if (maxFails <= 0) return;
 

@@ -24,6 +24,7 @@ internal static class ProxyCommandLine
         ["--id"] = "Proxy:Id",
         ["--status-interval"] = "Proxy:StatusInterval",
         ["--stop-with-stdin"] = "Proxy:StopWithStandardInput",
+        ["--fast-path"] = "Proxy:FastPath",
     };
 
     public const string Usage =
@@ -31,7 +32,7 @@ internal static class ProxyCommandLine
         "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
         "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--retry-body-limit 65536] [--access-log true] " +
-        "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true]";
+        "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true] [--fast-path on|off]";
 
     /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>
     public static IReadOnlyList<string> Check(string[] args)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Configuration;
+using OrleansCoord.Proxy.FastPath;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Health;
 using OrleansCoord.Proxy.LoadBalancing;
@@ -43,6 +44,9 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<ILoadBalancingPolicy, RandomPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, MaxFailsPolicy>();
+
+        services.AddSingleton<ClusterPlans>();
+        services.AddSingleton<FastPathServices>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ namespace OrleansCoord.Proxy.LoadBalancing;
 /// nginx's <c>hash KEY consistent</c>: the cluster's hash key (header, cookie, client address or path) picks a point
 /// on a <see cref="HashRing"/> of the available instances. A request without the key falls back to the client address.
 /// </summary>
-internal sealed class ConsistentHashPolicy : ILoadBalancingPolicy
+internal sealed class ConsistentHashPolicy : IGridBalancingPolicy
 {
     public const string HashKeyMetadata = "hashKey";
     private readonly ConditionalWeakTable<ClusterState, StrongBox<HashRing?>> _rings = [];
@@ -18,7 +18,10 @@ internal sealed class ConsistentHashPolicy : ILoadBalancingPolicy
 
     public string Name => YarpPolicyNames.Of(BalancingPolicyNames.ConsistentHash);
 
-    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations) =>
+        Pick(new HttpBalancingRequest(context), cluster, availableDestinations);
+
+    public DestinationState? Pick(IBalancingRequest request, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
     {
         if (availableDestinations.Count <= 1) return availableDestinations.Count == 0 ? null : availableDestinations[0];
         var box = _rings.GetOrCreateValue(cluster);
@@ -30,7 +33,7 @@ internal sealed class ConsistentHashPolicy : ILoadBalancingPolicy
             Volatile.Write(ref box.Value, ring);
         }
 
-        return ring.Find(KeyOf(context, KeySource(cluster)));
+        return ring.Find(request.HashKeyOf(KeySource(cluster)));
     }
 
     /// <summary>The request's key; the client address when the configured header or cookie is missing.</summary>
@@ -46,7 +49,8 @@ internal sealed class ConsistentHashPolicy : ILoadBalancingPolicy
         return string.IsNullOrEmpty(value) ? context.Connection.RemoteIpAddress?.ToString() ?? "" : value;
     }
 
-    private HashKey KeySource(ClusterState cluster)
+    /// <summary>The cluster's configured key (the client address when none is configured).</summary>
+    public HashKey KeySource(ClusterState cluster)
     {
         var metadata = cluster.Model.Config.Metadata;
         if (metadata is null) return new HashKey(HashKeySource.ClientIp, null);

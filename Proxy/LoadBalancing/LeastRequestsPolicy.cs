@@ -9,13 +9,16 @@ namespace OrleansCoord.Proxy.LoadBalancing;
 /// The instance with the fewest requests in flight (nginx least_conn). Ties go round robin, so that an idle
 /// cluster still spreads its load instead of sending everything to the first instance.
 /// </summary>
-internal sealed class LeastRequestsPolicy : ILoadBalancingPolicy
+internal sealed class LeastRequestsPolicy : IGridBalancingPolicy
 {
     private int _tieBreak;
 
     public string Name => YarpPolicyNames.Of(BalancingPolicyNames.LeastRequests);
 
-    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations) =>
+        Pick(HttpBalancingRequest.None, cluster, availableDestinations);
+
+    public DestinationState? Pick(IBalancingRequest request, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
     {
         var count = availableDestinations.Count;
         if (count == 0) return null;

@@ -6,11 +6,14 @@ using Yarp.ReverseProxy.Model;
 namespace OrleansCoord.Proxy.LoadBalancing;
 
 /// <summary>Two distinct instances at random, the one with fewer requests in flight wins (nginx random two least_conn).</summary>
-internal sealed class PowerOfTwoChoicesPolicy(IRandomSource random) : ILoadBalancingPolicy
+internal sealed class PowerOfTwoChoicesPolicy(IRandomSource random) : IGridBalancingPolicy
 {
     public string Name => YarpPolicyNames.Of(BalancingPolicyNames.PowerOfTwo);
 
-    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations) =>
+        Pick(HttpBalancingRequest.None, cluster, availableDestinations);
+
+    public DestinationState? Pick(IBalancingRequest request, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
     {
         var count = availableDestinations.Count;
         if (count <= 1) return count == 0 ? null : availableDestinations[0];

@@ -11,14 +11,17 @@ namespace OrleansCoord.Proxy.LoadBalancing;
 /// current value wins and gives back the total. Over any window of total-weight picks each instance gets exactly
 /// its weight, spread out (5,1,1 gives a a b a c a a rather than a a a a a b c).
 /// </summary>
-internal sealed class SmoothWeightedRoundRobinPolicy : ILoadBalancingPolicy
+internal sealed class SmoothWeightedRoundRobinPolicy : IGridBalancingPolicy
 {
     // Per cluster: the current values, keyed by destination id so they survive a config swap.
     private readonly ConditionalWeakTable<ClusterState, Dictionary<string, long>> _current = [];
 
     public string Name => YarpPolicyNames.Of(BalancingPolicyNames.WeightedRoundRobin);
 
-    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
+    public DestinationState? PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations) =>
+        Pick(HttpBalancingRequest.None, cluster, availableDestinations);
+
+    public DestinationState? Pick(IBalancingRequest request, ClusterState cluster, IReadOnlyList<DestinationState> availableDestinations)
     {
         if (availableDestinations.Count <= 1) return availableDestinations.Count == 0 ? null : availableDestinations[0];
         var current = _current.GetOrCreateValue(cluster);

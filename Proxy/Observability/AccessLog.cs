@@ -19,11 +19,23 @@ internal sealed class AccessLog : IAsyncDisposable
     public void Write(HttpContext context, DateTimeOffset started)
     {
         var request = context.Request;
+        Write(context.Connection.RemoteIpAddress?.ToString(), request.Method, $"{request.Path}{request.QueryString}", request.Protocol,
+            context.Response.StatusCode, context.Response.ContentLength ?? 0, Header(request, "Referer"), Header(request, "User-Agent"), started);
+    }
+
+    /// <summary>One line from its parts (the fast path has no HttpContext); <paramref name="referer"/> and
+    /// <paramref name="userAgent"/> already escaped, "-" when absent.</summary>
+    public void Write(string? remoteAddress, string method, string target, string protocol, int status, long bodyBytes,
+        string referer, string userAgent, DateTimeOffset started)
+    {
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{context.Connection.RemoteIpAddress} - - [{started:dd/MMM/yyyy:HH:mm:ss} {Offset(started.Offset)}] \"{request.Method} {request.Path}{request.QueryString} {request.Protocol}\" " +
-            $"{context.Response.StatusCode} {context.Response.ContentLength ?? 0} \"{Header(request, "Referer")}\" \"{Header(request, "User-Agent")}\"");
+            $"{remoteAddress} - - [{started:dd/MMM/yyyy:HH:mm:ss} {Offset(started.Offset)}] \"{method} {target} {protocol}\" " +
+            $"{status} {bodyBytes} \"{referer}\" \"{userAgent}\"");
         _lines.Writer.TryWrite(line);
     }
+
+    /// <summary>A header value as the log line carries it.</summary>
+    public static string Quote(string? value) => string.IsNullOrEmpty(value) ? "-" : value.Replace("\"", "\\\"");
 
     // nginx writes the offset as +0100, .NET's zzz as +01:00.
     private static string Offset(TimeSpan offset) =>
@@ -36,7 +48,7 @@ internal sealed class AccessLog : IAsyncDisposable
     }
 
     private static string Header(HttpRequest request, string name) =>
-        request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString().Replace("\"", "\\\"") : "-";
+        Quote(request.Headers.TryGetValue(name, out var value) ? value.ToString() : null);
 
     private async Task WriteAsync(TextWriter output)
     {

@@ -52,6 +52,16 @@ internal static class MetricsText
             }
         }
 
+        text.AppendLine("# HELP coord_proxy_fast_path_requests_total Requests answered on the connection-level fast path (also counted in coord_proxy_requests_total).");
+        text.AppendLine("# TYPE coord_proxy_fast_path_requests_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"coord_proxy_fast_path_requests_total {metrics.FastPathRequests}\n");
+        text.AppendLine("# HELP coord_proxy_fast_path_handoffs_total Connections the fast path handed to Kestrel and YARP, by the first request it left to them.");
+        text.AppendLine("# TYPE coord_proxy_fast_path_handoffs_total counter");
+        foreach (var (reason, count) in metrics.FastPathHandoffs.OrderBy(h => h.Reason, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"coord_proxy_fast_path_handoffs_total{{reason=\"{reason}\"}} {count}\n");
+        }
+
         return text.ToString();
     }
 

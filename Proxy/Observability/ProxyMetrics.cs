@@ -13,6 +13,8 @@ internal sealed class ProxyMetrics
 
     private readonly ConcurrentDictionary<(string Route, string Instance, int Status), Counter> _requests = new();
     private readonly ConcurrentDictionary<string, Histogram> _latency = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counter> _handoffs = new(StringComparer.Ordinal);
+    private readonly Counter _fastPathRequests = new();
 
     public void Record(string route, string instance, int status, TimeSpan elapsed)
     {
@@ -36,6 +38,17 @@ internal sealed class ProxyMetrics
             if (!routeExists(route)) _latency.TryRemove(route, out _);
         }
     }
+
+    /// <summary>Requests the connection-level fast path answered (they are in <see cref="Requests"/> too).</summary>
+    public long FastPathRequests => Interlocked.Read(ref _fastPathRequests.Value);
+
+    /// <summary>Connections the fast path handed to Kestrel and YARP, by what it could not do.</summary>
+    public IEnumerable<(string Reason, long Count)> FastPathHandoffs =>
+        _handoffs.Select(pair => (pair.Key, Interlocked.Read(ref pair.Value.Value)));
+
+    public void RecordFastPathRequest() => Interlocked.Increment(ref _fastPathRequests.Value);
+
+    public void RecordHandoff(string reason) => Interlocked.Increment(ref _handoffs.GetOrAdd(reason, static _ => new Counter()).Value);
 
     public IEnumerable<(string Route, string Instance, int Status, long Count)> Requests =>
         _requests.Select(pair => (pair.Key.Route, pair.Key.Instance, pair.Key.Status, Interlocked.Read(ref pair.Value.Value)));

@@ -11,6 +11,7 @@ public sealed class CommandLineTests
     [InlineData("--port", "abc", "BadArguments: ")]
     [InlineData("--listen", "not-an-ip", "BadArguments: --listen 'not-an-ip' is not an IP address")]
     [InlineData("--server", "localhost", "BadArguments: --server 'localhost' is not host:port")]
+    [InlineData("--fast-path", "maybe", "BadArguments: --fast-path must be on or off, got 'maybe'")]
     public async Task BadFlag_ExitCodeTwo_OneClearLine(string flag, string value, string expected)
     {
         await using var process = ChildProcess.Start("proxy", ChildProcess.Dotnet, [BuildOutputs.ProxyDll, flag, value]);

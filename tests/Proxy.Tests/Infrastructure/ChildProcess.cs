@@ -6,21 +6,26 @@ namespace OrleansCoord.Proxy.Tests.Infrastructure;
 /// <summary>A real child process whose output is drained (a full pipe would block it) and kept for failure messages.</summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    // Enough for `coord proxy status` over the shared test grid, where every proxy lists every test's cluster.
+    private const int MaxLines = 5000;
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly Process _process;
+    private bool _outputEnded;
+    private bool _errorEnded;
 
     private ChildProcess(Process process, Action<string>? onLine)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Keep(e.Data, onLine);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data, onLine);
+        _process.OutputDataReceived += (_, e) => Keep(e.Data, onLine, ref _outputEnded);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data, onLine, ref _errorEnded);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
     public string Name { get; private init; } = "";
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Exited, and all it wrote has been read (the process can end before its last lines reach <see cref="Output"/>).</summary>
+    public bool HasExited => _process.HasExited && Volatile.Read(ref _outputEnded) && Volatile.Read(ref _errorEnded);
 
     public int ExitCode => _process.ExitCode;
 
@@ -93,11 +98,16 @@ public sealed class ChildProcess : IAsyncDisposable
     public static string Dotnet =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 
-    private void Keep(string? line, Action<string>? onLine)
+    private void Keep(string? line, Action<string>? onLine, ref bool ended)
     {
-        if (line is null) return;
+        if (line is null)
+        {
+            Volatile.Write(ref ended, true); // the end of the stream
+            return;
+        }
+
         _tail.Enqueue(line);
-        while (_tail.Count > 200 && _tail.TryDequeue(out _)) { }
+        while (_tail.Count > MaxLines && _tail.TryDequeue(out _)) { }
         onLine?.Invoke(line);
     }
 }

@@ -38,11 +38,12 @@ public sealed class GridSilo : IAsyncDisposable
     }
 
     /// <summary>A new session with this grid; dispose it to close the session (its ephemerals go).</summary>
-    public Task<CoordClient> ConnectAsync() => CoordClient.ConnectAsync(new CoordClientOptions
+    /// <summary>A client of this grid; <paramref name="sessionTimeout"/>: 10 s unless given.</summary>
+    public Task<CoordClient> ConnectAsync(TimeSpan? sessionTimeout = null) => CoordClient.ConnectAsync(new CoordClientOptions
     {
         Servers = [Gateway],
         ClusterId = ClusterId,
-        SessionTimeout = TimeSpan.FromSeconds(10),
+        SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(10),
     });
 
     /// <summary>SIGKILL: the grid is away.</summary>
@@ -75,7 +76,9 @@ public sealed class GridFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Silo = await GridSilo.StartAsync();
-        Client = await Silo.ConnectAsync();
+        // The longest session the grid grants: this one client serves every test of the collection, and on a
+        // machine under heavy load (load average 40 seen) a 10 s session expired and failed all later tests.
+        Client = await Silo.ConnectAsync(TimeSpan.FromSeconds(60));
     }
 
     public async ValueTask DisposeAsync()

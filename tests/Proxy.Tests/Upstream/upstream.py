@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """A tiny real upstream for the proxy tests: answers every request with its own id.
 
-usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay-path PREFIX --delay-ms MS]
+usage: upstream.py ID [--port N] [--status CODE] [--health-status CODE] [--delay-path PREFIX --delay-ms MS] [--idle-timeout-ms MS]
 Binds 127.0.0.1 (port 0: any free port), prints "listening PORT" once ready, then serves until killed.
 GET /healthz (or any path ending in /healthz) answers --health-status (default 200), whatever --status says; paths starting with the delay prefix print "delaying PATH" and wait MS before answering;
 every other request gets CODE (default 200) with the body "ID" and the X-Upstream-Id header, and the
-request headers it saw as X-Seen-<name> for the X-Forwarded-* and W3C trace-context ones, and the request body's
-length and SHA-256 as X-Body-Length and X-Body-Sha256. A WebSocket upgrade is accepted and
+request headers it saw as X-Seen-<name> (and its path as X-Seen-Path), and the request body's
+length and SHA-256 as X-Body-Length and X-Body-Sha256. Paths containing /chunked/ are answered with a chunked body
+("ID", ":", "chunked", and a trailer), paths containing /until-close/ with a body ("ID:until-close") that ends when
+the connection closes. --idle-timeout-ms closes a keep-alive connection idle that long and prints "idle connection
+closed after PATH" (the last path it served). A WebSocket upgrade is accepted and
 each text message is echoed back as "ID:message" until the client closes.
 """
 import argparse
@@ -29,13 +32,49 @@ def main():
     parser.add_argument("--health-status", type=int, default=200)
     parser.add_argument("--delay-path", default=None)
     parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--idle-timeout-ms", type=int, default=0)
     args = parser.parse_args()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the proxy's pooled connections expect
 
+        timeout = args.idle_timeout_ms / 1000.0 if args.idle_timeout_ms else None
+
         def log_message(self, *_):
             pass
+
+        def log_error(self, message, *rest):
+            if "timed out" in message:
+                print(f"idle connection closed after {getattr(self, 'last_path', '')}", flush=True)
+
+        def seen_headers(self):
+            self.send_header("X-Seen-Path", self.path)
+            for name, value in self.headers.items():
+                self.send_header("X-Seen-" + name, value)
+
+        def chunked(self):
+            self.send_response(args.status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("X-Upstream-Id", args.id)
+            self.seen_headers()
+            self.end_headers()
+            for part in (args.id, ":", "chunked"):
+                data = part.encode()
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\nX-Trailer: t\r\n\r\n")
+
+        def until_close(self):
+            self.send_response(args.status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("X-Upstream-Id", args.id)
+            self.seen_headers()
+            self.end_headers()
+            self.wfile.write((args.id + ":").encode())
+            self.wfile.flush()
+            self.wfile.write(b"until-close")
+            self.close_connection = True
 
         def answer(self, status, body, received=b""):
             data = body.encode()
@@ -45,9 +84,7 @@ def main():
             self.send_header("X-Upstream-Id", args.id)
             self.send_header("X-Body-Length", str(len(received)))
             self.send_header("X-Body-Sha256", hashlib.sha256(received).hexdigest())
-            for name in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "traceparent", "tracestate"):
-                if self.headers.get(name):
-                    self.send_header("X-Seen-" + name, self.headers.get(name))
+            self.seen_headers()
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
@@ -83,12 +120,17 @@ def main():
             self.close_connection = True
 
         def handle_any(self):
+            self.last_path = self.path
             if self.headers.get("Upgrade", "").lower() == "websocket":
                 return self.websocket()
             length = int(self.headers.get("Content-Length") or 0)
             received = self.rfile.read(length) if length else b""
             if self.path == "/healthz" or self.path.endswith("/healthz"):
                 return self.answer(args.health_status, "ok" if args.health_status == 200 else "sick")
+            if "/chunked/" in self.path:
+                return self.chunked()
+            if "/until-close/" in self.path:
+                return self.until_close()
             if args.delay_path and self.path.startswith(args.delay_path):
                 print(f"delaying {self.path}", flush=True)  # the tests wait for this line: the request is in flight
                 time.sleep(args.delay_ms / 1000.0)

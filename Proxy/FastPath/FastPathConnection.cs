@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using OrleansCoord.Client.Proxy;
+using OrleansCoord.Proxy.Forwarding;
+using OrleansCoord.Proxy.LoadBalancing;
+using OrleansCoord.Proxy.Observability;
+using Yarp.ReverseProxy.Model;
+
+namespace OrleansCoord.Proxy.FastPath;
+
+/// <summary>
+/// One client connection on the main port, served request by request at the connection level: a request head is
+/// parsed from Kestrel's transport pipe, routed and balanced with YARP's own state, sent over a pooled upstream
+/// connection and its answer copied back. The first request the fast path cannot serve exactly as YARP would is left
+/// unread in the pipe and the connection is handed to Kestrel (and YARP) for the rest of its life. Requests are
+/// answered one at a time, so pipelined requests are answered in order.
+/// </summary>
+internal sealed partial class FastPathConnection(ConnectionContext connection, FastPathServices services) : IBalancingRequest
+{
+    /// <summary>Larger heads go to Kestrel (its own limit is 32 KiB of headers).</summary>
+    public const int MaxHeadSize = 16 * 1024;
+
+    /// <summary>Larger bodies go to YARP, which streams them.</summary>
+    public const int MaxBodySize = 64 * 1024;
+
+    private readonly RequestHead _head = new();
+    private byte[] _scratch = [];
+    private byte[] _outgoing = new byte[2048];
+    private int _outgoingLength;
+    private byte[] _body = [];
+    private string? _remoteAddress;
+    private byte[]? _forwardedFor;
+
+    private PipeWriter Output => connection.Transport.Output;
+
+    public async Task RunAsync(ConnectionDelegate next)
+    {
+        var input = connection.Transport.Input;
+        connection.Features.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((FastPathConnection)state).OnHeartbeat(), this);
+        ReadOnlySequence<byte> buffer;
+        string handoff;
+        try
+        {
+            while (true)
+            {
+                WaitForClient(pending: false);
+                var result = await input.ReadAsync();
+                buffer = result.Buffer;
+                var headLength = FindHead(buffer);
+                if (headLength == 0)
+                {
+                    if (result.IsCompleted)
+                    {
+                        if (buffer.IsEmpty) return;
+                        handoff = Handoff.Request;
+                        break; // a head cut short: Kestrel answers it
+                    }
+
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    WaitForClient(pending: true);
+                    continue;
+                }
+
+                if (headLength < 0)
+                {
+                    handoff = Handoff.Request;
+                    break;
+                }
+
+                if (Decide(out handoff) is not { } decision) break;
+                input.AdvanceTo(buffer.GetPosition(headLength));
+                _clientWaitSince = 0;
+                if (!await ReadBodyAsync(input) || !await ServeAsync(decision) || _head.Close) return;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ConnectionAbortedException or ConnectionResetException or ObjectDisposedException)
+        {
+            return; // the client went away
+        }
+        finally
+        {
+            _clientWaitSince = 0;
+        }
+
+        // The request at the front of the pipe (and all after it) are Kestrel's: nothing of it has been consumed.
+        input.AdvanceTo(buffer.Start);
+        _handedOff = true;
+        services.Metrics.RecordHandoff(handoff);
+        await next(connection);
+    }
+
+    /// <summary>The head's length; 0 while it is incomplete; -1 when it is not the fast path's (too large, not plain).</summary>
+    private int FindHead(in ReadOnlySequence<byte> buffer)
+    {
+        ReadOnlySpan<byte> span;
+        if (buffer.IsSingleSegment)
+        {
+            span = buffer.FirstSpan;
+        }
+        else
+        {
+            var length = (int)Math.Min(buffer.Length, MaxHeadSize);
+            if (_scratch.Length < length) _scratch = new byte[MaxHeadSize];
+            buffer.Slice(0, length).CopyTo(_scratch);
+            span = _scratch.AsSpan(0, length);
+        }
+
+        var end = span.IndexOf("\r\n\r\n"u8);
+        if (end < 0) return span.Length >= MaxHeadSize ? -1 : 0;
+        var limits = services.Limits;
+        // Kestrel answers these itself (414, 431).
+        if (span.IndexOf("\r\n"u8) > limits.MaxRequestLineSize || end + 4 > limits.MaxRequestHeadersTotalSize) return -1;
+        return end + 4 <= MaxHeadSize && _head.TryParse(span[..(end + 4)]) ? end + 4 : -1;
+    }
+
+    /// <summary>How the fast path serves the parsed request, or null when Kestrel and YARP must (and why).</summary>
+    private Decision? Decide(out string handoff)
+    {
+        var options = services.Options;
+        handoff = Handoff.Body;
+        if (_head.ContentLength > Math.Min(MaxBodySize, options.MaxRequestBodySize)) return null;
+        handoff = Handoff.Route;
+        var match = services.Routes.Match(_head[_head.Path], _head[_head.Host], out var route);
+        if (match == RouteMatch.Unsure) return null;
+        if (match == RouteMatch.NotFound) return new Decision(null, null, null);
+        handoff = Handoff.Cluster;
+        if (route!.Cluster is not { } cluster || services.Plans.Of(cluster) is not { } plan) return null;
+        if (plan.HashKey is { Source: HashKeySource.Cookie } && !CookiesArePlain()) return null;
+        return new Decision(route, cluster, plan);
+    }
+
+    private async ValueTask<bool> ReadBodyAsync(PipeReader input)
+    {
+        var length = (int)_head.ContentLength;
+        if (_body.Length < length) _body = new byte[Math.Max(length, Math.Min(_body.Length * 2, MaxBodySize))];
+        var copied = 0;
+        while (copied < length)
+        {
+            WaitForClient(pending: true);
+            var result = await input.ReadAsync();
+            var take = (int)Math.Min(result.Buffer.Length, length - copied);
+            result.Buffer.Slice(0, take).CopyTo(_body.AsSpan(copied));
+            copied += take;
+            input.AdvanceTo(result.Buffer.GetPosition(take));
+            if (copied < length && result.IsCompleted) return false;
+        }
+
+        _clientWaitSince = 0;
+        return true;
+    }
+
+    /// <summary>Answers one request, counts and logs it; false when the client connection must close.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeAsync(Decision decision)
+    {
+        var started = services.Time.GetTimestamp();
+        var answer = decision.Route is null ? WriteEmptyAnswer(404, null) : await ForwardAsync(decision.Route, decision.Cluster!, decision.Plan!);
+        // Counted before the last flush: whoever has read the answer can see it in /metrics.
+        services.Metrics.Record(decision.Route?.Config.RouteId ?? "", answer.Destination?.DestinationId ?? "", answer.Status, services.Time.GetElapsedTime(started));
+        services.Metrics.RecordFastPathRequest();
+        if (services.Options.AccessLog) WriteAccessLog(answer);
+        return answer.KeepClient && await ResponseRelay.FlushAsync(Output, default);
+    }
+
+    /// <summary>Balancing, the exchange with the chosen instance, passive health and retries: RetryMiddleware, YARP's
+    /// load balancing, passive health and forwarder, in that order, as on YARP's path.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
+    {
+        var candidates = cluster.DestinationsState.AvailableDestinations;
+        var retryable = plan.Retries > 0 && RetryMiddleware.IsIdempotent(Method) && _head.ContentLength <= services.Options.RetryBodyLimit;
+        for (var attempt = 0; ; attempt++)
+        {
+            var destination = candidates.Count == 0 ? null : plan.Policy.Pick(this, cluster, candidates);
+            if (destination is null) return WriteEmptyAnswer(503, null);
+            var target = services.Plans.TargetOf(destination);
+            Exchange exchange;
+            YarpCounters.Enter(cluster, destination);
+            try
+            {
+                exchange = target is null ? Exchange.Failed(timedOut: false) : await ExchangeAsync(target, plan.Timeout);
+            }
+            finally
+            {
+                YarpCounters.Leave(cluster, destination);
+            }
+
+            if (plan.PassiveHealth is { } health && (exchange.UpstreamFailed || exchange.Status is 502 or 503 or 504)) health.RecordFailure(cluster, destination);
+            if (exchange.Status != 0) return new Answer(exchange.Status, destination, exchange.BodyBytes, exchange.KeepClient);
+            if (retryable && attempt < plan.Retries)
+            {
+                var others = candidates.Where(d => !ReferenceEquals(d, destination)).ToList();
+                if (others.Count > 0)
+                {
+                    candidates = others;
+                    continue;
+                }
+            }
+
+            return WriteEmptyAnswer(exchange.TimedOut ? 504 : 502, destination);
+        }
+    }
+
+    private string Method => MethodName(_head[_head.Method]);
+
+    private static string MethodName(ReadOnlySpan<byte> method) => method switch
+    {
+        _ when method.SequenceEqual("GET"u8) => "GET",
+        _ when method.SequenceEqual("HEAD"u8) => "HEAD",
+        _ when method.SequenceEqual("POST"u8) => "POST",
+        _ when method.SequenceEqual("PUT"u8) => "PUT",
+        _ when method.SequenceEqual("DELETE"u8) => "DELETE",
+        _ when method.SequenceEqual("OPTIONS"u8) => "OPTIONS",
+        _ => Encoding.ASCII.GetString(method),
+    };
+
+    /// <summary>An answer without a body from the proxy itself (404, 502, 503, 504), as Kestrel writes one.</summary>
+    private Answer WriteEmptyAnswer(int status, DestinationState? destination)
+    {
+        var output = Output;
+        output.Write(status switch
+        {
+            404 => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nDate: "u8,
+            502 => "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nDate: "u8,
+            503 => "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nDate: "u8,
+            _ => "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nDate: "u8,
+        });
+        output.Write(HttpDate.Now());
+        output.Write(_head.Close ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
+        return new Answer(status, destination, 0, KeepClient: true);
+    }
+
+    private void WriteAccessLog(Answer answer) =>
+        services.AccessLog.Write(RemoteAddress, Method, Encoding.ASCII.GetString(_head[_head.Target]), "HTTP/1.1", answer.Status, answer.BodyBytes,
+            AccessLog.Quote(_head.HeaderValue("Referer")), AccessLog.Quote(_head.HeaderValue("User-Agent")), services.Time.GetUtcNow());
+
+    private string? RemoteAddress => _remoteAddress ??= (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+
+    /// <summary>The reasons of coord_proxy_fast_path_handoffs_total.</summary>
+    private static class Handoff
+    {
+        /// <summary>The head is not plain HTTP/1.1 (upgrade, Expect, chunked body, HTTP/1.0, encoded path, malformed, ...).</summary>
+        public const string Request = "request";
+
+        /// <summary>The body is larger than the fast path buffers (or than the limit: Kestrel answers 413).</summary>
+        public const string Body = "body";
+
+        /// <summary>The routes hold something the route table does not model, or routing would be ambiguous.</summary>
+        public const string Route = "route";
+
+        /// <summary>The cluster asks for what the fast path does not do (a policy not ours, an instance not http://, a
+        /// cookie key ASP.NET would decode).</summary>
+        public const string Cluster = "cluster";
+    }
+
+    /// <summary>Why and how the fast path serves a request; a null route: no route matched (404).</summary>
+    private readonly record struct Decision(RouteModel? Route, ClusterState? Cluster, ClusterPlan? Plan);
+
+    /// <summary>What the client got: status, the instance that answered last, body bytes, and whether the connection goes on.</summary>
+    private readonly record struct Answer(int Status, DestinationState? Destination, long BodyBytes, bool KeepClient);
+}

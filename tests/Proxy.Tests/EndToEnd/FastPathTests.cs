@@ -1,0 +1,195 @@
+using OrleansCoord.Client.Proxy;
+using OrleansCoord.Proxy.Tests.Infrastructure;
+
+namespace OrleansCoord.Proxy.Tests.EndToEnd;
+
+/// <summary>
+/// What the connection-level fast path (Proxy/FastPath) adds, checked with the fast path on and off: both request paths
+/// must give a client and an upstream the same thing (headers, framing, pipelining, upgrades, pooled connections).
+/// </summary>
+[Collection(GridCollection.Name)]
+public sealed class FastPathTests(GridFixture grid)
+{
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task HopByHopHeaders_Dropped_ForwardedHeadersSet_HostIsTheInstance(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "headers");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await connection.SendAsync($"GET /{setup.Cluster}/x?q=1 HTTP/1.1\r\nHost: 127.0.0.1:{setup.Proxy.Port}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n" +
+            "TE: trailers\r\nProxy-Authorization: Basic eDp5\r\nUpgrade-Insecure-Requests: 1\r\nForwarded: for=1.2.3.4\r\n" +
+            "X-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Proto: https\r\nX-Custom: kept  \r\n\r\n");
+        var response = await connection.ReadResponseAsync();
+
+        Assert.Equal(200, response.Status);
+        Assert.Equal($"/{setup.Cluster}/x?q=1", response.Header("X-Seen-Path"));
+        Assert.Equal($"127.0.0.1:{setup.Upstream.Port}", response.Header("X-Seen-Host"));
+        Assert.Equal("kept", response.Header("X-Seen-X-Custom"));
+        Assert.Equal("127.0.0.1", response.Header("X-Seen-X-Forwarded-For"));
+        Assert.Equal("http", response.Header("X-Seen-X-Forwarded-Proto"));
+        Assert.Equal($"127.0.0.1:{setup.Proxy.Port}", response.Header("X-Seen-X-Forwarded-Host"));
+        foreach (var dropped in new[] { "Connection", "Keep-Alive", "TE", "Proxy-Authorization", "Upgrade-Insecure-Requests", "Forwarded" })
+        {
+            Assert.Null(response.Header($"X-Seen-{dropped}"));
+        }
+
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task PipelinedRequests_AnsweredInOrder(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "pipelined");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        var paths = Enumerable.Range(1, 5).Select(i => $"/{setup.Cluster}/p{i}").ToList();
+        // One write: the proxy reads several requests at once and must answer each, in order.
+        await connection.SendAsync(string.Concat(paths.Select(p => $"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n"))
+            + $"POST /{setup.Cluster}/p6 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+
+        foreach (var path in paths) Assert.Equal(path, (await connection.ReadResponseAsync()).Header("X-Seen-Path"));
+        var post = await connection.ReadResponseAsync();
+        Assert.Equal($"/{setup.Cluster}/p6", post.Header("X-Seen-Path"));
+        Assert.Equal("5", post.Header("X-Body-Length"));
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task UpgradeAfterPlainRequests_PassesThroughOnTheSameConnection(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "upgrade");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await connection.SendAsync($"GET /{setup.Cluster}/plain HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
+
+        await connection.SendAsync($"GET /{setup.Cluster}/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        var upgraded = await connection.ReadResponseAsync();
+        Assert.Equal(101, upgraded.Status);
+
+        // One masked text frame "hi"; the upstream echoes "a:hi" unmasked.
+        byte[] mask = [1, 2, 3, 4];
+        await connection.SendAsync([0x81, 0x82, .. mask, (byte)('h' ^ mask[0]), (byte)('i' ^ mask[1])]);
+        var frame = await connection.ReadExactlyAsync(6);
+        Assert.Equal("a:hi", System.Text.Encoding.ASCII.GetString(frame, 2, 4));
+        await AssertServedAsync(setup, handoff: "request");
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task ChunkedAndCloseDelimitedAnswers_ReachTheClientWhole(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "framing");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+
+        await connection.SendAsync($"GET /{setup.Cluster}/chunked/x HTTP/1.1\r\nHost: x\r\n\r\n");
+        var chunked = await connection.ReadResponseAsync();
+        Assert.Equal("a:chunked", chunked.Body);
+        Assert.Equal("chunked", chunked.Header("Transfer-Encoding"));
+
+        // The upstream ends this body by closing its connection; the client gets it chunked and keeps its connection.
+        await connection.SendAsync($"GET /{setup.Cluster}/until-close/x HTTP/1.1\r\nHost: x\r\n\r\n");
+        var untilClose = await connection.ReadResponseAsync();
+        Assert.Equal("a:until-close", untilClose.Body);
+        Assert.Equal("chunked", untilClose.Header("Transfer-Encoding"));
+
+        await connection.SendAsync($"HEAD /{setup.Cluster}/after HTTP/1.1\r\nHost: x\r\n\r\nGET /{setup.Cluster}/after HTTP/1.1\r\nHost: x\r\n\r\n");
+        var head = await connection.ReadResponseAsync(toHead: true);
+        Assert.Equal(200, head.Status);
+        Assert.Equal("", head.Body);
+        Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task UpstreamClosesAnIdlePooledConnection_NextRequestIsAnswered(string fastPath)
+    {
+        // No retries and one failure takes the instance out: only a fresh connection can answer the second request.
+        await using var setup = await StartAsync(fastPath, "idle", new ClusterSpec(MaxFails: 1, Retries: 0), "--idle-timeout-ms", "300");
+        Assert.Equal(200, (await setup.Proxy.GetAsync($"/{setup.Cluster}/first")).Status);
+        await Poll.UntilAsync(() => Task.FromResult(setup.Upstream.HasPrinted($"idle connection closed after /{setup.Cluster}/first")), TimeSpan.FromSeconds(30),
+            () => $"the upstream closes the proxy's idle connection\n{setup.Proxy.Output}");
+
+        var (status, upstream) = await setup.Proxy.GetAsync($"/{setup.Cluster}/second");
+        Assert.Equal(200, status);
+        Assert.Equal("a", upstream);
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task MalformedHead_Answered400_AndClosed(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "malformed");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await connection.SendAsync($"GET /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\n\r\nGET /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n");
+
+        Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
+        Assert.Equal(400, (await connection.ReadResponseAsync()).Status);
+        Assert.True(await connection.IsClosedAsync());
+        await AssertServedAsync(setup, handoff: "request");
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task ConnectionClose_AnsweredThenClosed(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "close");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await connection.SendAsync($"GET /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        var response = await connection.ReadResponseAsync();
+        Assert.Equal("a", response.Body);
+        Assert.Equal("close", response.Header("Connection"));
+        Assert.True(await connection.IsClosedAsync());
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    /// <summary>Which path served: with the fast path on, it answered requests and handed over only the expected
+    /// connection; with it off, it answered none.</summary>
+    internal static async Task AssertServedAsync(Setup setup, string? handoff)
+    {
+        var lines = (await setup.Proxy.Admin.GetStringAsync("/metrics")).Split('\n');
+        var served = long.Parse(lines.Single(l => l.StartsWith("coord_proxy_fast_path_requests_total ", StringComparison.Ordinal)).Split(' ')[1]);
+        var handoffs = lines.Where(l => l.StartsWith("coord_proxy_fast_path_handoffs_total{", StringComparison.Ordinal)).ToList();
+        if (setup.FastPath == "off")
+        {
+            Assert.Equal(0, served);
+            Assert.Empty(handoffs);
+            return;
+        }
+
+        Assert.True(served > 0, "the fast path answered requests");
+        Assert.Equal(handoff is null ? [] : [$"coord_proxy_fast_path_handoffs_total{{reason=\"{handoff}\"}} 1"], handoffs);
+    }
+
+    private async Task<Setup> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, params string[] upstreamFlags)
+    {
+        var id = $"{name}-{fastPath}-{Guid.NewGuid():N}";
+        var upstream = await Upstream.StartAsync("a", upstreamFlags);
+        var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", fastPath);
+        if (cluster is not null) await grid.Client.SetClusterAsync(id, cluster);
+        await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
+        await grid.Client.RegisterAsync(id, upstream);
+        await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
+        return new Setup(proxy, upstream, id, fastPath);
+    }
+
+    internal sealed record Setup(ProxyProcess Proxy, Upstream Upstream, string Cluster, string FastPath) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Proxy.DisposeAsync();
+            await Upstream.DisposeAsync();
+        }
+    }
+}
