@@ -47,7 +47,8 @@ public sealed class ProxyProcess : IAsyncDisposable
         snapshotPath ??= Path.Combine(ownedDirectory!, "snapshot.json");
         var process = ChildProcess.Start("proxy", ChildProcess.Dotnet,
             [BuildOutputs.ProxyDll, "--listen", "127.0.0.1", "--port", $"{ports[0]}", "--admin-port", $"{ports[1]}",
-             "--server", server, "--cluster-id", clusterId, "--snapshot", snapshotPath, .. extraFlags],
+             "--server", server, "--cluster-id", clusterId, "--snapshot", snapshotPath,
+             "--stop-with-stdin", "true", .. extraFlags], // gone with the test host even if it dies without stopping us
             workingDirectory: Path.GetDirectoryName(BuildOutputs.ProxyDll), environment: environment);
         var proxy = new ProxyProcess(process, ports[0], ports[1], snapshotPath) { _ownedDirectory = ownedDirectory };
         try

@@ -16,8 +16,10 @@ import argparse
 import base64
 import hashlib
 import http.server
+import os
 import socketserver
 import sys
+import threading
 import time
 
 
@@ -145,6 +147,8 @@ def main():
 
     server = Server(("127.0.0.1", args.port), Handler)
     print(f"listening {server.server_address[1]}", flush=True)
+    # The test holds our stdin open: when it ends (the test host died without stopping us), so do we.
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
