@@ -82,9 +82,13 @@ internal sealed partial class ZNodeGrain
                 List<PendingWrite> batch = [];
                 try
                 {
+                    // Writes that come while a load says "absent" go to the next batch, which looks again: the
+                    // parent may have created this znode after its answer and before they were called.
+                    var queued = _queue.Count;
                     await LoadAsync();
+                    var take = _record is null ? queued : int.MaxValue;
                     var room = ITreeStore.MaxRecordsPerCommit - 1;
-                    while (_queue.Count > 0 && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
+                    while (_queue.Count > 0 && batch.Count < take && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
                     {
                         var write = _queue.Dequeue();
                         room -= write.MaxExtraRecords;
