@@ -314,10 +314,13 @@ internal sealed partial class ZNodeGrain
     {
         if (conflictKey == _key)
         {
-            // Storage holds a record this activation did not write: another activation exists. Step aside.
+            // Storage holds a record this activation did not write (another activation, or a foreign writer): drop
+            // what this activation knew, so the next call reloads from storage. It does not retire (DeactivateOnIdle),
+            // for the reason StoreCall gives: a child activating for a delete still in this pipeline asks this parent
+            // HasChild, and calls to a deactivating activation wait until it has finished that very request.
             LogOwnConflict(logger, _path);
             ForgetCommitted();
-            DeactivateOnIdle();
+            _handoff.Clear();
         }
 
         var conflict = new RetryableConflictException($"conflict on {conflictKey} while writing {_path}; retry");
@@ -330,6 +333,6 @@ internal sealed partial class ZNodeGrain
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information,
-        Message = "Znode {Path} lost a conditional write to another writer; deactivating")]
+        Message = "Znode {Path} lost a conditional write to another writer; reloading")]
     private static partial void LogOwnConflict(Microsoft.Extensions.Logging.ILogger logger, string path);
 }
