@@ -23,7 +23,8 @@ public sealed class Leadership : IAsyncDisposable
     /// the grid for half the session timeout: this candidate no longer leads, or may stop leading any moment.</summary>
     public CancellationToken Lost => _hold.Lost;
 
-    /// <summary>Steps down; the next candidate leads. A second call does nothing.</summary>
+    /// <summary>Steps down; the next candidate leads. A second call does nothing, unless the first failed with an
+    /// unknown outcome (ConnectionLoss, OperationTimeout, SystemError): then it tries again.</summary>
     public Task ResignAsync() => _hold.ReleaseAsync();
 
     public ValueTask DisposeAsync() => _hold.DisposeAsync();

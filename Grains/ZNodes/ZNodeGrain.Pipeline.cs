@@ -82,9 +82,13 @@ internal sealed partial class ZNodeGrain
                 List<PendingWrite> batch = [];
                 try
                 {
+                    // Writes that come while a load says "absent" go to the next batch, which looks again: the
+                    // parent may have created this znode after its answer and before they were called.
+                    var queued = _queue.Count;
                     await LoadAsync();
+                    var take = _record is null ? queued : int.MaxValue;
                     var room = ITreeStore.MaxRecordsPerCommit - 1;
-                    while (_queue.Count > 0 && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
+                    while (_queue.Count > 0 && batch.Count < take && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
                     {
                         var write = _queue.Dequeue();
                         room -= write.MaxExtraRecords;
@@ -310,10 +314,13 @@ internal sealed partial class ZNodeGrain
     {
         if (conflictKey == _key)
         {
-            // Storage holds a record this activation did not write: another activation exists. Step aside.
+            // Storage holds a record this activation did not write (another activation, or a foreign writer): drop
+            // what this activation knew, so the next call reloads from storage. It does not retire (DeactivateOnIdle),
+            // for the reason StoreCall gives: a child activating for a delete still in this pipeline asks this parent
+            // HasChild, and calls to a deactivating activation wait until it has finished that very request.
             LogOwnConflict(logger, _path);
             ForgetCommitted();
-            DeactivateOnIdle();
+            _handoff.Clear();
         }
 
         var conflict = new RetryableConflictException($"conflict on {conflictKey} while writing {_path}; retry");
@@ -326,6 +333,6 @@ internal sealed partial class ZNodeGrain
     }
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information,
-        Message = "Znode {Path} lost a conditional write to another writer; deactivating")]
+        Message = "Znode {Path} lost a conditional write to another writer; reloading")]
     private static partial void LogOwnConflict(Microsoft.Extensions.Logging.ILogger logger, string path);
 }

@@ -45,6 +45,7 @@ internal sealed partial class ZNodeGrain(
     private SortedSet<string> _children = new(StringComparer.Ordinal);
     private long _generation;
     private Task? _loading;
+    private long _loadsStarted;
 
     private bool IsRoot => _path == ZNodePath.Root;
 
@@ -117,17 +118,26 @@ internal sealed partial class ZNodeGrain(
     }
 
     /// <summary>Loads the committed state if it is not cached. Absence is never cached: the parent may create us.</summary>
+    /// <remarks>
+    /// A caller may join a load in flight, but not take "absent" from one that started before it came: the parent
+    /// may have created this znode (and acknowledged it) between its answer and this call. The ProcessKill soak saw
+    /// a CAS set called after an acknowledged create answer NoNode that way.
+    /// </remarks>
     private async Task<ZNodeRecord?> LoadAsync(Guid txId = default)
     {
+        var arrived = _loadsStarted;
         while (_record is null)
         {
             if (_loading is { } loading)
             {
+                var number = _loadsStarted;
                 await loading;
-                return _record;
+                if (_record is not null || number > arrived) return _record;
+                continue;
             }
 
             var generation = _generation;
+            _loadsStarted++;
             var task = LoadFromStoreAsync(txId);
             _loading = task;
             try

@@ -37,7 +37,10 @@ internal sealed class Entry(int id, long time, bool isCall)
     }
 }
 
-/// <summary>Builds the time-ordered list of calls and returns behind a head sentinel.</summary>
+/// <summary>
+/// Builds the time-ordered list of the calls and returns of the operations with a known outcome, behind a head
+/// sentinel. (The checker keeps those of unknown outcome apart: they never return.)
+/// </summary>
 internal static class EntryList
 {
     public static Entry Build(IReadOnlyList<Operation> ops)
@@ -45,6 +48,7 @@ internal static class EntryList
         var entries = new List<Entry>(ops.Count * 2);
         for (var i = 0; i < ops.Count; i++)
         {
+            if (ops[i].Output.IsUnknown) continue;
             var call = new Entry(i, ops[i].Call, isCall: true);
             var ret = new Entry(i, ops[i].EffectiveReturn, isCall: false);
             call.Match = ret;

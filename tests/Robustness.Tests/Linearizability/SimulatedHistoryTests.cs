@@ -43,11 +43,11 @@ public sealed class SimulatedHistoryTests
             Assert.True(verdict.Verdict == Verdict.Illegal, $"seed {run.Seed}: {verdict}");
         }, iter: 300);
 
-    private static (List<Operation> History, RegisterState Final) Simulate(int clients, int count, int seed, bool withUnknown = true)
+    internal static (List<Operation> History, RegisterState Final) Simulate(int clients, int count, int seed, bool withUnknown = true, int unknownOneIn = 8)
     {
         var random = new Random(seed);
         var free = new long[clients];
-        var planned = new List<(int Client, RegisterOp Op, OpInput Input, long Call, long Point, long Return, bool Unknown)>();
+        var planned = new List<PlannedOp>();
         for (var k = 0; k < count; k++)
         {
             var client = random.Next(clients);
@@ -65,43 +65,12 @@ public sealed class SimulatedHistoryTests
                 _ => new OpInput(),
             };
 
-            // Distinct linearization points: the simulated register applies ops one at a time.
-            planned.Add((client, op, input, call * 1000 + k, point * 1000 + k, ret * 1000 + k,
-                withUnknown && op != RegisterOp.Get && random.Next(8) == 0));
+            // Distinct linearization points: the simulated register applies ops one at a time. Half of the timed-out
+            // writes never reach the register.
+            var unknown = withUnknown && op != RegisterOp.Get && random.Next(unknownOneIn) == 0;
+            planned.Add(new PlannedOp(client, op, input, call * 1000 + k, point * 1000 + k, ret * 1000 + k, unknown, unknown && random.Next(2) == 0));
         }
 
-        var state = RegisterState.Absent;
-        var history = new List<Operation>();
-        foreach (var p in planned.OrderBy(p => p.Point))
-        {
-            if (p.Unknown && random.Next(2) == 0)
-            {
-                // A timed-out write that never reached the register.
-                history.Add(new Operation(p.Client, Ops.Key, p.Op, p.Input, OpOutput.Unknown, p.Call, null));
-                continue;
-            }
-
-            var output = Apply(ref state, p.Op, p.Input);
-            history.Add(new Operation(p.Client, Ops.Key, p.Op, p.Input, p.Unknown ? OpOutput.Unknown : output, p.Call, p.Unknown ? null : p.Return));
-        }
-
-        return (history, state);
-    }
-
-    private static OpOutput Apply(ref RegisterState state, RegisterOp op, OpInput input)
-    {
-        // Written from ZooKeeper's rules, not from VersionedRegister, so that the test does not check the model with itself.
-        var matches = input.Version is null or -1 || input.Version == state.Version;
-        switch (op)
-        {
-            case RegisterOp.Create when state.Exists: return new OpOutput(CoordErrorCode.NodeExists);
-            case RegisterOp.Create: state = new RegisterState(true, input.Data, 0); return new OpOutput(CoordErrorCode.Ok);
-            case RegisterOp.Get when !state.Exists: return new OpOutput(CoordErrorCode.NoNode);
-            case RegisterOp.Get: return new OpOutput(CoordErrorCode.Ok, state.Data, state.Version);
-            case RegisterOp.Set or RegisterOp.Delete when !state.Exists: return new OpOutput(CoordErrorCode.NoNode);
-            case RegisterOp.Set or RegisterOp.Delete when !matches: return new OpOutput(CoordErrorCode.BadVersion);
-            case RegisterOp.Set: state = state with { Data = input.Data, Version = state.Version + 1 }; return new OpOutput(CoordErrorCode.Ok, Version: state.Version);
-            default: state = RegisterState.Absent; return new OpOutput(CoordErrorCode.Ok);
-        }
+        return SimulatedRegister.Run(planned);
     }
 }
