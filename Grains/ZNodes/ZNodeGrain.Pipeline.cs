@@ -319,8 +319,7 @@ internal sealed partial class ZNodeGrain
             // for the reason StoreCall gives: a child activating for a delete still in this pipeline asks this parent
             // HasChild, and calls to a deactivating activation wait until it has finished that very request.
             LogOwnConflict(logger, _path);
-            ForgetCommitted();
-            _handoff.Clear();
+            ForgetCommitted(); // hand-offs too
         }
 
         var conflict = new RetryableConflictException($"conflict on {conflictKey} while writing {_path}; retry");
