@@ -25,7 +25,8 @@ public static class SiloBuilderWatchStreamExtensions
     /// pauses its queue's reads until all have answered; a call to a disconnected, not yet dropped client waits at the
     /// gateway for the response timeout, retried for the agent's MaxEventDeliveryTime, then an error is delivered
     /// the same way: ~95 s in which every shard of that queue was silent for all clients. Once the client is
-    /// dropped the calls fail at once with ClientNotAvailableException, and the agent unregisters its subscription.
+    /// dropped the calls fail at once with ClientNotAvailableException, and the agent unregisters its subscription
+    /// (except a call that reaches the gateway just as it drops the client: that one still waits one response timeout).
     /// Only a closed connection counts (a slow client keeps its socket): a client that reconnects later than this
     /// loses what was sent meanwhile and may lose shard subscriptions, which its watch resync renews (docs/adr/006).
     /// </summary>
