@@ -25,43 +25,36 @@ internal enum HeaderKind
 /// (RequestUtilities), so both paths send the upstream the same headers.</summary>
 internal static class HeaderKinds
 {
-    private static readonly (byte[] Name, HeaderKind Kind)[] Known = new (string, HeaderKind)[]
-    {
-        ("Host", HeaderKind.Host),
-        ("Content-Length", HeaderKind.ContentLength),
-        ("Connection", HeaderKind.Connection),
-        ("Transfer-Encoding", HeaderKind.NotHandled),
-        ("Expect", HeaderKind.NotHandled),
-        ("Upgrade", HeaderKind.NotHandled),
-        ("Keep-Alive", HeaderKind.Drop),
-        ("TE", HeaderKind.Drop),
-        ("Proxy-Connection", HeaderKind.Drop),
-        ("Proxy-Authenticate", HeaderKind.Drop),
-        ("Proxy-Authentication-Info", HeaderKind.Drop),
-        ("Proxy-Authorization", HeaderKind.Drop),
-        ("Proxy-Features", HeaderKind.Drop),
-        ("Proxy-Instruction", HeaderKind.Drop),
-        ("Security-Scheme", HeaderKind.Drop),
-        ("ALPN", HeaderKind.Drop),
-        ("Close", HeaderKind.Drop),
-        ("HTTP2-Settings", HeaderKind.Drop),
-        ("Upgrade-Insecure-Requests", HeaderKind.Drop),
-        ("Alt-Svc", HeaderKind.Drop),
-        // YARP's default X-Forwarded transforms set these (and drop Forwarded); the fast path writes its own.
-        ("X-Forwarded-For", HeaderKind.Drop),
-        ("X-Forwarded-Proto", HeaderKind.Drop),
-        ("X-Forwarded-Host", HeaderKind.Drop),
-        ("X-Forwarded-Prefix", HeaderKind.Drop),
-        ("Forwarded", HeaderKind.Drop),
-    }.Select(k => (Encoding.ASCII.GetBytes(k.Item1), k.Item2)).ToArray();
-
-    // YARP's response exclusions: the same hop-by-hop list. Content-Length and Transfer-Encoding are the relay's.
-    private static readonly byte[][] HopByHopResponse = new[]
-    {
+    // YARP 2.3's hop-by-hop headers, not passed on in either direction.
+    private static readonly string[] HopByHop =
+    [
         "Connection", "Transfer-Encoding", "Keep-Alive", "Upgrade", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authentication-Info",
         "Proxy-Authorization", "Proxy-Features", "Proxy-Instruction", "Security-Scheme", "ALPN", "Close", "HTTP2-Settings",
         "Upgrade-Insecure-Requests", "TE", "Alt-Svc",
-    }.Select(Encoding.ASCII.GetBytes).ToArray();
+    ];
+
+    // The first match wins: the request headers the fast path reads or refuses, then the hop-by-hop rest, then the
+    // forwarding headers YARP's default X-Forwarded transforms set (and Forwarded, which they drop): the fast path
+    // writes its own.
+    private static readonly (byte[] Name, HeaderKind Kind)[] Known =
+    [
+        .. new (string, HeaderKind)[]
+        {
+            ("Host", HeaderKind.Host),
+            ("Content-Length", HeaderKind.ContentLength),
+            ("Connection", HeaderKind.Connection),
+            ("Transfer-Encoding", HeaderKind.NotHandled),
+            ("Expect", HeaderKind.NotHandled),
+            ("Upgrade", HeaderKind.NotHandled),
+        }
+        .Concat(HopByHop.Select(name => (name, HeaderKind.Drop)))
+        .Concat(new[] { "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "Forwarded" }.Select(name => (name, HeaderKind.Drop)))
+        .DistinctBy(k => k.Item1, StringComparer.OrdinalIgnoreCase)
+        .Select(k => (Encoding.ASCII.GetBytes(k.Item1), k.Item2)),
+    ];
+
+    // Content-Length and Transfer-Encoding of answers are the relay's.
+    private static readonly byte[][] HopByHopResponse = [.. HopByHop.Select(Encoding.ASCII.GetBytes)];
 
     /// <summary>Response headers YARP does not pass on to the client.</summary>
     public static bool IsHopByHopResponse(ReadOnlySpan<byte> name)
