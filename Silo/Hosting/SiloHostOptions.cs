@@ -83,9 +83,9 @@ public sealed class SiloHostOptions
         /// <value>orleanscoord</value>
         public string ClusterId { get; set; } = "orleanscoord";
 
-        /// <summary>Names the service's stored grain state; keep it across deployments. Flag <c>--service-id</c>.</summary>
+        /// <summary>Names the service's stored grain state and tree table (CoordGridOptions.TableNameFor); keep it across deployments. Flag <c>--service-id</c>.</summary>
         /// <value>orleanscoord</value>
-        public string ServiceId { get; set; } = "orleanscoord";
+        public string ServiceId { get; set; } = CoordGridOptions.DefaultServiceId;
 
         /// <summary>A digest id, <c>user:base64(sha1(user:password))</c>, whose holder (after <c>addauth digest user:password</c>,
         /// or the SDK's <c>AddAuthAsync</c>) passes every ACL check, as ZooKeeper's <c>zookeeper.DigestAuthenticationProvider.superDigest</c>.

@@ -1,4 +1,5 @@
 using OrleansCoord.Client;
+using OrleansCoord.Grains.Hosting;
 
 namespace OrleansCoord.Silo.Tests;
 
@@ -6,11 +7,12 @@ namespace OrleansCoord.Silo.Tests;
 internal static class GridConnect
 {
     /// <summary>Opens a session through one gateway; bounded by the SDK's own request timeout.</summary>
-    public static Task<CoordClient> ToAsync(SiloProcess silo, string clusterId) =>
+    public static Task<CoordClient> ToAsync(SiloProcess silo, string clusterId, string serviceId = CoordGridOptions.DefaultServiceId) =>
         CoordClient.ConnectAsync(new CoordClientOptions
         {
             Servers = [silo.Gateway],
             ClusterId = clusterId,
+            ServiceId = serviceId,
             SessionTimeout = TimeSpan.FromSeconds(10),
             RequestTimeout = TimeSpan.FromSeconds(30),
         }, TestContext.Current.CancellationToken);

@@ -1,4 +1,3 @@
-using OrleansCoord.Client;
 using static OrleansCoord.Silo.Tests.GridConnect;
 
 namespace OrleansCoord.Silo.Tests;
@@ -17,8 +16,8 @@ public sealed class ServiceIsolationTests(AzuriteFixture azurite)
         var (first, second) = ($"{azurite.RunId}-svc-a", $"{azurite.RunId}-svc-b");
         await using var firstSilo = await SiloProcess.StartHealthyAsync(first, "--service-id", first);
         await using var secondSilo = await SiloProcess.StartHealthyAsync(second, "--service-id", second);
-        await using var firstClient = await ConnectAsync(firstSilo, first);
-        await using var secondClient = await ConnectAsync(secondSilo, second);
+        await using var firstClient = await ToAsync(firstSilo, first, first);
+        await using var secondClient = await ToAsync(secondSilo, second, second);
 
         await firstClient.CreateAsync(path, Utf8("first"), cancellationToken: Ct);
 
@@ -27,14 +26,4 @@ public sealed class ServiceIsolationTests(AzuriteFixture azurite)
         Assert.Equal("first", Text((await firstClient.GetDataAsync(path, cancellationToken: Ct)).Data));
         Assert.Equal("second", Text((await secondClient.GetDataAsync(path, cancellationToken: Ct)).Data));
     }
-
-    private static Task<CoordClient> ConnectAsync(SiloProcess silo, string service) =>
-        CoordClient.ConnectAsync(new CoordClientOptions
-        {
-            Servers = [silo.Gateway],
-            ClusterId = service,
-            ServiceId = service,
-            SessionTimeout = TimeSpan.FromSeconds(10),
-            RequestTimeout = TimeSpan.FromSeconds(30),
-        }, Ct);
 }
