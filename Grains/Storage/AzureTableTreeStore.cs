@@ -93,8 +93,7 @@ public sealed class AzureTableTreeStore : ITreeStore
     public async Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
         if (writes.Count == 0) return CommitResult.Success(new Dictionary<string, string>());
-        if (writes.Count > ITreeStore.MaxRecordsPerCommit)
-            throw new ArgumentException($"a commit holds at most {ITreeStore.MaxRecordsPerCommit} records", nameof(writes));
+        writes = CommitShape.Normalize(writes);
         await EnsureTableAsync();
         return await _batcher.SubmitAsync(writes);
     }

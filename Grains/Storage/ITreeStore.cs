@@ -13,7 +13,10 @@ public interface ITreeStore
     /// <summary>The keys that start with <paramref name="prefix"/>, in ordinal order.</summary>
     Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default);
 
-    /// <summary>Applies all writes or none. At most <see cref="MaxRecordsPerCommit"/> records.</summary>
+    /// <summary>
+    /// Applies all writes or none. At most <see cref="MaxRecordsPerCommit"/> records, each key once (repeated
+    /// touches of a key count as one).
+    /// </summary>
     Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default);
 
     public const int MaxRecordsPerCommit = 96;

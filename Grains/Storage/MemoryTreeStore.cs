@@ -48,6 +48,7 @@ public sealed class MemoryTreeStore : ITreeStore
 
     public Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
+        writes = CommitShape.Normalize(writes);
         BeforeCommit?.Invoke(writes);
         lock (_lock)
         {

@@ -11,7 +11,7 @@ internal abstract class PendingWrite(long minRevision)
     /// <summary>The identities of the session that sent the write, checked against the ACL when the batch applies it.</summary>
     public AuthId[] Caller { get; init; } = [];
 
-    /// <summary>Records other than the znode's own that this write may add to a commit (for batch sizing).</summary>
+    /// <summary>Records other than the znode's own that this write adds to a commit in the usual case (for batch sizing).</summary>
     public abstract int MaxExtraRecords { get; }
 
     public abstract void Fail(Exception exception);
@@ -75,6 +75,9 @@ internal sealed class PendingDelete(string name, int version, long minRevision, 
     /// <summary>The revision of the delete, once the batch has applied it.</summary>
     public long Revision { get; set; }
 
-    /// <summary>The child's record and at most one index row.</summary>
-    public override int MaxExtraRecords => 2;
+    /// <summary>
+    /// The child's record. A child with an index row (ephemeral, TTL, container) needs one more, which the parent
+    /// learns only when the child has prepared; a batch without room for it defers the delete to the next batch.
+    /// </summary>
+    public override int MaxExtraRecords => 1;
 }

@@ -95,7 +95,9 @@ internal sealed partial class ZNodeGrain
                         batch.Add(write);
                     }
 
-                    foreach (var write in await CommitBatchAsync(batch)) _queue.Enqueue(write);
+                    var (deferred, again) = await CommitBatchAsync(batch);
+                    if (deferred.Count > 0) PutFirst(deferred);
+                    foreach (var write in again) _queue.Enqueue(write);
                 }
                 catch (Exception exception)
                 {
@@ -113,10 +115,26 @@ internal sealed partial class ZNodeGrain
         }
     }
 
-    /// <summary>Commits a batch; returns the writes that go again in the next batch.</summary>
-    private async Task<List<PendingWrite>> CommitBatchAsync(List<PendingWrite> batch)
+    /// <summary>Writes the batch had no room for go back to the head of the queue, in their order.</summary>
+    private void PutFirst(List<PendingWrite> writes)
     {
+        var waiting = _queue.ToArray();
+        _queue.Clear();
+        foreach (var write in writes) _queue.Enqueue(write);
+        foreach (var write in waiting) _queue.Enqueue(write);
+    }
+
+    /// <summary>
+    /// Commits a batch. A delete whose child turns out to need an index row takes more records than the batch
+    /// planned for; when the commit has no room left for a write, it and the writes after it are returned as
+    /// deferred (they go first in the next batch; a batch's first write always fits). Returns also the writes that
+    /// go again at the end of the queue.
+    /// </summary>
+    private async Task<(List<PendingWrite> Deferred, List<PendingWrite> Again)> CommitBatchAsync(List<PendingWrite> batch)
+    {
+        const int room = ITreeStore.MaxRecordsPerCommit - 1; // and the znode's own record
         var again = new List<PendingWrite>();
+        var deferred = new List<PendingWrite>();
         var before = _record;
         var draft = new NodeDraft(_path, _record, _children);
         var applied = new List<PendingWrite>(batch.Count);
@@ -128,6 +146,12 @@ internal sealed partial class ZNodeGrain
 
         foreach (var write in batch)
         {
+            if (deferred.Count > 0 || draft.Writes.Count + write.MaxExtraRecords > room)
+            {
+                deferred.Add(write);
+                continue;
+            }
+
             try
             {
                 revision = clock.Next(Math.Max(revision, write.MinRevision));
@@ -161,6 +185,13 @@ internal sealed partial class ZNodeGrain
                         }
 
                         var prepared = await started;
+                        if (draft.Writes.Count + prepared.Writes.Length > room)
+                        {
+                            _ = ReleaseOrphanAsync(started);
+                            deferred.Add(delete);
+                            continue;
+                        }
+
                         preparedChildren.Add(prepared.Participant);
                         draft.DeleteChild(delete.Name, revision);
                         draft.Writes.AddRange(prepared.Writes);
@@ -184,7 +215,7 @@ internal sealed partial class ZNodeGrain
 
         // Prepares started for deletes that failed before using them must still be released.
         foreach (var orphan in childDeletes.Values) _ = ReleaseOrphanAsync(orphan);
-        if (applied.Count == 0) return again;
+        if (applied.Count == 0) return (deferred, again);
 
         var writes = draft.Writes.ToList();
         if (ChildRecordWrites.OwnWrite(_key, before, _token, draft.Record, draft.ForceWrite) is { } own) writes.Add(own);
@@ -199,7 +230,7 @@ internal sealed partial class ZNodeGrain
             await ResolveChildrenAsync(preparedChildren, TxOutcome.Unknown, null);
             foreach (var write in applied) write.Fail(exception);
             FailRefusedUnsettled(refused);
-            return again;
+            return (deferred, again);
         }
 
         if (result.Committed)
@@ -218,13 +249,13 @@ internal sealed partial class ZNodeGrain
             await PublishAsync(WatchEvents(before, draft.Record, applied));
             foreach (var write in applied) write.Succeed();
             foreach (var (write, error) in refused) write.Fail(error);
-            return again;
+            return (deferred, again);
         }
 
         await ResolveChildrenAsync(preparedChildren, TxOutcome.Aborted, null);
         FailConflict(applied, result.ConflictKey!);
         FailRefusedUnsettled(refused);
-        return again;
+        return (deferred, again);
     }
 
     /// <summary>

@@ -37,6 +37,25 @@ public abstract class MultiTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Multi_SeveralEphemeralsOfOneSession_AllCreated()
+    {
+        // Every ephemeral create checks the session's fence record; one commit must check it once, not fail on it.
+        await using var client = await fixture.ConnectAsync();
+        var root = await client.CreateAsync($"/multi-{Guid.NewGuid():N}");
+        await client.CreateAsync(root + "/other");
+
+        var results = await client.MultiAsync([
+            new CreateOp(root + "/e1", [], CreateMode.Ephemeral),
+            new CreateOp(root + "/e2", [], CreateMode.Ephemeral),
+            new CreateOp(root + "/other/e3", [], CreateMode.Ephemeral),
+        ]);
+
+        Assert.All(results, r => Assert.Equal(CoordErrorCode.Ok, r.Code));
+        Assert.Equal(client.SessionId, (await client.ExistsAsync(root + "/other/e3"))!.EphemeralOwner);
+        Assert.Equal(["e1", "e2", "other"], (await client.GetChildrenAsync(root)).Children);
+    }
+
+    [Fact]
     public async Task Multi_OneFails_NothingApplied_ResultsLikeZooKeeper()
     {
         await using var client = await fixture.ConnectAsync();

@@ -88,9 +88,40 @@ public abstract class TreeStoreContract
 
         token = (await Store.CommitAsync([RecordWrite.Replace(key, [7], token)])).Tokens![key];
         Assert.Equal([7], (await Store.ReadAsync(key))!.Value);
+
+        // Shrinking inside the record's own entity: chunks of the longer value must not leak into the shorter one.
+        var medium = big.AsSpan(0, 200 * 1024).ToArray();
+        var smaller = bigger.AsSpan(0, 100 * 1024 + 3).ToArray();
+        token = (await Store.CommitAsync([RecordWrite.Replace(key, medium, token)])).Tokens![key];
+        token = (await Store.CommitAsync([RecordWrite.Replace(key, smaller, token)])).Tokens![key];
+        Assert.Equal(smaller, (await Store.ReadAsync(key))!.Value);
         token = (await Store.CommitAsync([RecordWrite.Replace(key, big, token)])).Tokens![key];
         Assert.True((await Store.CommitAsync([RecordWrite.Delete(key, token)])).Committed);
         Assert.Null(await Store.ReadAsync(key));
+    }
+
+    [Fact]
+    public async Task Commit_OverTheRecordLimit_IsRefusedAndChangesNothing()
+    {
+        var keys = Enumerable.Range(0, ITreeStore.MaxRecordsPerCommit + 1).Select(i => Key("many" + i)).ToList();
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CommitAsync(keys.Select(k => RecordWrite.Insert(k, [1])).ToList()));
+        Assert.Null(await Store.ReadAsync(keys[0]));
+    }
+
+    [Fact]
+    public async Task RepeatedTouches_AreOneCondition_OtherRepeatsAreRefused()
+    {
+        var fence = Key("fence2");
+        await Store.CommitAsync([RecordWrite.Insert(fence, [])]);
+        var (a, b) = (Key("a"), Key("b"));
+        var result = await Store.CommitAsync([RecordWrite.Insert(a, [1]), RecordWrite.Touch(fence), RecordWrite.Insert(b, [2]), RecordWrite.Touch(fence)]);
+        Assert.True(result.Committed);
+        Assert.Equal([2], (await Store.ReadAsync(b))!.Value);
+
+        var c = Key("c");
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CommitAsync([RecordWrite.Insert(c, [1]), RecordWrite.Touch(c)]));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CommitAsync([RecordWrite.Insert(c, [1]), RecordWrite.Insert(c, [2])]));
+        Assert.Null(await Store.ReadAsync(c));
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+namespace OrleansCoord.Grains.Storage;
+
+/// <summary>What one commit may hold, checked the same way by every <see cref="ITreeStore"/>.</summary>
+internal static class CommitShape
+{
+    /// <summary>
+    /// The writes to send: repeated touches of one key are one condition and collapse into the first (a batch of
+    /// ephemeral creates of one session touches its fence once per create). Any other key written twice, or more
+    /// than <see cref="ITreeStore.MaxRecordsPerCommit"/> records, is a caller's bug and throws.
+    /// </summary>
+    public static IReadOnlyList<RecordWrite> Normalize(IReadOnlyList<RecordWrite> writes)
+    {
+        var seen = new Dictionary<string, RecordWriteKind>(writes.Count, StringComparer.Ordinal);
+        List<RecordWrite>? collapsed = null;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            if (seen.TryAdd(write.Key, write.Kind))
+            {
+                collapsed?.Add(write);
+                continue;
+            }
+
+            if (write.Kind != RecordWriteKind.Touch || seen[write.Key] != RecordWriteKind.Touch)
+                throw new ArgumentException($"a commit writes '{write.Key}' more than once", nameof(writes));
+            collapsed ??= [.. writes.Take(i)];
+        }
+
+        var result = collapsed ?? writes;
+        if (result.Count > ITreeStore.MaxRecordsPerCommit)
+            throw new ArgumentException($"a commit holds at most {ITreeStore.MaxRecordsPerCommit} records", nameof(writes));
+        return result;
+    }
+}
