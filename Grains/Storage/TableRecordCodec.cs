@@ -6,7 +6,8 @@ namespace OrleansCoord.Grains.Storage;
 /// Lays a record's value out in table entities: up to <see cref="MainChunks"/> binary properties of
 /// 64 KiB in the record's own entity, the rest in one overflow entity written in the same transaction.
 /// Ten chunks keep an entity under the 1 MB limit also where its size is counted in base64 (Azurite).
-/// The token handed to callers is the ETag, marked when an overflow entity exists.
+/// The token handed to callers is the ETag, marked when an overflow entity exists. A record's length is stored with
+/// it and reads stop there, so a shorter value can be merged over a longer one (see <see cref="TableActions"/>).
 /// </summary>
 internal static class TableRecordCodec
 {
