@@ -129,5 +129,5 @@ var summaryRuns = new Argument<FileInfo[]>("results") { Description = "--json re
 var summary = new Command("summary", "Median per phase of several --json results of one target, as Markdown") { summaryRuns };
 summary.SetAction(parse => Compare.Summary(parse.GetValue(summaryRuns)!.Select(f => f.FullName).ToList(), Console.Out));
 
-var root = new RootCommand("OrleansCoord load generator") { grid, watch, compare, summary, RecipeBench.Command() };
+var root = new RootCommand("OrleansCoord load generator") { grid, watch, compare, summary, RecipeBench.Command(), TableBench.Command() };
 return await root.Parse(args).InvokeAsync();
