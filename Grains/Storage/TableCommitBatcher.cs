@@ -7,6 +7,8 @@ namespace OrleansCoord.Grains.Storage;
 /// Group commit: queues the commits of many grains and sends as many as fit (100 entities, no record
 /// twice, a few MiB) in one entity-group transaction, with a few transactions in flight. When the
 /// transaction fails on one commit's condition, that commit gets its conflict and the others are sent again.
+/// Commits that touch the same row (ephemeral creates and lock grants of one session touch its fence) share one
+/// touch action, so one busy session's commits batch like many sessions' do.
 /// </summary>
 internal sealed class TableCommitBatcher(TableClient table, string partition)
 {
@@ -43,19 +45,25 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
     private List<PendingCommit> TakeBatch()
     {
         var batch = new List<PendingCommit>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
         int entities = 0, bytes = 0;
         for (var node = _queue.First; node is not null;)
         {
             var commit = node.Value;
             var next = node.Next;
+            // A row is written by one commit of a transaction at most (Azure's rule); a touch only asserts that the
+            // row exists, so commits touching the same row (one session's fence) share one touch action.
+            var added = commit.Written.Count + commit.Touched.Count(row => !touched.Contains(row));
             var fits = batch.Count == 0
-                || (entities + commit.Actions.Count <= MaxEntities && bytes + commit.Bytes <= MaxBytes && !commit.RowKeys.Any(keys.Contains));
+                || (entities + added <= MaxEntities && bytes + commit.Bytes <= MaxBytes
+                    && !commit.Written.Overlaps(written) && !commit.Written.Overlaps(touched) && !commit.Touched.Overlaps(written));
             if (fits)
             {
                 batch.Add(commit);
-                keys.UnionWith(commit.RowKeys);
-                entities += commit.Actions.Count;
+                written.UnionWith(commit.Written);
+                touched.UnionWith(commit.Touched);
+                entities += added;
                 bytes += commit.Bytes;
                 _queue.Remove(node);
             }
@@ -75,28 +83,31 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
         var retry = new List<PendingCommit>();
         try
         {
-            var actions = batch.SelectMany(c => c.Actions.Select(a => a.Value)).ToList();
+            var actions = new List<TableTransactionAction>();
+            var sharedTouches = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var commit in batch) commit.Place(actions, sharedTouches);
             var response = await table.SubmitTransactionAsync(actions);
-            var offset = 0;
-            foreach (var commit in batch)
-            {
-                commit.Complete(response.Value, offset);
-                offset += commit.Actions.Count;
-            }
+            foreach (var commit in batch) commit.Complete(response.Value);
         }
-        catch (TableTransactionFailedException exception) when (exception.FailedTransactionActionIndex is { } index && Locate(batch, index) is var (failed, action))
+        catch (TableTransactionFailedException exception) when (exception.FailedTransactionActionIndex is { } index
+            && batch.Where(c => c.Holds(index)).ToList() is { Count: > 0 } failed)
         {
-            if (exception.Status is 404 or 409 or 412)
+            // Every commit holding the failed action fails (a shared touch: the session ended for all of them).
+            var action = failed[0].ActionAt(index);
+            foreach (var commit in failed)
             {
-                failed.Completion.TrySetResult(CommitResult.Conflict(action.Key));
-            }
-            else
-            {
-                failed.Completion.TrySetException(new TreeStoreException(
-                    $"storage refused the write of '{action.Key}': {exception.Status} {exception.ErrorCode}", exception));
+                if (exception.Status is 404 or 409 or 412)
+                {
+                    commit.Completion.TrySetResult(CommitResult.Conflict(action.Key));
+                }
+                else
+                {
+                    commit.Completion.TrySetException(new TreeStoreException(
+                        $"storage refused the write of '{action.Key}': {exception.Status} {exception.ErrorCode}", exception));
+                }
             }
 
-            retry.AddRange(batch.Where(c => c != failed));
+            retry.AddRange(batch.Except(failed));
         }
         catch (Exception exception)
         {
@@ -115,28 +126,46 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
         }
     }
 
-    private static (PendingCommit, TableActions.Action)? Locate(List<PendingCommit> batch, int index)
-    {
-        foreach (var commit in batch)
-        {
-            if (index < commit.Actions.Count) return (commit, commit.Actions[index]);
-            index -= commit.Actions.Count;
-        }
-
-        return null;
-    }
-
     private sealed class PendingCommit(IReadOnlyList<RecordWrite> writes, List<TableActions.Action> actions)
     {
+        private int[] _positions = [];
+
         public List<TableActions.Action> Actions { get; } = actions;
 
-        public HashSet<string> RowKeys { get; } = actions.Select(a => a.Value.Entity.RowKey).ToHashSet(StringComparer.Ordinal);
+        /// <summary>Rows this commit inserts, replaces or deletes.</summary>
+        public HashSet<string> Written { get; } = actions.Where(a => !IsTouch(a)).Select(a => a.Value.Entity.RowKey).ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>Rows this commit only asserts exist.</summary>
+        public HashSet<string> Touched { get; } = actions.Where(IsTouch).Select(a => a.Value.Entity.RowKey).ToHashSet(StringComparer.Ordinal);
 
         public int Bytes { get; } = writes.Sum(w => w.Size);
 
         public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Complete(IReadOnlyList<Response> responses, int offset)
+        /// <summary>Adds this commit's actions to a transaction, reusing a touch of the same row already in it.</summary>
+        public void Place(List<TableTransactionAction> transaction, Dictionary<string, int> sharedTouches)
+        {
+            _positions = new int[Actions.Count];
+            for (var i = 0; i < Actions.Count; i++)
+            {
+                var action = Actions[i];
+                if (IsTouch(action) && sharedTouches.TryGetValue(action.Value.Entity.RowKey, out var shared))
+                {
+                    _positions[i] = shared;
+                    continue;
+                }
+
+                if (IsTouch(action)) sharedTouches[action.Value.Entity.RowKey] = transaction.Count;
+                _positions[i] = transaction.Count;
+                transaction.Add(action.Value);
+            }
+        }
+
+        public bool Holds(int index) => Array.IndexOf(_positions, index) >= 0;
+
+        public TableActions.Action ActionAt(int index) => Actions[Array.IndexOf(_positions, index)];
+
+        public void Complete(IReadOnlyList<Response> responses)
         {
             var tokens = new Dictionary<string, string>(writes.Count, StringComparer.Ordinal);
             for (var i = 0; i < Actions.Count; i++)
@@ -144,7 +173,7 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
                 var action = Actions[i];
                 if (action.IsMain && action.Write.Kind != RecordWriteKind.Delete)
                 {
-                    var etag = responses[offset + i].Headers.ETag?.ToString() ?? string.Empty;
+                    var etag = responses[_positions[i]].Headers.ETag?.ToString() ?? string.Empty;
                     var overflow = action.Write.Kind == RecordWriteKind.Touch
                         ? false
                         : TableRecordCodec.NeedsOverflow(action.Write.Value ?? []);
@@ -154,5 +183,7 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
 
             Completion.TrySetResult(CommitResult.Success(tokens));
         }
+
+        private static bool IsTouch(TableActions.Action action) => action.IsMain && action.Write.Kind == RecordWriteKind.Touch;
     }
 }

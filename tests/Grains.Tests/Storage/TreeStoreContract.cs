@@ -125,6 +125,27 @@ public abstract class TreeStoreContract
     }
 
     [Fact]
+    public async Task ConcurrentCommits_TouchingOneFence_AllLand_AndAllFailWhenItIsGone()
+    {
+        var fence = Key("shared-fence");
+        await Store.CommitAsync([RecordWrite.Insert(fence, [])]);
+        var landed = await Task.WhenAll(Enumerable.Range(0, 150).Select(i =>
+            Store.CommitAsync([RecordWrite.Insert(Key("held" + i), [(byte)i]), RecordWrite.Touch(fence)])));
+        Assert.All(landed, r => Assert.True(r.Committed));
+
+        var token = (await Store.ReadAsync(fence))!.Token;
+        Assert.True((await Store.CommitAsync([RecordWrite.Delete(fence, token)])).Committed);
+        var others = Enumerable.Range(0, 20).Select(i => Key("free" + i)).ToList();
+        var late = Enumerable.Range(0, 60).Select(i => i % 3 == 0
+            ? Store.CommitAsync([RecordWrite.Insert(others[i / 3], [1])])
+            : Store.CommitAsync([RecordWrite.Insert(Key("late" + i), [1]), RecordWrite.Touch(fence)])).ToList();
+        var results = await Task.WhenAll(late);
+        Assert.All(results.Where((_, i) => i % 3 != 0), r => Assert.Equal(fence, r.ConflictKey));
+        Assert.All(results.Where((_, i) => i % 3 == 0), r => Assert.True(r.Committed));
+        Assert.All(await Task.WhenAll(others.Select(k => Store.ReadAsync(k))), Assert.NotNull);
+    }
+
+    [Fact]
     public async Task ConcurrentCommits_OneConflictDoesNotSinkTheOthers()
     {
         var contested = Key("contested");
