@@ -115,6 +115,17 @@ internal sealed partial class ZNodeGrain
         }
     }
 
+    /// <summary>
+    /// A create of a name this batch deletes would write the child's record twice in one commit, which storage
+    /// refuses (one row once per transaction): it waits for the next batch. A sequential name is only known once
+    /// made, so any deleted name with its prefix counts.
+    /// </summary>
+    private static bool RecreatesDeletedChild(PendingWrite write, HashSet<string> deletedNames) =>
+        deletedNames.Count > 0 && write is PendingCreate { Request: var request }
+        && (request.Mode.IsSequential()
+            ? deletedNames.Any(name => name.StartsWith(request.Name, StringComparison.Ordinal))
+            : deletedNames.Contains(request.Name));
+
     /// <summary>Writes the batch had no room for go back to the head of the queue, in their order.</summary>
     private void PutFirst(List<PendingWrite> writes)
     {
@@ -126,8 +137,9 @@ internal sealed partial class ZNodeGrain
 
     /// <summary>
     /// Commits a batch. A delete whose child turns out to need an index row takes more records than the batch
-    /// planned for; when the commit has no room left for a write, it and the writes after it are returned as
-    /// deferred (they go first in the next batch; a batch's first write always fits). Returns also the writes that
+    /// planned for; when the commit has no room left for a write, or the write would recreate a child the batch
+    /// deletes, it and the writes after it are returned as deferred (they go first in the next batch; a batch's
+    /// first write always goes). Returns also the writes that
     /// go again at the end of the queue.
     /// </summary>
     private async Task<(List<PendingWrite> Deferred, List<PendingWrite> Again)> CommitBatchAsync(List<PendingWrite> batch)
@@ -135,6 +147,7 @@ internal sealed partial class ZNodeGrain
         const int room = ITreeStore.MaxRecordsPerCommit - 1; // and the znode's own record
         var again = new List<PendingWrite>();
         var deferred = new List<PendingWrite>();
+        var deletedNames = new HashSet<string>(StringComparer.Ordinal);
         var before = _record;
         var draft = new NodeDraft(_path, _record, _children);
         var applied = new List<PendingWrite>(batch.Count);
@@ -146,7 +159,7 @@ internal sealed partial class ZNodeGrain
 
         foreach (var write in batch)
         {
-            if (deferred.Count > 0 || draft.Writes.Count + write.MaxExtraRecords > room)
+            if (deferred.Count > 0 || draft.Writes.Count + write.MaxExtraRecords > room || RecreatesDeletedChild(write, deletedNames))
             {
                 deferred.Add(write);
                 continue;
@@ -194,6 +207,7 @@ internal sealed partial class ZNodeGrain
 
                         preparedChildren.Add(prepared.Participant);
                         draft.DeleteChild(delete.Name, revision);
+                        deletedNames.Add(delete.Name);
                         draft.Writes.AddRange(prepared.Writes);
                         delete.Revision = revision;
                         break;
