@@ -65,20 +65,15 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>SIGSTOP: Azurite keeps its sockets open and answers nothing, as storage that hangs.</summary>
-    public void Freeze() => Signal(SigStop);
+    public void Freeze() => Signal(Signals.SigStop);
 
     /// <summary>SIGCONT after <see cref="Freeze"/>: it answers again, the requests that waited included.</summary>
-    public void Thaw() => Signal(SigCont);
-
-    private const int SigStop = 19, SigCont = 18;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SysKill(int pid, int signal);
+    public void Thaw() => Signal(Signals.SigCont);
 
     private void Signal(int signal)
     {
         if (_process is not { HasExited: false } process) throw new InvalidOperationException("Azurite does not run");
-        if (SysKill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed");
+        Signals.Send(process.Id, signal);
     }
 
     /// <summary>Kills Azurite if it still runs and deletes its folder.</summary>

@@ -116,6 +116,12 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>SIGSTOP: the silo keeps its sockets open and answers nothing, as a silo that hangs.</summary>
+    public void Freeze() => Signals.Send(_process.Id, Signals.SigStop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signals.Send(_process.Id, Signals.SigCont);
+
     /// <summary>Kills the process if it still runs.</summary>
     public async ValueTask DisposeAsync()
     {
