@@ -26,7 +26,7 @@ internal sealed partial class ZkOperations
         var checkedWatches = await Task.WhenAll(oneShot.Select(async watch =>
         {
             await session.Interest.AcquireAsync(watch.Path);
-            var (stat, error) = await ZkGridCalls.RunAsync(() => Node(watch.Path).Exists(), idempotent: true);
+            var (stat, error) = await ReadAsync(() => Node(watch.Path).Exists());
             return (watch.Path, watch.Kind, Stat: stat, Error: error);
         }));
         if (checkedWatches.Any(w => w.Error == CoordErrorCode.ConnectionLoss))
