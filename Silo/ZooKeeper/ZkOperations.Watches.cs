@@ -130,11 +130,12 @@ internal sealed partial class ZkOperations
         };
     }
 
-    /// <summary>getEphemerals: the paths of this session's ephemerals that start with the prefix ("/" for all).</summary>
+    /// <summary>getEphemerals: the paths of this session's ephemerals that start with the prefix ("/" for all). A read (it lists
+    /// storage), retried and closed like the others.</summary>
     private async Task<ZkReply> GetEphemeralsAsync(int xid, PathRecord request)
     {
         var prefix = string.IsNullOrEmpty(request.Path) ? "/" : request.Path;
-        var (paths, error) = await ZkGridCalls.RunAsync(() => session.Grains.GetGrain<ISessionGrain>(session.SessionId).GetEphemerals());
+        var (paths, error) = await ReadAsync(() => session.Grains.GetGrain<ISessionGrain>(session.SessionId).GetEphemerals());
         if (paths is null) return ZkReply.Failed(xid, error);
         var matching = paths.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         return ZkReply.Ok(xid, w => w.WriteStringVector(matching));

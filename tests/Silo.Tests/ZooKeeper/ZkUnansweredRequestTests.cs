@@ -108,6 +108,59 @@ public sealed class ZkUnansweredRequestTests
         Assert.Equal([(served, Err.Ok)], read.Replies);
     }
 
+    /// <summary>
+    /// getEphemerals is a read like the others (it lists the session's ephemerals in storage): while storage is down
+    /// it is retried within its patience and then closes its connection, instead of answering the first failure
+    /// (SystemError, which ZooKeeper's clients do not retry). Once storage is back the session resumes and it is served.
+    /// </summary>
+    [Fact]
+    public async Task GetEphemeralsWhileStorageIsDown_RetriedThenClosed_NotAnsweredSystemError()
+    {
+        var clusterId = $"zk-ephemerals-{Guid.NewGuid():N}"[..20];
+        var ephemeral = $"/ephemeral-{Guid.NewGuid():N}";
+        await using var storage = new AzuriteProcess();
+        await storage.StartAsync();
+        await using var silo = await SiloProcess.StartHealthyAsync(clusterId, "--connection-string", storage.ConnectionString);
+        await using var zk = await RawZkConnection.ConnectAsync(silo.Ports.ZooKeeper, timeoutMs: 30_000);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create(ephemeral, "mine", flags: 1))).Err);
+
+        // Stopped, not frozen: requests are refused at once, so a non-retried call answers its first failure.
+        Assert.True(await storage.StopGracefullyAsync(TimeSpan.FromSeconds(20)), $"Azurite ignored SIGTERM:\n{storage.Output}");
+        (bool Closed, List<(int Xid, int Err)> Replies) listed;
+        try
+        {
+            await zk.SendAsync(Op.GetEphemerals, Path("/"));
+            listed = await AwaitCloseAsync(zk, TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            await storage.StartAsync();
+        }
+
+        Assert.True(listed.Closed, $"answered instead of closing; replies (xid, err): {string.Join(", ", listed.Replies)}\n{silo.Output}");
+        Assert.Empty(listed.Replies);
+
+        var attempts = new List<string>();
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                await using var resumed = await RawZkConnection.ConnectAsync(silo.Ports.ZooKeeper, timeoutMs: 30_000, sessionId: zk.SessionId, password: zk.Password);
+                Assert.True(resumed.TimeoutMs > 0, "the session was answered as expired");
+                var reply = await resumed.CallAsync(Op.GetEphemerals, Path("/"));
+                attempts.Add($"getEphemerals: {reply.Err}");
+                if (reply.Err != Err.Ok) return false;
+                Assert.Equal([ephemeral], reply.Body.Strings());
+                return true;
+            }
+            catch (IOException exception)
+            {
+                attempts.Add(exception.Message);
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), () => $"not served after storage came back: {string.Join("; ", attempts)}\n{silo.Output}");
+    }
+
     /// <summary>Reads replies until the server closes the connection (or <paramref name="giveUpAfter"/> passes, as a
     /// ZooKeeper client gives up on a silent server), pinging meanwhile so that the connection is not dropped as silent
     /// (ping replies queue behind the pending request's).</summary>
