@@ -31,7 +31,8 @@ internal static class GridConnection
                     cluster.ClusterId = options.ClusterId;
                     cluster.ServiceId = options.ServiceId;
                 });
-                client.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = options.RequestTimeout);
+                // ClientMessagingOptions, not its abstract base: options bind by exact type, and Orleans reads only this one.
+                client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.RequestTimeout);
                 client.Configure<GatewayOptions>(gateway => gateway.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             })
             .Build();

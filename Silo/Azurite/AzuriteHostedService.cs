@@ -16,13 +16,14 @@ internal sealed class AzuriteHostedService(AzuriteLauncher launcher) : IHostedSe
     public static void AddIfNeeded(IServiceCollection services, Hosting.SiloHostOptions options)
     {
         if (options.Storage.Profile != Grains.Hosting.StorageProfile.AzureStorage
-            || !DevelopmentStorage.IsDevelopment(options.Storage.ConnectionString))
+            || !DevelopmentStorage.IsDevelopment(options.Storage.ConnectionString, options.Storage.AzuritePorts))
         {
             return;
         }
 
         services.AddSingleton(sp => new AzuriteLauncher(
-            AzuritePackage.Locate(), Path.GetFullPath(options.Storage.AzuriteDir), sp.GetRequiredService<ILogger<AzuriteLauncher>>()));
+            AzuritePackage.Locate(), Path.GetFullPath(options.Storage.AzuriteDir), sp.GetRequiredService<ILogger<AzuriteLauncher>>(),
+            options.Storage.AzuritePorts));
         services.AddHostedService<AzuriteHostedService>();
     }
 }

@@ -4,15 +4,26 @@ using Microsoft.Extensions.Logging;
 namespace OrleansCoord.Silo.Azurite;
 
 /// <summary>
-/// Makes sure Azurite listens on 127.0.0.1:10000-10002: uses one that already runs, else installs the
-/// pinned package and starts it on <paramref name="dataDirectory"/>. Stops only an Azurite it started.
+/// Makes sure Azurite listens on 127.0.0.1 on its blob, queue and table ports (10000-10002 unless told otherwise):
+/// uses one that already runs, else installs the pinned package and starts it on <paramref name="dataDirectory"/>.
+/// Stops only an Azurite it started.
 /// </summary>
-internal sealed partial class AzuriteLauncher(AzuritePackage package, string dataDirectory, ILogger logger) : IAsyncDisposable
+/// <remarks>
+/// An Azurite it starts runs in a session of its own (through <c>setsid</c> where there is one), so that Ctrl-C in
+/// the silo's terminal, which signals the whole foreground process group, leaves it running until the silo has shut
+/// down (the silo needs storage to leave the cluster); the silo stops it after Orleans (hosted services stop in
+/// reverse order). It also ends when the silo dies without stopping it: exit-with-silo.cjs, preloaded, ends it when
+/// its stdin, whose other end only the silo holds, reads end-of-file.
+/// </remarks>
+internal sealed partial class AzuriteLauncher(AzuritePackage package, string dataDirectory, ILogger logger, int[]? ports = null) : IAsyncDisposable
 {
+    private static readonly string? Setsid = FindSetsid();
+
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
+    private readonly int[] _ports = ports ?? DevelopmentStorage.Ports;
     private readonly OutputTail _output = new();
     private Process? _process;
 
@@ -22,18 +33,17 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
     /// <summary>Returns once all three ports accept connections; throws <see cref="AzuriteException"/> with the reason otherwise.</summary>
     public async Task EnsureRunningAsync(CancellationToken cancellationToken)
     {
-        var ports = DevelopmentStorage.Ports;
-        var listening = await PortProbe.ListeningAsync(ports, cancellationToken);
-        if (listening.Length == ports.Length)
+        var listening = await PortProbe.ListeningAsync(_ports, cancellationToken);
+        if (listening.Length == _ports.Length)
         {
-            LogUsingRunning(logger);
+            LogUsingRunning(logger, PortList);
             return;
         }
 
         if (listening.Length > 0)
         {
             // Starting Azurite would fail on the taken port, and a partial emulator is not what the user meant.
-            throw new AzuriteException($"port(s) {string.Join(", ", listening)} are taken but {string.Join(", ", ports.Except(listening))} are not: " +
+            throw new AzuriteException($"port(s) {string.Join(", ", listening)} are taken but {string.Join(", ", _ports.Except(listening))} are not: " +
                 "stop whatever holds them, or start Azurite yourself");
         }
 
@@ -45,14 +55,14 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
         if (!await WaitForPortsAsync(cancellationToken))
         {
             await StopAsync();
-            throw new AzuriteException($"Azurite did not listen on 10000-10002 within {StartTimeout.TotalSeconds:0} s:{Environment.NewLine}{_output}");
+            throw new AzuriteException($"Azurite did not listen on {PortList} within {StartTimeout.TotalSeconds:0} s:{Environment.NewLine}{_output}");
         }
 
         if (_process.HasExited)
         {
             // Another silo won the race and started it first: use theirs.
             _process = null;
-            LogUsingRunning(logger);
+            LogUsingRunning(logger, PortList);
             return;
         }
 
@@ -71,25 +81,39 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
+    private string PortList => string.Join(", ", _ports);
+
     private ProcessStartInfo StartInfo()
     {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] args =
+        // stdin redirected: the pipe whose end-of-file tells exit-with-silo.cjs that the silo is gone. .NET opens it
+        // close-on-exec, so no other child of the silo (the proxy) holds it open after the silo died.
+        var start = new ProcessStartInfo(Setsid ?? "node")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        List<string> args = Setsid is null ? [] : ["node"];
+        args.AddRange(
         [
+            "--require", package.SiloWatchdog,
             package.EntryPoint, "--silent", "--location", dataDirectory, "--skipApiVersionCheck", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-        ];
+            "--blobPort", $"{_ports[0]}", "--queuePort", $"{_ports[1]}", "--tablePort", $"{_ports[2]}",
+        ]);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         return start;
     }
+
+    // util-linux's setsid execs in place (the child of Process.Start is no group leader), so the pid stays Azurite's.
+    private static string? FindSetsid() =>
+        OperatingSystem.IsWindows() ? null : new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     private async Task<bool> WaitForPortsAsync(CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            var listening = await PortProbe.ListeningAsync(DevelopmentStorage.Ports, cancellationToken);
-            if (listening.Length == DevelopmentStorage.Ports.Length) return true;
+            var listening = await PortProbe.ListeningAsync(_ports, cancellationToken);
+            if (listening.Length == _ports.Length) return true;
             if (_process!.HasExited && listening.Length == 0) return false;
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
@@ -97,8 +121,8 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Azurite already listens on 127.0.0.1:10000-10002; using it")]
-    private static partial void LogUsingRunning(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Azurite already listens on 127.0.0.1 ports {Ports}; using it")]
+    private static partial void LogUsingRunning(ILogger logger, string ports);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started Azurite (pid {Pid}, data in {DataDirectory}); it stops with this silo")]
     private static partial void LogStarted(ILogger logger, int pid, string dataDirectory);

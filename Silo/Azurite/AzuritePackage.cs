@@ -14,6 +14,9 @@ internal sealed class AzuritePackage(string directory)
     /// <summary>Azurite's entry point inside node_modules (the one the npm package's <c>azurite</c> bin runs).</summary>
     public string EntryPoint => Path.Combine(Directory, "node_modules", "azurite", "dist", "src", "azurite.js");
 
+    /// <summary>The script preloaded into Azurite that ends it when the silo that started it is gone (exit-with-silo.cjs).</summary>
+    public string SiloWatchdog => Path.Combine(Directory, "exit-with-silo.cjs");
+
     /// <summary>The repo's Silo/Azurite when the repo is around (one install shared by every build), else the copy next to the dll.</summary>
     public static AzuritePackage Locate()
     {

@@ -11,10 +11,11 @@ internal static class DevelopmentStorage
 
     /// <summary>
     /// True for <c>UseDevelopmentStorage=true</c>, and for an explicit connection string with the
-    /// devstoreaccount1 account whose endpoints all point at loopback ports 10000-10002.
+    /// devstoreaccount1 account whose endpoints all point at loopback ports 10000-10002 (or <paramref name="ports"/>).
     /// </summary>
-    public static bool IsDevelopment(string connectionString)
+    public static bool IsDevelopment(string connectionString, int[]? ports = null)
     {
+        ports ??= Ports;
         var pairs = Parse(connectionString);
         if (pairs.TryGetValue("UseDevelopmentStorage", out var use))
         {
@@ -24,13 +25,17 @@ internal static class DevelopmentStorage
         if (!pairs.TryGetValue("AccountName", out var account) || account != AccountName) return false;
 
         var endpoints = pairs.Where(p => p.Key.EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).ToList();
-        return endpoints.Count > 0 && endpoints.All(IsLocalAzuriteEndpoint);
+        return endpoints.Count > 0 && endpoints.All(endpoint => IsLocalAzuriteEndpoint(endpoint, ports));
     }
 
-    private static bool IsLocalAzuriteEndpoint(string endpoint) =>
+    /// <summary>True for <c>UseDevelopmentStorage=true</c>, which always means Azurite's default ports.</summary>
+    public static bool IsDefaultShortcut(string connectionString) =>
+        Parse(connectionString).TryGetValue("UseDevelopmentStorage", out var use) && string.Equals(use, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsLocalAzuriteEndpoint(string endpoint, int[] ports) =>
         Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
         && (uri.Host is "127.0.0.1" or "localhost" or "[::1]")
-        && Ports.Contains(uri.Port);
+        && ports.Contains(uri.Port);
 
     private static Dictionary<string, string> Parse(string connectionString)
     {

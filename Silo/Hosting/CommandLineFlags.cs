@@ -16,6 +16,7 @@ internal static class CommandLineFlags
         ["--storage"] = "Storage:Profile",
         ["--connection-string"] = "Storage:ConnectionString",
         ["--azurite-dir"] = "Storage:AzuriteDir",
+        ["--azurite-ports"] = "Storage:AzuritePorts",
         ["--watch-streams"] = "Storage:WatchStreams",
         ["--silo-port"] = "Endpoints:SiloPort",
         ["--gateway-port"] = "Endpoints:GatewayPort",
@@ -37,6 +38,8 @@ internal static class CommandLineFlags
           --storage AzureStorage|Memory   storage profile (default AzureStorage)
           --connection-string S           Azure Storage connection string (default UseDevelopmentStorage=true)
           --azurite-dir PATH              data folder of an Azurite the silo starts (default <repo>/.data/azurite)
+          --azurite-ports B,Q,T           blob,queue,table ports of an Azurite the silo starts for a devstoreaccount1
+                                          connection string on them (default 10000,10001,10002)
           --watch-streams Memory|AzureQueue
                                           what carries watch events (default Memory; see docs/adr/006)
           --silo-port N                   silo-to-silo port (default 11111)

@@ -45,6 +45,12 @@ public sealed class SiloHostOptions
         /// <value><c>&lt;repo root&gt;/.data/azurite</c>; the repo root is the nearest folder holding OrleansCoord.sln, else the current directory.</value>
         public string AzuriteDir { get; set; } = Path.Combine(RepoRoot.FindOrCurrent(), ".data", "azurite");
 
+        /// <summary>Blob, queue and table ports of the local Azurite: an explicit devstoreaccount1 connection string on
+        /// these loopback ports lets the silo start Azurite on them (so that several development grids can share a
+        /// machine). Flag <c>--azurite-ports</c> (<c>BLOB,QUEUE,TABLE</c>).</summary>
+        /// <value>10000, 10001, 10002 (what <c>UseDevelopmentStorage=true</c> means).</value>
+        public int[] AzuritePorts { get; set; } = [.. Azurite.DevelopmentStorage.Ports];
+
         /// <summary>What carries watch events: memory streams, or Azure queues in the storage of <see cref="ConnectionString"/>
         /// (events survive a silo's death; slower). All silos of a cluster must agree. Flag <c>--watch-streams</c>.</summary>
         /// <value><see cref="WatchStreamKind.Memory"/></value>

@@ -20,6 +20,7 @@ internal static class SiloHostOptionsReader
         storage.Profile = ReadEnum(configuration, "Storage:Profile", storage.Profile, errors);
         storage.ConnectionString = configuration["Storage:ConnectionString"] ?? storage.ConnectionString;
         storage.AzuriteDir = configuration["Storage:AzuriteDir"] ?? storage.AzuriteDir;
+        storage.AzuritePorts = ReadPorts(configuration, "Storage:AzuritePorts", 3, storage.AzuritePorts, errors);
         storage.WatchStreams = ReadEnum(configuration, "Storage:WatchStreams", storage.WatchStreams, errors);
 
         endpoints.SiloPort = ReadInt(configuration, "Endpoints:SiloPort", endpoints.SiloPort, errors);
@@ -63,6 +64,18 @@ internal static class SiloHostOptionsReader
         if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return value;
 
         errors.Add($"{Describe(key)}: '{raw}' is not a port number (1-65535)");
+        return fallback;
+    }
+
+    private static int[] ReadPorts(IConfiguration configuration, string key, int count, int[] fallback, List<string> errors)
+    {
+        var raw = configuration[key];
+        if (raw is null) return fallback;
+        var parts = raw.Split(',', StringSplitOptions.TrimEntries);
+        var ports = parts.Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535 ? port : 0).ToArray();
+        if (ports.Length == count && !ports.Contains(0) && ports.Distinct().Count() == count) return ports;
+
+        errors.Add($"{Describe(key)}: '{raw}' is not {count} distinct port numbers (1-65535) separated by commas");
         return fallback;
     }
 

@@ -56,6 +56,13 @@ internal static class SiloHostOptionsValidator
             errors.Add($"{SiloHostOptionsReader.Describe("Storage:ConnectionString")}: not an Azure Storage connection string");
         }
 
+        if (Azurite.DevelopmentStorage.IsDefaultShortcut(options.Storage.ConnectionString)
+            && !options.Storage.AzuritePorts.SequenceEqual(Azurite.DevelopmentStorage.Ports))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:AzuritePorts")}: UseDevelopmentStorage=true means ports 10000-10002; " +
+                "give a devstoreaccount1 connection string with endpoints on the other ports");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Storage.AzuriteDir))
         {
             errors.Add($"{SiloHostOptionsReader.Describe("Storage:AzuriteDir")}: must not be empty");

@@ -71,11 +71,11 @@ internal sealed partial class ZkOperations
             if (Invalid(path) is { } bad) return (op.Type, (Action<JuteWriter>?)null, bad);
             if (op.Type == OpCode.GetData)
             {
-                var (node, error) = await ZkGridCalls.RunAsync(() => Node(path!).GetData(), idempotent: true);
+                var (node, error) = await ReadAsync(() => Node(path!).GetData());
                 return (op.Type, node is null ? null : w => { w.WriteBuffer(node.Data); w.WriteStat(node.Stat); }, error);
             }
 
-            var (children, failure) = await ZkGridCalls.RunAsync(() => Node(path!).GetChildren(), idempotent: true);
+            var (children, failure) = await ReadAsync(() => Node(path!).GetChildren());
             return (op.Type, children is null ? null : (Action<JuteWriter>)(w => w.WriteStringVector(children.Children)), failure);
         }));
 

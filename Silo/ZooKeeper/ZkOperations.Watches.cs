@@ -26,7 +26,7 @@ internal sealed partial class ZkOperations
         var checkedWatches = await Task.WhenAll(oneShot.Select(async watch =>
         {
             await session.Interest.AcquireAsync(watch.Path);
-            var (stat, error) = await ZkGridCalls.RunAsync(() => Node(watch.Path).Exists(), idempotent: true);
+            var (stat, error) = await ReadAsync(() => Node(watch.Path).Exists());
             return (watch.Path, watch.Kind, Stat: stat, Error: error);
         }));
         if (checkedWatches.Any(w => w.Error == CoordErrorCode.ConnectionLoss))
@@ -130,11 +130,12 @@ internal sealed partial class ZkOperations
         };
     }
 
-    /// <summary>getEphemerals: the paths of this session's ephemerals that start with the prefix ("/" for all).</summary>
+    /// <summary>getEphemerals: the paths of this session's ephemerals that start with the prefix ("/" for all). A read (it lists
+    /// storage), retried and closed like the others.</summary>
     private async Task<ZkReply> GetEphemeralsAsync(int xid, PathRecord request)
     {
         var prefix = string.IsNullOrEmpty(request.Path) ? "/" : request.Path;
-        var (paths, error) = await ZkGridCalls.RunAsync(() => session.Grains.GetGrain<ISessionGrain>(session.SessionId).GetEphemerals());
+        var (paths, error) = await ReadAsync(() => session.Grains.GetGrain<ISessionGrain>(session.SessionId).GetEphemerals());
         if (paths is null) return ZkReply.Failed(xid, error);
         var matching = paths.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         return ZkReply.Ok(xid, w => w.WriteStringVector(matching));

@@ -48,12 +48,16 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
 
     private IZNodeGrain Node(string path) => session.Grains.GetStringKeyGrain<IZNodeGrain>(path);
 
+    /// <summary>A read: retried while the grid gives no answer, within the patience this session's timeout allows.</summary>
+    private Task<(T? Value, CoordErrorCode Error)> ReadAsync<T>(Func<Task<T>> call) =>
+        ZkGridCalls.RunAsync(call, ZkGridCalls.ReadPatienceFor(session.TimeoutMs));
+
     private async Task<ZkReply> ExistsAsync(int xid, PathWatchRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).Exists(), idempotent: true);
+        var (stat, error) = await ReadAsync(() => Node(path).Exists());
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
         if (stat is not null) session.ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
         var watched = request.Watch && error is CoordErrorCode.Ok or CoordErrorCode.NoNode;
@@ -75,7 +79,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (node, error) = await ZkGridCalls.RunAsync(() => Node(path).GetData(), idempotent: true);
+        var (node, error) = await ReadAsync(() => Node(path).GetData());
         if (node is null)
         {
             if (request.Watch) session.Interest.Release(path);
@@ -99,7 +103,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (children, error) = await ZkGridCalls.RunAsync(() => Node(path).GetChildren(), idempotent: true);
+        var (children, error) = await ReadAsync(() => Node(path).GetChildren());
         if (children is null)
         {
             if (request.Watch) session.Interest.Release(path);
@@ -126,7 +130,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     private async Task<ZkReply> GetAllChildrenNumberAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
-        var (count, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).GetAllChildrenNumber(), idempotent: true);
+        var (count, error) = await ReadAsync(() => Node(request.Path!).GetAllChildrenNumber());
         return error != CoordErrorCode.Ok ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteInt(count));
     }
 
@@ -134,7 +138,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
-        var (revision, error) = await ZkGridCalls.RunAsync(() => Node(path).Sync(), idempotent: true);
+        var (revision, error) = await ReadAsync(() => Node(path).Sync());
         if (error != CoordErrorCode.Ok) return ZkReply.Failed(xid, error);
         session.ObserveRevision(revision);
         return ZkReply.Ok(xid, w => w.WriteString(path), revision);
@@ -143,7 +147,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     private async Task<ZkReply> GetAclAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
-        var (result, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).GetAcl(), idempotent: true);
+        var (result, error) = await ReadAsync(() => Node(request.Path!).GetAcl());
         if (result is null) return ZkReply.Failed(xid, error);
         return ZkReply.Ok(xid, w => { ZkAcl.WriteVector(w, result.Acl); w.WriteStat(result.Stat); });
     }

@@ -17,12 +17,15 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     private Process? _process;
 
     /// <summary>A connection string for this Azurite's blob, queue and table endpoints.</summary>
-    public string ConnectionString =>
+    public string ConnectionString => ConnectionStringFor(_ports);
+
+    /// <summary>A connection string for an Azurite whose blob, queue and table endpoints listen on <paramref name="ports"/>.</summary>
+    public static string ConnectionStringFor(int[] ports) =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
+        $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;";
 
     /// <summary>What Azurite printed last (for failure messages).</summary>
     public string Output => _output.ToString();
@@ -65,20 +68,15 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>SIGSTOP: Azurite keeps its sockets open and answers nothing, as storage that hangs.</summary>
-    public void Freeze() => Signal(SigStop);
+    public void Freeze() => Signal(Signals.SigStop);
 
     /// <summary>SIGCONT after <see cref="Freeze"/>: it answers again, the requests that waited included.</summary>
-    public void Thaw() => Signal(SigCont);
-
-    private const int SigStop = 19, SigCont = 18;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SysKill(int pid, int signal);
+    public void Thaw() => Signal(Signals.SigCont);
 
     private void Signal(int signal)
     {
         if (_process is not { HasExited: false } process) throw new InvalidOperationException("Azurite does not run");
-        if (SysKill(process.Id, signal) != 0) throw new InvalidOperationException($"kill({process.Id}, {signal}) failed");
+        Signals.Send(process.Id, signal);
     }
 
     /// <summary>Kills Azurite if it still runs and deletes its folder.</summary>

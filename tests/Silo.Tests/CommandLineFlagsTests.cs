@@ -54,6 +54,32 @@ public sealed class CommandLineFlagsTests
     }
 
     [Fact]
+    public void AzuritePorts_ThreeDistinctPorts_OnlyWithAnExplicitConnectionString()
+    {
+        var errors = new List<string>();
+        SiloHostOptions ReadAndValidate(params string[] args)
+        {
+            var options = SiloHostOptionsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(CommandLineFlags.Parse(args, errors)).Build(), errors);
+            SiloHostOptionsValidator.Validate(options, errors);
+            return options;
+        }
+
+        Assert.Equal([10000, 10001, 10002], ReadAndValidate().Storage.AzuritePorts);
+        var explicitString = AzuriteProcess.ConnectionStringFor([20000, 20001, 20002]);
+        Assert.Equal([20000, 20001, 20002], ReadAndValidate("--connection-string", explicitString, "--azurite-ports", "20000, 20001,20002").Storage.AzuritePorts);
+        Assert.Empty(errors);
+
+        ReadAndValidate("--azurite-ports", "20000,20001");
+        ReadAndValidate("--azurite-ports", "20000,20000,20001");
+        ReadAndValidate("--azurite-ports", "20000,20001,70000");
+        Assert.Equal(3, errors.Count(e => e.Contains("--azurite-ports", StringComparison.Ordinal)));
+
+        errors.Clear();
+        ReadAndValidate("--connection-string", "UseDevelopmentStorage=true", "--azurite-ports", "20000,20001,20002");
+        Assert.Contains(errors, e => e.Contains("UseDevelopmentStorage=true means ports 10000-10002", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_CollectsEveryProblem()
     {
         var errors = new List<string>();

@@ -23,6 +23,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Base address of the silo's HTTP port.</summary>
     public Uri HttpBase => new($"http://127.0.0.1:{Ports.Http}/");
 
+    /// <summary>The silo's process id.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>The gateway as the SDK wants it.</summary>
     public string Gateway => $"127.0.0.1:{Ports.Gateway}";
 
@@ -34,15 +37,30 @@ public sealed class SiloProcess : IAsyncDisposable
         .Single(a => a.Key == "SiloDll").Value!;
 
     /// <summary>Starts <c>dotnet OrleansCoord.Silo.dll</c> with the given flags (no wait).</summary>
-    public static SiloProcess Start(SiloPorts ports, params string[] flags)
+    public static SiloProcess Start(SiloPorts ports, params string[] flags) => Start(ports, ownProcessGroup: false, flags);
+
+    /// <summary>
+    /// As <see cref="Start(SiloPorts, string[])"/>, but as the leader of a process group (and session) of its own, as a
+    /// shell starts a foreground job: a signal to the group (its id is <see cref="Pid"/>) reaches the silo and its children,
+    /// never the test host.
+    /// </summary>
+    public static SiloProcess Start(SiloPorts ports, bool ownProcessGroup, params string[] flags)
     {
-        var start = new ProcessStartInfo(DotnetHost())
+        // setsid and env exec in place (the child is no group leader), so the pid is the silo's and also its group's.
+        // env restores SIGINT's default action: a test host started in the background of a shell inherits it ignored,
+        // where a terminal's foreground job has it.
+        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(SiloDll)!,
         };
+        if (ownProcessGroup)
+        {
+            foreach (var arg in new[] { "env", "--default-signal=INT", DotnetHost() }) start.ArgumentList.Add(arg);
+        }
+
         start.ArgumentList.Add(SiloDll);
         foreach (var flag in flags) start.ArgumentList.Add(flag);
 
@@ -115,6 +133,12 @@ public sealed class SiloProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill();
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
+
+    /// <summary>SIGSTOP: the silo keeps its sockets open and answers nothing, as a silo that hangs.</summary>
+    public void Freeze() => Signals.Send(_process.Id, Signals.SigStop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signals.Send(_process.Id, Signals.SigCont);
 
     /// <summary>Kills the process if it still runs.</summary>
     public async ValueTask DisposeAsync()

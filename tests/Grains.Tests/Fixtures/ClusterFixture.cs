@@ -66,7 +66,7 @@ public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
     {
-        clientBuilder.Configure<MessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
+        clientBuilder.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
         OrleansCoord.Client.ClientBuilderCoordExtensions.AddCoordWatches(clientBuilder);
     }
 }

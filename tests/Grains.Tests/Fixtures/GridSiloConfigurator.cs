@@ -14,7 +14,7 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     {
         siloBuilder.AddCoordGrid(Tune);
         AddWatchStreams(siloBuilder);
-        siloBuilder.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
+        siloBuilder.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
         {
             grid.Profile = StorageProfile.Memory;
@@ -64,7 +64,7 @@ public sealed class AzureQueueWatchGridConfigurator : ISiloConfigurator
     {
         siloBuilder.AddCoordGrid(MemoryGridConfigurator.Tune);
         MemoryGridConfigurator.AddWatchStreams(siloBuilder, WatchStreamKind.AzureQueue);
-        siloBuilder.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
+        siloBuilder.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
         {
             grid.Profile = StorageProfile.Memory;

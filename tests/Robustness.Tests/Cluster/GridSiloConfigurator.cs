@@ -30,7 +30,7 @@ public sealed class GridSiloConfigurator : ISiloConfigurator
         });
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
         siloBuilder.AddMemoryStreams(WatchStreams.ProviderName);
-        siloBuilder.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
+        siloBuilder.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<Microsoft.Extensions.Options.IOptions<ClusterOptions>>((grid, cluster) =>
         {
             if (connectionString is null)
@@ -53,7 +53,7 @@ public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
     {
-        clientBuilder.Configure<MessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
+        clientBuilder.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
         clientBuilder.AddMemoryStreams(WatchStreams.ProviderName);
     }
 }

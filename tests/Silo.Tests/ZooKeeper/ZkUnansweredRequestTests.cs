@@ -11,6 +11,8 @@ namespace OrleansCoord.Silo.Tests.ZooKeeper;
 /// </summary>
 public sealed class ZkUnansweredRequestTests
 {
+    private static readonly TimeSpan PingPeriod = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task ReadAndWriteTheGridCannotAnswer_CloseTheirConnections_SessionsResumeAfterwards()
     {
@@ -33,7 +35,7 @@ public sealed class ZkUnansweredRequestTests
             await reader.SendAsync(Op.Exists, PathWatch(root));
             await writer.SendAsync(Op.Create, Create(root, "written while storage hangs"));
             // Both at once: each connection must keep pinging while it waits.
-            var (reading, writing) = (AwaitCloseAsync(reader), AwaitCloseAsync(writer));
+            var (reading, writing) = (AwaitCloseAsync(reader, TimeSpan.FromMinutes(3)), AwaitCloseAsync(writer, TimeSpan.FromMinutes(3)));
             (read, write) = (await reading, await writing);
         }
         finally
@@ -72,16 +74,105 @@ public sealed class ZkUnansweredRequestTests
         }
     }
 
-    /// <summary>Reads replies until the server closes the connection (or 3 minutes pass), pinging meanwhile so that
-    /// the connection is not dropped as silent (ping replies queue behind the pending request's).</summary>
-    private static async Task<(bool Closed, List<(int Xid, int Err)> Replies)> AwaitCloseAsync(RawZkConnection zk)
+    /// <summary>
+    /// A read the grid cannot serve closes its connection before the client gives up on the connection itself: a
+    /// ZooKeeper client drops a connection it heard nothing from for 2/3 of its session timeout (here 18 s: 12 s),
+    /// which the silo's fixed 15 s patience used to outlast. Its patience is now half the session timeout at most.
+    /// </summary>
+    [Fact]
+    public async Task UnservedRead_ClosesBeforeAClientWithAShortSessionTimeoutGivesUp()
+    {
+        const int sessionTimeoutMs = 18_000;
+        var clusterId = $"zk-patience-{Guid.NewGuid():N}"[..20];
+        await using var storage = new AzuriteProcess();
+        await storage.StartAsync();
+        await using var silo = await SiloProcess.StartHealthyAsync(clusterId, "--connection-string", storage.ConnectionString);
+        await using var reader = await RawZkConnection.ConnectAsync(silo.Ports.ZooKeeper, sessionTimeoutMs);
+        Assert.Equal(sessionTimeoutMs, reader.TimeoutMs);
+        var served = await reader.SendAsync(Op.WhoAmI, new RawZkConnection.Packet());
+
+        storage.Freeze();
+        (bool Closed, List<(int Xid, int Err)> Replies) read;
+        try
+        {
+            await reader.SendAsync(Op.Exists, PathWatch($"/patience-{Guid.NewGuid():N}"));
+            read = await AwaitCloseAsync(reader, TimeSpan.FromMilliseconds(sessionTimeoutMs * 2 / 3));
+        }
+        finally
+        {
+            storage.Thaw();
+        }
+
+        Assert.True(read.Closed, $"still open after 2/3 of the session timeout, where a ZooKeeper client gives up itself; " +
+            $"replies (xid, err): {string.Join(", ", read.Replies)}\n{silo.Output}");
+        Assert.Equal([(served, Err.Ok)], read.Replies);
+    }
+
+    /// <summary>
+    /// getEphemerals is a read like the others (it lists the session's ephemerals in storage): while storage is down
+    /// it is retried within its patience and then closes its connection, instead of answering the first failure
+    /// (SystemError, which ZooKeeper's clients do not retry). Once storage is back the session resumes and it is served.
+    /// </summary>
+    [Fact]
+    public async Task GetEphemeralsWhileStorageIsDown_RetriedThenClosed_NotAnsweredSystemError()
+    {
+        var clusterId = $"zk-ephemerals-{Guid.NewGuid():N}"[..20];
+        var ephemeral = $"/ephemeral-{Guid.NewGuid():N}";
+        await using var storage = new AzuriteProcess();
+        await storage.StartAsync();
+        await using var silo = await SiloProcess.StartHealthyAsync(clusterId, "--connection-string", storage.ConnectionString);
+        await using var zk = await RawZkConnection.ConnectAsync(silo.Ports.ZooKeeper, timeoutMs: 30_000);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create(ephemeral, "mine", flags: 1))).Err);
+
+        // Stopped, not frozen: requests are refused at once, so a non-retried call answers its first failure.
+        Assert.True(await storage.StopGracefullyAsync(TimeSpan.FromSeconds(20)), $"Azurite ignored SIGTERM:\n{storage.Output}");
+        (bool Closed, List<(int Xid, int Err)> Replies) listed;
+        try
+        {
+            await zk.SendAsync(Op.GetEphemerals, Path("/"));
+            listed = await AwaitCloseAsync(zk, TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            await storage.StartAsync();
+        }
+
+        Assert.True(listed.Closed, $"answered instead of closing; replies (xid, err): {string.Join(", ", listed.Replies)}\n{silo.Output}");
+        Assert.Empty(listed.Replies);
+
+        var attempts = new List<string>();
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                await using var resumed = await RawZkConnection.ConnectAsync(silo.Ports.ZooKeeper, timeoutMs: 30_000, sessionId: zk.SessionId, password: zk.Password);
+                Assert.True(resumed.TimeoutMs > 0, "the session was answered as expired");
+                var reply = await resumed.CallAsync(Op.GetEphemerals, Path("/"));
+                attempts.Add($"getEphemerals: {reply.Err}");
+                if (reply.Err != Err.Ok) return false;
+                Assert.Equal([ephemeral], reply.Body.Strings());
+                return true;
+            }
+            catch (IOException exception)
+            {
+                attempts.Add(exception.Message);
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), () => $"not served after storage came back: {string.Join("; ", attempts)}\n{silo.Output}");
+    }
+
+    /// <summary>Reads replies until the server closes the connection (or <paramref name="giveUpAfter"/> passes, as a
+    /// ZooKeeper client gives up on a silent server), pinging meanwhile so that the connection is not dropped as silent
+    /// (ping replies queue behind the pending request's).</summary>
+    private static async Task<(bool Closed, List<(int Xid, int Err)> Replies)> AwaitCloseAsync(RawZkConnection zk, TimeSpan giveUpAfter)
     {
         var replies = new List<(int Xid, int Err)>();
         var clock = Stopwatch.StartNew();
         var next = zk.ReadPacketAsync();
-        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        while (clock.Elapsed < giveUpAfter)
         {
-            await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken));
+            var left = giveUpAfter - clock.Elapsed;
+            await Task.WhenAny(next, Task.Delay(left < PingPeriod ? left : PingPeriod, TestContext.Current.CancellationToken));
             if (next.IsCanceled && !TestContext.Current.CancellationToken.IsCancellationRequested)
             {
                 next = zk.ReadPacketAsync(); // Its own bound (60 s) passed with nothing to read.
