@@ -6,12 +6,14 @@
 # server GC, inline socket I/O, following a one-silo Memory grid. Rounds are interleaved so that drifting machine
 # load hits all alike; each run also reports the proxy's CPU time per request (nginx: master and workers).
 # Everything started here is stopped on exit.
-#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--hold SECONDS]
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--hold SECONDS]
 # A/B of the fast path: B_DLL=path/to/OrleansCoord.Proxy.dll (another build, e.g. a copy of main's Release output)
 # and/or B_ENV="VAR=value ..." (environment for it, e.g. DOTNET_gcServer=0) start a second fast-path proxy, run
 # after the first in every round ("fast path on (B)"); B_ENV alone runs this build with other settings.
-# --skip-off leaves out the --fast-path off proxy. --hold N: after the warm-up, prints the ports and process ids
-# and waits N seconds (for strace/perf by hand), then runs the rounds.
+# --skip-off leaves out the --fast-path off proxy. --perf adds the proxy's context switches and CPU migrations per
+# request (perf stat on its processes; apt-get install -y linux-perf).
+# --hold N: after the warm-up, prints the ports and process ids and waits N seconds (for strace/perf by hand),
+# then runs the rounds.
 # The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
 # Needs: nginx, wrk (apt-get install -y nginx wrk), dotnet. NO_BUILD=1 skips the Release build.
 set -euo pipefail
@@ -20,7 +22,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -28,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --skip-off) SKIP_OFF=1; shift ;;
+    --perf) PERF=1; shift ;;
     --hold) HOLD="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -118,13 +121,24 @@ group_cpu() { local total=0 pid; for pid in $(pgrep -g "$1"); do total=$(awk -v 
 
 run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
   echo "## $1 (port $2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  local before output
+  local before output perf_pid="" pids
   before="$(group_cpu "$3")"
+  if (( PERF )); then
+    pids="$(pgrep -g "$3" | paste -sd,)"
+    perf stat -x, -e context-switches,cpu-migrations -p "$pids" -o "$WORK/perf.txt" -- sleep "$DURATION" & perf_pid=$!
+  fi
   output="$(wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1)"
   echo "$output"
   # CPU per request tells the proxies' costs apart even when other load on the box moves the req/s figures.
   echo "$output" | awk -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$3")" 'BEGIN { print b - a }')" \
     '/requests in/ { n = $1 } END { if (n > 0) printf "proxy CPU: %.1f s, %.1f us per request\n", cpu, cpu * 1e6 / n }'
+  if [[ -n "$perf_pid" ]]; then
+    wait "$perf_pid" || true
+    # Context switches per request: one of the costs the CPU time per request does not show apart.
+    echo "$output" | awk -F, -v perf="$WORK/perf.txt" '/requests in/ { n = $1 + 0 } END {
+      while ((getline line < perf) > 0) { split(line, f, ","); if (f[3] ~ /^context-switches/) c = f[1]; if (f[3] ~ /^cpu-migrations/) m = f[1] }
+      if (n > 0) printf "proxy per request: %.3f context switches, %.4f CPU migrations\n", c / n, m / n }'
+  fi
 }
 
 {

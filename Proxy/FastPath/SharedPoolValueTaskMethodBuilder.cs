@@ -24,6 +24,9 @@ internal struct SharedPoolValueTaskMethodBuilder<TResult>
     /// in the benchmarks (64 connections); beyond it, boxes are allocated and dropped as without pooling.</summary>
     public const int PoolSize = 1024;
 
+    /// <summary>Boxes made so far for methods returning <typeparamref name="TResult"/> (tests see the pool work).</summary>
+    internal static int BoxesMade;
+
     private Box? _box;
     private TResult _result;
     private Exception? _exception;
@@ -119,7 +122,11 @@ internal struct SharedPoolValueTaskMethodBuilder<TResult>
 
         public TStateMachine? StateMachine;
 
-        private Box() => MoveNextAction = MoveNext;
+        private Box()
+        {
+            MoveNextAction = MoveNext;
+            Interlocked.Increment(ref BoxesMade);
+        }
 
         public Action MoveNextAction { get; }
 
