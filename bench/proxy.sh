@@ -6,12 +6,14 @@
 # server GC, inline socket I/O, following a one-silo Memory grid. Rounds are interleaved so that drifting machine
 # load hits all alike; each run also reports the proxy's CPU time per request (nginx: master and workers).
 # Everything started here is stopped on exit.
-#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--hold SECONDS]
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--paired] [--hold SECONDS]
 # A/B of the fast path: B_DLL=path/to/OrleansCoord.Proxy.dll (another build, e.g. a copy of main's Release output)
 # and/or B_ENV="VAR=value ..." (environment for it, e.g. DOTNET_gcServer=0) start a second fast-path proxy, run
 # after the first in every round ("fast path on (B)"); B_ENV alone runs this build with other settings.
 # --skip-off leaves out the --fast-path off proxy. --perf adds the proxy's context switches and CPU migrations per
 # request (perf stat on its processes; apt-get install -y linux-perf).
+# --paired (with B_DLL/B_ENV): each round also loads the first fast-path proxy and B at the same time (wrk -t1 -c32
+# on each), so that both meet the same foreign load; compare their CPU per request within a round.
 # --hold N: after the warm-up, prints the ports and process ids and waits N seconds (for strace/perf by hand),
 # then runs the rounds.
 # The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
@@ -22,7 +24,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0; PAIRED=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -31,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --skip-off) SKIP_OFF=1; shift ;;
     --perf) PERF=1; shift ;;
+    --paired) PAIRED=1; shift ;;
     --hold) HOLD="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -141,6 +144,22 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
   fi
 }
 
+# The first fast-path proxy and B under load at the same time, half the connections each.
+paired() { # $1 = round
+  echo "## round $1: paired, fast path on and B at once (wrk -t1 -c32 each), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  local a_before b_before a_output
+  a_before="$(group_cpu "$FAST_GROUP")"; b_before="$(group_cpu "$FAST_B_GROUP")"
+  wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$FAST/" > "$WORK/paired-a.txt" 2>&1 & a_output=$!
+  wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$FAST_B/" > "$WORK/paired-b.txt" 2>&1
+  wait "$a_output" || true
+  local label file group before
+  for label in on B; do
+    if [[ "$label" == on ]]; then file="$WORK/paired-a.txt"; group="$FAST_GROUP"; before="$a_before"; else file="$WORK/paired-b.txt"; group="$FAST_B_GROUP"; before="$b_before"; fi
+    awk -v label="$label" -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$group")" 'BEGIN { print b - a }')" \
+      '/requests in/ { n = $1 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 } END { if (n > 0) printf "%s: %s req/s, p99 %s, %.1f us CPU per request\n", label, rps, p99, cpu * 1e6 / n }' "$file"
+  done
+}
+
 {
   echo "# $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, $(nginx -v 2>&1), wrk -t2 -c64 -d${DURATION}s"
   echo "# warm-up (not reported): ${WARMUP} s each"
@@ -158,6 +177,7 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
     if (( ! SKIP_OFF )); then run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"; fi
     run "round $round: OrleansCoord.Proxy --fast-path on" "$FAST" "$FAST_GROUP"
     if (( AB )); then run "round $round: OrleansCoord.Proxy --fast-path on (B: ${B_DLL#"$ROOT/"} ${B_ENV})" "$FAST_B" "$FAST_B_GROUP"; fi
+    if (( AB && PAIRED )); then paired "$round"; fi
   done
   echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
   for round in $(seq 1 "$ROUNDS"); do
