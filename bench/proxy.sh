@@ -6,7 +6,16 @@
 # server GC, inline socket I/O, following a one-silo Memory grid. Rounds are interleaved so that drifting machine
 # load hits all alike; each run also reports the proxy's CPU time per request (nginx: master and workers).
 # Everything started here is stopped on exit.
-#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR]
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--paired] [--hold SECONDS]
+# A/B of the fast path: B_DLL=path/to/OrleansCoord.Proxy.dll (another build, e.g. a copy of main's Release output)
+# and/or B_ENV="VAR=value ..." (environment for it, e.g. DOTNET_gcServer=0) start a second fast-path proxy, run
+# after the first in every round ("fast path on (B)"); B_ENV alone runs this build with other settings.
+# --skip-off leaves out the --fast-path off proxy. --perf adds the proxy's context switches and CPU migrations per
+# request (perf stat on its processes; apt-get install -y linux-perf).
+# --paired (with B_DLL/B_ENV): each round also loads the first fast-path proxy and B at the same time (wrk -t1 -c32
+# on each), so that both meet the same foreign load; compare their CPU per request within a round.
+# --hold N: after the warm-up, prints the ports and process ids and waits N seconds (for strace/perf by hand),
+# then runs the rounds.
 # The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
 # Needs: nginx, wrk (apt-get install -y nginx wrk), dotnet. NO_BUILD=1 skips the Release build.
 set -euo pipefail
@@ -15,13 +24,17 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; WARMUP=10; OUT=""
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0; PAIRED=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
+    --skip-off) SKIP_OFF=1; shift ;;
+    --perf) PERF=1; shift ;;
+    --paired) PAIRED=1; shift ;;
+    --hold) HOLD="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +59,10 @@ trap 'stop_all; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
 free_port UP1; free_port UP2; free_port UP3; free_port NGINX_PROXY; free_port SILO_PORT; free_port GATEWAY; free_port SILO_HTTP
-free_port PROXY; free_port PROXY_ADMIN; free_port FAST; free_port FAST_ADMIN
+free_port PROXY; free_port PROXY_ADMIN; free_port FAST; free_port FAST_ADMIN; free_port FAST_B; free_port FAST_B_ADMIN
+B_DLL="${B_DLL:-}"; B_ENV="${B_ENV:-}"
+AB=0; [[ -n "$B_DLL" || -n "$B_ENV" ]] && AB=1
+[[ -n "$B_DLL" ]] || B_DLL="$ROOT/Proxy/bin/Release/net10.0/OrleansCoord.Proxy.dll"
 
 nginx_conf() { # $1 = name, $2 = worker_processes, $3 = http block body
   mkdir -p "$WORK/$1"
@@ -88,30 +104,60 @@ coord create /services && coord create /services/bench
 coord create /services/bench/u1 "{\"address\":\"http://127.0.0.1:$UP1\",\"weight\":1}"
 coord create /services/bench/u2 "{\"address\":\"http://127.0.0.1:$UP2\",\"weight\":1}"
 
-start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off
-  (cd "$WORK" && exec setsid dotnet "$PROXY_DLL" --listen 127.0.0.1 --port "$2" --admin-port "$3" --fast-path "$4" \
+start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off, $5 = dll (default: this build), $6 = environment
+  # shellcheck disable=SC2086 # $6 is a list of VAR=value words
+  (cd "$WORK" && exec setsid env ${6:-} dotnet "${5:-$PROXY_DLL}" --listen 127.0.0.1 --port "$2" --admin-port "$3" --fast-path "$4" \
     --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot-$1.json") > "$WORK/$1.log" 2>&1 & PIDS+=($!)
 }
 start_proxy proxy "$PROXY" "$PROXY_ADMIN" off
 start_proxy fast "$FAST" "$FAST_ADMIN" on
-for port in "$PROXY" "$FAST"; do
+PORTS=("$PROXY" "$FAST")
+if (( AB )); then start_proxy fast-b "$FAST_B" "$FAST_B_ADMIN" on "$B_DLL" "$B_ENV"; PORTS+=("$FAST_B"); fi
+for port in "${PORTS[@]}"; do
   for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$port/x" || true)" == u? ]] && break; sleep 0.2; done
   [[ "$(curl -s "http://127.0.0.1:$port/x")" == u? ]] || { echo "the proxy on $port does not forward; its logs:" >&2; cat "$WORK"/proxy.log "$WORK"/fast.log >&2; exit 4; }
 done
 
-NGINX_PROXY_GROUP="${PIDS[1]}"; PROXY_GROUP="${PIDS[3]}"; FAST_GROUP="${PIDS[4]}"
+NGINX_PROXY_GROUP="${PIDS[1]}"; PROXY_GROUP="${PIDS[3]}"; FAST_GROUP="${PIDS[4]}"; FAST_B_GROUP="${PIDS[5]:-}"
 # CPU seconds used so far by every process of group $1 (nginx: master and workers).
 group_cpu() { local total=0 pid; for pid in $(pgrep -g "$1"); do total=$(awk -v t="$total" -v c="$(cpu_seconds "$pid")" 'BEGIN { print t + c }'); done; echo "$total"; }
 
 run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
   echo "## $1 (port $2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  local before output
+  local before output perf_pid="" pids
   before="$(group_cpu "$3")"
+  if (( PERF )); then
+    pids="$(pgrep -g "$3" | paste -sd,)"
+    perf stat -x, -e context-switches,cpu-migrations -p "$pids" -o "$WORK/perf.txt" -- sleep "$DURATION" & perf_pid=$!
+  fi
   output="$(wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1)"
   echo "$output"
   # CPU per request tells the proxies' costs apart even when other load on the box moves the req/s figures.
   echo "$output" | awk -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$3")" 'BEGIN { print b - a }')" \
     '/requests in/ { n = $1 } END { if (n > 0) printf "proxy CPU: %.1f s, %.1f us per request\n", cpu, cpu * 1e6 / n }'
+  if [[ -n "$perf_pid" ]]; then
+    wait "$perf_pid" || true
+    # Context switches per request: one of the costs the CPU time per request does not show apart.
+    echo "$output" | awk -F, -v perf="$WORK/perf.txt" '/requests in/ { n = $1 + 0 } END {
+      while ((getline line < perf) > 0) { split(line, f, ","); if (f[3] ~ /^context-switches/) c = f[1]; if (f[3] ~ /^cpu-migrations/) m = f[1] }
+      if (n > 0) printf "proxy per request: %.3f context switches, %.4f CPU migrations\n", c / n, m / n }'
+  fi
+}
+
+# The first fast-path proxy and B under load at the same time, half the connections each.
+paired() { # $1 = round
+  echo "## round $1: paired, fast path on and B at once (wrk -t1 -c32 each), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  local a_before b_before a_output
+  a_before="$(group_cpu "$FAST_GROUP")"; b_before="$(group_cpu "$FAST_B_GROUP")"
+  wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$FAST/" > "$WORK/paired-a.txt" 2>&1 & a_output=$!
+  wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$FAST_B/" > "$WORK/paired-b.txt" 2>&1
+  wait "$a_output" || true
+  local label file group before
+  for label in on B; do
+    if [[ "$label" == on ]]; then file="$WORK/paired-a.txt"; group="$FAST_GROUP"; before="$a_before"; else file="$WORK/paired-b.txt"; group="$FAST_B_GROUP"; before="$b_before"; fi
+    awk -v label="$label" -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$group")" 'BEGIN { print b - a }')" \
+      '/requests in/ { n = $1 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 } END { if (n > 0) printf "%s: %s req/s, p99 %s, %.1f us CPU per request\n", label, rps, p99, cpu * 1e6 / n }' "$file"
+  done
 }
 
 {
@@ -120,10 +166,18 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$FAST/" >/dev/null 2>&1
+  if (( AB )); then wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$FAST_B/" >/dev/null 2>&1; fi
+  if (( HOLD > 0 )); then
+    echo "# holding ${HOLD} s: nginx proxy port $NGINX_PROXY (group $NGINX_PROXY_GROUP), fast path off $PROXY (pid $PROXY_GROUP)," \
+      "on $FAST (pid $FAST_GROUP)$( (( AB )) && echo ", B $FAST_B (pid $FAST_B_GROUP)")" >&2
+    sleep "$HOLD"
+  fi
   for round in $(seq 1 "$ROUNDS"); do
     run "round $round: nginx proxy" "$NGINX_PROXY" "$NGINX_PROXY_GROUP"
-    run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"
+    if (( ! SKIP_OFF )); then run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"; fi
     run "round $round: OrleansCoord.Proxy --fast-path on" "$FAST" "$FAST_GROUP"
+    if (( AB )); then run "round $round: OrleansCoord.Proxy --fast-path on (B: ${B_DLL#"$ROOT/"} ${B_ENV})" "$FAST_B" "$FAST_B_GROUP"; fi
+    if (( AB && PAIRED )); then paired "$round"; fi
   done
   echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
   for round in $(seq 1 "$ROUNDS"); do

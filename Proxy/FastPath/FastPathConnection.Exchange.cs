@@ -21,7 +21,7 @@ internal sealed partial class FastPathConnection
     /// <summary>Sends the request to <paramref name="target"/> and relays its answer. A pooled connection that fails
     /// before any answer byte (the upstream closed it while idle) is replaced by a fresh one once, as
     /// SocketsHttpHandler does; that is no failure of the instance.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<Exchange> ExchangeAsync(UpstreamTarget target, TimeSpan timeout)
     {
         BuildRequest(target);

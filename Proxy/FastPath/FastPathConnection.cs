@@ -134,6 +134,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
         return new Decision(route, cluster, plan);
     }
 
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadBodyAsync(PipeReader input)
     {
         var length = (int)_head.ContentLength;
@@ -155,7 +156,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     }
 
     /// <summary>Answers one request, counts and logs it; false when the client connection must close.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ServeAsync(Decision decision)
     {
         var started = services.Time.GetTimestamp();
@@ -169,7 +170,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
 
     /// <summary>Balancing, the exchange with the chosen instance, passive health and retries: RetryMiddleware, YARP's
     /// load balancing, passive health and forwarder, in that order, as on YARP's path.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
     {
         var candidates = cluster.DestinationsState.AvailableDestinations;
@@ -194,7 +195,7 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
             if (exchange.Status != 0) return new Answer(exchange.Status, destination, exchange.BodyBytes, exchange.KeepClient);
             if (retryable && attempt < plan.Retries)
             {
-                var others = candidates.Where(d => !ReferenceEquals(d, destination)).ToList();
+                var others = Without(candidates, destination);
                 if (others.Count > 0)
                 {
                     candidates = others;
@@ -205,6 +206,10 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
             return WriteEmptyAnswer(exchange.TimedOut ? 504 : 502, destination);
         }
     }
+
+    // Not a lambda in ForwardAsync: its captured variable would cost an allocation on every request, retried or not.
+    private static List<DestinationState> Without(IReadOnlyList<DestinationState> candidates, DestinationState failed) =>
+        candidates.Where(d => !ReferenceEquals(d, failed)).ToList();
 
     private string Method => MethodName(_head[_head.Method]);
 

@@ -32,7 +32,7 @@ internal static class ResponseRelay
     private const int MaxLine = 4096;
 
     /// <summary>The next final answer (interim 1xx answers are skipped, as SocketsHttpHandler does).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     public static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection upstream, bool headRequest, CancellationToken cancellationToken)
     {
         while (true)
@@ -84,6 +84,7 @@ internal static class ResponseRelay
     }
 
     /// <summary>Relays the body; true when the connection ended the answer cleanly and may serve another request.</summary>
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> CopyBodyAsync(UpstreamConnection upstream, ResponseHead head, PipeWriter output, CancellationToken cancellationToken)
     {
         switch (head.Framing)
@@ -102,6 +103,7 @@ internal static class ResponseRelay
         return head.KeepAlive && upstream.End == upstream.Start;
     }
 
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
     private static async ValueTask CopyAsync(UpstreamConnection upstream, long remaining, PipeWriter output, CancellationToken cancellationToken)
     {
         while (true)
@@ -115,6 +117,7 @@ internal static class ResponseRelay
         }
     }
 
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
     private static async ValueTask CopyChunksAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
     {
         while (true)
@@ -139,6 +142,7 @@ internal static class ResponseRelay
         }
     }
 
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
     private static async ValueTask ChunkUntilCloseAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
     {
         while (true)
@@ -159,6 +163,7 @@ internal static class ResponseRelay
     }
 
     // The length of the next line (without its CRLF), which is then buffered from Start.
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private static async ValueTask<int> ReadLineAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
     {
         int length;
@@ -171,6 +176,7 @@ internal static class ResponseRelay
         return length;
     }
 
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
     private static async ValueTask ReceiveMoreAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
     {
         if (!await FlushAsync(output, cancellationToken)) throw new ClientGoneException();
@@ -178,6 +184,7 @@ internal static class ResponseRelay
     }
 
     /// <summary>False when the client is gone.</summary>
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
     {
         var result = await output.FlushAsync(cancellationToken);

@@ -41,6 +41,7 @@ internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDi
     /// upstream closed it while idle, and the request is sent again on a fresh connection.</summary>
     public bool Reused { get; set; }
 
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         while (!request.IsEmpty) request = request[await socket.SendAsync(request, SocketFlags.None, cancellationToken)..];
@@ -48,7 +49,7 @@ internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDi
 
     /// <summary>Receives more bytes after <see cref="End"/> (moving what is left to the front, or growing up to
     /// <see cref="MaxHeadSize"/> when it is full); 0 when the upstream closed the connection.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReceiveAsync(CancellationToken cancellationToken)
     {
         if (Start == End) Start = End = 0;

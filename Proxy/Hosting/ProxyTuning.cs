@@ -35,7 +35,17 @@ internal static class ProxyTuning
         return value is null or "1";
     }
 
-    /// <summary>Kestrel's half of inline I/O: request processing starts on the socket's thread too.</summary>
+    /// <summary>
+    /// Kestrel's half of inline I/O: request processing starts on the socket's thread too. And Kestrel reads a
+    /// connection's bytes straight into a buffer instead of first waiting for them with a zero-byte read, which on
+    /// Linux is one more syscall (a one-byte MSG_PEEK) for every request: measured with strace under wrk, 3.2 receives
+    /// per fast-path request before, 2.4 after. The cost: each idle connection holds one 4 KiB block of Kestrel's
+    /// memory pool while it waits (40 MB for 10,000 idle keep-alive connections).
+    /// </summary>
     public static IWebHostBuilder UseInlineIo(this IWebHostBuilder webHost, bool inline) =>
-        webHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inline);
+        webHost.UseSockets(sockets =>
+        {
+            sockets.UnsafePreferInlineScheduling = inline;
+            sockets.WaitForDataBeforeAllocatingBuffer = false;
+        });
 }
