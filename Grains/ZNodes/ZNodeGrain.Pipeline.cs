@@ -139,8 +139,7 @@ internal sealed partial class ZNodeGrain
     /// Commits a batch. A delete whose child turns out to need an index row takes more records than the batch
     /// planned for; when the commit has no room left for a write, or the write would recreate a child the batch
     /// deletes, it and the writes after it are returned as deferred (they go first in the next batch; a batch's
-    /// first write always goes). Returns also the writes that
-    /// go again at the end of the queue.
+    /// first write always goes). Also returns the writes that go again at the end of the queue.
     /// </summary>
     private async Task<(List<PendingWrite> Deferred, List<PendingWrite> Again)> CommitBatchAsync(List<PendingWrite> batch)
     {
