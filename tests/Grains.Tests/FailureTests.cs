@@ -249,6 +249,34 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
         }
     }
 
+    [Fact]
+    public async Task DeleteThenCreateOfOneName_QueuedBehindAHeldCommit_BothLand()
+    {
+        // A parent batch holding both would write the child's record twice in one storage transaction (Azure refuses
+        // it; the stores now throw). The parent's commit is held so that the delete and then the create queue up
+        // behind it and go into the next batch together; the pause between them orders their arrival (calls of one
+        // client may reach a grain through different gateways).
+        await using var client = await fixture.ConnectAsync();
+        var root = await client.CreateAsync($"/recreate-{Guid.NewGuid():N}");
+        await client.CreateAsync(root + "/x", Text("old"));
+        var parent = fixture.Cluster.Client.GetGrain<IZNodeGrain>(root);
+        Task delete, create, held;
+        using (var hook = new CommitHook(Store, root + "/held"))
+        {
+            held = client.CreateAsync(root + "/held");
+            Assert.True(hook.Reached.Wait(TimeSpan.FromSeconds(10)), "the parent did not reach its commit");
+            delete = parent.DeleteChild("x", -1, 0);
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            create = parent.CreateChild(new CreateRequest("x", Text("new"), CreateMode.Persistent, 0, 0, 0));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            hook.Release(fail: false);
+        }
+
+        await Task.WhenAll(held, delete, create);
+        Assert.Equal("new", Encoding.UTF8.GetString((await client.GetDataAsync(root + "/x")).Data));
+        Assert.Equal(["held", "x"], (await client.GetChildrenAsync(root)).Children);
+    }
+
     /// <summary>Holds the store's commit that writes <c>key</c> until the test releases it (optionally failing it).</summary>
     private sealed class CommitHook : IDisposable
     {

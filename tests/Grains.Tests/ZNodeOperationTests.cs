@@ -112,38 +112,6 @@ public abstract class ZNodeOperationTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task DeleteThenCreateOfOneName_QueuedTogether_BothLand()
-    {
-        // One parent batch holding both would write the child's record twice in one storage transaction.
-        await using var client = await fixture.ConnectAsync();
-        var parent = await client.CreateAsync(Unique("recreate"));
-        var bothLanded = 0;
-        for (var round = 0; round < 5; round++)
-        {
-            var name = $"{parent}/x{round}";
-            await client.CreateAsync(name, Text("old"));
-            // Creates of other children keep the parent's pipeline busy, so the delete and the create queue up together.
-            var busy = Enumerable.Range(0, 40).Select(i => client.CreateAsync($"{parent}/b{round}-{i}")).ToList();
-            var delete = client.DeleteAsync(name);
-            var create = client.CreateAsync(name, Text("new"));
-            await Task.WhenAll(busy);
-            await delete;
-            try
-            {
-                await create;
-                Assert.Equal("new", Encoding.UTF8.GetString((await client.GetDataAsync(name)).Data));
-                bothLanded++;
-            }
-            catch (CoordException exception) when (exception.Code == CoordErrorCode.NodeExists)
-            {
-                // The create reached the parent before the delete: also a correct order.
-            }
-        }
-
-        Assert.True(bothLanded > 0, "no round had the delete before the create");
-    }
-
-    [Fact]
     public async Task Delete_ChecksVersionAndChildren()
     {
         await using var client = await fixture.ConnectAsync();
