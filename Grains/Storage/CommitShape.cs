@@ -4,12 +4,25 @@ namespace OrleansCoord.Grains.Storage;
 internal static class CommitShape
 {
     /// <summary>
-    /// The writes to send: repeated touches of one key are one condition and collapse into the first (a batch of
-    /// ephemeral creates of one session touches its fence once per create). Any other key written twice, or more
-    /// than <see cref="ITreeStore.MaxRecordsPerCommit"/> records, is a caller's bug and throws.
+    /// The writes to send: <see cref="CollapseTouches"/>, and more than <see cref="ITreeStore.MaxRecordsPerCommit"/>
+    /// records is a caller's bug and throws.
     /// </summary>
     public static IReadOnlyList<RecordWrite> Normalize(IReadOnlyList<RecordWrite> writes)
     {
+        var result = CollapseTouches(writes);
+        if (result.Count > ITreeStore.MaxRecordsPerCommit)
+            throw new ArgumentException($"a commit holds at most {ITreeStore.MaxRecordsPerCommit} records", nameof(writes));
+        return result;
+    }
+
+    /// <summary>
+    /// Repeated touches of one key are one condition and collapse into the first (a batch of ephemeral creates of one
+    /// session, or a multi's, touches its fence once per create). Any other key written twice is a caller's bug and
+    /// throws.
+    /// </summary>
+    public static IReadOnlyList<RecordWrite> CollapseTouches(IReadOnlyList<RecordWrite> writes)
+    {
+        if (writes.Count < 2) return writes; // most commits (a set) write one record: nothing to compare
         var seen = new Dictionary<string, RecordWriteKind>(writes.Count, StringComparer.Ordinal);
         List<RecordWrite>? collapsed = null;
         for (var i = 0; i < writes.Count; i++)
@@ -26,9 +39,6 @@ internal static class CommitShape
             collapsed ??= [.. writes.Take(i)];
         }
 
-        var result = collapsed ?? writes;
-        if (result.Count > ITreeStore.MaxRecordsPerCommit)
-            throw new ArgumentException($"a commit holds at most {ITreeStore.MaxRecordsPerCommit} records", nameof(writes));
-        return result;
+        return collapsed ?? writes;
     }
 }

@@ -35,12 +35,11 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
         return results;
     }
 
-    public async Task<List<RecordWrite>> PrepareAsync()
+    public async Task<IReadOnlyList<RecordWrite>> PrepareAsync()
     {
         var prepared = await Task.WhenAll(_participants.Values.Select(p => p.TxPrepare(_id)));
-        // Two ephemerals of one session both check its fence; one check is enough (and a record may appear once).
-        var touched = new HashSet<string>(StringComparer.Ordinal);
-        return prepared.SelectMany(w => w).Where(w => w.Kind != RecordWriteKind.Touch || touched.Add(w.Key)).ToList();
+        // Two ephemerals of one session both check its fence: one check, so that the record count below is right.
+        return CommitShape.CollapseTouches(prepared.SelectMany(w => w).ToList());
     }
 
     /// <summary>Tells every participant the outcome. See <see cref="Verdicts.DeliverAsync"/> for why the wait is bounded.</summary>

@@ -15,6 +15,9 @@ namespace OrleansCoord.Grains.ZNodes;
 /// </summary>
 internal sealed partial class ZNodeGrain
 {
+    /// <summary>Records a batch may add to a commit besides the znode's own.</summary>
+    private const int BatchRoom = ITreeStore.MaxRecordsPerCommit - 1;
+
     private readonly Queue<PendingWrite> _queue = new();
     private bool _pumping;
 
@@ -87,7 +90,7 @@ internal sealed partial class ZNodeGrain
                     var queued = _queue.Count;
                     await LoadAsync();
                     var take = _record is null ? queued : int.MaxValue;
-                    var room = ITreeStore.MaxRecordsPerCommit - 1;
+                    var room = BatchRoom;
                     while (_queue.Count > 0 && batch.Count < take && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
                     {
                         var write = _queue.Dequeue();
@@ -143,7 +146,6 @@ internal sealed partial class ZNodeGrain
     /// </summary>
     private async Task<(List<PendingWrite> Deferred, List<PendingWrite> Again)> CommitBatchAsync(List<PendingWrite> batch)
     {
-        const int room = ITreeStore.MaxRecordsPerCommit - 1; // and the znode's own record
         var again = new List<PendingWrite>();
         var deferred = new List<PendingWrite>();
         var deletedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -158,7 +160,7 @@ internal sealed partial class ZNodeGrain
 
         foreach (var write in batch)
         {
-            if (deferred.Count > 0 || draft.Writes.Count + write.MaxExtraRecords > room || RecreatesDeletedChild(write, deletedNames))
+            if (deferred.Count > 0 || draft.Writes.Count + write.MaxExtraRecords > BatchRoom || RecreatesDeletedChild(write, deletedNames))
             {
                 deferred.Add(write);
                 continue;
@@ -197,7 +199,7 @@ internal sealed partial class ZNodeGrain
                         }
 
                         var prepared = await started;
-                        if (draft.Writes.Count + prepared.Writes.Length > room)
+                        if (draft.Writes.Count + prepared.Writes.Length > BatchRoom)
                         {
                             _ = ReleaseOrphanAsync(started);
                             deferred.Add(delete);
