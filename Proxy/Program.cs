@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Hosting;
@@ -58,12 +57,9 @@ builder.Logging.SetMinimumLevel(LogLevel.Information)
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var address = IPAddress.Parse(options.ListenAddress);
-    // Cleartext: HTTP/1.1 (HTTP/2 on the HTTPS and h2c ports, when given: Hosting/SecondaryListeners.cs).
-    kestrel.Listen(address, options.Port, listen =>
-    {
-        listen.Protocols = HttpProtocols.Http1;
-        if (options.UseFastPath) listen.UseFastPath(); // plain requests at the connection level, the rest to Kestrel + YARP
-    });
+    // Cleartext: HTTP/1.1, plain requests served by the fast path's event loops, the rest by Kestrel + YARP (HTTP/2 on
+    // the HTTPS and h2c ports, when given: Hosting/SecondaryListeners.cs).
+    kestrel.ListenMainPort(address, options);
     kestrel.Listen(address, options.AdminPort);
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;

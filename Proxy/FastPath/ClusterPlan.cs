@@ -4,6 +4,7 @@ using System.Text;
 using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Health;
+using OrleansCoord.Proxy.Hosting;
 using OrleansCoord.Proxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 
@@ -21,7 +22,7 @@ internal sealed record UpstreamTarget(UpstreamPool Pool, byte[] Authority, byte[
 
 /// <summary>The plans of clusters and the targets of instances, cached per YARP model object (a new object per change).</summary>
 internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.ILoadBalancingPolicy> policies,
-    IEnumerable<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy> passivePolicies)
+    IEnumerable<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy> passivePolicies, ProxyOptions options)
 {
     private readonly Dictionary<string, IGridBalancingPolicy> _policies =
         policies.OfType<IGridBalancingPolicy>().ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
@@ -91,7 +92,7 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
             UriHostNameType.IPv4 or UriHostNameType.IPv6 => new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port),
             _ => new DnsEndPoint(uri.IdnHost, uri.Port),
         };
-        var pool = _pools.GetOrAdd(uri.GetLeftPart(UriPartial.Authority), _ => new UpstreamPool(endpoint));
+        var pool = _pools.GetOrAdd(uri.GetLeftPart(UriPartial.Authority), _ => new UpstreamPool(endpoint, options.LoopCount));
         var prefix = uri.AbsolutePath.TrimEnd('/');
         return new UpstreamTarget(pool, Encoding.ASCII.GetBytes(uri.Authority), Encoding.ASCII.GetBytes(prefix));
     }

@@ -8,15 +8,14 @@ namespace OrleansCoord.Proxy.FastPath;
 /// <summary>The exchange with one upstream instance, and the timeouts the heartbeat enforces.</summary>
 internal sealed partial class FastPathConnection
 {
-    // Read by the heartbeat (Kestrel's, once a second, on its own thread).
+    // Read by the heartbeat (the loop's, once a second, on the same thread).
     private long _clientWaitSince;
     private bool _clientBytesPending;
     private long _upstreamWaitSince;
     private long _upstreamTimeoutMs;
     private UpstreamConnection? _upstream;
-    private volatile bool _timedOut;
-    private volatile bool _handedOff;
-    private CancellationTokenSource _connectCancel = new();
+    private bool _timedOut;
+    private bool _draining;
 
     /// <summary>Sends the request to <paramref name="target"/> and relays its answer. A pooled connection that fails
     /// before any answer byte (the upstream closed it while idle) is replaced by a fresh one once, as
@@ -25,11 +24,10 @@ internal sealed partial class FastPathConnection
     private async ValueTask<Exchange> ExchangeAsync(UpstreamTarget target, TimeSpan timeout)
     {
         BuildRequest(target);
-        var upstream = target.Pool.TakeIdle();
+        var upstream = target.Pool.TakeIdle(Loop);
         var headRequest = _head[_head.Method].SequenceEqual("HEAD"u8);
         _upstreamTimeoutMs = (long)timeout.TotalMilliseconds;
         _timedOut = false;
-        if (_connectCancel.IsCancellationRequested) _connectCancel = new CancellationTokenSource();
         ResponseHead head;
         while (true)
         {
@@ -37,10 +35,16 @@ internal sealed partial class FastPathConnection
             var receivedBefore = upstream?.Received ?? 0;
             try
             {
-                upstream ??= await target.Pool.ConnectAsync(_connectCancel.Token);
+                if (upstream is null)
+                {
+                    upstream = await target.Pool.ConnectAsync(Loop);
+                    _upstream = upstream;
+                    await upstream.ConnectedAsync();
+                }
+
                 _upstream = upstream;
-                await upstream.SendAsync(_outgoing.AsMemory(0, _outgoingLength), default);
-                head = await ResponseRelay.ReadHeadAsync(upstream, headRequest, default);
+                await upstream.SendAsync(_outgoing.AsMemory(0, _outgoingLength));
+                head = await ResponseRelay.ReadHeadAsync(upstream, headRequest);
                 break;
             }
             catch (Exception exception) when (exception is not ClientGoneException)
@@ -52,11 +56,11 @@ internal sealed partial class FastPathConnection
             }
         }
 
-        ResponseRelay.WriteHead(upstream, head, Output, _head.Close);
+        ResponseRelay.WriteHead(upstream, head, Output, CloseAfterAnswer);
         var bodyBytes = head.Framing == BodyFraming.ContentLength ? head.ContentLength : 0;
         try
         {
-            EndUpstream(upstream, await ResponseRelay.CopyBodyAsync(upstream, head, Output, default));
+            EndUpstream(upstream, await ResponseRelay.CopyBodyAsync(upstream, head, Output));
             return new Exchange(head.Status, bodyBytes, KeepClient: true, UpstreamFailed: false, TimedOut: false);
         }
         catch (ClientGoneException)
@@ -137,7 +141,7 @@ internal sealed partial class FastPathConnection
     }
 
     // YARP writes the client's address, IPv4-mapped IPv6 addresses as IPv4.
-    private byte[] ForwardedFor => _forwardedFor ??= connection.RemoteEndPoint is IPEndPoint { Address: var address }
+    private byte[] ForwardedFor => _forwardedFor ??= _remote is { Address: var address }
         ? Encoding.ASCII.GetBytes((address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString())
         : [];
 
@@ -147,15 +151,16 @@ internal sealed partial class FastPathConnection
         _clientBytesPending = pending;
     }
 
+    /// <summary>The answer says <c>Connection: close</c> and the connection ends after it: the client asked, or the proxy is stopping.</summary>
+    private bool CloseAfterAnswer => _head.Close || _draining;
+
     /// <summary>
-    /// Kestrel's heartbeat: an upstream silent for longer than the cluster's timeout is cut off (504, or a broken
+    /// The loop's heartbeat: an upstream silent for longer than the cluster's timeout is cut off (504, or a broken
     /// answer); a client that sends no request within Kestrel's keep-alive timeout, or takes longer than its request
     /// headers timeout over a head or body, is disconnected, as Kestrel would.
     /// </summary>
-    private void OnHeartbeat()
+    public void OnHeartbeat(long now)
     {
-        if (_handedOff) return;
-        var now = Environment.TickCount64;
         var upstreamSince = _upstreamWaitSince;
         if (upstreamSince != 0)
         {
@@ -164,15 +169,28 @@ internal sealed partial class FastPathConnection
             if (now - lastActivity > _upstreamTimeoutMs)
             {
                 _timedOut = true;
-                _connectCancel.Cancel();
                 upstream?.Dispose();
             }
         }
 
         var clientSince = _clientWaitSince;
-        var limits = services.Limits;
+        var limits = _services.Limits;
         var limit = _clientBytesPending ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout;
-        if (clientSince != 0 && now - clientSince > (long)limit.TotalMilliseconds) connection.Abort();
+        if (clientSince != 0 && now - clientSince > (long)limit.TotalMilliseconds) _client.Close();
+    }
+
+    /// <summary>The proxy is stopping: a connection waiting for its next request closes now, others after their answer.</summary>
+    public void Drain()
+    {
+        _draining = true;
+        if (_clientWaitSince != 0 && !_clientBytesPending && _upstreamWaitSince == 0) _client.Close();
+    }
+
+    /// <summary>The proxy stops now: whatever is in flight is cut off.</summary>
+    public void Abort()
+    {
+        _upstream?.Dispose();
+        _client.Close();
     }
 
     /// <summary>How one attempt ended: Status 0 means no answer came (a transport failure or timeout).</summary>

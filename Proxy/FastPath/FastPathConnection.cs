@@ -1,11 +1,10 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using OrleansCoord.Client.Proxy;
+using OrleansCoord.Proxy.FastPath.Loop;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.LoadBalancing;
 using OrleansCoord.Proxy.Observability;
@@ -14,13 +13,13 @@ using Yarp.ReverseProxy.Model;
 namespace OrleansCoord.Proxy.FastPath;
 
 /// <summary>
-/// One client connection on the main port, served request by request at the connection level: a request head is
-/// parsed from Kestrel's transport pipe, routed and balanced with YARP's own state, sent over a pooled upstream
-/// connection and its answer copied back. The first request the fast path cannot serve exactly as YARP would is left
-/// unread in the pipe and the connection is handed to Kestrel (and YARP) for the rest of its life. Requests are
-/// answered one at a time, so pipelined requests are answered in order.
+/// One client connection on the main port, served request by request on its event loop: a request head is parsed
+/// from the bytes received, routed and balanced with YARP's own state, sent over a pooled upstream connection of the
+/// same loop and its answer copied back. The first request the fast path cannot serve exactly as YARP would is not
+/// consumed: the connection, with the bytes received so far, is handed to Kestrel (and YARP) for the rest of its
+/// life. Requests are answered one at a time, so pipelined requests are answered in order.
 /// </summary>
-internal sealed partial class FastPathConnection(ConnectionContext connection, FastPathServices services) : IBalancingRequest
+internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.ILoopConnection
 {
     /// <summary>Larger heads go to Kestrel (its own limit is 32 KiB of headers).</summary>
     public const int MaxHeadSize = 16 * 1024;
@@ -28,91 +27,118 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     /// <summary>Larger bodies go to YARP, which streams them.</summary>
     public const int MaxBodySize = 64 * 1024;
 
+    private readonly LoopSocket _client;
+    private readonly FastPathServices _services;
+    private readonly IPEndPoint? _remote;
     private readonly RequestHead _head = new();
-    private byte[] _scratch = [];
+    private readonly ClientOutput _output;
+    private byte[] _input = new byte[4096];
+    private int _inputStart, _inputEnd;
     private byte[] _outgoing = new byte[2048];
     private int _outgoingLength;
     private byte[] _body = [];
     private string? _remoteAddress;
     private byte[]? _forwardedFor;
 
-    private PipeWriter Output => connection.Transport.Output;
-
-    public async Task RunAsync(ConnectionDelegate next)
+    public FastPathConnection(LoopSocket client, IPEndPoint? remote, FastPathServices services)
     {
-        var input = connection.Transport.Input;
-        connection.Features.Get<IConnectionHeartbeatFeature>()?.OnHeartbeat(static state => ((FastPathConnection)state).OnHeartbeat(), this);
-        ReadOnlySequence<byte> buffer;
-        string handoff;
+        _client = client;
+        _remote = remote;
+        _services = services;
+        _output = new ClientOutput(client);
+    }
+
+    private ClientOutput Output => _output;
+
+    private EventLoop Loop => _client.Loop;
+
+    private ReadOnlySpan<byte> Received => _input.AsSpan(_inputStart, _inputEnd - _inputStart);
+
+    /// <summary>Serves the connection until it closes or is handed to Kestrel; runs on the client's loop.</summary>
+    public async Task RunAsync()
+    {
+        Loop.Add(this);
+        string? handoff = null;
         try
         {
-            while (true)
-            {
-                WaitForClient(pending: false);
-                var result = await input.ReadAsync();
-                buffer = result.Buffer;
-                var headLength = FindHead(buffer);
-                if (headLength == 0)
-                {
-                    if (result.IsCompleted)
-                    {
-                        if (buffer.IsEmpty) return;
-                        handoff = Handoff.Request;
-                        break; // a head cut short: Kestrel answers it
-                    }
-
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    WaitForClient(pending: true);
-                    continue;
-                }
-
-                if (headLength < 0)
-                {
-                    handoff = Handoff.Request;
-                    break;
-                }
-
-                if (Decide(out handoff) is not { } decision) break;
-                input.AdvanceTo(buffer.GetPosition(headLength));
-                _clientWaitSince = 0;
-                if (!await ReadBodyAsync(input) || !await ServeAsync(decision) || _head.Close) return;
-            }
+            handoff = await ServeRequestsAsync();
         }
-        catch (Exception exception) when (exception is IOException or ConnectionAbortedException or ConnectionResetException or ObjectDisposedException)
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or ClientGoneException)
         {
-            return; // the client went away
+            // the client went away, or was cut off
+        }
+        catch (Exception exception)
+        {
+            _services.Logger.LogError(exception, "A fast-path connection failed");
         }
         finally
         {
             _clientWaitSince = 0;
+            Loop.Remove(this);
         }
 
-        // The request at the front of the pipe (and all after it) are Kestrel's: nothing of it has been consumed.
-        input.AdvanceTo(buffer.Start);
-        _handedOff = true;
-        services.Metrics.RecordHandoff(handoff);
-        await next(connection);
+        if (handoff is null)
+        {
+            _client.Close();
+            return;
+        }
+
+        // The request at the front (and all after it) are Kestrel's: nothing of it has been consumed.
+        _services.Metrics.RecordHandoff(handoff);
+        _services.Handoff.Hand(_client.Detach(), _input.AsMemory(_inputStart, _inputEnd - _inputStart));
+    }
+
+    /// <summary>Serves requests until the connection ends (null) or one is left to Kestrel (why).</summary>
+    private async Task<string?> ServeRequestsAsync()
+    {
+        while (true)
+        {
+            WaitForClient(pending: _inputEnd > _inputStart);
+            var headLength = FindHead(Received);
+            if (headLength == 0)
+            {
+                if (await ReceiveFromClientAsync() > 0) continue;
+                return _inputEnd == _inputStart ? null : Handoff.Request; // a head cut short: Kestrel answers it
+            }
+
+            if (headLength < 0) return Handoff.Request;
+            if (Decide(out var handoff) is not { } decision) return handoff;
+            _inputStart += headLength;
+            _clientWaitSince = 0;
+            if (!await ReadBodyAsync() || !await ServeAsync(decision) || CloseAfterAnswer) return null;
+        }
+    }
+
+    /// <summary>Receives more of the client's bytes after those buffered (moving them to the front first, or growing
+    /// the buffer up to a head's limit); 0 when the client ended its stream.</summary>
+    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReceiveFromClientAsync()
+    {
+        if (_inputStart == _inputEnd) _inputStart = _inputEnd = 0;
+        if (_inputEnd == _input.Length)
+        {
+            if (_inputStart > 0)
+            {
+                Received.CopyTo(_input);
+                (_inputStart, _inputEnd) = (0, _inputEnd - _inputStart);
+            }
+            else
+            {
+                Array.Resize(ref _input, _input.Length * 2);
+            }
+        }
+
+        var received = await _client.ReceiveAsync(_input.AsMemory(_inputEnd));
+        _inputEnd += received;
+        return received;
     }
 
     /// <summary>The head's length; 0 while it is incomplete; -1 when it is not the fast path's (too large, not plain).</summary>
-    private int FindHead(in ReadOnlySequence<byte> buffer)
+    private int FindHead(ReadOnlySpan<byte> span)
     {
-        ReadOnlySpan<byte> span;
-        if (buffer.IsSingleSegment)
-        {
-            span = buffer.FirstSpan;
-        }
-        else
-        {
-            var length = (int)Math.Min(buffer.Length, MaxHeadSize);
-            if (_scratch.Length < length) _scratch = new byte[MaxHeadSize];
-            buffer.Slice(0, length).CopyTo(_scratch);
-            span = _scratch.AsSpan(0, length);
-        }
-
         var end = span.IndexOf("\r\n\r\n"u8);
         if (end < 0) return span.Length >= MaxHeadSize ? -1 : 0;
-        var limits = services.Limits;
+        var limits = _services.Limits;
         // Kestrel answers these itself (414, 431).
         if (span.IndexOf("\r\n"u8) > limits.MaxRequestLineSize || end + 4 > limits.MaxRequestHeadersTotalSize) return -1;
         return end + 4 <= MaxHeadSize && _head.TryParse(span[..(end + 4)]) ? end + 4 : -1;
@@ -121,34 +147,34 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     /// <summary>How the fast path serves the parsed request, or null when Kestrel and YARP must (and why).</summary>
     private Decision? Decide(out string handoff)
     {
-        var options = services.Options;
+        var options = _services.Options;
         handoff = Handoff.Body;
         if (_head.ContentLength > Math.Min(MaxBodySize, options.MaxRequestBodySize)) return null;
         handoff = Handoff.Route;
-        var match = services.Routes.Match(_head[_head.Path], _head[_head.Host], out var route);
+        var match = _services.Routes.Match(_head[_head.Path], _head[_head.Host], out var route);
         if (match == RouteMatch.Unsure) return null;
         if (match == RouteMatch.NotFound) return new Decision(null, null, null);
         handoff = Handoff.Cluster;
-        if (route!.Cluster is not { } cluster || services.Plans.Of(cluster) is not { } plan) return null;
+        if (route!.Cluster is not { } cluster || _services.Plans.Of(cluster) is not { } plan) return null;
         if (plan.HashKey is { Source: HashKeySource.Cookie } && !CookiesArePlain()) return null;
         return new Decision(route, cluster, plan);
     }
 
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ReadBodyAsync(PipeReader input)
+    private async ValueTask<bool> ReadBodyAsync()
     {
         var length = (int)_head.ContentLength;
         if (_body.Length < length) _body = new byte[Math.Max(length, Math.Min(_body.Length * 2, MaxBodySize))];
         var copied = 0;
-        while (copied < length)
+        while (true)
         {
-            WaitForClient(pending: true);
-            var result = await input.ReadAsync();
-            var take = (int)Math.Min(result.Buffer.Length, length - copied);
-            result.Buffer.Slice(0, take).CopyTo(_body.AsSpan(copied));
+            var take = Math.Min(_inputEnd - _inputStart, length - copied);
+            Received[..take].CopyTo(_body.AsSpan(copied));
             copied += take;
-            input.AdvanceTo(result.Buffer.GetPosition(take));
-            if (copied < length && result.IsCompleted) return false;
+            _inputStart += take;
+            if (copied == length) break;
+            WaitForClient(pending: true);
+            if (await ReceiveFromClientAsync() == 0) return false;
         }
 
         _clientWaitSince = 0;
@@ -159,13 +185,13 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ServeAsync(Decision decision)
     {
-        var started = services.Time.GetTimestamp();
+        var started = _services.Time.GetTimestamp();
         var answer = decision.Route is null ? WriteEmptyAnswer(404, null) : await ForwardAsync(decision.Route, decision.Cluster!, decision.Plan!);
         // Counted before the last flush: whoever has read the answer can see it in /metrics.
-        services.Metrics.Record(decision.Route?.Config.RouteId ?? "", answer.Destination?.DestinationId ?? "", answer.Status, services.Time.GetElapsedTime(started));
-        services.Metrics.RecordFastPathRequest();
-        if (services.Options.AccessLog) WriteAccessLog(answer);
-        return answer.KeepClient && await ResponseRelay.FlushAsync(Output, default);
+        _services.Metrics.Record(decision.Route?.Config.RouteId ?? "", answer.Destination?.DestinationId ?? "", answer.Status, _services.Time.GetElapsedTime(started));
+        _services.Metrics.RecordFastPathRequest();
+        if (_services.Options.AccessLog) WriteAccessLog(answer);
+        return answer.KeepClient && await Output.FlushAsync();
     }
 
     /// <summary>Balancing, the exchange with the chosen instance, passive health and retries: RetryMiddleware, YARP's
@@ -174,12 +200,12 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
     private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
     {
         var candidates = cluster.DestinationsState.AvailableDestinations;
-        var retryable = plan.Retries > 0 && RetryMiddleware.IsIdempotent(Method) && _head.ContentLength <= services.Options.RetryBodyLimit;
+        var retryable = plan.Retries > 0 && RetryMiddleware.IsIdempotent(Method) && _head.ContentLength <= _services.Options.RetryBodyLimit;
         for (var attempt = 0; ; attempt++)
         {
             var destination = candidates.Count == 0 ? null : plan.Policy.Pick(this, cluster, candidates);
             if (destination is null) return WriteEmptyAnswer(503, null);
-            var target = services.Plans.TargetOf(destination);
+            var target = _services.Plans.TargetOf(destination);
             Exchange exchange;
             YarpCounters.Enter(cluster, destination);
             try
@@ -236,15 +262,15 @@ internal sealed partial class FastPathConnection(ConnectionContext connection, F
             _ => "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nDate: "u8,
         });
         output.Write(HttpDate.Now());
-        output.Write(_head.Close ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
+        output.Write(CloseAfterAnswer ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
         return new Answer(status, destination, 0, KeepClient: true);
     }
 
     private void WriteAccessLog(Answer answer) =>
-        services.AccessLog.Write(RemoteAddress, Method, Encoding.ASCII.GetString(_head[_head.Target]), "HTTP/1.1", answer.Status, answer.BodyBytes,
-            AccessLog.Quote(_head.HeaderValue("Referer")), AccessLog.Quote(_head.HeaderValue("User-Agent")), services.Time.GetUtcNow());
+        _services.AccessLog.Write(RemoteAddress, Method, Encoding.ASCII.GetString(_head[_head.Target]), "HTTP/1.1", answer.Status, answer.BodyBytes,
+            AccessLog.Quote(_head.HeaderValue("Referer")), AccessLog.Quote(_head.HeaderValue("User-Agent")), _services.Time.GetUtcNow());
 
-    private string? RemoteAddress => _remoteAddress ??= (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+    private string? RemoteAddress => _remoteAddress ??= _remote?.Address.ToString();
 
     /// <summary>The reasons of coord_proxy_fast_path_handoffs_total.</summary>
     private static class Handoff

@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using OrleansCoord.Proxy.FastPath.Handoff;
 using OrleansCoord.Proxy.Hosting;
 using OrleansCoord.Proxy.Observability;
 
@@ -10,11 +10,10 @@ namespace OrleansCoord.Proxy.FastPath;
 
 /// <summary>
 /// What every fast-path connection shares with YARP's path: the routes (read from YARP's endpoints), cluster plans
-/// and instance pools, metrics and the access log, the settings. <see cref="Wrap"/> puts the fast path in front of
-/// Kestrel's HTTP/1.1 handling on the main port.
+/// and instance pools, metrics and the access log, the settings, and the way to Kestrel for what it leaves.
 /// </summary>
 internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics, AccessLog accessLog, ProxyOptions options,
-    TimeProvider time, IOptions<KestrelServerOptions> kestrel)
+    TimeProvider time, IOptions<KestrelServerOptions> kestrel, FastPathHandoff handoff, ILogger<FastPathServices> logger)
 {
     private static readonly RouteTable NoRoutes = RouteTable.Build([new Endpoint(null, null, "not following YARP's routes yet")]);
     private EndpointDataSource? _endpoints;
@@ -31,6 +30,11 @@ internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics,
     public ProxyOptions Options => options;
 
     public TimeProvider Time => time;
+
+    /// <summary>Where connections go that the fast path leaves to Kestrel and YARP.</summary>
+    public FastPathHandoff Handoff => handoff;
+
+    public ILogger Logger => logger;
 
     public KestrelServerLimits Limits => kestrel.Value.Limits;
 
@@ -51,8 +55,6 @@ internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics,
         });
         Rebuild();
     }
-
-    public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => new FastPathConnection(connection, this).RunAsync(next);
 
     private RouteTable Rebuild()
     {

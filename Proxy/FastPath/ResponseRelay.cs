@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -33,7 +32,7 @@ internal static class ResponseRelay
 
     /// <summary>The next final answer (interim 1xx answers are skipped, as SocketsHttpHandler does).</summary>
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    public static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection upstream, bool headRequest, CancellationToken cancellationToken)
+    public static async ValueTask<ResponseHead> ReadHeadAsync(UpstreamConnection upstream, bool headRequest)
     {
         while (true)
         {
@@ -41,7 +40,7 @@ internal static class ResponseRelay
             while ((end = upstream.Buffered.IndexOf("\r\n\r\n"u8)) < 0)
             {
                 var started = upstream.End > upstream.Start;
-                if (await upstream.ReceiveAsync(cancellationToken) == 0)
+                if (await upstream.ReceiveAsync() == 0)
                 {
                     throw new UpstreamException("the upstream closed the connection before answering", answerStarted: started);
                 }
@@ -59,7 +58,7 @@ internal static class ResponseRelay
     }
 
     /// <summary>Writes the answer's status line and headers to <paramref name="output"/> and consumes them.</summary>
-    public static void WriteHead(UpstreamConnection upstream, in ResponseHead head, PipeWriter output, bool closeClient)
+    public static void WriteHead(UpstreamConnection upstream, in ResponseHead head, ClientOutput output, bool closeClient)
     {
         var bytes = upstream.Buffered[..head.HeadLength];
         output.Write("HTTP/1.1"u8);
@@ -85,18 +84,18 @@ internal static class ResponseRelay
 
     /// <summary>Relays the body; true when the connection ended the answer cleanly and may serve another request.</summary>
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    public static async ValueTask<bool> CopyBodyAsync(UpstreamConnection upstream, ResponseHead head, PipeWriter output, CancellationToken cancellationToken)
+    public static async ValueTask<bool> CopyBodyAsync(UpstreamConnection upstream, ResponseHead head, ClientOutput output)
     {
         switch (head.Framing)
         {
             case BodyFraming.ContentLength:
-                await CopyAsync(upstream, head.ContentLength, output, cancellationToken);
+                await CopyAsync(upstream, head.ContentLength, output);
                 break;
             case BodyFraming.Chunked:
-                await CopyChunksAsync(upstream, output, cancellationToken);
+                await CopyChunksAsync(upstream, output);
                 break;
             case BodyFraming.UntilClose:
-                await ChunkUntilCloseAsync(upstream, output, cancellationToken);
+                await ChunkUntilCloseAsync(upstream, output);
                 return false;
         }
 
@@ -104,7 +103,7 @@ internal static class ResponseRelay
     }
 
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
-    private static async ValueTask CopyAsync(UpstreamConnection upstream, long remaining, PipeWriter output, CancellationToken cancellationToken)
+    private static async ValueTask CopyAsync(UpstreamConnection upstream, long remaining, ClientOutput output)
     {
         while (true)
         {
@@ -113,21 +112,21 @@ internal static class ResponseRelay
             upstream.Start += take;
             remaining -= take;
             if (remaining == 0) return;
-            await ReceiveMoreAsync(upstream, output, cancellationToken);
+            await ReceiveMoreAsync(upstream, output);
         }
     }
 
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
-    private static async ValueTask CopyChunksAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
+    private static async ValueTask CopyChunksAsync(UpstreamConnection upstream, ClientOutput output)
     {
         while (true)
         {
-            var length = await ReadLineAsync(upstream, output, cancellationToken);
+            var length = await ReadLineAsync(upstream, output);
             var size = ChunkSize(upstream.Buffered[..length]);
             if (size == 0)
             {
                 upstream.Start += length + 2;
-                while ((length = await ReadLineAsync(upstream, output, cancellationToken)) > 0) upstream.Start += length + 2; // trailers
+                while ((length = await ReadLineAsync(upstream, output)) > 0) upstream.Start += length + 2; // trailers
                 upstream.Start += 2;
                 output.Write("0\r\n\r\n"u8);
                 return;
@@ -135,15 +134,15 @@ internal static class ResponseRelay
 
             output.Write(upstream.Buffered[..(length + 2)]);
             upstream.Start += length + 2;
-            await CopyAsync(upstream, size, output, cancellationToken);
-            if (await ReadLineAsync(upstream, output, cancellationToken) != 0) throw new UpstreamException("a chunk is longer than its size", answerStarted: true);
+            await CopyAsync(upstream, size, output);
+            if (await ReadLineAsync(upstream, output) != 0) throw new UpstreamException("a chunk is longer than its size", answerStarted: true);
             output.Write("\r\n"u8);
             upstream.Start += 2;
         }
     }
 
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
-    private static async ValueTask ChunkUntilCloseAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
+    private static async ValueTask ChunkUntilCloseAsync(UpstreamConnection upstream, ClientOutput output)
     {
         while (true)
         {
@@ -156,7 +155,7 @@ internal static class ResponseRelay
                 upstream.Start = upstream.End;
             }
 
-            if (!await FlushAsync(output, cancellationToken) || await upstream.ReceiveAsync(cancellationToken) == 0) break;
+            if (!await output.FlushAsync() || await upstream.ReceiveAsync() == 0) break;
         }
 
         output.Write("0\r\n\r\n"u8);
@@ -164,31 +163,23 @@ internal static class ResponseRelay
 
     // The length of the next line (without its CRLF), which is then buffered from Start.
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    private static async ValueTask<int> ReadLineAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
+    private static async ValueTask<int> ReadLineAsync(UpstreamConnection upstream, ClientOutput output)
     {
         int length;
         while ((length = upstream.Buffered.IndexOf("\r\n"u8)) < 0)
         {
             if (upstream.End - upstream.Start > MaxLine) throw new UpstreamException("a chunk line is too long", answerStarted: true);
-            await ReceiveMoreAsync(upstream, output, cancellationToken);
+            await ReceiveMoreAsync(upstream, output);
         }
 
         return length;
     }
 
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
-    private static async ValueTask ReceiveMoreAsync(UpstreamConnection upstream, PipeWriter output, CancellationToken cancellationToken)
+    private static async ValueTask ReceiveMoreAsync(UpstreamConnection upstream, ClientOutput output)
     {
-        if (!await FlushAsync(output, cancellationToken)) throw new ClientGoneException();
-        if (await upstream.ReceiveAsync(cancellationToken) == 0) throw new UpstreamException("the upstream closed the connection in the middle of an answer", answerStarted: true);
-    }
-
-    /// <summary>False when the client is gone.</summary>
-    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    public static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
-    {
-        var result = await output.FlushAsync(cancellationToken);
-        return !result.IsCompleted && !result.IsCanceled;
+        if (!await output.FlushAsync()) throw new ClientGoneException();
+        if (await upstream.ReceiveAsync() == 0) throw new UpstreamException("the upstream closed the connection in the middle of an answer", answerStarted: true);
     }
 
     private static long ChunkSize(ReadOnlySpan<byte> line)

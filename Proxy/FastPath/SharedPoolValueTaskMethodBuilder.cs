@@ -9,7 +9,7 @@ namespace OrleansCoord.Proxy.FastPath;
 /// <see cref="SharedPoolValueTaskMethodBuilder"/> on a <see cref="ValueTask"/> one). Like the runtime's
 /// <see cref="PoolingAsyncValueTaskMethodBuilder{TResult}"/>, a method that suspends keeps its state in a reusable box
 /// instead of a new one; unlike it, the boxes of one method come from a pool that all threads share, of up to
-/// <see cref="PoolSize"/> boxes.
+/// <see cref="PoolSize"/> boxes, behind a small one per thread.
 /// </summary>
 /// <remarks>
 /// Why not the runtime's builder: it caches one box per thread and one per core. Each request of every connection
@@ -120,6 +120,12 @@ internal struct SharedPoolValueTaskMethodBuilder<TResult>
         private static readonly Box<TStateMachine>?[] Pool = new Box<TStateMachine>?[PoolSize];
         private static int _pooled;
 
+        // In front of the shared pool, a few boxes per thread: an event loop rents and returns a request's boxes on its
+        // own thread, and two loops taking one lock for every suspension made them spin on each other.
+        private const int ThreadPoolSize = 64;
+        [ThreadStatic] private static Box<TStateMachine>?[]? _threadPool;
+        [ThreadStatic] private static int _threadPooled;
+
         public TStateMachine? StateMachine;
 
         private Box()
@@ -132,6 +138,13 @@ internal struct SharedPoolValueTaskMethodBuilder<TResult>
 
         public static Box<TStateMachine> Rent()
         {
+            if (_threadPooled > 0)
+            {
+                var box = _threadPool![--_threadPooled]!;
+                _threadPool[_threadPooled] = null;
+                return box;
+            }
+
             lock (PoolLock)
             {
                 if (_pooled > 0)
@@ -157,10 +170,22 @@ internal struct SharedPoolValueTaskMethodBuilder<TResult>
                 StateMachine = default;
                 Context = null;
                 _completion.Reset();
-                lock (PoolLock)
-                {
-                    if (_pooled < PoolSize) Pool[_pooled++] = this;
-                }
+                Return(this);
+            }
+        }
+
+        private static void Return(Box<TStateMachine> box)
+        {
+            var local = _threadPool ??= new Box<TStateMachine>?[ThreadPoolSize];
+            if (_threadPooled < ThreadPoolSize)
+            {
+                local[_threadPooled++] = box;
+                return;
+            }
+
+            lock (PoolLock)
+            {
+                if (_pooled < PoolSize) Pool[_pooled++] = box;
             }
         }
 

@@ -1,14 +1,15 @@
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using OrleansCoord.Proxy.FastPath.Loop;
 
 namespace OrleansCoord.Proxy.FastPath;
 
 /// <summary>
 /// One keep-alive HTTP/1.1 connection to an upstream, with its receive buffer. Used by one request at a time:
 /// taken from its <see cref="UpstreamPool"/>, sent a request, its answer read (<see cref="ResponseRelay"/>), and
-/// returned only when that answer ended exactly where its framing said.
+/// returned only when that answer ended exactly where its framing said. Lives on one event loop, as the client
+/// connections that use it.
 /// </summary>
-internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDisposable
+internal sealed class UpstreamConnection(LoopSocket socket, UpstreamPool pool) : IDisposable
 {
     /// <summary>An answer head larger than this is refused (502), like SocketsHttpHandler's 64 KiB default.</summary>
     public const int MaxHeadSize = 64 * 1024;
@@ -17,7 +18,7 @@ internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDi
 
     public UpstreamPool Pool => pool;
 
-    public Socket Socket => socket;
+    public LoopSocket Socket => socket;
 
     /// <summary>Received bytes not yet used: <c>Buffer[Start..End]</c>.</summary>
     public int Start { get; set; }
@@ -41,16 +42,15 @@ internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDi
     /// upstream closed it while idle, and the request is sent again on a fresh connection.</summary>
     public bool Reused { get; set; }
 
-    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder))]
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
-    {
-        while (!request.IsEmpty) request = request[await socket.SendAsync(request, SocketFlags.None, cancellationToken)..];
-    }
+    /// <summary>Completes when a new connection is made (at once for a pooled one).</summary>
+    public ValueTask ConnectedAsync() => socket.ConnectedAsync();
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> request) => socket.SendAsync(request);
 
     /// <summary>Receives more bytes after <see cref="End"/> (moving what is left to the front, or growing up to
     /// <see cref="MaxHeadSize"/> when it is full); 0 when the upstream closed the connection.</summary>
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    public async ValueTask<int> ReceiveAsync(CancellationToken cancellationToken)
+    public async ValueTask<int> ReceiveAsync()
     {
         if (Start == End) Start = End = 0;
         if (End == _buffer.Length)
@@ -70,14 +70,14 @@ internal sealed class UpstreamConnection(Socket socket, UpstreamPool pool) : IDi
             }
         }
 
-        var received = await socket.ReceiveAsync(_buffer.AsMemory(End), SocketFlags.None, cancellationToken);
+        var received = await socket.ReceiveAsync(_buffer.AsMemory(End));
         End += received;
         Received += received;
         LastReceive = Environment.TickCount64;
         return received;
     }
 
-    public void Dispose() => socket.Dispose();
+    public void Dispose() => socket.Close();
 }
 
 /// <summary>The upstream broke the protocol or the connection; <see cref="AnswerStarted"/>: after answer bytes came.</summary>

@@ -1,66 +1,58 @@
 using System.Net;
-using System.Net.Sockets;
+using OrleansCoord.Proxy.FastPath.Loop;
 
 namespace OrleansCoord.Proxy.FastPath;
 
 /// <summary>
-/// Idle keep-alive connections to one upstream address, most recently used first (warm sockets, and the
-/// least used ones age out). A connection idle longer than <see cref="IdleTimeout"/> is closed when next seen
-/// instead of being used (SocketsHttpHandler's default idle timeout is also a minute); at most
-/// <see cref="MaxIdle"/> are kept.
+/// Idle keep-alive connections to one upstream address, kept per event loop (a loop uses only its own: no lock,
+/// and a request stays on its thread), most recently used first (warm sockets, and the least used ones age out).
+/// A connection idle longer than <see cref="IdleTimeout"/> is closed when next seen instead of being used
+/// (SocketsHttpHandler's default idle timeout is also a minute); at most <see cref="MaxIdle"/> are kept per loop.
 /// </summary>
-internal sealed class UpstreamPool(EndPoint endpoint)
+internal sealed class UpstreamPool(EndPoint endpoint, int loops)
 {
     public const int MaxIdle = 1024;
     public static readonly long IdleTimeout = 60_000;
-    private readonly Stack<UpstreamConnection> _idle = new();
+    private readonly Stack<UpstreamConnection>[] _idle = [.. Enumerable.Range(0, loops).Select(_ => new Stack<UpstreamConnection>())];
 
-    /// <summary>An idle connection, or null when there is none (the caller then connects: <see cref="ConnectAsync"/>).</summary>
-    public UpstreamConnection? TakeIdle()
+    /// <summary>An idle connection of <paramref name="loop"/>, or null when it has none (the caller then connects: <see cref="Connect"/>).</summary>
+    public UpstreamConnection? TakeIdle(EventLoop loop)
     {
+        var idle = IdleOf(loop);
         var now = Environment.TickCount64;
-        while (true)
+        while (idle.TryPop(out var connection))
         {
-            UpstreamConnection? connection;
-            lock (_idle)
-            {
-                if (!_idle.TryPop(out connection)) return null;
-            }
-
             if (now - connection.IdleSince < IdleTimeout) return connection;
             connection.Dispose();
         }
+
+        return null;
     }
 
-    public async ValueTask<UpstreamConnection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>A new connection on <paramref name="loop"/>, connecting: await <see cref="UpstreamConnection.ConnectedAsync"/>.
+    /// A host name is looked up first (off the loop, then back on it).</summary>
+    public async ValueTask<UpstreamConnection> ConnectAsync(EventLoop loop)
     {
-        var socket = endpoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        socket.NoDelay = true;
-        try
+        var address = endpoint as IPEndPoint;
+        if (address is null)
         {
-            await socket.ConnectAsync(endpoint, cancellationToken);
-            return new UpstreamConnection(socket, this);
+            var dns = (DnsEndPoint)endpoint;
+            var addresses = await Dns.GetHostAddressesAsync(dns.Host);
+            await loop.SwitchTo();
+            address = addresses.Length > 0 ? new IPEndPoint(addresses[0], dns.Port) : throw new IOException($"{dns.Host} has no address");
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+
+        return new UpstreamConnection(LoopSocket.Connect(loop, address), this);
     }
 
-    /// <summary>Keeps a connection whose last answer ended cleanly for the next request.</summary>
+    /// <summary>Keeps a connection whose last answer ended cleanly for the next request of its loop.</summary>
     public void Return(UpstreamConnection connection)
     {
         connection.IdleSince = Environment.TickCount64;
-        lock (_idle)
-        {
-            if (_idle.Count < MaxIdle)
-            {
-                _idle.Push(connection);
-                return;
-            }
-        }
-
-        connection.Dispose();
+        var idle = IdleOf(connection.Socket.Loop);
+        if (idle.Count < MaxIdle) idle.Push(connection);
+        else connection.Dispose();
     }
+
+    private Stack<UpstreamConnection> IdleOf(EventLoop loop) => _idle[loop.Index];
 }

@@ -1,21 +1,45 @@
+using System.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OrleansCoord.Proxy.FastPath;
+using OrleansCoord.Proxy.FastPath.Handoff;
 
 namespace OrleansCoord.Proxy.Hosting;
 
-/// <summary>Puts the connection-level fast path (FastPath/) in front of Kestrel's HTTP/1.1 on a port (<c>--fast-path on</c>).</summary>
+/// <summary>Serves the main port with the fast path's event loops (FastPath/, <c>--fast-path on</c>) or with Kestrel.</summary>
 internal static class FastPathHosting
 {
-    /// <summary>Each connection of <paramref name="listen"/> starts on the fast path; Kestrel gets it at the first
-    /// request the fast path leaves to it.</summary>
-    public static void UseFastPath(this ListenOptions listen) =>
-        listen.Use(next => listen.ApplicationServices.GetRequiredService<FastPathServices>().Wrap(next));
+    /// <summary>Whether the fast path serves the main port: asked for, and this platform has its event loops.</summary>
+    public static bool FastPathServes(this ProxyOptions options) => options.UseFastPath && FastPathListener.Supported;
+
+    public static IServiceCollection AddFastPath(this IServiceCollection services, ProxyOptions options)
+    {
+        services.AddSingleton<ClusterPlans>();
+        services.AddSingleton<FastPathServices>();
+        if (!options.FastPathServes()) return services;
+        services.AddFastPathHandoff();
+        services.AddHostedService<FastPathListener>();
+        return services;
+    }
+
+    /// <summary>The main port, cleartext HTTP/1.1: the fast path listens on it and hands Kestrel what it leaves; without
+    /// the fast path Kestrel listens itself.</summary>
+    public static void ListenMainPort(this KestrelServerOptions kestrel, IPAddress address, ProxyOptions options)
+    {
+        EndPoint endpoint = new IPEndPoint(address, options.Port);
+        if (options.FastPathServes()) endpoint = new HandoffEndPoint((IPEndPoint)endpoint);
+        kestrel.Listen(endpoint, listen => listen.Protocols = HttpProtocols.Http1);
+    }
 
     /// <summary>Gives the fast path the endpoints that ASP.NET routing matches (YARP's routes); call after MapReverseProxy.</summary>
     public static void FollowRoutesOnFastPath(this WebApplication app, ProxyOptions options)
     {
-        if (!options.UseFastPath) return;
+        if (options.UseFastPath && !FastPathListener.Supported)
+        {
+            app.Logger.LogWarning("--fast-path on needs Linux (x64 or arm64); Kestrel and YARP serve every request here");
+        }
+
+        if (!options.FastPathServes()) return;
         app.Services.GetRequiredService<FastPathServices>().Follow(new CompositeEndpointDataSource(((IEndpointRouteBuilder)app).DataSources));
     }
 }

@@ -71,11 +71,17 @@ internal sealed class ProxyOptions
     /// SIGKILL, its end of the pipe closes, and the proxy does not outlive it holding its ports. <value>false</value></summary>
     public bool StopWithStandardInput { get; set; }
 
-    /// <summary>The connection-level HTTP/1.1 fast path on the main port (FastPath/): <c>on</c> or <c>off</c> (every
-    /// request through Kestrel and YARP). <value>on</value></summary>
+    /// <summary>The HTTP/1.1 fast path on the main port (FastPath/, Linux): <c>on</c> or <c>off</c> (every request through
+    /// Kestrel and YARP). <value>on</value></summary>
     public string FastPath { get; set; } = "on";
 
     public bool UseFastPath => FastPath == "on";
+
+    /// <summary>The fast path's event loops, threads that each serve their share of the connections (nginx's
+    /// <c>worker_processes</c>); 0: one per core. <value>0</value></summary>
+    public int Loops { get; set; }
+
+    public int LoopCount => Loops > 0 ? Loops : Environment.ProcessorCount;
 
     /// <summary>Write one nginx "combined" line per request to stdout. <value>false</value></summary>
     public bool AccessLog { get; set; }
@@ -104,6 +110,7 @@ internal sealed class ProxyOptions
             }
         }
         if (FastPath is not ("on" or "off")) errors.Add($"--fast-path must be on or off, got '{FastPath}'");
+        if (Loops is < 0 or > 256) errors.Add($"--loops must be 0-256 (0: one per core), got {Loops}");
         if (MaxRequestBodySize < 0) errors.Add($"--max-body-size must not be negative, got {MaxRequestBodySize}");
         if (RetryBodyLimit is < 0 or > 16 * 1024 * 1024) errors.Add($"--retry-body-limit must be 0-16777216, got {RetryBodyLimit}");
         if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");

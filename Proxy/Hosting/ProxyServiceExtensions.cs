@@ -45,8 +45,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, MaxFailsPolicy>();
 
-        services.AddSingleton<ClusterPlans>();
-        services.AddSingleton<FastPathServices>();
+        services.AddFastPath(options);
         return services;
     }
 }

@@ -39,8 +39,9 @@ internal static class ProxyTuning
     /// Kestrel's half of inline I/O: request processing starts on the socket's thread too. And Kestrel reads a
     /// connection's bytes straight into a buffer instead of first waiting for them with a zero-byte read, which on
     /// Linux is one more syscall (a one-byte MSG_PEEK) for every request: measured with strace under wrk, 3.2 receives
-    /// per fast-path request before, 2.4 after. The cost: each idle connection holds one 4 KiB block of Kestrel's
-    /// memory pool while it waits (40 MB for 10,000 idle keep-alive connections).
+    /// per request before, 2.4 after (when the fast path still read through Kestrel's transport). The cost: each idle
+    /// connection holds one 4 KiB block of Kestrel's memory pool while it waits (40 MB for 10,000 idle keep-alive
+    /// connections). Connections the fast path hands over get the same settings (FastPath/Handoff).
     /// </summary>
     public static IWebHostBuilder UseInlineIo(this IWebHostBuilder webHost, bool inline) =>
         webHost.UseSockets(sockets =>

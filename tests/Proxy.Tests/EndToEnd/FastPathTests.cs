@@ -109,6 +109,26 @@ public sealed class FastPathTests(GridFixture grid)
     [Theory]
     [InlineData("on")]
     [InlineData("off")]
+    public async Task LargeAnswerToASlowReader_ArrivesWhole_AndTheConnectionGoesOn(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "large");
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await connection.SendAsync($"GET /{setup.Cluster}/large/x HTTP/1.1\r\nHost: x\r\n\r\n");
+        // Not reading for a while: the answer is larger than the sockets buffer, so the proxy must wait to send the rest.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var head = await connection.ReadResponseAsync(toHead: true);
+        var body = await connection.ReadExactlyAsync(int.Parse(head.Header("Content-Length")!));
+
+        Assert.Equal(200, head.Status);
+        Assert.Equal(head.Header("X-Body-Sha256"), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)));
+        await connection.SendAsync($"GET /{setup.Cluster}/after HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
+        await AssertServedAsync(setup, handoff: null);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
     public async Task UpstreamClosesAnIdlePooledConnection_NextRequestIsAnswered(string fastPath)
     {
         // No retries and one failure takes the instance out: only a fresh connection can answer the second request.
@@ -154,6 +174,30 @@ public sealed class FastPathTests(GridFixture grid)
         await AssertServedAsync(setup, handoff: null);
     }
 
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task Stopping_FinishesTheAnswerInFlight_AndClosesIdleConnections(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "stop", null, "--delay-path", "/{id}/slow", "--delay-ms", "2000");
+        await using var idle = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await idle.SendAsync($"GET /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("a", (await idle.ReadResponseAsync()).Body);
+        await using var busy = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        await busy.SendAsync($"GET /{setup.Cluster}/slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        await Poll.UntilAsync(() => Task.FromResult(setup.Upstream.HasPrinted($"delaying /{setup.Cluster}/slow")), TimeSpan.FromSeconds(30),
+            () => $"the slow request reaches the upstream\n{setup.Proxy.Output}");
+
+        var stopping = setup.Proxy.StopAsync(); // SIGTERM
+        var answer = await busy.ReadResponseAsync();
+
+        Assert.Equal((200, "a"), (answer.Status, answer.Body));
+        Assert.Equal("close", answer.Header("Connection"));
+        Assert.True(await busy.IsClosedAsync());
+        Assert.True(await idle.IsClosedAsync());
+        await stopping;
+    }
+
     /// <summary>Which path served: with the fast path on, it answered requests and handed over only the expected
     /// connection; with it off, it answered none.</summary>
     internal static async Task AssertServedAsync(Setup setup, string? handoff)
@@ -172,10 +216,12 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal(handoff is null ? [] : [$"coord_proxy_fast_path_handoffs_total{{reason=\"{handoff}\"}} 1"], handoffs);
     }
 
+    /// <summary>A proxy and one upstream ("a") serving cluster <c>name-fastPath-guid</c> under <c>/id/</c>; "{id}" in an
+    /// upstream flag stands for that id.</summary>
     private async Task<Setup> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, params string[] upstreamFlags)
     {
         var id = $"{name}-{fastPath}-{Guid.NewGuid():N}";
-        var upstream = await Upstream.StartAsync("a", upstreamFlags);
+        var upstream = await Upstream.StartAsync("a", [.. upstreamFlags.Select(flag => flag.Replace("{id}", id, StringComparison.Ordinal))]);
         var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", fastPath);
         if (cluster is not null) await grid.Client.SetClusterAsync(id, cluster);
         await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));

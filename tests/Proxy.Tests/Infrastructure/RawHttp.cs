@@ -12,7 +12,7 @@ public sealed class RawHttp : IAsyncDisposable
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;
-    private readonly byte[] _buffer = new byte[256 * 1024];
+    private byte[] _buffer = new byte[256 * 1024];
     private int _start;
     private int _end;
 
@@ -123,6 +123,7 @@ public sealed class RawHttp : IAsyncDisposable
             (_start, _end) = (0, _end - _start);
         }
 
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2); // a large answer read whole
         using var timeout = new CancellationTokenSource(ReadTimeout);
         var read = await _stream.ReadAsync(_buffer.AsMemory(_end), timeout.Token);
         if (read == 0) throw new EndOfStreamException("the proxy closed the connection");

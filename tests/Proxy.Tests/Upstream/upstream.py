@@ -8,7 +8,7 @@ every other request gets CODE (default 200) with the body "ID" and the X-Upstrea
 request headers it saw as X-Seen-<name> (and its path as X-Seen-Path), and the request body's
 length and SHA-256 as X-Body-Length and X-Body-Sha256. Paths containing /chunked/ are answered with a chunked body
 ("ID", ":", "chunked", and a trailer), paths containing /until-close/ with a body ("ID:until-close") that ends when
-the connection closes. --idle-timeout-ms closes a keep-alive connection idle that long and prints "idle connection
+the connection closes, paths containing /large/ with 32 MiB (its SHA-256 in X-Body-Sha256). --idle-timeout-ms closes a keep-alive connection idle that long and prints "idle connection
 closed after PATH" (the last path it served). A WebSocket upgrade is accepted and
 each text message is echoed back as "ID:message" until the client closes.
 """
@@ -78,6 +78,15 @@ def main():
             self.wfile.write(b"until-close")
             self.close_connection = True
 
+        def large(self):
+            # 32 MiB, far more than a socket buffer holds: a slow reader makes the proxy wait to send.
+            data = hashlib.sha256(args.id.encode()).digest() * (32 * 1024 * 1024 // 32)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-Body-Sha256", hashlib.sha256(data).hexdigest())
+            self.end_headers()
+            self.wfile.write(data)
+
         def answer(self, status, body, received=b""):
             data = body.encode()
             self.send_response(status)
@@ -133,6 +142,8 @@ def main():
                 return self.chunked()
             if "/until-close/" in self.path:
                 return self.until_close()
+            if "/large/" in self.path:
+                return self.large()
             if args.delay_path and self.path.startswith(args.delay_path):
                 print(f"delaying {self.path}", flush=True)  # the tests wait for this line: the request is in flight
                 time.sleep(args.delay_ms / 1000.0)
