@@ -198,6 +198,37 @@ public sealed class FastPathTests(GridFixture grid)
         await stopping;
     }
 
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task ClientsThatComeAndGo_LeaveNoSocketsBehind(string fastPath)
+    {
+        await using var setup = await StartAsync(fastPath, "churn");
+        var before = setup.Proxy.ClientConnectionsHeld; // the test's own HttpClient keeps one
+        for (var round = 0; round < 3; round++) await ChurnAsync(setup);
+
+        // Every churning client has closed its end: the proxy must have closed (not just stopped reading) all of them.
+        await Poll.UntilAsync(() => Task.FromResult(setup.Proxy.ClientConnectionsHeld == before), TimeSpan.FromSeconds(30),
+            () => $"the proxy holds {setup.Proxy.ClientConnectionsHeld} client connections, {before} before the churn");
+        Assert.Equal(200, (await setup.Proxy.GetAsync($"/{setup.Cluster}/still")).Status);
+    }
+
+    // 60 clients at once: a third answered and gone, a third gone in the middle of a head, a third answered and then
+    // gone in the middle of a body.
+    private static async Task ChurnAsync(Setup setup) => await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+    {
+        await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
+        if (i % 3 == 1)
+        {
+            await connection.SendAsync($"GET /{setup.Cluster}/x HTTP/1.1\r\nHo");
+            return;
+        }
+
+        await connection.SendAsync($"GET /{setup.Cluster}/x/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
+        if (i % 3 == 2) await connection.SendAsync($"POST /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart");
+    }));
+
     /// <summary>Which path served: with the fast path on, it answered requests and handed over only the expected
     /// connection; with it off, it answered none.</summary>
     internal static async Task AssertServedAsync(Setup setup, string? handoff)

@@ -30,6 +30,13 @@ public sealed class ProxyProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>Client connections the proxy still holds on its main port, open or closed by the client only
+    /// (Linux: /proc/net/tcp, states ESTABLISHED and CLOSE_WAIT), to see that connections leave nothing behind.</summary>
+    public int ClientConnectionsHeld =>
+        new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(File.ReadLines).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(fields => fields.Length > 3 && fields[1].EndsWith($":{Port:X4}", StringComparison.Ordinal) && fields[3] is "01" or "08");
+
     /// <summary>Starts the proxy and waits for its admin <c>/healthz</c>. <paramref name="snapshotPath"/>: one the caller owns
     /// (restart tests); without it, a fresh temporary one that goes with this object.</summary>
     public static async Task<ProxyProcess> StartAsync(GridSilo grid, string? snapshotPath = null, params string[] extraFlags) =>
