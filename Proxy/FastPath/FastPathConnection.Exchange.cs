@@ -157,7 +157,8 @@ internal sealed partial class FastPathConnection
     /// <summary>
     /// The loop's heartbeat: an upstream silent for longer than the cluster's timeout is cut off (504, or a broken
     /// answer); a client that sends no request within Kestrel's keep-alive timeout, or takes longer than its request
-    /// headers timeout over a head or body, is disconnected, as Kestrel would.
+    /// headers timeout over a head or body, is disconnected, as Kestrel would; so is one that takes no byte of its
+    /// answer for <c>--send-timeout</c> (nginx's send_timeout).
     /// </summary>
     public void OnHeartbeat(long now)
     {
@@ -177,6 +178,8 @@ internal sealed partial class FastPathConnection
         var limits = _services.Limits;
         var limit = _clientBytesPending ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout;
         if (clientSince != 0 && now - clientSince > (long)limit.TotalMilliseconds) _client.Close();
+        var stalledSince = _client.SendStalledSince;
+        if (stalledSince != 0 && now - stalledSince > (long)_services.Options.SendTimeout.TotalMilliseconds) _client.Close();
     }
 
     /// <summary>The proxy is stopping: a connection waiting for its next request closes now, others after their answer.</summary>

@@ -49,6 +49,11 @@ internal sealed class ProxyOptions
     /// <summary>Longest silence from an upstream during a request (nginx proxy_read_timeout). <value>60 s</value></summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>On the fast path, a client that takes no byte of its answer for this long is disconnected (nginx's
+    /// <c>send_timeout</c>, also 60 s); Kestrel's path applies Kestrel's minimum response data rate instead.
+    /// <value>00:01:00</value></summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Largest request body accepted (nginx client_max_body_size); 413 above it. <value>1 MiB</value></summary>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
 
@@ -115,7 +120,7 @@ internal sealed class ProxyOptions
         if (RetryBodyLimit is < 0 or > 16 * 1024 * 1024) errors.Add($"--retry-body-limit must be 0-16777216, got {RetryBodyLimit}");
         if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");
         if (StatusInterval < TimeSpan.FromMilliseconds(100)) errors.Add($"--status-interval must be at least 00:00:00.1, got {StatusInterval}");
-        if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
+        if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;
     }
 }

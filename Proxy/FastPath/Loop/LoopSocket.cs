@@ -39,6 +39,10 @@ internal sealed class LoopSocket
 
     public bool Closed => _closed;
 
+    /// <summary>Since when (<see cref="Environment.TickCount64"/>) a send has waited without the peer taking a byte; 0
+    /// when none waits.</summary>
+    public long SendStalledSince { get; private set; }
+
     /// <summary>A new connection to <paramref name="endpoint"/> on <paramref name="loop"/>; await <see cref="ConnectedAsync"/>.</summary>
     public static LoopSocket Connect(EventLoop loop, IPEndPoint endpoint)
     {
@@ -72,6 +76,7 @@ internal sealed class LoopSocket
         if (TrySend(ref data)) return default;
         _writeRemaining = data;
         _writePending = true;
+        SendStalledSince = Environment.TickCount64;
         return _write.WaitVoid();
     }
 
@@ -105,6 +110,7 @@ internal sealed class LoopSocket
         if (_writePending)
         {
             _writePending = false;
+            SendStalledSince = 0;
             _write.Fail(reason);
         }
     }
@@ -190,6 +196,7 @@ internal sealed class LoopSocket
         {
             if (!TrySend(ref data))
             {
+                if (data.Length < _writeRemaining.Length) SendStalledSince = Environment.TickCount64; // progress
                 _writeRemaining = data;
                 return;
             }
@@ -203,6 +210,7 @@ internal sealed class LoopSocket
 
         _writePending = false;
         _writeRemaining = default;
+        SendStalledSince = 0;
         _write.Complete(0);
     }
 }

@@ -213,6 +213,28 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal(200, (await setup.Proxy.GetAsync($"/{setup.Cluster}/still")).Status);
     }
 
+    [Fact]
+    public async Task AClientThatTakesNothingOfItsAnswer_IsDisconnectedAfterTheSendTimeout()
+    {
+        var id = $"stall-{Guid.NewGuid():N}";
+        await using var upstream = await Upstream.StartAsync("a");
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", "on", "--send-timeout", "00:00:02");
+        await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
+        await grid.Client.RegisterAsync(id, upstream);
+        await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
+        var before = proxy.ClientConnectionsHeld;
+
+        // 32 MiB asked for and never read: the proxy's send waits once the sockets' buffers are full.
+        await using var connection = await RawHttp.ConnectAsync(proxy.Port);
+        await connection.SendAsync($"GET /{id}/large/x HTTP/1.1\r\nHost: x\r\n\r\n");
+        await Poll.UntilAsync(() => Task.FromResult(proxy.ClientConnectionsHeld == before + 1), TimeSpan.FromSeconds(30), () => "the client is connected");
+
+        await Poll.UntilAsync(() => Task.FromResult(proxy.ClientConnectionsHeld == before), TimeSpan.FromSeconds(30),
+            () => $"the proxy disconnects the stalled client\n{proxy.Output}");
+        Assert.True(await connection.IsClosedAsync());
+        Assert.Equal((200, "a"), await proxy.GetAsync($"/{id}/after"));
+    }
+
     // 60 clients at once: a third answered and gone, a third gone in the middle of a head, a third answered and then
     // gone in the middle of a body.
     private static async Task ChurnAsync(Setup setup) => await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
