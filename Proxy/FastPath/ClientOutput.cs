@@ -12,8 +12,6 @@ internal sealed class ClientOutput(LoopSocket socket) : IBufferWriter<byte>
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 
-    public int Pending => _buffer.WrittenCount;
-
     public void Advance(int count) => _buffer.Advance(count);
 
     public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.GetMemory(sizeHint);

@@ -35,14 +35,9 @@ internal sealed partial class FastPathConnection
             var receivedBefore = upstream?.Received ?? 0;
             try
             {
-                if (upstream is null)
-                {
-                    upstream = await target.Pool.ConnectAsync(Loop);
-                    _upstream = upstream;
-                    await upstream.ConnectedAsync();
-                }
-
-                _upstream = upstream;
+                upstream ??= await target.Pool.ConnectAsync(Loop);
+                _upstream = upstream; // before the connect completes: the heartbeat may have to cut it off
+                await upstream.ConnectedAsync(); // at once for a pooled connection
                 await upstream.SendAsync(_outgoing.AsMemory(0, _outgoingLength));
                 head = await ResponseRelay.ReadHeadAsync(upstream, headRequest);
                 break;

@@ -98,8 +98,27 @@ internal sealed class LoopSocket
         }
     }
 
-    /// <summary>Fails what is pending with <paramref name="reason"/>, leaving the socket open (a timeout).</summary>
-    public void Abort(Exception reason)
+    /// <summary>Closes the connection; what is pending fails with <see cref="ObjectDisposedException"/>.</summary>
+    public void Close()
+    {
+        if (_closed) return;
+        _closed = true;
+        _loop.Unregister(_slot, _fd);
+        if (_owner is not null) _owner.Dispose();
+        else LinuxSockets.Close(_fd);
+        if (_readPending || _writePending) FailPending(new ObjectDisposedException(nameof(LoopSocket)));
+    }
+
+    /// <summary>Leaves the loop without closing: the runtime socket that owns the descriptor, for Kestrel.</summary>
+    public Socket Detach()
+    {
+        if (_owner is null || _closed || _readPending || _writePending) throw new InvalidOperationException("only an idle accepted socket can be handed over");
+        _closed = true;
+        _loop.Unregister(_slot, _fd);
+        return _owner;
+    }
+
+    private void FailPending(Exception reason)
     {
         if (_readPending)
         {
@@ -113,26 +132,6 @@ internal sealed class LoopSocket
             SendStalledSince = 0;
             _write.Fail(reason);
         }
-    }
-
-    /// <summary>Closes the connection; what is pending fails with <see cref="ObjectDisposedException"/>.</summary>
-    public void Close()
-    {
-        if (_closed) return;
-        _closed = true;
-        _loop.Unregister(_slot, _fd);
-        if (_owner is not null) _owner.Dispose();
-        else LinuxSockets.Close(_fd);
-        if (_readPending || _writePending) Abort(new ObjectDisposedException(nameof(LoopSocket)));
-    }
-
-    /// <summary>Leaves the loop without closing: the runtime socket that owns the descriptor, for Kestrel.</summary>
-    public Socket Detach()
-    {
-        if (_owner is null || _closed || _readPending || _writePending) throw new InvalidOperationException("only an idle accepted socket can be handed over");
-        _closed = true;
-        _loop.Unregister(_slot, _fd);
-        return _owner;
     }
 
     private bool TryReceive(Span<byte> buffer, out int received)

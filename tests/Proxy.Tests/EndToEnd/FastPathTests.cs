@@ -132,7 +132,7 @@ public sealed class FastPathTests(GridFixture grid)
     public async Task UpstreamClosesAnIdlePooledConnection_NextRequestIsAnswered(string fastPath)
     {
         // No retries and one failure takes the instance out: only a fresh connection can answer the second request.
-        await using var setup = await StartAsync(fastPath, "idle", new ClusterSpec(MaxFails: 1, Retries: 0), "--idle-timeout-ms", "300");
+        await using var setup = await StartAsync(fastPath, "idle", new ClusterSpec(MaxFails: 1, Retries: 0), upstreamFlags: ["--idle-timeout-ms", "300"]);
         Assert.Equal(200, (await setup.Proxy.GetAsync($"/{setup.Cluster}/first")).Status);
         await Poll.UntilAsync(() => Task.FromResult(setup.Upstream.HasPrinted($"idle connection closed after /{setup.Cluster}/first")), TimeSpan.FromSeconds(30),
             () => $"the upstream closes the proxy's idle connection\n{setup.Proxy.Output}");
@@ -179,7 +179,7 @@ public sealed class FastPathTests(GridFixture grid)
     [InlineData("off")]
     public async Task Stopping_FinishesTheAnswerInFlight_AndClosesIdleConnections(string fastPath)
     {
-        await using var setup = await StartAsync(fastPath, "stop", null, "--delay-path", "/{id}/slow", "--delay-ms", "2000");
+        await using var setup = await StartAsync(fastPath, "stop", upstreamFlags: ["--delay-path", "/{id}/slow", "--delay-ms", "2000"]);
         await using var idle = await RawHttp.ConnectAsync(setup.Proxy.Port);
         await idle.SendAsync($"GET /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.Equal("a", (await idle.ReadResponseAsync()).Body);
@@ -216,12 +216,8 @@ public sealed class FastPathTests(GridFixture grid)
     [Fact]
     public async Task AClientThatTakesNothingOfItsAnswer_IsDisconnectedAfterTheSendTimeout()
     {
-        var id = $"stall-{Guid.NewGuid():N}";
-        await using var upstream = await Upstream.StartAsync("a");
-        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", "on", "--send-timeout", "00:00:02");
-        await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
-        await grid.Client.RegisterAsync(id, upstream);
-        await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
+        await using var setup = await StartAsync("on", "stall", proxyFlags: ["--send-timeout", "00:00:02"]);
+        var (proxy, id) = (setup.Proxy, setup.Cluster);
         var before = proxy.ClientConnectionsHeld;
 
         // 32 MiB asked for and never read: the proxy's send waits once the sockets' buffers are full.
@@ -271,11 +267,11 @@ public sealed class FastPathTests(GridFixture grid)
 
     /// <summary>A proxy and one upstream ("a") serving cluster <c>name-fastPath-guid</c> under <c>/id/</c>; "{id}" in an
     /// upstream flag stands for that id.</summary>
-    private async Task<Setup> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, params string[] upstreamFlags)
+    private async Task<Setup> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, string[]? upstreamFlags = null, string[]? proxyFlags = null)
     {
         var id = $"{name}-{fastPath}-{Guid.NewGuid():N}";
-        var upstream = await Upstream.StartAsync("a", [.. upstreamFlags.Select(flag => flag.Replace("{id}", id, StringComparison.Ordinal))]);
-        var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", fastPath);
+        var upstream = await Upstream.StartAsync("a", [.. (upstreamFlags ?? []).Select(flag => flag.Replace("{id}", id, StringComparison.Ordinal))]);
+        var proxy = await ProxyProcess.StartAsync(grid.Silo, null, ["--fast-path", fastPath, .. proxyFlags ?? []]);
         if (cluster is not null) await grid.Client.SetClusterAsync(id, cluster);
         await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
         await grid.Client.RegisterAsync(id, upstream);
