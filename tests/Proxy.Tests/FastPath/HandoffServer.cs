@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -23,6 +24,7 @@ namespace OrleansCoord.Proxy.Tests.FastPath;
 internal sealed class HandoffServer : IAsyncDisposable
 {
     private readonly TaskCompletionSource<Exception> _bodyReadFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _connectionClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private HandoffServer(RawAcceptListener publicPort) => PublicPort = publicPort;
 
@@ -30,6 +32,12 @@ internal sealed class HandoffServer : IAsyncDisposable
 
     /// <summary>The first failure of the app's read of a request body (a client gone in the middle of one).</summary>
     public Task<Exception> BodyReadFailed => _bodyReadFailed.Task;
+
+    /// <summary>
+    /// Completes when the closed token of the connection of a request that read a body fires (Kestrel cancels the
+    /// request's <c>RequestAborted</c> from it).
+    /// </summary>
+    public Task ConnectionClosed => _connectionClosed.Task;
 
     /// <summary>Where clients connect; its connections are accepted as raw fds, as the fast path's event loop does.</summary>
     public RawAcceptListener PublicPort { get; }
@@ -114,6 +122,7 @@ internal sealed class HandoffServer : IAsyncDisposable
             return;
         }
 
+        context.Features.Get<IConnectionLifetimeFeature>()!.ConnectionClosed.Register(() => _connectionClosed.TrySetResult());
         string body;
         try
         {
