@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansCoord.Proxy.Hosting;
 using OrleansCoord.Proxy.Observability;
 using Yarp.ReverseProxy;
 
@@ -22,7 +23,7 @@ internal static class AdminEndpoints
     {
         var services = context.RequestServices;
         context.Response.ContentType = MetricsText.ContentType;
-        return context.Response.WriteAsync(MetricsText.Render(services.GetRequiredService<ProxyMetrics>(), services.GetRequiredService<IProxyStateLookup>()));
+        return context.Response.WriteAsync(MetricsText.Render(services.GetRequiredService<ProxyMetrics>(), services.GetRequiredService<IProxyStateLookup>(), services.GetRequiredService<ClientConnections>()));
     }
 
     private static Task NotFound(HttpContext context)

@@ -77,6 +77,8 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
             Loop.Remove(this);
         }
 
+        // Kestrel counts a handed-over connection in again (Hosting/ClientConnections.cs).
+        _services.Connections.Close();
         if (handoff is null)
         {
             _client.Close();

@@ -64,6 +64,12 @@ internal sealed class FastPathListener(FastPathServices services, ProxyOptions o
                 continue;
             }
 
+            if (!services.Connections.TryOpen())
+            {
+                client.Dispose(); // --max-connections reached
+                continue;
+            }
+
             try
             {
                 client.NoDelay = true;
@@ -72,6 +78,7 @@ internal sealed class FastPathListener(FastPathServices services, ProxyOptions o
             catch (SocketException)
             {
                 client.Dispose(); // gone already
+                services.Connections.Close();
                 continue;
             }
 
@@ -97,6 +104,7 @@ internal sealed class FastPathListener(FastPathServices services, ProxyOptions o
         catch (SocketException)
         {
             client.Dispose();
+            services.Connections.Close();
             return;
         }
 

@@ -13,7 +13,7 @@ namespace OrleansCoord.Proxy.FastPath;
 /// and instance pools, metrics and the access log, the settings, and the way to Kestrel for what it leaves.
 /// </summary>
 internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics, AccessLog accessLog, ProxyOptions options,
-    TimeProvider time, IOptions<KestrelServerOptions> kestrel, FastPathHandoff handoff, ILogger<FastPathServices> logger)
+    ClientConnections connections, TimeProvider time, IOptions<KestrelServerOptions> kestrel, FastPathHandoff handoff, ILogger<FastPathServices> logger)
 {
     private static readonly RouteTable NoRoutes = RouteTable.Build([new Endpoint(null, null, "not following YARP's routes yet")]);
     private EndpointDataSource? _endpoints;
@@ -28,6 +28,9 @@ internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics,
     public AccessLog AccessLog => accessLog;
 
     public ProxyOptions Options => options;
+
+    /// <summary>The count of client connections under <c>--max-connections</c>.</summary>
+    public ClientConnections Connections => connections;
 
     public TimeProvider Time => time;
 

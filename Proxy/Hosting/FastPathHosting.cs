@@ -28,7 +28,11 @@ internal static class FastPathHosting
     {
         EndPoint endpoint = new IPEndPoint(address, options.Port);
         if (options.FastPathServes()) endpoint = new HandoffEndPoint((IPEndPoint)endpoint);
-        kestrel.Listen(endpoint, listen => listen.Protocols = HttpProtocols.Http1);
+        kestrel.Listen(endpoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.CountClientConnections(admitted: options.FastPathServes());
+        });
     }
 
     /// <summary>Gives the fast path the endpoints that ASP.NET routing matches (YARP's routes); call after MapReverseProxy.</summary>

@@ -88,6 +88,10 @@ internal sealed class ProxyOptions
 
     public int LoopCount => Loops > 0 ? Loops : Environment.ProcessorCount;
 
+    /// <summary>Most client connections open at once on the proxied ports (nginx's <c>worker_connections</c>); a connection
+    /// past it is closed on arrival. <value>0: no limit</value></summary>
+    public int MaxConnections { get; set; }
+
     /// <summary>Write one nginx "combined" line per request to stdout. <value>false</value></summary>
     public bool AccessLog { get; set; }
 
@@ -116,6 +120,7 @@ internal sealed class ProxyOptions
         }
         if (FastPath is not ("on" or "off")) errors.Add($"--fast-path must be on or off, got '{FastPath}'");
         if (Loops is < 0 or > 256) errors.Add($"--loops must be 0-256 (0: one per core), got {Loops}");
+        if (MaxConnections < 0) errors.Add($"--max-connections must not be negative (0: no limit), got {MaxConnections}");
         if (MaxRequestBodySize < 0) errors.Add($"--max-body-size must not be negative, got {MaxRequestBodySize}");
         if (RetryBodyLimit is < 0 or > 16 * 1024 * 1024) errors.Add($"--retry-body-limit must be 0-16777216, got {RetryBodyLimit}");
         if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");

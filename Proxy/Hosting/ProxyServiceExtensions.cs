@@ -31,6 +31,7 @@ internal static class ProxyServiceExtensions
         if (options.StopWithStandardInput) services.AddHostedService<StandardInputWatch>();
 
         services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ClientConnections>();
         services.AddSingleton(_ => new AccessLog(Console.Out));
         services.AddSingleton<RequestObserver>();
 

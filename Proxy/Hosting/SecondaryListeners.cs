@@ -17,12 +17,20 @@ internal static class SecondaryListeners
             kestrel.Listen(address, options.HttpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.CountClientConnections(); // before TLS: a connection counts from its arrival, handshake included
                 listen.UseHttps(certificate!);
             });
         }
 
         // Without TLS there is no ALPN to agree on a protocol: this port speaks HTTP/2 only (prior knowledge).
-        if (options.H2cPort != 0) kestrel.Listen(address, options.H2cPort, listen => listen.Protocols = HttpProtocols.Http2);
+        if (options.H2cPort != 0)
+        {
+            kestrel.Listen(address, options.H2cPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.CountClientConnections();
+            });
+        }
     }
 
     /// <summary>For the start-up line: ", https 8443 (certificate), h2c 8002", or nothing when both are off.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansCoord.Proxy.Hosting;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
 
@@ -10,7 +11,7 @@ internal static class MetricsText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Render(ProxyMetrics metrics, IProxyStateLookup state)
+    public static string Render(ProxyMetrics metrics, IProxyStateLookup state, ClientConnections connections)
     {
         // Route "" counts requests no route matched; instance "" those no instance answered.
         metrics.Forget(route => route.Length == 0 || state.TryGetRoute(route, out _),
@@ -62,6 +63,12 @@ internal static class MetricsText
             text.Append(CultureInfo.InvariantCulture, $"coord_proxy_fast_path_handoffs_total{{reason=\"{reason}\"}} {count}\n");
         }
 
+        text.AppendLine("# HELP coord_proxy_client_connections Client connections open on the proxied ports.");
+        text.AppendLine("# TYPE coord_proxy_client_connections gauge");
+        text.Append(CultureInfo.InvariantCulture, $"coord_proxy_client_connections {connections.Open}\n");
+        text.AppendLine("# HELP coord_proxy_client_connections_rejected_total Client connections closed on arrival because --max-connections were open.");
+        text.AppendLine("# TYPE coord_proxy_client_connections_rejected_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"coord_proxy_client_connections_rejected_total {connections.Rejected}\n");
         return text.ToString();
     }
 

@@ -13,6 +13,7 @@ public sealed class CommandLineTests
     [InlineData("--server", "localhost", "BadArguments: --server 'localhost' is not host:port")]
     [InlineData("--fast-path", "maybe", "BadArguments: --fast-path must be on or off, got 'maybe'")]
     [InlineData("--loops", "-1", "BadArguments: --loops must be 0-256 (0: one per core), got -1")]
+    [InlineData("--max-connections", "-1", "BadArguments: --max-connections must not be negative (0: no limit), got -1")]
     public async Task BadFlag_ExitCodeTwo_OneClearLine(string flag, string value, string expected)
     {
         await using var process = ChildProcess.Start("proxy", ChildProcess.Dotnet, [BuildOutputs.ProxyDll, flag, value]);

@@ -231,6 +231,64 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal((200, "a"), await proxy.GetAsync($"/{id}/after"));
     }
 
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task MaxConnections_ANewClientPastItIsClosed_AndASlotFreedIsUsedAgain(string fastPath)
+    {
+        const int max = 4;
+        await using var setup = await StartAsync(fastPath, "limit", proxyFlags: ["--max-connections", $"{max}"]);
+        var (proxy, id) = (setup.Proxy, setup.Cluster);
+        var held = await ClientConnectionsAsync(proxy); // the test's HttpClient keeps the one it waited for the upstream with
+        Assert.InRange(held, 1, max - 2);
+
+        // A WebSocket (with the fast path on: a connection handed to Kestrel, still counted once) and plain requests fill up to the limit.
+        var open = new List<RawHttp>();
+        var webSocket = await RawHttp.ConnectAsync(proxy.Port);
+        open.Add(webSocket);
+        await webSocket.SendAsync($"GET /{id}/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        Assert.Equal(101, (await webSocket.ReadResponseAsync()).Status);
+        for (var i = held + 1; i < max; i++)
+        {
+            var connection = await RawHttp.ConnectAsync(proxy.Port);
+            open.Add(connection);
+            await connection.SendAsync($"GET /{id}/x/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+            Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
+        }
+
+        Assert.Equal(max, await ClientConnectionsAsync(proxy));
+        await using (var refused = await RawHttp.ConnectAsync(proxy.Port))
+        {
+            await refused.SendAsync($"GET /{id}/refused HTTP/1.1\r\nHost: x\r\n\r\n");
+            Assert.True(await refused.IsClosedAsync());
+        }
+
+        Assert.Equal(1, Value(await proxy.Admin.GetStringAsync("/metrics"), "coord_proxy_client_connections_rejected_total"));
+
+        // The WebSocket's end frees its slot: a new client is served (the proxy sees the close a moment later).
+        await webSocket.DisposeAsync();
+        open.Remove(webSocket);
+        await Poll.UntilAsync(async () =>
+        {
+            await using var connection = await RawHttp.ConnectAsync(proxy.Port);
+            await connection.SendAsync($"GET /{id}/again HTTP/1.1\r\nHost: x\r\n\r\n");
+            try
+            {
+                return (await connection.ReadResponseAsync()).Status == 200;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), () => "a client is served once a slot is free");
+
+        // Every connection gone: the count is back where it started (none counted twice, none forgotten).
+        foreach (var connection in open) await connection.DisposeAsync();
+        await Poll.UntilAsync(async () => await ClientConnectionsAsync(proxy) == held, TimeSpan.FromSeconds(30),
+            () => $"the proxy counts {held} client connections again");
+    }
+
     // 60 clients at once: a third answered and gone, a third gone in the middle of a head, a third answered and then
     // gone in the middle of a body.
     private static async Task ChurnAsync(Setup setup) => await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
@@ -246,6 +304,12 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
         if (i % 3 == 2) await connection.SendAsync($"POST /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart");
     }));
+
+    private static async Task<long> ClientConnectionsAsync(ProxyProcess proxy) =>
+        Value(await proxy.Admin.GetStringAsync("/metrics"), "coord_proxy_client_connections");
+
+    private static long Value(string metrics, string series) =>
+        long.Parse(metrics.Split('\n').Single(line => line.StartsWith(series + " ", StringComparison.Ordinal)).Split(' ')[1]);
 
     /// <summary>Which path served: with the fast path on, it answered requests and handed over only the expected
     /// connection; with it off, it answered none.</summary>
