@@ -19,7 +19,8 @@ internal sealed partial class FastPathConnection
 
     /// <summary>Sends the request to <paramref name="target"/> and relays its answer. A pooled connection that fails
     /// before any answer byte (the upstream closed it while idle) is replaced by a fresh one once, as
-    /// SocketsHttpHandler does; that is no failure of the instance.</summary>
+    /// SocketsHttpHandler does; that is no failure of the instance. A host name's addresses are tried in turn until one
+    /// connects (SocketsHttpHandler again).</summary>
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<Exchange> ExchangeAsync(UpstreamTarget target, TimeSpan timeout)
     {
@@ -29,15 +30,18 @@ internal sealed partial class FastPathConnection
         _upstreamTimeoutMs = (long)timeout.TotalMilliseconds;
         _timedOut = false;
         ResponseHead head;
+        var attempt = 0;
         while (true)
         {
             _upstreamWaitSince = Environment.TickCount64;
             var receivedBefore = upstream?.Received ?? 0;
+            var connected = upstream is not null; // a pooled connection
             try
             {
-                upstream ??= await target.Pool.ConnectAsync(Loop);
+                upstream ??= await target.Pool.ConnectAsync(Loop, attempt);
                 _upstream = upstream; // before the connect completes: the heartbeat may have to cut it off
                 await upstream.ConnectedAsync(); // at once for a pooled connection
+                connected = true;
                 await upstream.SendAsync(_outgoing.AsMemory(0, _outgoingLength));
                 head = await ResponseRelay.ReadHeadAsync(upstream, headRequest);
                 break;
@@ -45,9 +49,10 @@ internal sealed partial class FastPathConnection
             catch (Exception exception) when (exception is not ClientGoneException)
             {
                 var stale = upstream is { Reused: true } && upstream.Received == receivedBefore && !_timedOut;
+                var nextAddress = !connected && !_timedOut && target.Pool.HasAddress(++attempt);
                 EndUpstream(upstream, reusable: false);
                 upstream = null;
-                if (!stale) return Exchange.Failed(_timedOut);
+                if (!stale && !nextAddress) return Exchange.Failed(_timedOut);
             }
         }
 

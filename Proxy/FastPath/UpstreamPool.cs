@@ -8,12 +8,16 @@ namespace OrleansCoord.Proxy.FastPath;
 /// and a request stays on its thread), most recently used first (warm sockets, and the least used ones age out).
 /// A connection idle longer than <see cref="IdleTimeout"/> is closed when next seen instead of being used
 /// (SocketsHttpHandler's default idle timeout is also a minute); at most <see cref="MaxIdle"/> are kept per loop.
+/// A host name's addresses are tried in turn, as SocketsHttpHandler does (e.g. <c>localhost</c> as ::1, then 127.0.0.1).
 /// </summary>
-internal sealed class UpstreamPool(EndPoint endpoint, int loops)
+/// <param name="resolve">Looks up a host name's addresses; <see cref="Dns.GetHostAddressesAsync(string)"/> when not given.</param>
+internal sealed class UpstreamPool(EndPoint endpoint, int loops, Func<string, Task<IPAddress[]>>? resolve = null)
 {
     public const int MaxIdle = 1024;
     public static readonly long IdleTimeout = 60_000;
     private readonly Stack<UpstreamConnection>[] _idle = [.. Enumerable.Range(0, loops).Select(_ => new Stack<UpstreamConnection>())];
+    private readonly Func<string, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
+    private volatile int _addresses = 1; // how many the host name had when last looked up (an IP address: one)
 
     /// <summary>An idle connection of <paramref name="loop"/>, or null when it has none (the caller then connects: <see cref="Connect"/>).</summary>
     public UpstreamConnection? TakeIdle(EventLoop loop)
@@ -29,21 +33,33 @@ internal sealed class UpstreamPool(EndPoint endpoint, int loops)
         return null;
     }
 
-    /// <summary>A new connection on <paramref name="loop"/>, connecting: await <see cref="UpstreamConnection.ConnectedAsync"/>.
-    /// A host name is looked up first (off the loop, then back on it).</summary>
-    public async ValueTask<UpstreamConnection> ConnectAsync(EventLoop loop)
+    /// <summary>
+    /// A new connection on <paramref name="loop"/>, connecting: await <see cref="UpstreamConnection.ConnectedAsync"/>.
+    /// A host name is looked up first (off the loop, then back on it), and its address number <paramref name="attempt"/>
+    /// is the one connected to: when a connect fails, the caller tries the next while <see cref="HasAddress"/>.
+    /// </summary>
+    public async ValueTask<UpstreamConnection> ConnectAsync(EventLoop loop, int attempt = 0)
     {
         var address = endpoint as IPEndPoint;
         if (address is null)
         {
             var dns = (DnsEndPoint)endpoint;
-            var addresses = await Dns.GetHostAddressesAsync(dns.Host);
+            var addresses = await _resolve(dns.Host);
             await loop.SwitchTo();
-            address = addresses.Length > 0 ? new IPEndPoint(addresses[0], dns.Port) : throw new IOException($"{dns.Host} has no address");
+            _addresses = addresses.Length;
+            if (attempt >= addresses.Length) throw new IOException($"{dns.Host} has {addresses.Length} addresses, none left to try");
+            address = new IPEndPoint(addresses[attempt], dns.Port);
+        }
+        else if (attempt > 0)
+        {
+            throw new IOException($"{address} is the only address");
         }
 
         return new UpstreamConnection(LoopSocket.Connect(loop, address), this);
     }
+
+    /// <summary>Whether connect attempt number <paramref name="attempt"/> (0 the first) has an address to go to.</summary>
+    public bool HasAddress(int attempt) => attempt < _addresses;
 
     /// <summary>Keeps a connection whose last answer ended cleanly for the next request of its loop.</summary>
     public void Return(UpstreamConnection connection)
