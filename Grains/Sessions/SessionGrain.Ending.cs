@@ -18,6 +18,10 @@ namespace OrleansCoord.Grains.Sessions;
 /// ending stands down for one more timeout. An explicit close does not stand down. If the deaf activation wins all
 /// the same (its commit landed before a renewal did), the hearing one finds out at its next renewal and answers
 /// SessionExpired from then on, so the client learns it instead of showing Connected.
+/// A silo's death leaves a gap in the renewals: up to half a timeout since the last, then the time the client takes to
+/// reach a new activation. So a new activation renews as soon as it hears the client, and an activation that has heard
+/// no heartbeat yet waits <see cref="DeafGrace"/> past the timeout before it ends the session (as a new ZooKeeper leader
+/// gives every session a fresh timeout).
 /// </remarks>
 internal sealed partial class SessionGrain
 {
@@ -26,10 +30,17 @@ internal sealed partial class SessionGrain
 
     private TimeSpan Timeout => TimeSpan.FromMilliseconds(_record!.TimeoutMs);
 
-    private void StartClock()
+    /// <summary>How much longer than the timeout an activation that hears no heartbeat waits: half a timeout, at most 5 s
+    /// (the expiry of a session whose silo died and whose client is gone stays within timeout + 15 s).</summary>
+    private TimeSpan DeafGrace => TimeSpan.FromMilliseconds(Math.Min(_record!.TimeoutMs / 2, 5000));
+
+    /// <param name="reactivated">Activated for a stored session (its silo died, or a sweeper woke it): the first
+    /// heartbeat heard renews the record at the next tick rather than half a timeout later.</param>
+    private void StartClock(bool reactivated)
     {
-        _deadline = time.GetUtcNow() + Timeout;
-        _renewedAt = time.GetUtcNow();
+        // A heartbeat (Open's first, or a client that comes back) brings the deadline to one timeout from then.
+        _deadline = time.GetUtcNow() + Timeout + DeafGrace;
+        _renewedAt = reactivated ? DateTimeOffset.MinValue : time.GetUtcNow();
         // An eighth of the timeout, between 250 ms and 1 s: expiry lands within that of the deadline.
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_record!.TimeoutMs / 8, 250, 1000));
         _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions
@@ -124,7 +135,7 @@ internal sealed partial class SessionGrain
             {
                 // Renewed since this activation read it: the client was heard within the last timeout, elsewhere.
                 LogKeptAliveElsewhere(logger, Id);
-                _deadline = time.GetUtcNow() + Timeout;
+                _deadline = time.GetUtcNow() + Timeout + DeafGrace;
                 return;
             }
 

@@ -46,7 +46,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
         if (stored is not null)
         {
             (_record, _token) = (SessionRecord.Decode(stored.Value), stored.Token);
-            StartClock();
+            StartClock(reactivated: true);
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
             ]));
             if (!result.Committed) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
             (_record, _token) = (record, result.Tokens![Key]);
-            StartClock();
+            StartClock(reactivated: false);
         }
 
         return await Heartbeat();

@@ -62,6 +62,51 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task SessionSiloDies_TheActivationThatHearsTheClientNext_RenewsTheRecordAtOnce()
+    {
+        // A long timeout: the old activation would next have renewed half of it (30 s) after the session opened.
+        var timeout = TimeSpan.FromSeconds(60);
+        OrleansCoord.Client.CoordClient? owner = null;
+        Orleans.TestingHost.SiloHandle? host = null;
+        for (var attempt = 0; attempt < 30 && host is null; attempt++)
+        {
+            if (owner is not null) await owner.DisposeAsync();
+            owner = await fixture.ConnectAsync(timeout);
+            host = await SiloLocator.KillableHostOfAsync(fixture.Cluster, fixture.Cluster.Client.GetGrain<ISessionGrain>(owner.SessionId));
+        }
+
+        Assert.NotNull(host);
+        var key = TreeKeys.SessionRecord(owner!.SessionId);
+        var opened = (await Store.ReadAsync(key))!.Token;
+        await fixture.Cluster.KillSiloAsync(host);
+        try
+        {
+            // The record has a gap in its renewals now; another activation that hears no heartbeat (a duplicate, another
+            // cluster's sweeper) ends the session when the gap outlasts its patience, so the new one must close it at once.
+            var session = fixture.Cluster.Client.GetGrain<ISessionGrain>(owner.SessionId);
+            await Eventually.HoldsAsync(async () =>
+            {
+                try
+                {
+                    await session.Heartbeat();
+                    return true;
+                }
+                catch (Exception exception) when (exception is not CoordException { Code: CoordErrorCode.SessionExpired })
+                {
+                    return false; // the silo's death is not known everywhere yet
+                }
+            }, TimeSpan.FromSeconds(60), "a new activation hears the client");
+            await Eventually.HoldsAsync(async () => (await Store.ReadAsync(key))!.Token != opened, TimeSpan.FromSeconds(15),
+                "the new activation renews the record well before half a timeout");
+        }
+        finally
+        {
+            await owner.DisposeAsync();
+            await fixture.Cluster.StartAdditionalSiloAsync();
+        }
+    }
+
+    [Fact]
     public async Task Multi_ParticipantSiloKilledWhileCommitHeld_AllOrNothing()
     {
         // The commit goes ahead after the kill. Whether it lands depends on whether the participants had already
