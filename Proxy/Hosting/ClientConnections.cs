@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-
 namespace OrleansCoord.Proxy.Hosting;
 
 /// <summary>
@@ -54,29 +52,4 @@ internal sealed partial class ClientConnections(ProxyOptions options, TimeProvid
 
     [LoggerMessage(LogLevel.Warning, "--max-connections {Max} reached: new client connections are closed until some end")]
     private static partial void LogLimitReached(ILogger logger, int max);
-}
-
-/// <summary>Counts the connections of a Kestrel listener in <see cref="ClientConnections"/>.</summary>
-internal static class ClientConnectionsListening
-{
-    /// <param name="admitted">The connections arrive admitted already (handed over by the fast path, which counted them in).</param>
-    public static ListenOptions CountClientConnections(this ListenOptions listen, bool admitted = false)
-    {
-        var connections = listen.ApplicationServices.GetRequiredService<ClientConnections>();
-        listen.Use(next => async context =>
-        {
-            if (admitted) connections.OpenAdmitted();
-            else if (!connections.TryOpen()) return; // Kestrel closes a connection its middleware returns from
-
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                connections.Close();
-            }
-        });
-        return listen;
-    }
 }
