@@ -20,9 +20,10 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterF
     public async Task Ttl_NodeWithChild_IsKept()
     {
         await using var client = await fixture.ConnectAsync();
-        var path = await client.CreateAsync($"/ttl-{Guid.NewGuid():N}", [], CreateMode.PersistentWithTtl, ttlMs: 500);
+        // A TTL long enough that the child is surely created first on a loaded machine; then waited out.
+        var path = await client.CreateAsync($"/ttl-{Guid.NewGuid():N}", [], CreateMode.PersistentWithTtl, ttlMs: 2000);
         await client.CreateAsync(path + "/child");
-        await Task.Delay(2500);
+        await Task.Delay(4000);
         Assert.NotNull(await client.ExistsAsync(path));
         await client.DeleteAsync(path + "/child");
         await Eventually.HoldsAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion after the child left");

@@ -179,7 +179,7 @@ public sealed class FastPathTests(GridFixture grid)
     [InlineData("off")]
     public async Task Stopping_FinishesTheAnswerInFlight_AndClosesIdleConnections(string fastPath)
     {
-        await using var setup = await StartAsync(fastPath, "stop", upstreamFlags: ["--delay-path", "/{id}/slow", "--delay-ms", "2000"]);
+        await using var setup = await StartAsync(fastPath, "stop", upstreamFlags: ["--delay-path", "/{id}/slow", "--delay-ms", "5000"]);
         await using var idle = await RawHttp.ConnectAsync(setup.Proxy.Port);
         await idle.SendAsync($"GET /{setup.Cluster}/x HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.Equal("a", (await idle.ReadResponseAsync()).Body);
@@ -216,7 +216,7 @@ public sealed class FastPathTests(GridFixture grid)
     [Fact]
     public async Task AClientThatTakesNothingOfItsAnswer_IsDisconnectedAfterTheSendTimeout()
     {
-        await using var setup = await StartAsync("on", "stall", proxyFlags: ["--send-timeout", "00:00:02"]);
+        await using var setup = await StartAsync("on", "stall", proxyFlags: ["--send-timeout", "00:00:05"]);
         var (proxy, id) = (setup.Proxy, setup.Cluster);
         var before = proxy.ClientConnectionsHeld;
 

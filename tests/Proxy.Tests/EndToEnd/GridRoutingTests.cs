@@ -112,7 +112,8 @@ public sealed class GridRoutingTests(GridFixture grid)
     {
         var cluster = $"slow-{Guid.NewGuid():N}";
         await using var a = await Upstream.StartAsync("a", "--delay-path", $"/{cluster}/slow", "--delay-ms", "20000");
-        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--upstream-timeout", "00:00:01");
+        // Long enough for the requests that must be answered on a loaded machine; the slow one waits 20 s.
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--upstream-timeout", "00:00:05");
         await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
         await grid.Client.RegisterAsync(cluster, a);
         await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a"]);

@@ -32,7 +32,11 @@ public sealed class ObservabilityTests(GridFixture grid)
         var okExpected = okBefore + answers.Count(a => a.Upstream == "ok");
         var after = await MetricsOnceAsync(proxy, okSeries, okExpected);
 
-        Assert.Equal(1, Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"broken\",status=\"503\"}}"));
+        // Its first 503 takes "broken" out; YARP refreshes the list of usable instances a moment later (on the thread
+        // pool), so round robin may reach it once more.
+        var brokenAnswers = answers.Count(a => a.Status == 503);
+        Assert.InRange(brokenAnswers, 1, 2);
+        Assert.Equal(brokenAnswers, Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"broken\",status=\"503\"}}"));
         Assert.Equal(okExpected, Value(after, okSeries));
         Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"broken\"}} 0", after);
         Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"ok\"}} 1", after);
