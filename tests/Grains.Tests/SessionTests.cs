@@ -60,9 +60,11 @@ public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<Cluster
     [Fact]
     public async Task Heartbeats_KeepSessionAliveBeyondTimeout()
     {
-        await using var owner = await fixture.ConnectAsync(TimeSpan.FromSeconds(2));
+        // 4 s, not the shortest 2 s: with heartbeats every third of it, a 2 s session dies on a 1.3 s stall of the
+        // test process, which a loaded CI machine can cause; 10 s is still well beyond the timeout.
+        await using var owner = await fixture.ConnectAsync(TimeSpan.FromSeconds(4));
         var path = await owner.CreateAsync($"/alive-{Guid.NewGuid():N}", mode: CreateMode.Ephemeral);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(10));
         Assert.NotNull(await owner.ExistsAsync(path));
         Assert.Equal(SessionState.Connected, owner.State);
     }
