@@ -30,9 +30,13 @@ internal sealed partial class SessionGrain
 
     private TimeSpan Timeout => TimeSpan.FromMilliseconds(_record!.TimeoutMs);
 
-    /// <summary>How much longer than the timeout an activation that hears no heartbeat waits: half a timeout, at most 5 s
-    /// (the expiry of a session whose silo died and whose client is gone stays within timeout + 15 s).</summary>
-    private TimeSpan DeafGrace => TimeSpan.FromMilliseconds(Math.Min(_record!.TimeoutMs / 2, 5000));
+    /// <summary>
+    /// How much longer than the timeout an activation that hears no heartbeat waits: one timeout, at most 10 s. After a
+    /// silo's death the renewals pause for up to half a timeout (the renewal period) plus the time the client takes to
+    /// be heard again (failure detection, ~6-8 s on a loaded machine); the grace covers that gap. Its cost: a session
+    /// whose silo died and whose client is gone expires up to the grace later.
+    /// </summary>
+    private TimeSpan DeafGrace => TimeSpan.FromMilliseconds(Math.Min(_record!.TimeoutMs, 10_000));
 
     /// <param name="reactivated">Activated for a stored session (its silo died, or a sweeper woke it): the first
     /// heartbeat heard renews the record at the next tick rather than half a timeout later.</param>

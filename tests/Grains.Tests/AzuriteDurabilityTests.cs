@@ -49,7 +49,7 @@ public sealed class AzuriteDurabilityTests
 
         // The abandoned session's record survived the restart: the sweeper brings it back and it expires.
         await Eventually.HoldsAsync(async () => await reader.ExistsAsync(abandonedEphemeral) is null,
-            TimeSpan.FromSeconds(2 + 1 + 15), "expiry of a session left open across the restart"); // timeout + grace + 15 s
+            TimeSpan.FromSeconds(2 + 2 + 15), "expiry of a session left open across the restart"); // timeout + grace + 15 s
         Assert.Equal(["m", "s-0000000000", "s-0000000001", "s-0000000003"], (await reader.GetChildrenAsync("/d")).Children);
     }
 

@@ -52,7 +52,7 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
                 }
 
                 return true;
-            }, TimeSpan.FromSeconds(2 + 1 + 15), "expiry of a session whose silo died"); // timeout + grace (half of it) + 15 s
+            }, TimeSpan.FromSeconds(2 + 2 + 15), "expiry of a session whose silo died"); // timeout + grace (a timeout) + 15 s
             Assert.Empty((await observer.GetChildrenAsync(root + "/group")).Children);
         }
         finally
