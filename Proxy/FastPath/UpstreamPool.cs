@@ -19,7 +19,7 @@ internal sealed class UpstreamPool(EndPoint endpoint, int loops, Func<string, Ta
     private readonly Func<string, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
     private volatile int _addresses = 1; // how many the host name had when last looked up (an IP address: one)
 
-    /// <summary>An idle connection of <paramref name="loop"/>, or null when it has none (the caller then connects: <see cref="Connect"/>).</summary>
+    /// <summary>An idle connection of <paramref name="loop"/>, or null when it has none (the caller then connects: <see cref="ConnectAsync"/>).</summary>
     public UpstreamConnection? TakeIdle(EventLoop loop)
     {
         var idle = IdleOf(loop);

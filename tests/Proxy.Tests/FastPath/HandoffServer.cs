@@ -34,7 +34,7 @@ internal sealed class HandoffServer : IAsyncDisposable
     public Task<Exception> BodyReadFailed => _bodyReadFailed.Task;
 
     /// <summary>
-    /// Completes when the closed token of the connection of a request that read a body fires (Kestrel cancels the
+    /// Completes when the closed token of a connection whose request the app echoed fires (Kestrel cancels the
     /// request's <c>RequestAborted</c> from it).
     /// </summary>
     public Task ConnectionClosed => _connectionClosed.Task;
