@@ -29,6 +29,7 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
         builder.Services.AddSingleton<SweepShare>();
+        builder.Services.AddSingleton<StorageRegressionGuard>();
         builder.Services.AddSingleton<WatchPublisher>();
         builder.Services.AddSingleton<OrleansCoord.Grains.ZNodes.LocalHandoffs>();
         builder.Services.AddHostedService<GridSweeper>();

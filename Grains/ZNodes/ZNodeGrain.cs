@@ -31,6 +31,7 @@ internal sealed partial class ZNodeGrain(
     TimeProvider time,
     WatchPublisher watches,
     LocalHandoffs localHandoffs,
+    StorageRegressionGuard regression,
     IOptions<CoordGridOptions> options,
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
@@ -44,6 +45,10 @@ internal sealed partial class ZNodeGrain(
     private string? _token;
     private SortedSet<string> _children = new(StringComparer.Ordinal);
     private long _generation;
+
+    // The newest state of this znode that this activation has seen committed, kept when the cache is dropped: the
+    // store may never hand back an older one (ZNodeGrain.Regression.cs).
+    private ZNodeRecord? _newestSeen;
     private Task? _loading;
     private long _loadsStarted;
 
@@ -125,6 +130,7 @@ internal sealed partial class ZNodeGrain(
     /// </remarks>
     private async Task<ZNodeRecord?> LoadAsync(Guid txId = default)
     {
+        regression.ThrowIfDetected(_path);
         var arrived = _loadsStarted;
         while (_record is null)
         {
@@ -145,6 +151,7 @@ internal sealed partial class ZNodeGrain(
                 var (record, token, children) = await task;
                 if (generation == _generation && record is not null)
                 {
+                    Witness(record);
                     (_record, _token, _children) = (record, token, children);
                 }
 
@@ -235,6 +242,7 @@ internal sealed partial class ZNodeGrain(
         }
 
         _generation++;
+        Witness(record);
 
         children.ApplyTo(_children);
         _record = record;
