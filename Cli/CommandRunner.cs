@@ -41,7 +41,10 @@ internal static class CommandRunner
         }
         catch (CoordException exception)
         {
-            output.Error(exception.Message);
+            // A storage failure may come after the write was applied: say so, as ZooKeeper's ConnectionLoss would.
+            output.Error(exception.Code == CoordErrorCode.SystemError
+                ? $"{exception.Message}; a write may have been applied all the same (its outcome is unknown)"
+                : exception.Message);
             return exception.Code == CoordErrorCode.BadArguments ? ExitCodes.UsageError : ExitCodes.GridError;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -7,9 +7,20 @@ namespace OrleansCoord.Errors;
 public enum CoordErrorCode
 {
     Ok = 0,
+    /// <summary>
+    /// The grid could not finish the request (storage unavailable, an untyped failure). A write that fails so may have
+    /// been applied: its outcome is unknown, as with <see cref="ConnectionLoss"/> (docs/GUARANTEES.md, item 9).
+    /// </summary>
     SystemError = -1,
     RuntimeInconsistency = -2,
+
+    /// <summary>
+    /// The silo found its store older than what the grid had committed (it lost acknowledged writes) and serves
+    /// nothing from it until restarted (docs/GUARANTEES.md, item 1a).
+    /// </summary>
     DataInconsistency = -3,
+
+    /// <summary>The answer did not come back: the request may or may not have been applied.</summary>
     ConnectionLoss = -4,
     MarshallingError = -5,
     Unimplemented = -6,

@@ -10,6 +10,7 @@ namespace OrleansCoord.Robustness.Tests.Cluster;
 public sealed class SiloProcessGrid : IChaosGrid
 {
     private readonly List<string> _gateways = [];
+    private string? _azuriteDirectory;
 
     private SiloProcessGrid(string clusterId) => ClusterId = clusterId;
 
@@ -47,6 +48,36 @@ public sealed class SiloProcessGrid : IChaosGrid
         }
     }
 
+    /// <summary>
+    /// One silo on the Azurite it starts itself (free ports, a fresh folder), as the README's run command does: killing
+    /// the silo ends its Azurite too (which saves on the way out), and the silo started again starts a new one.
+    /// </summary>
+    public static async Task<SiloProcessGrid> StartWithEmbeddedAzuriteAsync()
+    {
+        var grid = new SiloProcessGrid("re" + Guid.NewGuid().ToString("N")[..16]);
+        var azurite = FreePorts.Pick(3);
+        grid._azuriteDirectory = Path.Combine(Path.GetTempPath(), $"coord-chaos-embedded-{Guid.NewGuid():N}");
+        var ports = FreePorts.Pick(3);
+        grid._gateways.Add($"127.0.0.1:{ports[1]}");
+        grid.Silos.Add(new SiloProcess(
+        [
+            "--storage", "AzureStorage", "--connection-string", OrleansCoord.Silo.Azurite.DevelopmentStorage.ConnectionStringFor(azurite),
+            "--azurite-ports", string.Join(',', azurite), "--azurite-dir", grid._azuriteDirectory, "--cluster-id", grid.ClusterId,
+            "--zk-port", "0", "--proxy-port", "0", "--dashboard", "off",
+            "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
+        ], ports[2]));
+        try
+        {
+            await grid.Silos[0].StartAsync(TimeSpan.FromSeconds(120));
+            return grid;
+        }
+        catch
+        {
+            await grid.StopAsync();
+            throw;
+        }
+    }
+
     public Task<CoordClient> ConnectAsync(TimeSpan? sessionTimeout = null) =>
         CoordClient.ConnectAsync(new CoordClientOptions
         {
@@ -59,5 +90,13 @@ public sealed class SiloProcessGrid : IChaosGrid
     public async Task StopAsync()
     {
         foreach (var silo in Silos) await silo.DisposeAsync();
+        if (_azuriteDirectory is null) return;
+
+        // The embedded Azurite ends with its silo (within its 10 s grace); the folder goes after it.
+        for (var i = 0; i < 150 && Directory.Exists(_azuriteDirectory); i++)
+        {
+            try { Directory.Delete(_azuriteDirectory, recursive: true); }
+            catch (IOException) { await Task.Delay(100); }
+        }
     }
 }

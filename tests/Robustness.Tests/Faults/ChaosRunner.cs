@@ -27,9 +27,12 @@ public static class ChaosRunner
         var log = new ChaosLog();
         var violations = new List<string>();
         await using var azurite = await OwnAzurite.StartAsync();
-        IChaosGrid cluster = settings.Fault == FaultKind.ProcessKill
-            ? await SiloProcessGrid.StartAsync(azurite, 3)
-            : await TestClusterGrid.StartAsync(azurite);
+        IChaosGrid cluster = settings.Fault switch
+        {
+            FaultKind.ProcessKill => await SiloProcessGrid.StartAsync(azurite, 3),
+            FaultKind.EmbeddedAzuriteProcessKill => await SiloProcessGrid.StartWithEmbeddedAzuriteAsync(),
+            _ => await TestClusterGrid.StartAsync(azurite),
+        };
         var layout = new ChaosLayout($"/chaos-{settings.Seed}", settings.SharedKeys, settings.Clients);
         var context = new ChaosContext(cluster, azurite, layout, random, log);
         var clients = new List<CoordClient>();

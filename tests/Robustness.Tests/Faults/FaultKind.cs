@@ -21,4 +21,10 @@ public enum FaultKind
 
     /// <summary>A silo process (OrleansCoord.Silo, one of three) is killed with SIGKILL and started again on its ports.</summary>
     ProcessKill,
+
+    /// <summary>
+    /// The one silo process of a grid on the Azurite that silo started itself (the README's default run) is killed with
+    /// SIGKILL and started again on its ports and folder 1–3 s later: its Azurite ends with it, and must save first.
+    /// </summary>
+    EmbeddedAzuriteProcessKill,
 }

@@ -15,7 +15,7 @@ public static class Faults
         FaultKind.StorageFreeze => new StorageFreezeFault(),
         FaultKind.EtagConflict => new EtagConflictFault(),
         FaultKind.StoreCommitFault => new StoreCommitFault(),
-        FaultKind.ProcessKill => new ProcessKillFault(),
+        FaultKind.ProcessKill or FaultKind.EmbeddedAzuriteProcessKill => new ProcessKillFault(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }
