@@ -10,7 +10,8 @@ Each connection is read request by request (a Content-Length or chunked body); e
               (body POISONED, header X-Poison), printed as "stray sent PATH"
   extra       that answer with the unasked one right behind it, in the same write
   close       that answer, then the connection is closed
-  the names of ANSWERS below: that malformed answer; the connection is kept open (the proxy must close it)
+  the names of ANSWERS below: that malformed answer; the connection is kept open (the proxy must close it), except
+              after those in CLOSE_AFTER, whose body a lenient reader takes to last until the connection closes
 """
 import socket
 import sys
@@ -39,6 +40,9 @@ ANSWERS = {
     "chunk-no-crlf": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nbadXX0\r\n\r\n",
     "chunk-ext-lf": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;a=\nX: y\r\nbad\r\n0\r\n\r\n",
 }
+
+
+CLOSE_AFTER = {"xchunked", "lf-te"}
 
 
 def read_until(conn, buffer, end):
@@ -127,7 +131,7 @@ def serve(conn, ident):
                 time.sleep(0.15)
                 conn.sendall(POISON)
                 print(f"stray sent {path}", flush=True)
-            elif case == "close":
+            elif case == "close" or case in CLOSE_AFTER:
                 return
     except OSError:
         pass
