@@ -52,7 +52,7 @@ internal static class ResponseRelay
             // The fast path never forwards an upgrade (those requests are Kestrel's): a 101 here switches to a protocol
             // nobody asked for, and relaying it would leave the client reading HTTP from a connection it thinks switched.
             if (head.Status == 101) throw new UpstreamException("the answer switches protocols the request did not ask for");
-            if (head.Status is >= 100 and < 200 and not 101)
+            if (head.Status is >= 100 and < 200)
             {
                 upstream.Start += head.HeadLength;
                 continue;
