@@ -64,12 +64,14 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
     kestrel.AddServerHeader = false;
+    StrictContentLength.Apply(kestrel);
 });
 builder.WebHost.UseInlineIo(inlineIo);
 builder.Services.AddGridProxy(options);
 
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort);
+app.Use(StrictFramingMiddleware.InvokeAsync); // before YARP: a request framed ambiguously reaches no upstream
 var observer = app.Services.GetRequiredService<RequestObserver>();
 // Requests no route matches are counted (route="") and logged too; the proxy pipeline below sees only matched ones.
 app.Use((context, next) => context.GetEndpoint() is null ? observer.InvokeAsync(context, next) : next(context));

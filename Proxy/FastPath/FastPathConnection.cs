@@ -139,7 +139,8 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     private int FindHead(ReadOnlySpan<byte> span)
     {
         var end = span.IndexOf("\r\n\r\n"u8);
-        if (end < 0) return span.Length >= MaxHeadSize ? -1 : 0;
+        // A head ended by bare LFs never shows CRLFCRLF: Kestrel answers it (not a wait until the headers timeout).
+        if (end < 0) return span.Length >= MaxHeadSize || span.IndexOf("\n\n"u8) >= 0 || span.IndexOf("\n\r\n"u8) >= 0 ? -1 : 0;
         var limits = _services.Limits;
         // Kestrel answers these itself (414, 431).
         if (span.IndexOf("\r\n"u8) > limits.MaxRequestLineSize || end + 4 > limits.MaxRequestHeadersTotalSize) return -1;

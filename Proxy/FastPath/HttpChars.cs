@@ -26,5 +26,25 @@ internal static class HttpChars
     public static bool IsFieldValue(ReadOnlySpan<byte> value) =>
         !value.ContainsAnyExcept(FieldChars);
 
+    /// <summary>A control byte other than HTAB (CR, LF, NUL and the rest, DEL): never part of a field value (RFC 9110 §5.5).</summary>
+    public static bool HasControl(ReadOnlySpan<byte> line) => line.ContainsAny(Controls);
+
+    /// <summary>An LF not preceded by CR: a line end RFC 9112 §2.2 lets a recipient accept, which a proxy must not guess at.</summary>
+    public static bool HasBareLineFeed(ReadOnlySpan<byte> bytes)
+    {
+        var offset = 0;
+        int found;
+        while ((found = bytes[offset..].IndexOf((byte)'\n')) >= 0)
+        {
+            var at = offset + found;
+            if (at == 0 || bytes[at - 1] != '\r') return true;
+            offset = at + 1;
+        }
+
+        return false;
+    }
+
+    private static readonly SearchValues<byte> Controls = SearchValues.Create(Enumerable.Range(0, 0x20).Where(b => b != '\t').Append(0x7F).Select(b => (byte)b).ToArray());
+
     private static readonly SearchValues<byte> FieldChars = SearchValues.Create(Enumerable.Range(0x20, 0x5F).Select(b => (byte)b).Append((byte)'\t').ToArray());
 }

@@ -4,7 +4,7 @@ namespace OrleansCoord.Proxy.FastPath;
 /// <summary>
 /// One HTTP/1.1 request head, parsed strictly from a copy of its bytes. Anything the fast path does not handle
 /// exactly as Kestrel and YARP would (HTTP/1.0, absolute-form targets, percent-encoded or dot segments, a body
-/// that is not one plain Content-Length, Expect, Upgrade, Connection tokens other than close/keep-alive, obs-fold,
+/// that is not one plain Content-Length, Expect, Upgrade, a Connection upgrade or malformed Connection list, obs-fold,
 /// non-ASCII bytes, a missing or odd Host) makes <see cref="TryParse"/> return false: the request then goes to
 /// Kestrel untouched, which answers it (400 for a malformed head) as it always did. Reused per connection.
 /// </summary>
@@ -14,6 +14,7 @@ internal sealed class RequestHead
     public const int MaxHeaders = 100;
 
     private readonly HeaderLine[] _headers = new HeaderLine[MaxHeaders];
+    private bool _nominates; // the Connection header names headers to drop
 
     /// <summary>The head's bytes, from the request line through the empty line.</summary>
     public byte[] Bytes { get; private set; } = new byte[1024];
@@ -56,11 +57,12 @@ internal sealed class RequestHead
         if (!ParseRequestLine(span[..lineEnd])) return false;
         var position = lineEnd + 2;
         var sawContentLength = false;
+        _nominates = false;
         while (true)
         {
             var end = span[position..].IndexOf("\r\n"u8);
             if (end < 0) return false;
-            if (end == 0) return Host.End.Value != 0;
+            if (end == 0) return Host.End.Value != 0 && (!_nominates || DropNominated());
             if (HeaderCount == MaxHeaders) return false;
             if (!ParseHeader(position, end, out var line)) return false;
             switch (line.Kind)
@@ -135,15 +137,42 @@ internal sealed class RequestHead
         return true;
     }
 
-    // keep-alive is HTTP/1.1's default; close ends the connection after this answer; anything else (upgrade, a named
-    // header to drop) is Kestrel's and YARP's to handle.
+    // keep-alive is HTTP/1.1's default; close ends the connection after this answer; any other token names a header
+    // that is not forwarded (RFC 9110 §7.6.1), dropped once all headers are read; upgrade and malformed lists are
+    // Kestrel's and YARP's to handle.
     private bool ParseConnection(ReadOnlySpan<byte> value)
     {
         foreach (var range in value.Split((byte)','))
         {
             var token = value[range].Trim(" \t"u8);
             if (Ascii.EqualsIgnoreCase(token, "close"u8)) Close = true;
-            else if (!Ascii.EqualsIgnoreCase(token, "keep-alive"u8)) return false;
+            else if (Ascii.EqualsIgnoreCase(token, "upgrade"u8) || !HttpChars.IsToken(token)) return false;
+            else if (!Ascii.EqualsIgnoreCase(token, "keep-alive"u8)) _nominates = true;
+        }
+
+        return true;
+    }
+
+    // The headers the Connection header names become Drop; Host and the framing headers stay the proxy's own to check
+    // and write (a client cannot make it drop them); true, as the head stays the fast path's.
+    private bool DropNominated()
+    {
+        var headers = _headers.AsSpan(0, HeaderCount);
+        foreach (var connection in headers)
+        {
+            if (connection.Kind != HeaderKind.Connection) continue;
+            var value = this[connection.Value];
+            foreach (var range in value.Split((byte)','))
+            {
+                var token = value[range].Trim(" \t"u8);
+                for (var i = 0; i < headers.Length; i++)
+                {
+                    if (headers[i].Kind is HeaderKind.Forward or HeaderKind.Drop && Ascii.EqualsIgnoreCase(this[headers[i].Name], token))
+                    {
+                        headers[i] = headers[i] with { Kind = HeaderKind.Drop };
+                    }
+                }
+            }
         }
 
         return true;

@@ -39,6 +39,8 @@ internal static class ResponseRelay
             int end;
             while ((end = upstream.Buffered.IndexOf("\r\n\r\n"u8)) < 0)
             {
+                // A head with bare LF line ends never shows CRLFCRLF: refused now rather than after the upstream timeout.
+                if (HttpChars.HasBareLineFeed(upstream.Buffered)) throw new UpstreamException("an answer's head line does not end in CRLF");
                 var started = upstream.End > upstream.Start;
                 if (await upstream.ReceiveAsync() == 0)
                 {
@@ -47,7 +49,10 @@ internal static class ResponseRelay
             }
 
             var head = Parse(upstream.Buffered[..(end + 4)], headRequest);
-            if (head.Status is >= 100 and < 200 and not 101)
+            // The fast path never forwards an upgrade (those requests are Kestrel's): a 101 here switches to a protocol
+            // nobody asked for, and relaying it would leave the client reading HTTP from a connection it thinks switched.
+            if (head.Status == 101) throw new UpstreamException("the answer switches protocols the request did not ask for");
+            if (head.Status is >= 100 and < 200)
             {
                 upstream.Start += head.HeadLength;
                 continue;
@@ -70,9 +75,7 @@ internal static class ResponseRelay
             if (length == 0) break;
             var line = bytes.Slice(position, length + 2);
             var name = line[..line.IndexOf((byte)':')];
-            var skip = HeaderKinds.IsHopByHopResponse(name)
-                || (head.Framing == BodyFraming.Chunked && Ascii.EqualsIgnoreCase(name, "Content-Length"u8));
-            if (!skip) output.Write(line);
+            if (!HeaderKinds.IsHopByHopResponse(name)) output.Write(line);
             position += length + 2;
         }
 
@@ -122,7 +125,7 @@ internal static class ResponseRelay
         while (true)
         {
             var length = await ReadLineAsync(upstream, output);
-            var size = ChunkSize(upstream.Buffered[..length]);
+            var size = ChunkSize(upstream.Buffered[..length]); // also refuses a control byte: the line is relayed
             if (size == 0)
             {
                 upstream.Start += length + 2;
@@ -184,6 +187,7 @@ internal static class ResponseRelay
 
     private static long ChunkSize(ReadOnlySpan<byte> line)
     {
+        if (HttpChars.HasControl(line)) throw new UpstreamException("a chunk line holds a control byte", answerStarted: true);
         var end = line.IndexOfAny(";\t "u8);
         var digits = end < 0 ? line : line[..end];
         if (digits.Length is 0 or > 15 || !long.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size))
@@ -199,7 +203,7 @@ internal static class ResponseRelay
         var statusLineLength = head.IndexOf("\r\n"u8);
         var statusLine = head[..statusLineLength];
         var http11 = statusLine.StartsWith("HTTP/1.1 "u8);
-        if (!(http11 || statusLine.StartsWith("HTTP/1.0 "u8)) || statusLine.Length < 12
+        if (!(http11 || statusLine.StartsWith("HTTP/1.0 "u8)) || statusLine.Length < 12 || HttpChars.HasControl(statusLine)
             || !int.TryParse(statusLine[9..12], NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status < 100
             || (statusLine.Length > 12 && statusLine[12] != ' '))
         {
@@ -214,6 +218,9 @@ internal static class ResponseRelay
             var length = head[position..].IndexOf("\r\n"u8);
             if (length == 0) break;
             var line = head.Slice(position, length);
+            // CR, LF or NUL in a value (RFC 9110 §5.5) would reach the client as a line break of its own: response
+            // splitting. Lines are split on CRLF only, so a bare CR or LF is inside a line and refused here.
+            if (HttpChars.HasControl(line)) throw new UpstreamException("an answer header holds a control byte");
             var colon = line.IndexOf((byte)':');
             if (colon <= 0 || !HttpChars.IsToken(line[..colon])) throw new UpstreamException("an answer header is malformed");
             var name = line[..colon];
@@ -229,7 +236,9 @@ internal static class ResponseRelay
             }
             else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
             {
-                if (!value.EndsWith("chunked"u8)) throw new UpstreamException("the answer's Transfer-Encoding is not chunked");
+                // Only one plain "chunked" is decoded; any other coding ("xchunked", "gzip, chunked") or a second
+                // header would be a framing guessed at, and HTTP/1.0 has no Transfer-Encoding (RFC 9112 §6.1).
+                if (chunked || !http11 || !Ascii.EqualsIgnoreCase(value, "chunked"u8)) throw new UpstreamException("the answer's Transfer-Encoding is not one plain chunked");
                 chunked = true;
             }
             else if (Ascii.EqualsIgnoreCase(name, "Connection"u8))
@@ -245,6 +254,8 @@ internal static class ResponseRelay
             position += length + 2;
         }
 
+        // Both: a sign of response splitting (RFC 9112 §6.3), which nginx refuses too.
+        if (chunked && contentLength >= 0) throw new UpstreamException("the answer has both Transfer-Encoding and Content-Length");
         var framing = headRequest || status is 204 or 304 || status < 200 ? BodyFraming.None
             : chunked ? BodyFraming.Chunked
             : contentLength >= 0 ? BodyFraming.ContentLength

@@ -8,6 +8,8 @@ namespace OrleansCoord.Proxy.FastPath;
 /// and a request stays on its thread), most recently used first (warm sockets, and the least used ones age out).
 /// A connection idle longer than <see cref="IdleTimeout"/> is closed when next seen instead of being used
 /// (SocketsHttpHandler's default idle timeout is also a minute); at most <see cref="MaxIdle"/> are kept per loop.
+/// One that received anything while idle (stray bytes, or the end of its stream) is closed, never used: what it sent
+/// would be taken for the next request's answer (nginx and SocketsHttpHandler close such a connection too).
 /// A host name's addresses are tried in turn, as SocketsHttpHandler does (e.g. <c>localhost</c> as ::1, then 127.0.0.1).
 /// </summary>
 /// <param name="resolve">Looks up a host name's addresses; <see cref="Dns.GetHostAddressesAsync(string)"/> when not given.</param>
@@ -26,7 +28,7 @@ internal sealed class UpstreamPool(EndPoint endpoint, int loops, Func<string, Ta
         var now = Environment.TickCount64;
         while (idle.TryPop(out var connection))
         {
-            if (now - connection.IdleSince < IdleTimeout) return connection;
+            if (now - connection.IdleSince < IdleTimeout && connection.Socket.IsQuiet()) return connection;
             connection.Dispose();
         }
 

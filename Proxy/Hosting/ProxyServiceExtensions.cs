@@ -10,6 +10,7 @@ using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Transforms;
 
 namespace OrleansCoord.Proxy.Hosting;
 
@@ -35,7 +36,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton(_ => new AccessLog(Console.Out));
         services.AddSingleton<RequestObserver>();
 
-        services.AddReverseProxy();
+        services.AddReverseProxy().AddTransforms(transforms => transforms.AddResponseTransform(UnrequestedSwitchTransform.ApplyAsync));
         services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         // Registered by the names the grid's cluster settings use (BalancingPolicyNames).
         services.AddSingleton<ILoadBalancingPolicy, RoundRobinPolicy>();

@@ -32,6 +32,8 @@ internal static unsafe partial class LinuxSockets
     private const int SOCK_NONBLOCK = 0x800;
     private const int SOCK_CLOEXEC = 0x80000;
     private const int MSG_NOSIGNAL = 0x4000;
+    private const int MSG_PEEK = 0x2;
+    private const int MSG_DONTWAIT = 0x40;
     private const int SOL_SOCKET = 1;
     private const int SO_ERROR = 4;
     private const int IPPROTO_TCP = 6;
@@ -115,6 +117,20 @@ internal static unsafe partial class LinuxSockets
                 if (error == EAGAIN) return -1;
                 if (error != EINTR) throw Failure("recv", error);
             }
+        }
+    }
+
+    /// <summary>Whether the peer sent something nobody has received yet: a byte, the end of its stream or an error (a
+    /// non-blocking one-byte peek, which consumes nothing).</summary>
+    public static bool HasPending(int fd)
+    {
+        byte first;
+        while (true)
+        {
+            if (recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) >= 0) return true;
+            var error = Marshal.GetLastPInvokeError();
+            if (error == EAGAIN) return false;
+            if (error != EINTR) return true; // reset or the like: the connection is no use either
         }
     }
 

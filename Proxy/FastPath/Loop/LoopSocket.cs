@@ -80,6 +80,14 @@ internal sealed class LoopSocket
         return _write.WaitVoid();
     }
 
+    /// <summary>
+    /// Whether a connection that waited idle (no receive pending, everything it sent before received) has heard nothing
+    /// since: no byte and no end of stream. An upstream's stray bytes would otherwise be read as the next request's
+    /// answer. The loop's remembered readiness cannot tell: bytes that came after its last wait are not known to it
+    /// yet, so the socket itself is asked (one peek, only when an idle connection is taken for a request).
+    /// </summary>
+    public bool IsQuiet() => !_closed && !_peerClosed && !LinuxSockets.HasPending(_fd);
+
     /// <summary>The loop's events for this socket.</summary>
     public void OnEvents(uint events)
     {

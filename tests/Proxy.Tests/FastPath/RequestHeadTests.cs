@@ -31,7 +31,7 @@ public sealed class RequestHeadTests
     [InlineData("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n")]
     [InlineData("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n")]
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")]
-    [InlineData("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, X-Secret\r\n\r\n")] // a named header to drop: YARP's call
+    [InlineData("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, X@Secret\r\n\r\n")] // not a token
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n")] // obs-fold
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\nX-A : 1\r\n\r\n")] // space before the colon
     [InlineData("GET / HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n")]
@@ -52,6 +52,15 @@ public sealed class RequestHeadTests
         Assert.True(head.Close);
         Assert.Equal("v,w", head.HeaderValue("x-custom"));
         Assert.Equal([HeaderKind.Host, HeaderKind.Drop, HeaderKind.Drop, HeaderKind.Forward, HeaderKind.Forward, HeaderKind.ContentLength, HeaderKind.Connection],
+            head.Headers.ToArray().Select(h => h.Kind));
+    }
+
+    [Fact]
+    public void HeadersNamedInConnection_Dropped_HostAndFramingKept()
+    {
+        Assert.True(Parse("POST /a HTTP/1.1\r\nX-Secret: 1\r\nHost: x\r\nConnection: keep-alive, x-secret, Host\r\nContent-Length: 0\r\n" +
+            "Connection: Content-Length, X-Later\r\nX-Later: 2\r\nX-Kept: 3\r\n\r\n", out var head));
+        Assert.Equal([HeaderKind.Drop, HeaderKind.Host, HeaderKind.Connection, HeaderKind.ContentLength, HeaderKind.Connection, HeaderKind.Drop, HeaderKind.Forward],
             head.Headers.ToArray().Select(h => h.Kind));
     }
 

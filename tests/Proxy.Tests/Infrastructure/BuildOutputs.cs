@@ -13,6 +13,8 @@ internal static class BuildOutputs
 
     public static string UpstreamScript => Path.Combine(AppContext.BaseDirectory, "Upstream", "upstream.py");
 
+    public static string RogueScript => Path.Combine(AppContext.BaseDirectory, "Upstream", "rogue.py");
+
     private static string Locate(string key)
     {
         var path = typeof(BuildOutputs).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;

@@ -15,11 +15,16 @@ public sealed class Upstream : IAsyncDisposable
     public string Address => $"http://127.0.0.1:{Port}";
 
     /// <summary>Starts one and waits until it listens. <paramref name="extraArguments"/>: --status, --delay-path, --delay-ms.</summary>
-    public static async Task<Upstream> StartAsync(string id, params string[] extraArguments)
+    public static Task<Upstream> StartAsync(string id, params string[] extraArguments) => StartScriptAsync(BuildOutputs.UpstreamScript, id, extraArguments);
+
+    /// <summary>Starts Upstream/rogue.py, which answers some paths with malformed or unasked answers on purpose.</summary>
+    public static Task<Upstream> StartRogueAsync(string id) => StartScriptAsync(BuildOutputs.RogueScript, id, []);
+
+    private static async Task<Upstream> StartScriptAsync(string script, string id, string[] extraArguments)
     {
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new LineWaiter();
-        var process = ChildProcess.Start($"upstream {id}", "python3", ["-u", BuildOutputs.UpstreamScript, id, .. extraArguments], line =>
+        var process = ChildProcess.Start($"upstream {id}", "python3", ["-u", script, id, .. extraArguments], line =>
         {
             if (line.StartsWith("listening ", StringComparison.Ordinal)) listening.TrySetResult(int.Parse(line[10..]));
             lines.Add(line);

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using OrleansCoord.Proxy.Forwarding;
+
+namespace OrleansCoord.Proxy.Tests.Forwarding;
+
+/// <summary>The request rules the Kestrel + YARP path adds to Kestrel's own (the end-to-end cases are in Conformance/).</summary>
+public sealed class StrictFramingMiddlewareTests
+{
+    [Fact]
+    public async Task InvokeAsync_HeadersNamedInConnection_RemovedAndTheRestPassed()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Protocol = "HTTP/1.1";
+        var headers = context.Request.Headers;
+        headers.Connection = "keep-alive, X-Secret,x-other , Upgrade";
+        headers["X-Secret"] = "1";
+        headers["X-Other"] = "2";
+        headers["X-Kept"] = "3";
+        headers.Upgrade = "websocket";
+        var passed = false;
+
+        await StrictFramingMiddleware.InvokeAsync(context, _ => { passed = true; return Task.CompletedTask; });
+
+        Assert.True(passed);
+        Assert.False(headers.ContainsKey("X-Secret"));
+        Assert.False(headers.ContainsKey("X-Other"));
+        Assert.Equal("3", headers["X-Kept"]);
+        Assert.Equal("websocket", headers.Upgrade); // YARP carries an upgrade over itself
+    }
+
+    [Theory]
+    [InlineData("chunked, chunked")]
+    [InlineData("gzip, chunked")]
+    [InlineData("chunked", "chunked")]
+    public async Task InvokeAsync_TransferEncodingOtherThanOnePlainChunked_400AndClose(params string[] values)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Protocol = "HTTP/1.1";
+        context.Request.Headers.TransferEncoding = values;
+
+        await StrictFramingMiddleware.InvokeAsync(context, _ => throw new InvalidOperationException("must not pass"));
+
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal("close", context.Response.Headers.Connection);
+    }
+}
