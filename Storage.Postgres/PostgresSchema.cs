@@ -50,6 +50,6 @@ internal sealed partial class PostgresSchema
         PostgresCommitFunction.Create(this),
     ];
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,50}$")]
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,53}$")]
     private static partial Regex SafeName();
 }

@@ -26,6 +26,17 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
         _batcher = new PostgresCommitBatcher(_dataSource, _schema, EnsureSchemaAsync);
     }
 
+    /// <summary>A table name PostgreSQL takes as it is, from the grid's tree name (CoordGridOptions.TableNameFor): names
+    /// too long for an identifier with the suffixes of <see cref="PostgresSchema"/> keep their start and get a short hash.</summary>
+    public static string TableNameFor(string treeName)
+    {
+        const int MaxLength = 54; // 63-byte identifiers, less "_version"
+        var name = treeName.ToLowerInvariant();
+        if (name.Length <= MaxLength) return name;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(treeName)))[..8];
+        return name[..(MaxLength - hash.Length)] + hash;
+    }
+
     public async Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken);
