@@ -26,12 +26,17 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     private readonly Channel<PendingCommit> _queue = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private PendingCommit? _carried;
+    private long _groups;
+    private long _commits;
 
     public PostgresCommitBatcher(NpgsqlDataSource dataSource, PostgresSchema schema, Func<CancellationToken, Task> ensureSchema)
     {
         (_dataSource, _schema, _ensureSchema) = (dataSource, schema, ensureSchema);
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>Groups sent and commits they carried so far (whatever their outcome): how well commits are grouped.</summary>
+    public (long Groups, long Commits) Sent => (Interlocked.Read(ref _groups), Interlocked.Read(ref _commits));
 
     public Task<CommitResult> EnqueueAsync(IReadOnlyList<RecordWrite> writes)
     {
@@ -51,6 +56,8 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
         while (_carried is not null || await _queue.Reader.WaitToReadAsync())
         {
             var group = TakeGroup();
+            Interlocked.Increment(ref _groups);
+            Interlocked.Add(ref _commits, group.Count);
             try
             {
                 await _ensureSchema(CancellationToken.None);

@@ -68,6 +68,9 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
         });
     }
 
+    /// <summary>Group transactions sent and the commits they carried, for tests and diagnostics.</summary>
+    internal (long Groups, long Commits) GroupCommitStats => _batcher.Sent;
+
     public Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
         writes = CommitShape.Normalize(writes);

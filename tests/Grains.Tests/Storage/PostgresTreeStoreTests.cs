@@ -14,6 +14,19 @@ public sealed class PostgresTreeStoreTests(PostgresFixture postgres) : TreeStore
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     [Fact]
+    public async Task ConcurrentCommits_ShareTransactions()
+    {
+        await using var store = new PostgresTreeStore(postgres.ConnectionString, "storecontract");
+        var results = await Task.WhenAll(Enumerable.Range(0, 400).Select(i =>
+            store.CommitAsync([RecordWrite.Insert($"group:{Guid.NewGuid():N}:{i}", [(byte)i])])));
+        Assert.All(results, r => Assert.True(r.Committed));
+        var (groups, commits) = store.GroupCommitStats;
+        Assert.Equal(400, commits);
+        Assert.True(groups < 100, $"400 concurrent commits went out in {groups} transactions");
+        TestContext.Current.TestOutputHelper?.WriteLine($"400 concurrent commits in {groups} transactions");
+    }
+
+    [Fact]
     public async Task NoServer_EveryCallThrowsTreeStoreException()
     {
         var port = FreePorts.Pick(1)[0];
