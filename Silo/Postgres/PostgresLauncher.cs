@@ -18,8 +18,14 @@ namespace OrleansCoord.Silo.Postgres;
 /// </remarks>
 internal sealed partial class PostgresLauncher(string dataDirectory, ILogger logger) : IAsyncDisposable
 {
-    // "$@" is the postgres command line; end-of-file on stdin (the silo is gone) or a closed pipe stops it.
-    private const string Watchdog = "\"$@\" </dev/null & pid=$!; cat >/dev/null; kill -INT \"$pid\" 2>/dev/null; wait \"$pid\"";
+    // "$@" is the postgres command line. End-of-file on the silo's pipe (the silo is gone, or closed it) asks for a fast
+    // shutdown; the shell exits with the server, so a server that could not start is seen at once. The pipe moves to
+    // fd 3 first: sh gives a background job /dev/null as its stdin.
+    private const string Watchdog =
+        "exec 3<&0 </dev/null; \"$@\" 3<&- & pid=$!; { cat <&3 >/dev/null; kill -INT \"$pid\" 2>/dev/null; } & watcher=$!; " +
+        "exec 3<&-; wait \"$pid\"; rc=$?; kill \"$watcher\" 2>/dev/null; exit $rc";
+
+    private const string CannotConnectNow = "57P03"; // starting up, shutting down, or in recovery
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
@@ -28,22 +34,69 @@ internal sealed partial class PostgresLauncher(string dataDirectory, ILogger log
     private Process? _process;
 
     /// <summary>Returns once the grid's database accepts connections; throws with the reason otherwise.</summary>
+    /// <remarks>A silo started again right after its predecessor died may find that predecessor's server still shutting
+    /// down (listening but refusing, or gone from the port but still holding the data folder's lock): it waits for it
+    /// and then starts its own, within <see cref="StartTimeout"/>.</remarks>
     public async Task EnsureRunningAsync(CancellationToken cancellationToken)
     {
-        if (await PortProbe.IsListeningAsync(EmbeddedPostgres.Port, cancellationToken))
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
         {
-            await EnsureDatabaseOrThrowAsync(cancellationToken);
-            LogUsingRunning(logger, EmbeddedPostgres.Port);
-            return;
-        }
+            if (await PortProbe.IsListeningAsync(EmbeddedPostgres.Port, cancellationToken))
+            {
+                if (await TryUseRunningAsync(deadline, cancellationToken))
+                {
+                    LogUsingRunning(logger, EmbeddedPostgres.Port);
+                    return;
+                }
+            }
+            else if (await TryStartOwnAsync(deadline, cancellationToken))
+            {
+                return;
+            }
 
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    // True when the listening server takes the grid's connections; false while it is starting up or shutting down.
+    private static async Task<bool> TryUseRunningAsync(DateTime deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PostgresDatabase.EnsureAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException exception) when (exception.SqlState == CannotConnectNow && DateTime.UtcNow < deadline)
+        {
+            return false;
+        }
+        catch (NpgsqlException exception)
+        {
+            throw new PostgresLaunchException($"something listens on 127.0.0.1:{EmbeddedPostgres.Port} but does not take user " +
+                $"'{EmbeddedPostgres.User}' with the default password ({exception.Message}): give --connection-string", exception);
+        }
+    }
+
+    // True once a server (ours, or one another silo started meanwhile) takes connections; false when ours exited at
+    // once and there is time to try again (a predecessor still held the folder's lock).
+    private async Task<bool> TryStartOwnAsync(DateTime deadline, CancellationToken cancellationToken)
+    {
         var bin = PostgresInstallation.BinDirectory();
         await PostgresDataDirectory.EnsureInitializedAsync(bin, dataDirectory, logger, cancellationToken);
         _process = Process.Start(StartInfo(bin)) ?? throw new PostgresLaunchException("could not start PostgreSQL");
         _output.Attach(_process);
 
-        if (!await WaitReadyAsync(cancellationToken))
+        if (!await WaitReadyAsync(deadline, cancellationToken))
         {
+            if (_process.HasExited && DateTime.UtcNow < deadline)
+            {
+                // It could not start (a predecessor still shutting down holds the folder's lock): try again.
+                _process.Dispose();
+                _process = null;
+                return false;
+            }
+
             await StopAsync();
             throw new PostgresLaunchException($"PostgreSQL did not accept connections on 127.0.0.1:{EmbeddedPostgres.Port} within " +
                 $"{StartTimeout.TotalSeconds:0} s:{Environment.NewLine}{_output}");
@@ -54,10 +107,11 @@ internal sealed partial class PostgresLauncher(string dataDirectory, ILogger log
             // Another silo started it first: use theirs.
             _process = null;
             LogUsingRunning(logger, EmbeddedPostgres.Port);
-            return;
+            return true;
         }
 
         LogStarted(logger, bin, _process.Id, dataDirectory);
+        return true;
     }
 
     /// <summary>Stops the server this launcher started (fast shutdown), does nothing otherwise.</summary>
@@ -101,9 +155,8 @@ internal sealed partial class PostgresLauncher(string dataDirectory, ILogger log
         return start;
     }
 
-    private async Task<bool> WaitReadyAsync(CancellationToken cancellationToken)
+    private async Task<bool> WaitReadyAsync(DateTime deadline, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (await PortProbe.IsListeningAsync(EmbeddedPostgres.Port, cancellationToken))
@@ -127,19 +180,6 @@ internal sealed partial class PostgresLauncher(string dataDirectory, ILogger log
         }
 
         return false;
-    }
-
-    private static async Task EnsureDatabaseOrThrowAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await PostgresDatabase.EnsureAsync(cancellationToken);
-        }
-        catch (NpgsqlException exception)
-        {
-            throw new PostgresLaunchException($"something listens on 127.0.0.1:{EmbeddedPostgres.Port} but does not take user " +
-                $"'{EmbeddedPostgres.User}' with the default password ({exception.Message}): give --connection-string", exception);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL already listens on 127.0.0.1:{Port}; using it")]
