@@ -9,15 +9,18 @@ internal static class PostgresInstallation
 
     /// <summary>The newest <c>/usr/lib/postgresql/N/bin</c> that holds <c>postgres</c> and <c>initdb</c>.</summary>
     /// <exception cref="PostgresNotInstalledException">There is none.</exception>
-    public static string BinDirectory() =>
-        (Directory.Exists(Root) ? Directory.GetDirectories(Root) : [])
+    public static string BinDirectory() => BinDirectory(Root);
+
+    /// <summary>As <see cref="BinDirectory()"/>, under another root (tests).</summary>
+    internal static string BinDirectory(string root) =>
+        (Directory.Exists(root) ? Directory.GetDirectories(root) : [])
             .Select(d => (Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0, Bin: Path.Combine(d, "bin")))
             .Where(d => File.Exists(Path.Combine(d.Bin, "postgres")) && File.Exists(Path.Combine(d.Bin, "initdb")))
             .OrderByDescending(d => d.Version)
             .Select(d => d.Bin)
             .FirstOrDefault()
         ?? throw new PostgresNotInstalledException(
-            $"PostgreSQL is not installed (no {Root}/*/bin/postgres): apt-get install postgresql, or give --connection-string");
+            $"PostgreSQL is not installed (no {root}/*/bin/postgres): apt-get install postgresql, or give --connection-string");
 
     /// <summary>initdb and postgres refuse to run as root: then they run as the <c>postgres</c> user the package created.</summary>
     public static bool RunsAsOtherUser => OperatingSystem.IsLinux() && GetEuid() == 0;

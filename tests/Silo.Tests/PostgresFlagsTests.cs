@@ -35,6 +35,14 @@ public sealed class PostgresFlagsTests
     }
 
     [Fact]
+    public void NoInstallation_IsOneClearMessage_AnInstalledOneIsFound()
+    {
+        var missing = Assert.Throws<PostgresNotInstalledException>(() => PostgresInstallation.BinDirectory(Path.Combine(Path.GetTempPath(), $"none-{Guid.NewGuid():N}")));
+        Assert.Contains("apt-get install postgresql, or give --connection-string", missing.Message, StringComparison.Ordinal);
+        if (TestPostgres.BinDirectory is { } installed) Assert.Equal(installed, PostgresInstallation.BinDirectory());
+    }
+
+    [Fact]
     public void AzureOnlySettings_AreRefused()
     {
         ReadAndValidate("--storage", "Postgres", "--connection-string", "UseDevelopmentStorage=true");
