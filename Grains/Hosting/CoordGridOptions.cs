@@ -8,6 +8,10 @@ public enum StorageProfile
 
     /// <summary>In process memory, shared by the silos of one process. For tests only: nothing survives a restart.</summary>
     Memory,
+
+    /// <summary>PostgreSQL for the tree and for clustering (Storage.Postgres; docs/adr/012). Durable: an acknowledged write
+    /// is on disk. Its tree store is registered by the host, not by <c>AddCoordGrid</c>.</summary>
+    Postgres,
 }
 
 /// <summary>Which grain directory places the grid's grains (docs/adr/005-grain-directory.md).</summary>

@@ -47,6 +47,8 @@ public static class SiloBuilderCoordGridExtensions
     private static ITreeStore CreateStore(CoordGridOptions options) => options.Profile switch
     {
         StorageProfile.Memory => MemoryTreeStore.GetShared(options.MemoryStoreName),
+        // Grains does not reference the PostgreSQL store (Storage.Postgres references Grains): its host registers it.
+        StorageProfile.Postgres => throw new InvalidOperationException("the Postgres profile needs UsePostgresStorage (Storage.Postgres) on the silo builder"),
         _ => new AzureTableTreeStore(options.ConnectionString, options.TableName),
     };
 }

@@ -17,6 +17,7 @@ internal static class CommandLineFlags
         ["--connection-string"] = "Storage:ConnectionString",
         ["--azurite-dir"] = "Storage:AzuriteDir",
         ["--azurite-ports"] = "Storage:AzuritePorts",
+        ["--postgres-dir"] = "Storage:PostgresDir",
         ["--watch-streams"] = "Storage:WatchStreams",
         ["--silo-port"] = "Endpoints:SiloPort",
         ["--gateway-port"] = "Endpoints:GatewayPort",
@@ -35,9 +36,13 @@ internal static class CommandLineFlags
     public const string Usage = """
         Usage: dotnet run --project Silo -- [flags]
 
-          --storage AzureStorage|Memory   storage profile (default AzureStorage)
-          --connection-string S           Azure Storage connection string (default UseDevelopmentStorage=true)
+          --storage AzureStorage|Postgres|Memory
+                                          storage profile (default AzureStorage; see docs/adr/012 for Postgres)
+          --connection-string S           Azure Storage connection string (default UseDevelopmentStorage=true), or
+                                          for Postgres an Npgsql one (default: the local PostgreSQL on 127.0.0.1:5432,
+                                          started by the silo when none listens)
           --azurite-dir PATH              data folder of an Azurite the silo starts (default <repo>/.data/azurite)
+          --postgres-dir PATH             data folder of a PostgreSQL the silo starts (default <repo>/.data/postgres)
           --azurite-ports B,Q,T           blob,queue,table ports of an Azurite the silo starts for a devstoreaccount1
                                           connection string on them (default 10000,10001,10002)
           --watch-streams Memory|AzureQueue

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Storage.Postgres.Hosting;
 
 namespace OrleansCoord.Silo.Hosting;
 
@@ -10,9 +11,10 @@ public static class SiloBuilderStorageExtensions
     public const string PubSubStoreName = "PubSubStore";
 
     /// <summary>
-    /// AzureStorage: Azure Table clustering and grain storage on one connection string. Memory: localhost
-    /// clustering (this silo is its own primary) and in-memory storage. Both carry watch events on memory streams,
-    /// or on Azure queues when asked.
+    /// AzureStorage: Azure Table clustering and grain storage on one connection string. Postgres: the tree and ADO.NET
+    /// clustering on PostgreSQL, grain storage (stream pub/sub only) in memory (docs/adr/012). Memory: localhost
+    /// clustering (this silo is its own primary) and in-memory storage. All carry watch events on memory streams;
+    /// AzureStorage on Azure queues when asked.
     /// </summary>
     public static ISiloBuilder UseCoordStorage(this ISiloBuilder silo, SiloHostOptions options)
     {
@@ -25,6 +27,14 @@ public static class SiloBuilderStorageExtensions
             silo.UseAzureStorageClustering(o => o.TableServiceClient = tables.Value);
             silo.AddAzureTableGrainStorageAsDefault(o => o.TableServiceClient = tables.Value);
             silo.AddAzureTableGrainStorage(PubSubStoreName, o => o.TableServiceClient = tables.Value);
+        }
+        else if (storage.Profile == StorageProfile.Postgres)
+        {
+            // Grain storage holds only the memory streams' subscriptions, which live no longer than the streams' events:
+            // docs/adr/012 says what a silo's death costs and what a durable store for them would take.
+            silo.UsePostgresStorage(storage.ConnectionString, CoordGridOptions.TableNameFor(options.Cluster.ServiceId));
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(PubSubStoreName);
         }
         else
         {

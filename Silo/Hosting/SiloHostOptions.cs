@@ -36,14 +36,19 @@ public sealed class SiloHostOptions
         /// <value><see cref="StorageProfile.AzureStorage"/></value>
         public StorageProfile Profile { get; set; } = StorageProfile.AzureStorage;
 
-        /// <summary>Azure Storage connection string for clustering, grain state and the tree. Flag <c>--connection-string</c>.</summary>
-        /// <value><c>UseDevelopmentStorage=true</c> (Azurite on 127.0.0.1:10000-10002).</value>
-        /// <remarks>With the development connection string and nothing listening on 10000-10002 the silo starts Azurite itself.</remarks>
+        /// <summary>The storage's connection string: Azure Storage's for AzureStorage, Npgsql's for Postgres. Flag <c>--connection-string</c>.</summary>
+        /// <value>AzureStorage: <c>UseDevelopmentStorage=true</c> (Azurite on 127.0.0.1:10000-10002). Postgres: user, password
+        /// and database <c>orleanscoord</c> on 127.0.0.1:5432 (Postgres.EmbeddedPostgres).</value>
+        /// <remarks>With the default connection string and nothing listening the silo starts Azurite, or PostgreSQL, itself.</remarks>
         public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
 
         /// <summary>Where an Azurite started by the silo keeps its data. Flag <c>--azurite-dir</c>.</summary>
         /// <value><c>&lt;repo root&gt;/.data/azurite</c>; the repo root is the nearest folder holding OrleansCoord.sln, else the current directory.</value>
         public string AzuriteDir { get; set; } = Path.Combine(RepoRoot.FindOrCurrent(), ".data", "azurite");
+
+        /// <summary>Where a PostgreSQL started by the silo keeps its data (initdb makes it on first use). Flag <c>--postgres-dir</c>.</summary>
+        /// <value><c>&lt;repo root&gt;/.data/postgres</c></value>
+        public string PostgresDir { get; set; } = Path.Combine(RepoRoot.FindOrCurrent(), ".data", "postgres");
 
         /// <summary>Blob, queue and table ports of the local Azurite: an explicit devstoreaccount1 connection string on
         /// these loopback ports lets the silo start Azurite on them (so that several development grids can share a

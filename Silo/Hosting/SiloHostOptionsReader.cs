@@ -18,7 +18,9 @@ internal static class SiloHostOptionsReader
         var cluster = options.Cluster;
 
         storage.Profile = ReadEnum(configuration, "Storage:Profile", storage.Profile, errors);
-        storage.ConnectionString = configuration["Storage:ConnectionString"] ?? storage.ConnectionString;
+        storage.ConnectionString = configuration["Storage:ConnectionString"]
+            ?? (storage.Profile == StorageProfile.Postgres ? Postgres.EmbeddedPostgres.ConnectionString : storage.ConnectionString);
+        storage.PostgresDir = configuration["Storage:PostgresDir"] ?? storage.PostgresDir;
         storage.AzuriteDir = configuration["Storage:AzuriteDir"] ?? storage.AzuriteDir;
         storage.AzuritePorts = ReadPorts(configuration, "Storage:AzuritePorts", 3, storage.AzuritePorts, errors);
         storage.WatchStreams = ReadEnum(configuration, "Storage:WatchStreams", storage.WatchStreams, errors);

@@ -56,6 +56,8 @@ internal static class SiloHostOptionsValidator
             errors.Add($"{SiloHostOptionsReader.Describe("Storage:ConnectionString")}: not an Azure Storage connection string");
         }
 
+        if (options.Storage.Profile == StorageProfile.Postgres) ValidatePostgres(options.Storage, errors);
+
         if (Azurite.DevelopmentStorage.IsDefaultShortcut(options.Storage.ConnectionString)
             && !options.Storage.AzuritePorts.SequenceEqual(Azurite.DevelopmentStorage.Ports))
         {
@@ -66,6 +68,28 @@ internal static class SiloHostOptionsValidator
         if (string.IsNullOrWhiteSpace(options.Storage.AzuriteDir))
         {
             errors.Add($"{SiloHostOptionsReader.Describe("Storage:AzuriteDir")}: must not be empty");
+        }
+    }
+
+    private static void ValidatePostgres(SiloHostOptions.StorageSettings storage, List<string> errors)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString);
+        }
+        catch (ArgumentException)
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:ConnectionString")}: not an Npgsql connection string (Host=...;Username=...;Database=...)");
+        }
+
+        if (storage.WatchStreams != WatchStreamKind.Memory)
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:WatchStreams")}: the Postgres profile carries watch events on memory streams only");
+        }
+
+        if (string.IsNullOrWhiteSpace(storage.PostgresDir))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:PostgresDir")}: must not be empty");
         }
     }
 

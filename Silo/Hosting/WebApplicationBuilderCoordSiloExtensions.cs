@@ -18,6 +18,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
     public static WebApplicationBuilder AddCoordSilo(this WebApplicationBuilder builder, SiloHostOptions options)
     {
         AzuriteHostedService.AddIfNeeded(builder.Services, options);
+        Postgres.PostgresHostedService.AddIfNeeded(builder.Services, options);
         SiloReadiness.Add(builder.Services);
 
         builder.UseOrleans(silo =>

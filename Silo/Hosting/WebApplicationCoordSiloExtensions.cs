@@ -39,6 +39,12 @@ public static partial class WebApplicationCoordSiloExtensions
             await app.RunAsync();
             return 0;
         }
+        catch (Exception exception) when (exception.GetBaseException() is Postgres.PostgresNotInstalledException)
+        {
+            // Like a bad flag: the user must install something or say where the database is.
+            Console.Error.WriteLine($"orleanscoord-silo: {exception.GetBaseException().Message}");
+            return SiloHostConfiguration.UsageExitCode;
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogStartFailed(logger, exception);

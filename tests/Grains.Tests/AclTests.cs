@@ -200,3 +200,5 @@ public abstract class AclTests(ClusterFixture fixture)
 public sealed class AclTestsOnMemory(ClusterFixture fixture) : AclTests(fixture), IClassFixture<ClusterFixture>;
 
 public sealed class AclTestsOnAzurite(AzuriteClusterFixture fixture) : AclTests(fixture), IClassFixture<AzuriteClusterFixture>;
+
+public sealed class AclTestsOnPostgres(PostgresClusterFixture fixture) : AclTests(fixture), IClassFixture<PostgresClusterFixture>;

@@ -159,3 +159,5 @@ public abstract class MultiTests(ClusterFixture fixture)
 public sealed class MultiTestsOnMemory(ClusterFixture fixture) : MultiTests(fixture), IClassFixture<ClusterFixture>;
 
 public sealed class MultiTestsOnAzurite(AzuriteClusterFixture fixture) : MultiTests(fixture), IClassFixture<AzuriteClusterFixture>;
+
+public sealed class MultiTestsOnPostgres(PostgresClusterFixture fixture) : MultiTests(fixture), IClassFixture<PostgresClusterFixture>;

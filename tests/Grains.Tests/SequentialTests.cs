@@ -52,3 +52,5 @@ public abstract class SequentialTests(ClusterFixture fixture)
 public sealed class SequentialTestsOnMemory(ClusterFixture fixture) : SequentialTests(fixture), IClassFixture<ClusterFixture>;
 
 public sealed class SequentialTestsOnAzurite(AzuriteClusterFixture fixture) : SequentialTests(fixture), IClassFixture<AzuriteClusterFixture>;
+
+public sealed class SequentialTestsOnPostgres(PostgresClusterFixture fixture) : SequentialTests(fixture), IClassFixture<PostgresClusterFixture>;

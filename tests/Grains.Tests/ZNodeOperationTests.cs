@@ -231,3 +231,5 @@ public abstract class ZNodeOperationTests(ClusterFixture fixture)
 public sealed class ZNodeOperationTestsOnMemory(ClusterFixture fixture) : ZNodeOperationTests(fixture), IClassFixture<ClusterFixture>;
 
 public sealed class ZNodeOperationTestsOnAzurite(AzuriteClusterFixture fixture) : ZNodeOperationTests(fixture), IClassFixture<AzuriteClusterFixture>;
+
+public sealed class ZNodeOperationTestsOnPostgres(PostgresClusterFixture fixture) : ZNodeOperationTests(fixture), IClassFixture<PostgresClusterFixture>;

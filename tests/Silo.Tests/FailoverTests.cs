@@ -12,12 +12,21 @@ public sealed class FailoverTests(AzuriteFixture azurite)
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task GatewaySiloKilled_SessionAndEphemeralSurvive()
+    public Task GatewaySiloKilled_SessionAndEphemeralSurvive() =>
+        KillTheSessionsSiloAsync($"{azurite.RunId}-failover", $"/{azurite.RunId}-failover");
+
+    /// <summary>The same on the Postgres profile: membership in Orleans' ADO.NET tables, the tree in PostgreSQL.</summary>
+    [Fact]
+    public async Task GatewaySiloKilled_SessionAndEphemeralSurvive_OnPostgres()
     {
-        var clusterId = $"{azurite.RunId}-failover";
-        var root = $"/{azurite.RunId}-failover";
-        await using var first = await SiloProcess.StartHealthyAsync(clusterId);
-        await using var second = await SiloProcess.StartHealthyAsync(clusterId);
+        await using var postgres = await TestPostgres.StartAsync();
+        await KillTheSessionsSiloAsync("pgfailover", "/pgfailover", "--storage", "Postgres", "--connection-string", postgres.ConnectionString);
+    }
+
+    private static async Task KillTheSessionsSiloAsync(string clusterId, string root, params string[] storageFlags)
+    {
+        await using var first = await SiloProcess.StartHealthyAsync(clusterId, storageFlags);
+        await using var second = await SiloProcess.StartHealthyAsync(clusterId, storageFlags);
         SiloProcess[] silos = [first, second];
         await using (var inspector = await ClusterInspector.ConnectAsync(clusterId, silos))
         {

@@ -1,0 +1,30 @@
+using Orleans.TestingHost;
+
+namespace OrleansCoord.Grains.Tests.Fixtures;
+
+/// <summary>A two-silo test cluster with the tree on a PostgreSQL of the fixture's own, started before the cluster and
+/// stopped after it.</summary>
+public sealed class PostgresClusterFixture : ClusterFixture
+{
+    private TestPostgres? _server;
+
+    protected override short Silos => 2;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _server = await TestPostgres.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override void ConfigureGrid(TestClusterBuilder builder)
+    {
+        builder.Properties[PostgresGridConfigurator.ConnectionStringKey] = _server!.ConnectionString;
+        builder.AddSiloBuilderConfigurator<PostgresGridConfigurator>();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}
