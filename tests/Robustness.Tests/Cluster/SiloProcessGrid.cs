@@ -21,9 +21,22 @@ public sealed class SiloProcessGrid : IChaosGrid
 
     public List<SiloProcess> Silos { get; } = [];
 
-    public static async Task<SiloProcessGrid> StartAsync(OwnAzurite azurite, int silos)
+    public static Task<SiloProcessGrid> StartAsync(OwnAzurite azurite, int silos) =>
+        StartAsync(new SiloProcessGrid("rp" + Guid.NewGuid().ToString("N")[..16]), silos, ["--storage", "AzureStorage", "--connection-string", azurite.ConnectionString]);
+
+    /// <summary>Silo processes on the Postgres profile, on a PostgreSQL of the grid's own (stopped with the grid).</summary>
+    public static async Task<SiloProcessGrid> StartOnPostgresAsync(int silos)
     {
-        var grid = new SiloProcessGrid("rp" + Guid.NewGuid().ToString("N")[..16]);
+        var postgres = await TestPostgres.StartAsync();
+        var grid = new SiloProcessGrid("rg" + Guid.NewGuid().ToString("N")[..16]) { Postgres = postgres };
+        return await StartAsync(grid, silos, ["--storage", "Postgres", "--connection-string", postgres.ConnectionString]);
+    }
+
+    /// <summary>The PostgreSQL of a grid on the Postgres profile; null otherwise.</summary>
+    internal TestPostgres? Postgres { get; private init; }
+
+    private static async Task<SiloProcessGrid> StartAsync(SiloProcessGrid grid, int silos, string[] storage)
+    {
         try
         {
             for (var i = 0; i < silos; i++)
@@ -32,7 +45,7 @@ public sealed class SiloProcessGrid : IChaosGrid
                 grid._gateways.Add($"127.0.0.1:{ports[1]}");
                 grid.Silos.Add(new SiloProcess(
                 [
-                    "--storage", "AzureStorage", "--connection-string", azurite.ConnectionString, "--cluster-id", grid.ClusterId,
+                    .. storage, "--cluster-id", grid.ClusterId,
                     "--grain-directory", "Distributed", "--zk-port", "0", "--proxy-port", "0",
                     "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
                 ], ports[2]));
@@ -90,6 +103,7 @@ public sealed class SiloProcessGrid : IChaosGrid
     public async Task StopAsync()
     {
         foreach (var silo in Silos) await silo.DisposeAsync();
+        if (Postgres is not null) await Postgres.DisposeAsync();
         if (_azuriteDirectory is null) return;
 
         // The embedded Azurite ends with its silo (within its 10 s grace); the folder goes after it.

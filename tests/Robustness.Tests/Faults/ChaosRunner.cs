@@ -31,6 +31,7 @@ public static class ChaosRunner
         {
             FaultKind.ProcessKill => await SiloProcessGrid.StartAsync(azurite, 3),
             FaultKind.EmbeddedAzuriteProcessKill => await SiloProcessGrid.StartWithEmbeddedAzuriteAsync(),
+            FaultKind.PostgresPowerLoss => await SiloProcessGrid.StartOnPostgresAsync(3),
             _ => await TestClusterGrid.StartAsync(azurite),
         };
         var layout = new ChaosLayout($"/chaos-{settings.Seed}", settings.SharedKeys, settings.Clients);

@@ -27,4 +27,10 @@ public enum FaultKind
     /// SIGKILL and started again on its ports and folder 1–3 s later: its Azurite ends with it, and must save first.
     /// </summary>
     EmbeddedAzuriteProcessKill,
+
+    /// <summary>
+    /// Three silo processes on the Postgres profile (a PostgreSQL of the run's own); one silo and PostgreSQL are
+    /// SIGKILLed together, as in a power loss, and started again (PostgreSQL first, with its crash recovery) 1–3 s later.
+    /// </summary>
+    PostgresPowerLoss,
 }

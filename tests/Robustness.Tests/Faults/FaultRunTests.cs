@@ -15,6 +15,7 @@ public sealed class FaultRunTests
     [InlineData(FaultKind.EtagConflict)]
     [InlineData(FaultKind.StoreCommitFault)]
     [InlineData(FaultKind.EmbeddedAzuriteProcessKill)]
+    [InlineData(FaultKind.PostgresPowerLoss)]
     public async Task OneFault_NoViolation(FaultKind fault)
     {
         Assert.SkipWhen(Environment.GetEnvironmentVariable("COORD_CHAOS_FAULT") is { Length: > 0 } only && only != fault.ToString(),

@@ -16,6 +16,7 @@ public static class Faults
         FaultKind.EtagConflict => new EtagConflictFault(),
         FaultKind.StoreCommitFault => new StoreCommitFault(),
         FaultKind.ProcessKill or FaultKind.EmbeddedAzuriteProcessKill => new ProcessKillFault(),
+        FaultKind.PostgresPowerLoss => new PostgresPowerLossFault(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }
