@@ -25,7 +25,7 @@ public sealed partial class StorageRegressionGuard(ILogger<StorageRegressionGuar
         if (Volatile.Read(ref _finding) is { } finding) throw Refusal(path, finding);
     }
 
-    /// <summary>Records the finding (logged once, as an error) and returns the refusal to throw for <paramref name="path"/>.</summary>
+    /// <summary>Records the finding (logged once, as critical) and returns the refusal to throw for <paramref name="path"/>.</summary>
     public CoordException Report(string path, string finding)
     {
         if (Interlocked.CompareExchange(ref _finding, $"{path}: {finding}", null) is null) LogDetected(logger, path, finding);
