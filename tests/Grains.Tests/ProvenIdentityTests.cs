@@ -114,6 +114,28 @@ public sealed class ProvenIdentityTests(ClusterFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnotherSessionsId_AsTheOwnerOfAnEphemeral_Refused()
+    {
+        await using var alice = await fixture.ConnectAsync();
+        await using var mallory = await fixture.ConnectAsync();
+        var name = $"owned-{Guid.NewGuid():N}";
+
+        foreach (var carried in new CallerCredential?[] { null, mallory.Credential })
+        {
+            Caller.Use(carried);
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() =>
+                Node("/").CreateChild(new CreateRequest(name, [], CreateMode.Ephemeral, 0, alice.SessionId, 0))));
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() =>
+                fixture.Cluster.Client.GetGrain<IMultiGrain>(0).Multi([new CreateOp("/" + name, [], CreateMode.Ephemeral)], alice.SessionId, 0)));
+        }
+
+        Caller.Use(null);
+        Assert.Null(await alice.ExistsAsync("/" + name));
+        await mallory.CreateAsync("/" + name, mode: CreateMode.Ephemeral);
+        Assert.Equal(mallory.SessionId, (await alice.ExistsAsync("/" + name))!.EphemeralOwner);
+    }
+
+    [Fact]
     public async Task AddAuth_IsCheckedByTheGrid_AndTheCredentialCarriesOnlyWhatWasProven()
     {
         var (alice, path) = await AliceNodeAsync();
