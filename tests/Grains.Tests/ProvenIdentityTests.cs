@@ -4,6 +4,7 @@ using OrleansCoord.Acls;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
+using OrleansCoord.Recipes;
 using OrleansCoord.Sessions;
 using OrleansCoord.ZNodes;
 
@@ -133,6 +134,30 @@ public sealed class ProvenIdentityTests(ClusterFixture fixture) : IClassFixture<
         Assert.Null(await alice.ExistsAsync("/" + name));
         await mallory.CreateAsync("/" + name, mode: CreateMode.Ephemeral);
         Assert.Equal(mallory.SessionId, (await alice.ExistsAsync("/" + name))!.EphemeralOwner);
+    }
+
+    [Fact]
+    public async Task AnotherSessionsId_InALockRequest_Refused()
+    {
+        await using var alice = await fixture.ConnectAsync();
+        await using var mallory = await fixture.ConnectAsync();
+        var name = $"proven-lock-{Guid.NewGuid():N}";
+        var grain = fixture.Cluster.Client.GetGrain<ILeaseGrain>(RecipeLimits.GrainKey(LeaseKind.Lock, name));
+        var grantId = Guid.NewGuid();
+        Caller.Use(alice.Credential); // alice's own call, as her SDK makes it
+        Assert.True((await grain.Acquire(new LeaseAcquire(alice.SessionId, "", grantId, LeaseMode.Exclusive, 1, 0))).Granted);
+
+        foreach (var carried in new CallerCredential?[] { null, mallory.Credential })
+        {
+            Caller.Use(carried);
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() => grain.Release(alice.SessionId, "", grantId)));
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() => grain.Cancel(alice.SessionId, grantId)));
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() =>
+                grain.Acquire(new LeaseAcquire(alice.SessionId, "", Guid.NewGuid(), LeaseMode.Exclusive, 1, 0))));
+        }
+
+        Caller.Use(null);
+        Assert.Equal(alice.SessionId, (await grain.Observe(-1, -1, 0)).Holders.Single().SessionId);
     }
 
     [Fact]
