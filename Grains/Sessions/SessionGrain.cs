@@ -114,9 +114,9 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
 
     public Task<SessionInfo> HeartbeatFrom(Guid connection)
     {
+        credentials.DemandSession(Caller.Credential, Id);
         if (_holder != Guid.Empty && _holder != connection)
             throw new CoordException(CoordErrorCode.SessionMoved, $"0x{Id:x16}", "the session was resumed on another connection");
-        credentials.DemandSession(Caller.Credential, Id);
         if (_record is { Closing: false }) _holder = connection;
         return Beat();
     }
