@@ -5,6 +5,7 @@ using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
 using OrleansCoord.Recipes;
+using OrleansCoord.Recipes.Barriers;
 using OrleansCoord.Sessions;
 using OrleansCoord.ZNodes;
 
@@ -158,6 +159,26 @@ public sealed class ProvenIdentityTests(ClusterFixture fixture) : IClassFixture<
 
         Caller.Use(null);
         Assert.Equal(alice.SessionId, (await grain.Observe(-1, -1, 0)).Holders.Single().SessionId);
+    }
+
+    [Fact]
+    public async Task AnotherSessionsId_EnteringABarrier_Refused()
+    {
+        await using var alice = await fixture.ConnectAsync();
+        await using var mallory = await fixture.ConnectAsync();
+        var name = $"proven-barrier-{Guid.NewGuid():N}";
+        var barrier = fixture.Cluster.Client.GetGrain<IBarrierGrain>(name);
+
+        foreach (var carried in new CallerCredential?[] { null, mallory.Credential })
+        {
+            Caller.Use(carried);
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() => barrier.Enter(Guid.NewGuid(), alice.SessionId, 2)));
+            Assert.Equal(CoordErrorCode.AuthFailed, await CodeOf(() =>
+                fixture.Cluster.Client.GetGrain<IDoubleBarrierGrain>(name).Enter(Guid.NewGuid(), alice.SessionId, 2)));
+        }
+
+        Caller.Use(null);
+        Assert.Equal(0, (await barrier.Status()).Members);
     }
 
     [Fact]
