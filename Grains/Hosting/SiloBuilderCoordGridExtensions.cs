@@ -31,6 +31,7 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
         builder.Services.AddSingleton<CallerCredentials>();
         builder.Services.AddSingleton<SweepShare>();
+        builder.Services.AddSingleton<StorageRegressionGuard>();
         builder.Services.AddSingleton<WatchPublisher>();
         builder.Services.AddSingleton<OrleansCoord.Grains.ZNodes.LocalHandoffs>();
         builder.Services.AddHostedService<GridSweeper>();

@@ -91,7 +91,18 @@ internal sealed partial class ZNodeGrain
                     // Writes that come while a load says "absent" go to the next batch, which looks again: the
                     // parent may have created this znode after its answer and before they were called.
                     var queued = _queue.Count;
-                    await LoadAsync();
+                    try
+                    {
+                        await LoadAsync();
+                    }
+                    catch
+                    {
+                        // The writes that were waiting fail with the load (storage unavailable, or found older than
+                        // what was committed); looping on to load again for them would spin.
+                        while (batch.Count < queued) batch.Add(_queue.Dequeue());
+                        throw;
+                    }
+
                     var take = _record is null ? queued : int.MaxValue;
                     var room = BatchRoom;
                     while (_queue.Count > 0 && batch.Count < take && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))

@@ -33,6 +33,7 @@ internal sealed partial class ZNodeGrain(
     WatchPublisher watches,
     LocalHandoffs localHandoffs,
     CallerCredentials credentials,
+    StorageRegressionGuard regression,
     IOptions<CoordGridOptions> options,
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
 {
@@ -46,6 +47,10 @@ internal sealed partial class ZNodeGrain(
     private string? _token;
     private SortedSet<string> _children = new(StringComparer.Ordinal);
     private long _generation;
+
+    // The newest state of this znode that this activation has seen committed, kept when the cache is dropped: the
+    // store may never hand back an older one (ZNodeGrain.Regression.cs).
+    private ZNodeRecord? _newestSeen;
     private Task? _loading;
     private long _loadsStarted;
 
@@ -128,6 +133,7 @@ internal sealed partial class ZNodeGrain(
     /// </remarks>
     private async Task<ZNodeRecord?> LoadAsync(Guid txId = default)
     {
+        regression.ThrowIfDetected(_path);
         var arrived = _loadsStarted;
         while (_record is null)
         {
@@ -148,6 +154,7 @@ internal sealed partial class ZNodeGrain(
                 var (record, token, children) = await task;
                 if (generation == _generation && record is not null)
                 {
+                    Witness(record);
                     (_record, _token, _children) = (record, token, children);
                 }
 
@@ -238,6 +245,7 @@ internal sealed partial class ZNodeGrain(
         }
 
         _generation++;
+        Witness(record);
 
         children.ApplyTo(_children);
         _record = record;

@@ -23,6 +23,9 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a dead silo's Azurite may take to save and exit: exit-with-silo.cjs gives it 10 s.</summary>
+    private static readonly TimeSpan EndingTimeout = TimeSpan.FromSeconds(30);
+
     private readonly int[] _ports = ports ?? DevelopmentStorage.Ports;
     private readonly OutputTail _output = new();
     private Process? _process;
@@ -33,6 +36,7 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
     /// <summary>Returns once all three ports accept connections; throws <see cref="AzuriteException"/> with the reason otherwise.</summary>
     public async Task EnsureRunningAsync(CancellationToken cancellationToken)
     {
+        await WaitForPredecessorsAzuriteAsync(cancellationToken);
         var listening = await PortProbe.ListeningAsync(_ports, cancellationToken);
         if (listening.Length == _ports.Length)
         {
@@ -66,7 +70,32 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
             return;
         }
 
+        AzuriteOwnership.Write(dataDirectory, _process.Id);
         LogStarted(logger, _process.Id, dataDirectory);
+    }
+
+    /// <summary>
+    /// When the Azurite a dead silo started on this folder still runs (it saves its tables on the way out), waits until
+    /// it has exited: using it would lose what it accepts after its final save, and starting another on the folder
+    /// first would load the tables from before that save (docs/GUARANTEES.md, item 1).
+    /// </summary>
+    private async Task WaitForPredecessorsAzuriteAsync(CancellationToken cancellationToken)
+    {
+        if (AzuriteOwnership.Read(dataDirectory) is not { AzuriteRuns: true, SiloRuns: false } ending) return;
+        LogWaitingForEnding(logger, ending.AzuritePid, ending.SiloPid);
+        var deadline = DateTime.UtcNow + EndingTimeout;
+        while (ending.AzuriteRuns)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new AzuriteException($"the Azurite (pid {ending.AzuritePid}) that a silo which is gone (pid {ending.SiloPid}) " +
+                    $"started on {dataDirectory} did not exit within {EndingTimeout.TotalSeconds:0} s: stop it, then start the silo again");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        LogEnded(logger, ending.AzuritePid);
     }
 
     /// <summary>Stops the Azurite this launcher started (SIGTERM so it saves its data); does nothing otherwise.</summary>
@@ -75,6 +104,7 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
         if (_process is not { } process) return;
         _process = null;
         await ProcessSignals.StopAsync(process, StopGrace);
+        AzuriteOwnership.Remove(dataDirectory);
         LogStopped(logger);
         process.Dispose();
     }
@@ -126,6 +156,12 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started Azurite (pid {Pid}, data in {DataDirectory}); it stops with this silo")]
     private static partial void LogStarted(ILogger logger, int pid, string dataDirectory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Azurite (pid {Pid}) that a silo which is gone (pid {SiloPid}) started on this folder is saving its data; waiting for it to exit")]
+    private static partial void LogWaitingForEnding(ILogger logger, int pid, int siloPid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The previous Azurite (pid {Pid}) has exited")]
+    private static partial void LogEnded(ILogger logger, int pid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped the Azurite this silo started")]
     private static partial void LogStopped(ILogger logger);

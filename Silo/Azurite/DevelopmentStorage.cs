@@ -28,6 +28,14 @@ internal static class DevelopmentStorage
         return endpoints.Count > 0 && endpoints.All(endpoint => IsLocalAzuriteEndpoint(endpoint, ports));
     }
 
+    /// <summary>A connection string for an Azurite whose blob, queue and table endpoints listen on 127.0.0.1 <paramref name="ports"/>.</summary>
+    public static string ConnectionStringFor(int[] ports) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{ports[2]}/{AccountName};";
+
     /// <summary>True for <c>UseDevelopmentStorage=true</c>, which always means Azurite's default ports.</summary>
     public static bool IsDefaultShortcut(string connectionString) =>
         Parse(connectionString).TryGetValue("UseDevelopmentStorage", out var use) && string.Equals(use, "true", StringComparison.OrdinalIgnoreCase);

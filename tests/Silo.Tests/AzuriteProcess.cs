@@ -67,6 +67,16 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         return exitedOnItsOwn;
     }
 
+    /// <summary>SIGKILL, as a crash or a power cut: Azurite saves nothing it has not saved yet (its autosave runs every 5 s).</summary>
+    public async Task KillHardAsync()
+    {
+        if (_process is not { } process) return;
+        _process = null;
+        if (!process.HasExited) process.Kill();
+        await process.WaitForExitAsync(CancellationToken.None);
+        process.Dispose();
+    }
+
     /// <summary>SIGSTOP: Azurite keeps its sockets open and answers nothing, as storage that hangs.</summary>
     public void Freeze() => Signal(Signals.SigStop);
 

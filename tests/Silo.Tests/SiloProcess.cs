@@ -44,7 +44,23 @@ public sealed class SiloProcess : IAsyncDisposable
     /// shell starts a foreground job: a signal to the group (its id is <see cref="Pid"/>) reaches the silo and its children,
     /// never the test host.
     /// </summary>
-    public static SiloProcess Start(SiloPorts ports, bool ownProcessGroup, params string[] flags)
+    public static SiloProcess Start(SiloPorts ports, bool ownProcessGroup, params string[] flags) =>
+        Launch(ports, ownProcessGroup, Path.GetDirectoryName(SiloDll)!, [SiloDll, .. flags]);
+
+    /// <summary>
+    /// Starts the silo with the README's command, <c>dotnet run --project Silo</c>, from the repository root, as the
+    /// leader of a process group of its own (<c>dotnet run</c> and the silo it runs: a SIGKILL to the group is a crash
+    /// of both). <c>-c Release --no-build</c>: the test run has built it already, and a build per start would take
+    /// minutes on a loaded machine.
+    /// </summary>
+    public static SiloProcess StartWithDotnetRun(SiloPorts ports, params string[] flags) =>
+        Launch(ports, ownProcessGroup: true, RepoRoot,
+            ["run", "--project", Path.Combine(RepoRoot, "Silo"), "-c", "Release", "--no-build", "--", .. flags]);
+
+    /// <summary>The repository root: SiloDll is &lt;root&gt;/Silo/bin/Release/&lt;tfm&gt;/OrleansCoord.Silo.dll.</summary>
+    public static string RepoRoot => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(SiloDll)!, "..", "..", "..", ".."));
+
+    private static SiloProcess Launch(SiloPorts ports, bool ownProcessGroup, string workingDirectory, string[] dotnetArguments)
     {
         // setsid and env exec in place (the child is no group leader), so the pid is the silo's and also its group's.
         // env restores SIGINT's default action: a test host started in the background of a shell inherits it ignored,
@@ -54,15 +70,14 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(SiloDll)!,
+            WorkingDirectory = workingDirectory,
         };
         if (ownProcessGroup)
         {
             foreach (var arg in new[] { "env", "--default-signal=INT", DotnetHost() }) start.ArgumentList.Add(arg);
         }
 
-        start.ArgumentList.Add(SiloDll);
-        foreach (var flag in flags) start.ArgumentList.Add(flag);
+        foreach (var arg in dotnetArguments) start.ArgumentList.Add(arg);
 
         // Hermetic: whatever COORD_ settings the developer's shell has must not leak into the silo under test.
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("COORD_", StringComparison.OrdinalIgnoreCase)).ToList())
@@ -131,6 +146,16 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task KillHardAsync()
     {
         if (!_process.HasExited) _process.Kill();
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// SIGKILL to the silo's whole process group (<c>dotnet run</c> and the silo under it, not an Azurite it started,
+    /// which runs in a session of its own), as a crash or an OOM kill of the service would be.
+    /// </summary>
+    public async Task CrashGroupAsync()
+    {
+        if (!_process.HasExited) Signals.SendToGroup(Signals.ProcessGroupOf(_process.Id), Signals.SigKill);
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace OrleansCoord.Robustness.Tests.Cluster;
 /// <summary>
 /// An Azurite of one run's own, on free loopback ports and a fresh folder, that the run may freeze (SIGSTOP) and
 /// thaw (SIGCONT) without disturbing the Azurite that other tests share. Uses the repo's pinned package
-/// (Silo/Azurite, installed by .ci/run with npm ci). Dispose kills it and deletes the folder.
+/// (Silo/Azurite; installed with npm ci when missing). Dispose kills it and deletes the folder.
 /// </summary>
 public sealed class OwnAzurite : IAsyncDisposable
 {
@@ -34,9 +34,10 @@ public sealed class OwnAzurite : IAsyncDisposable
 
     public static async Task<OwnAzurite> StartAsync()
     {
-        var entryPoint = Path.Combine(RepoRoot(), "Silo", "Azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(entryPoint))
-            throw new InvalidOperationException($"Azurite is not installed at {entryPoint}: run npm ci --prefix Silo/Azurite (as .ci/run does)");
+        // The pinned package, installed (npm ci, once, under a lock other test projects respect) when missing.
+        var package = OrleansCoord.Silo.Azurite.AzuritePackage.Locate();
+        await package.EnsureInstalledAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
+        var entryPoint = package.EntryPoint;
 
         var ports = FreePorts.Pick(3);
         var folder = Path.Combine(Path.GetTempPath(), $"coord-chaos-azurite-{Guid.NewGuid():N}");
@@ -106,15 +107,5 @@ public sealed class OwnAzurite : IAsyncDisposable
         }
 
         return true;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "OrleansCoord.sln"))) return folder.FullName;
-        }
-
-        throw new InvalidOperationException($"no OrleansCoord.sln above {AppContext.BaseDirectory}");
     }
 }

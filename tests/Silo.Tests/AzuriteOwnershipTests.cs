@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansCoord.Silo.Azurite;
+
+namespace OrleansCoord.Silo.Tests;
+
+/// <summary>
+/// A silo started again after a crash finds the Azurite its dead predecessor started on the same folder still saving
+/// its tables: it must wait for that one to exit before it starts its own (which would otherwise load the tables from
+/// before that last save), and must not wait for one whose silo still runs.
+/// </summary>
+public sealed class AzuriteOwnershipTests : IAsyncDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"coord-owner-{Guid.NewGuid():N}");
+    private readonly int[] _ports = FreePorts.Pick(3);
+    private const int EndingSeconds = 4;
+    private readonly List<Process> _processes = [];
+
+    [Fact]
+    public async Task EnsureRunning_WhileADeadSilosAzuriteStillRuns_WaitsUntilItHasExited()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        var deadSilo = Start("true");
+        await deadSilo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var endingAzurite = Start("sleep", $"{EndingSeconds}");
+        WriteOwnership(endingAzurite.Id, deadSilo.Id, siloStart: 1);
+        var endingStart = AzuriteOwnership.Read(_dataDirectory)!.AzuriteStart;
+
+        await using var launcher = new AzuriteLauncher(AzuritePackage.Locate(), _dataDirectory, NullLogger.Instance, _ports);
+        await launcher.EnsureRunningAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(endingAzurite.HasExited, "the launcher returned while the dead silo's Azurite still ran");
+        Assert.True(launcher.OwnsAzurite);
+        var started = AzuriteOwnership.Read(_dataDirectory);
+        Assert.Equal(Environment.ProcessId, started?.SiloPid);
+
+        // Start times are clock ticks since boot (100 a second): the new Azurite started after the old one's end.
+        Assert.True(started!.AzuriteStart >= endingStart + (EndingSeconds * 100) - 5,
+            $"Azurite started {(started.AzuriteStart - endingStart) / 100.0:0.00} s after the ending one, which ran {EndingSeconds} s");
+    }
+
+    [Fact]
+    public void Ownership_OfALiveSilo_IsNotEnding()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        var azurite = Start("sleep", "30");
+        AzuriteOwnership.Write(_dataDirectory, azurite.Id);
+
+        var ownership = AzuriteOwnership.Read(_dataDirectory);
+        Assert.NotNull(ownership);
+        Assert.True(ownership.AzuriteRuns);
+        Assert.True(ownership.SiloRuns); // This test process wrote it: a live silo shares its Azurite.
+    }
+
+    /// <summary>Writes the record as a silo with <paramref name="siloPid"/> would have; its start time is given (the process is gone).</summary>
+    private void WriteOwnership(int azuritePid, int siloPid, long siloStart)
+    {
+        AzuriteOwnership.Write(_dataDirectory, azuritePid);
+        var written = AzuriteOwnership.Read(_dataDirectory)!;
+        File.WriteAllText(Path.Combine(_dataDirectory, "azurite-owner"), $"{written.AzuritePid} {written.AzuriteStart} {siloPid} {siloStart}");
+    }
+
+    private Process Start(string command, params string[] arguments)
+    {
+        var process = Process.Start(new ProcessStartInfo(command, arguments) { UseShellExecute = false })!;
+        _processes.Add(process);
+        return process;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+        }
+
+        try { Directory.Delete(_dataDirectory, recursive: true); }
+        catch (IOException) { /* Best effort: Azurite may still be writing; it is under /tmp. */ }
+        return ValueTask.CompletedTask;
+    }
+}
