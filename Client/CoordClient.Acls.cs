@@ -1,42 +1,53 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Sessions;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Client;
 
 /// <summary>
-/// ACLs as ZooKeeper has them: the session's identities (<see cref="AddAuthAsync"/>) go with every request and the
-/// grid checks them against each znode's ACL (NoAuth). Grid clients are trusted cluster members: the grid takes the
-/// identities this client computes (docs/adr/009-zookeeper-protocol.md).
+/// ACLs as ZooKeeper has them: the session proves identities to the grid (<see cref="AddAuthAsync"/>), the grid answers
+/// with a signed credential that goes with every request, and the grid checks it against each znode's ACL (NoAuth).
+/// This client never asserts an identity itself (docs/adr/013-identities.md).
 /// </summary>
 public sealed partial class CoordClient
 {
-    private readonly Lock _identitiesLock = new();
-    private volatile AuthId[] _identities = [];
+    private readonly SemaphoreSlim _authGate = new(1, 1);
+    private volatile CallerCredential _credential;
 
-    /// <summary>The identities this session has added (<c>digest:user:hash</c>, ...).</summary>
-    public IReadOnlyList<AuthId> AuthIds => _identities;
+    /// <summary>The identities this session has proved to the grid (<c>digest:user:hash</c>, ...).</summary>
+    public IReadOnlyList<AuthId> AuthIds => _credential.Identities;
 
-    /// <summary>Replaced, never changed in place: a request in flight keeps the array it took.</summary>
-    private AuthId[] Identities => _identities;
+    /// <summary>What each call carries: the session's secret and the identities the grid signed for it. Replaced, never
+    /// changed in place: a request in flight keeps the one it took.</summary>
+    internal CallerCredential Credential => _credential;
+
+    private AuthId[] Identities => _credential.Identities;
 
     /// <summary>
-    /// Adds an identity to this session, like ZooKeeper's <c>addAuthInfo</c> / zkCli's <c>addauth</c>. Only the
-    /// <c>digest</c> scheme is known, with <paramref name="auth"/> = <c>user:password</c>; anything else fails with
-    /// AuthFailed (and, unlike ZooKeeper, leaves the session usable).
+    /// Proves an identity to the grid for this session, like ZooKeeper's <c>addAuthInfo</c> / zkCli's <c>addauth</c>:
+    /// the credential goes to the session's grain once, which computes the identity and hands back a credential that
+    /// carries it. Only the <c>digest</c> scheme is known, with <paramref name="auth"/> = <c>user:password</c>; anything
+    /// else fails with AuthFailed (and, unlike ZooKeeper, leaves the session usable).
     /// </summary>
-    public Task AddAuthAsync(string scheme, string auth)
+    public async Task AddAuthAsync(string scheme, string auth)
     {
         ThrowIfEnded();
         if (scheme != "digest") throw CoordException.AuthFailed(scheme ?? "<null>", "only the digest scheme is supported");
         if (string.IsNullOrEmpty(auth) || auth.IndexOf(':') <= 0) throw CoordException.AuthFailed(scheme, "digest auth is user:password");
-        var identity = new AuthId("digest", Acl.Digest(auth));
-        lock (_identitiesLock)
-        {
-            if (!_identities.Contains(identity)) _identities = [.. _identities, identity];
-        }
 
-        return Task.CompletedTask;
+        // One at a time: each starts from the credential the previous one returned, so none is lost.
+        await _authGate.WaitAsync();
+        try
+        {
+            var session = _grains.GetGrain<ISessionGrain>(SessionId);
+            _credential = await _runner.RunAsync(null, idempotent: true,
+                () => { Caller.Use(Credential); return session.AddAuth(scheme, auth); }, CancellationToken.None);
+        }
+        finally
+        {
+            _authGate.Release();
+        }
     }
 
     /// <summary>The znode's ACL and Stat (digest hashes hidden without ADMIN). Needs READ or ADMIN.</summary>

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Client.Recipes;
 using OrleansCoord.Client.Services;
 
@@ -32,8 +33,9 @@ public sealed partial class CoordClient
     /// timeout, so that a waiting call always answers well before the client would give up on it.</summary>
     internal int RecipePollWaitMs(int grainMaxMs) => (int)Math.Min(grainMaxMs, _runner.RequestTimeout.TotalMilliseconds / 2);
 
+    /// <remarks>Each attempt carries the session's credential: a barrier entry names this session.</remarks>
     internal Task<T> RunRecipeCall<T>(string subject, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(subject, idempotent, request, cancellationToken);
+        _runner.RunAsync(subject, idempotent, () => { Caller.Use(Credential); return request(); }, cancellationToken);
 
     /// <summary>A watcher of one path's events (the shared subscription of <see cref="WatchAsync"/>), for SDK recipes.</summary>
     internal Task<IAsyncDisposable> AddRecipeWatchAsync(string path, Action<Watches.WatchEvent> watcher) =>

@@ -139,10 +139,10 @@ public sealed partial class CoordClient
 
     private IZNodeGrain Node(string path) => _grains.GetGrain<IZNodeGrain>(path);
 
-    // Each call carries the session's identities (Acls.Caller); set inside the runner's async flow, so it goes no further.
+    // Each call carries the session's credential (Acls.Caller); set inside the runner's async flow, so it goes no further.
     private Task<T> Read<T>(string path, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(path, idempotent: true, () => { Caller.Use(Identities); return request(); }, cancellationToken);
+        _runner.RunAsync(path, idempotent: true, () => { Caller.Use(Credential); return request(); }, cancellationToken);
 
     private Task<T> Write<T>(string? path, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(path, idempotent: false, () => { Caller.Use(Identities); return request(); }, cancellationToken);
+        _runner.RunAsync(path, idempotent: false, () => { Caller.Use(Credential); return request(); }, cancellationToken);
 }

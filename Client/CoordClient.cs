@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
 using OrleansCoord.Watches;
@@ -28,7 +29,8 @@ public sealed partial class CoordClient : IAsyncDisposable
         _runner = new RequestRunner(options.RequestTimeout);
         SessionId = session.SessionId;
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
-        _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), SessionTimeout);
+        _credential = session.Credential ?? throw new CoordException(CoordErrorCode.SystemError, null, "the grid opened a session without a credential");
+        _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, SessionTimeout);
         var services = (grains as IClusterClient)?.ServiceProvider;
         _watches = new WatchHub(services?.GetKeyedService<Orleans.Streams.IStreamProvider>(WatchStreams.ProviderName), () => LastRevision);
         _resyncer = new WatchResyncer(_watches, path => ExistsAsync(path), options.WatchCheckPeriod);
@@ -104,7 +106,7 @@ public sealed partial class CoordClient : IAsyncDisposable
             try
             {
                 await _runner.RunAsync(null, idempotent: true,
-                    async () => { await _grains.GetGrain<ISessionGrain>(SessionId).Close(); return 0; }, CancellationToken.None);
+                    async () => { Caller.Use(Credential); await _grains.GetGrain<ISessionGrain>(SessionId).Close(); return 0; }, CancellationToken.None);
             }
             catch (Exception exception) when (exception is CoordException { Code: CoordErrorCode.ConnectionLoss or CoordErrorCode.OperationTimeout }
                 or ObjectDisposedException)

@@ -1,10 +1,12 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
 
 namespace OrleansCoord.Client;
 
 /// <summary>Sends the session's heartbeats, a third of the timeout apart, and tracks its state.</summary>
-internal sealed class SessionKeeper(ISessionGrain session, TimeSpan timeout)
+/// <remarks>Each heartbeat carries the session's credential: the session grain answers nobody else.</remarks>
+internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential> credential, TimeSpan timeout)
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
@@ -36,6 +38,7 @@ internal sealed class SessionKeeper(ISessionGrain session, TimeSpan timeout)
             try
             {
                 await Task.Delay(State == SessionState.Connected ? period : TimeSpan.FromMilliseconds(200), _stop.Token);
+                Caller.Use(credential());
                 await session.Heartbeat().WaitAsync(period, _stop.Token);
                 SetState(SessionState.Connected);
             }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Recipes;
 
@@ -102,7 +103,9 @@ internal sealed class LeasePolls(CoordClient client)
         {
             try
             {
-                return await client.Runner.RunAsync(key, idempotent: true, request, cancellationToken).WaitAsync(cancellationToken);
+                // The session's credential goes with each attempt: grants, releases and cancels name this session.
+                return await client.Runner.RunAsync(key, idempotent: true, () => { Caller.Use(client.Credential); return request(); }, cancellationToken)
+                    .WaitAsync(cancellationToken);
             }
             catch (CoordException exception) when (exception.Code is CoordErrorCode.OperationTimeout or CoordErrorCode.ConnectionLoss
                 or CoordErrorCode.SystemError && attempt < MaxLostReplies)
@@ -124,6 +127,7 @@ internal sealed class LeasePolls(CoordClient client)
     {
         try
         {
+            Caller.Use(client.Credential);
             await grain.Cancel(client.SessionId, waiterId).WaitAsync(client.Runner.RequestTimeout);
         }
         catch (Exception)

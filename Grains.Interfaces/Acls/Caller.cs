@@ -3,22 +3,24 @@ using Orleans.Runtime;
 namespace OrleansCoord.Acls;
 
 /// <summary>
-/// The identities of the session a grain call is made for. They travel in the call's Orleans
-/// <see cref="RequestContext"/>, set by whoever holds the session (the SDK client, or the wire connection after
-/// <c>addauth</c>) right before each call; the znode grains read them to enforce ACLs (docs/adr/009).
+/// The credential of the session a grain call is made for. It travels in the call's Orleans <see cref="RequestContext"/>,
+/// set by whoever holds the session (the SDK client, or the wire connection) right before each call; the grains that
+/// enforce ACLs verify it themselves and take only the identities it proves (docs/adr/013-identities.md).
 /// </summary>
-/// <remarks>Grid clients are trusted cluster members: the grid believes the identities an Orleans client sends.</remarks>
+/// <remarks>Nothing else in the request context counts: identities a client puts there without the grid's signature
+/// are ignored, and a credential that does not verify fails the call with AuthFailed.</remarks>
 public static class Caller
 {
     private const string Key = "coord.auth";
 
-    /// <summary>The identities of the current call; empty for an anonymous caller.</summary>
-    public static AuthId[] Current => RequestContext.Get(Key) as AuthId[] ?? [];
+    /// <summary>The credential the current call carries, unverified; null for an anonymous caller (or one that put
+    /// something else under the key).</summary>
+    public static CallerCredential? Credential => RequestContext.Get(Key) as CallerCredential;
 
-    /// <summary>Makes the grain calls that follow in this async flow carry <paramref name="identities"/>.</summary>
-    public static void Use(AuthId[] identities)
+    /// <summary>Makes the grain calls that follow in this async flow carry <paramref name="credential"/>.</summary>
+    public static void Use(CallerCredential? credential)
     {
-        if (identities.Length == 0) RequestContext.Remove(Key);
-        else RequestContext.Set(Key, identities);
+        if (credential is null) RequestContext.Remove(Key);
+        else RequestContext.Set(Key, credential);
     }
 }

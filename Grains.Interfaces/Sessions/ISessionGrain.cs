@@ -1,14 +1,27 @@
+using OrleansCoord.Acls;
+
 namespace OrleansCoord.Sessions;
 
 /// <summary>
 /// A client session, keyed by its 64-bit id. It lives while heartbeats arrive within its timeout;
 /// when it is closed or expires, every ephemeral it owns is deleted.
 /// </summary>
+/// <remarks>Every method but <see cref="Open"/> needs the call to carry the session's credential
+/// (<see cref="OrleansCoord.Acls.Caller"/>), which only <see cref="Open"/> hands out: knowing a session's id is not
+/// enough to use it (AuthFailed otherwise; docs/adr/013-identities.md).</remarks>
 [Alias("coord.session")]
 public interface ISessionGrain : IGrainWithIntegerKey
 {
-    /// <summary>Opens the session; the timeout is negotiated into the grid's range and returned.</summary>
+    /// <summary>Opens the session; the timeout is negotiated into the grid's range and returned with the session's
+    /// credential. Throws a retryable conflict when the id is taken (the caller picks another).</summary>
     [Alias("open")] Task<SessionInfo> Open(int requestedTimeoutMs);
+
+    /// <summary>
+    /// Checks a credential and adds the identity it proves to the session's: for <c>digest</c>, <paramref name="auth"/>
+    /// is <c>user:password</c> and the identity <c>digest:user:base64(sha1(user:password))</c>. Returns the session's
+    /// new credential, which the caller carries from then on. AuthFailed for another scheme or malformed data.
+    /// </summary>
+    [Alias("add-auth")] Task<CallerCredential> AddAuth(string scheme, string auth);
 
     /// <summary>Keeps the session alive. Throws SessionExpired for a closed, expired or unknown session.</summary>
     [Alias("heartbeat")] Task<SessionInfo> Heartbeat();
@@ -33,5 +46,7 @@ public interface ISessionGrain : IGrainWithIntegerKey
     [Alias("ephemerals")] Task<string[]> GetEphemerals();
 }
 
+/// <summary>A session's id and negotiated timeout; <see cref="Credential"/> only in the answer to <see cref="ISessionGrain.Open"/>.</summary>
 [GenerateSerializer, Immutable]
-public sealed record SessionInfo([property: Id(0)] long SessionId, [property: Id(1)] int TimeoutMs);
+public sealed record SessionInfo([property: Id(0)] long SessionId, [property: Id(1)] int TimeoutMs,
+    [property: Id(2)] CallerCredential? Credential = null);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Maintenance;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
@@ -28,6 +29,7 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
+        builder.Services.AddSingleton<CallerCredentials>();
         builder.Services.AddSingleton<SweepShare>();
         builder.Services.AddSingleton<StorageRegressionGuard>();
         builder.Services.AddSingleton<WatchPublisher>();

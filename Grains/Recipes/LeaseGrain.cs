@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Serialization;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes;
 
@@ -16,7 +18,7 @@ namespace OrleansCoord.Grains.Recipes;
 [Reentrant]
 [GrainType("lease")]
 [RandomPlacement]
-internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer, TimeProvider time, ILogger<LeaseGrain> logger)
+internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer, CallerCredentials credentials, TimeProvider time, ILogger<LeaseGrain> logger)
     : Grain, ILeaseGrain, ILeaseMaintenanceGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -53,6 +55,14 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         return Task.CompletedTask;
     }
 
+    /// <summary>Grants, releases and cancels name a session: only its holder may (docs/adr/013-identities.md). The
+    /// grid's own release of an ended session's holds (<see cref="ReleaseSession"/>) is not a caller's.</summary>
+    private async Task DemandSessionAsync(long sessionId)
+    {
+        await credentials.ReadyAsync();
+        credentials.DemandSession(Caller.Credential, sessionId);
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Parked polls answer "not yet"; their clients poll again and reach the next activation.
@@ -63,6 +73,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     public async Task<LeaseGrant> Acquire(LeaseAcquire request)
     {
         LeaseRequestRules.Validate(Kind, request);
+        await DemandSessionAsync(request.SessionId);
         LeaseWaiter waiter;
         await EnterAsync();
         try
@@ -112,6 +123,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         _ = Kind;
         RecipeLimits.ValidateHolder(holder, allowEmpty: true);
+        await DemandSessionAsync(sessionId);
         await EnterAsync();
         try
         {
@@ -130,6 +142,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     public async Task Cancel(long sessionId, Guid waiterId)
     {
         _ = Kind;
+        await DemandSessionAsync(sessionId);
         await EnterAsync();
         try
         {

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Serialization.Invocation;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Sessions;
 using OrleansCoord.ZNodes;
@@ -22,7 +24,7 @@ namespace OrleansCoord.Grains.Sessions;
 [GrainType("session")]
 [RandomPlacement]
 [MayInterleave(nameof(MayInterleave))]
-internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, ILogger<SessionGrain> logger)
+internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, ISessionMaintenanceGrain
 {
     private SessionRecord? _record;
@@ -42,6 +44,7 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await credentials.ReadyAsync();
         var stored = await TreeStoreErrors.Translate(Key, () => store.ReadAsync(Key, cancellationToken));
         if (stored is not null)
         {
@@ -59,20 +62,20 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
 
     public async Task<SessionInfo> Open(int requestedTimeoutMs)
     {
-        if (_record is null)
-        {
-            var timeout = Math.Clamp(requestedTimeoutMs, ZNodeLimits.MinSessionTimeoutMs, ZNodeLimits.MaxSessionTimeoutMs);
-            var record = new SessionRecord(false, timeout);
-            var result = await TreeStoreErrors.Translate(Key, () => store.CommitAsync([
-                RecordWrite.Insert(Key, record.Encode()),
-                RecordWrite.Insert(TreeKeys.SessionFence(Id), []),
-            ]));
-            if (!result.Committed) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
-            (_record, _token) = (record, result.Tokens![Key]);
-            StartClock(reactivated: false);
-        }
+        // Only the opener gets the credential: opening an id that is in use (or was, and is ending) is a conflict.
+        if (_record is not null) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
+        var timeout = Math.Clamp(requestedTimeoutMs, ZNodeLimits.MinSessionTimeoutMs, ZNodeLimits.MaxSessionTimeoutMs);
+        var record = new SessionRecord(false, timeout);
+        var result = await TreeStoreErrors.Translate(Key, () => store.CommitAsync([
+            RecordWrite.Insert(Key, record.Encode()),
+            RecordWrite.Insert(TreeKeys.SessionFence(Id), []),
+        ]));
+        if (!result.Committed) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
+        (_record, _token) = (record, result.Tokens![Key]);
+        StartClock(reactivated: false);
 
-        return await Heartbeat();
+        var info = await Beat();
+        return info with { Credential = credentials.Issue(Id, []) };
     }
 
     /// <summary>Heartbeats run between the awaits of a renewal or an ending: a slow storage write must not hold them
@@ -80,7 +83,14 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
     public static bool MayInterleave(IInvokable request) =>
         request.GetMethodName() is nameof(Heartbeat) or nameof(HeartbeatFrom) or nameof(Attach);
 
-    public async Task<SessionInfo> Heartbeat()
+    public Task<SessionInfo> Heartbeat()
+    {
+        if (_record is null) throw CoordException.SessionExpired(Id);
+        credentials.DemandSession(Caller.Credential, Id);
+        return Beat();
+    }
+
+    private async Task<SessionInfo> Beat()
     {
         if (_ending is { } ending)
         {
@@ -96,24 +106,32 @@ internal sealed partial class SessionGrain(ITreeStore store, TimeProvider time, 
 
     public async Task<SessionInfo> Attach(Guid connection)
     {
-        var info = await Heartbeat();
+        credentials.DemandSession(Caller.Credential, Id);
+        var info = await Beat();
         _holder = connection;
         return info;
     }
 
     public Task<SessionInfo> HeartbeatFrom(Guid connection)
     {
+        credentials.DemandSession(Caller.Credential, Id);
         if (_holder != Guid.Empty && _holder != connection)
             throw new CoordException(CoordErrorCode.SessionMoved, $"0x{Id:x16}", "the session was resumed on another connection");
         if (_record is { Closing: false }) _holder = connection;
-        return Heartbeat();
+        return Beat();
     }
 
-    public Task Close() => _record is null ? Task.CompletedTask : TreeStoreErrors.Translate(Key, async () => { await EndAsync(closing: true); return 0; });
+    public Task Close()
+    {
+        if (_record is null) return Task.CompletedTask;
+        credentials.DemandSession(Caller.Credential, Id);
+        return TreeStoreErrors.Translate(Key, async () => { await EndAsync(closing: true); return 0; });
+    }
 
     public async Task<string[]> GetEphemerals()
     {
         if (_record is not { Closing: false }) return [];
+        credentials.DemandSession(Caller.Credential, Id);
         var prefix = TreeKeys.EphemeralPrefix(Id);
         var keys = await TreeStoreErrors.Translate(Key, () => store.ListKeysAsync(prefix));
         return [.. keys.Select(key => key[prefix.Length..])];

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
+using OrleansCoord.Acls;
 using OrleansCoord.Grains.ZNodes;
 using OrleansCoord.Watches;
 
@@ -14,14 +15,18 @@ internal sealed class WatchPublisher(IServiceProvider services)
 {
     private readonly IStreamProvider? _provider = services.GetKeyedService<IStreamProvider>(WatchStreams.ProviderName);
 
-    public Task PublishAsync(IEnumerable<WatchEvent> events)
+    public Task PublishAsync(IEnumerable<WatchEvent> events) => _provider is null ? Task.CompletedTask : PublishAsync(_provider, events);
+
+    private static async Task PublishAsync(IStreamProvider provider, IEnumerable<WatchEvent> events)
     {
-        if (_provider is null) return Task.CompletedTask;
+        // Streams take the request context along to their consumers (Azure queue streams deliver it with the event):
+        // the writer's credential must not reach every watcher. Cleared in this async method only, the caller keeps it.
+        Caller.Use(null);
         // One batch per shard stream: a batch of 95 creates costs a handful of stream calls, not 95.
         var sends = events.GroupBy(e => WatchStreams.ShardOf(e.Path))
-            .Select(shard => _provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard.Key)).OnNextBatchAsync(shard.ToList()))
+            .Select(shard => provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard.Key)).OnNextBatchAsync(shard.ToList()))
             .ToList();
-        return sends.Count == 0 ? Task.CompletedTask : Task.WhenAll(sends);
+        if (sends.Count > 0) await Task.WhenAll(sends);
     }
 
     /// <summary>The events for a znode that went from <paramref name="before"/> to <paramref name="after"/> (null: absent).</summary>

@@ -1,5 +1,7 @@
 using Orleans.Concurrency;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Watches;
@@ -15,13 +17,21 @@ namespace OrleansCoord.Grains.ZNodes;
 [StatelessWorker]
 [Reentrant]
 [GrainType("multi")]
-internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProvider time, WatchPublisher watches) : Grain, IMultiGrain
+internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProvider time, WatchPublisher watches, CallerCredentials credentials)
+    : Grain, IMultiGrain
 {
     private const int MaxRevisionRetries = 5;
 
     public async Task<OpResult[]> Multi(ZNodeOp[] ops, long sessionId, long minRevision)
     {
         ZNodeRequests.ValidateMulti(ops);
+        if (sessionId != 0 && ops.Any(op => op is CreateOp create && create.Mode.IsEphemeral()))
+        {
+            // Its ephemerals are owned by the session: only that session's holder may name it (ADR 013).
+            await credentials.ReadyAsync();
+            credentials.DemandSession(Caller.Credential, sessionId);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var transaction = new MultiTransaction(GrainFactory, ops, sessionId, clock.Next(minRevision), time.GetUtcNow().ToUnixTimeMilliseconds());

@@ -19,7 +19,7 @@ internal sealed partial class ZNodeGrain
         {
             // The expected version makes a concurrent set win over the expiry, as in ZooKeeper. Housekeeping is
             // the grid's own: the parent's ACL does not apply to it.
-            Caller.Use([AuthId.Super]);
+            Caller.Use(credentials.Grid);
             await GrainFactory.GetGrain<IZNodeGrain>(ZNodePath.Parent(_path)).DeleteChild(ZNodePath.Name(_path), record.Version, 0);
         }
         catch (CoordException exception) when (exception.Code is CoordErrorCode.NoNode or CoordErrorCode.NotEmpty or CoordErrorCode.BadVersion)

@@ -26,6 +26,9 @@ internal sealed partial class ZNodeGrain
         ZNodePath.ValidateName(_path, request.Name, request.Mode.IsSequential());
         ZNodeRequests.ValidateCreate(ZNodePath.Combine(_path, request.Name), request.Data, request.Mode, request.TtlMs);
         if (request.Acl is not null) Acl.ValidateResolved(ZNodePath.Combine(_path, request.Name), request.Acl);
+        // An ephemeral is owned by the session that creates it: only that session's holder may name it (ADR 013).
+        // Without a session it is refused as BadArguments further on.
+        if (request.Mode.IsEphemeral() && request.SessionId != 0) credentials.DemandSession(Caller.Credential, request.SessionId);
         return Enqueue(new PendingCreate(request) { Caller = CurrentCaller() }).Task;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Watches;
@@ -31,6 +32,7 @@ internal sealed partial class ZNodeGrain(
     TimeProvider time,
     WatchPublisher watches,
     LocalHandoffs localHandoffs,
+    CallerCredentials credentials,
     StorageRegressionGuard regression,
     IOptions<CoordGridOptions> options,
     ILogger<ZNodeGrain> logger) : Grain, IZNodeGrain, IZNodeParticipantGrain
@@ -54,11 +56,12 @@ internal sealed partial class ZNodeGrain(
 
     private bool IsRoot => _path == ZNodePath.Root;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _path = this.GetPrimaryKeyString();
         _key = TreeKeys.Node(_path);
-        return Task.CompletedTask;
+        // Calls are checked against ACLs with the identity key (CurrentCaller): have it before the first one.
+        await credentials.ReadyAsync();
     }
 
     public async Task<NodeData> GetData()
@@ -251,11 +254,11 @@ internal sealed partial class ZNodeGrain(
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>The identities of the current call; a digest id equal to the configured super digest is a superuser,
-    /// as with ZooKeeper's <c>zookeeper.DigestAuthenticationProvider.superDigest</c>.</summary>
+    /// <summary>The identities the current call's credential proves (AuthFailed for one that does not verify); a digest id
+    /// equal to the configured super digest is a superuser, as with ZooKeeper's <c>zookeeper.DigestAuthenticationProvider.superDigest</c>.</summary>
     private AuthId[] CurrentCaller()
     {
-        var identities = Caller.Current;
+        var identities = credentials.IdentitiesOf(Caller.Credential);
         if (_options.SuperDigest is not { Length: > 0 } super) return identities;
         foreach (var identity in identities)
         {

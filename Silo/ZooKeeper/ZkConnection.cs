@@ -217,6 +217,7 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
                 try
                 {
+                    OrleansCoord.Acls.Caller.Use(_session.Credential);
                     await session.HeartbeatFrom(_session.ConnectionId);
                 }
                 catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionExpired)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using OrleansCoord.Acls;
+using OrleansCoord.Grains.Identities;
 using Microsoft.AspNetCore.Connections;
 using OrleansCoord.Silo.ZooKeeper.Jute;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
@@ -15,6 +16,7 @@ namespace OrleansCoord.Silo.ZooKeeper;
 /// </summary>
 internal sealed partial class ZkConnectionHandler(
     IGrainFactory grains,
+    CallerCredentials credentials,
     ZkWatchHub hub,
     ZkSessionBinder binder,
     ZkServerStats stats,
@@ -73,7 +75,7 @@ internal sealed partial class ZkConnectionHandler(
         await connection.Transport.Output.WriteAsync(frame.WrittenMemory);
         if (response.TimeoutMs <= 0) return;
 
-        var session = new ZkSessionContext(grains, response.SessionId, response.TimeoutMs, request.LastZxidSeen)
+        var session = new ZkSessionContext(grains, credentials, response.SessionId, response.TimeoutMs, request.LastZxidSeen)
         {
             ConnectionId = connectionId,
             Identities = connection.RemoteEndPoint is IPEndPoint remote ? [Acl.IpIdentity(remote.Address)] : [],

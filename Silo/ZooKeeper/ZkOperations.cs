@@ -16,8 +16,8 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
 {
     public Task<ZkReply> RunAsync(ZkRequest request)
     {
-        // The grain calls of this request carry the connection's identities; the znode grains check them (NoAuth).
-        Caller.Use(session.Identities);
+        // The grain calls of this request carry the connection's credential; the grains verify it and check ACLs (NoAuth).
+        Caller.Use(session.Credential);
         return Dispatch(request);
     }
 

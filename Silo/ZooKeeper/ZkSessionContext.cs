@@ -1,11 +1,13 @@
 using OrleansCoord.Acls;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Silo.ZooKeeper.Watches;
 
 namespace OrleansCoord.Silo.ZooKeeper;
 
 /// <summary>What the operations of one connection share: its session, the highest revision it has seen, its watch interest.</summary>
-internal sealed class ZkSessionContext(IGrainFactory grains, long sessionId, int timeoutMs, long lastZxidSeen)
+internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials credentials, long sessionId, int timeoutMs, long lastZxidSeen)
 {
+    private AuthId[] _identities = [];
     private long _lastRevision = Math.Max(0, lastZxidSeen);
 
     public IGrainFactory Grains { get; } = grains;
@@ -25,7 +27,19 @@ internal sealed class ZkSessionContext(IGrainFactory grains, long sessionId, int
     /// (<c>digest:</c>). Replaced, never changed in place; an auth packet runs alone (ZkOrderKeys), so no request
     /// sees half of a change. As in ZooKeeper they belong to the connection: a client adds them again after a reconnect.
     /// </summary>
-    public AuthId[] Identities { get; set; } = [];
+    /// <remarks>This server checked them itself (it runs in the silo), so it issues the credential that carries them.</remarks>
+    public AuthId[] Identities
+    {
+        get => _identities;
+        set
+        {
+            _identities = value;
+            Credential = credentials.Issue(SessionId, value);
+        }
+    }
+
+    /// <summary>What the grain calls of this connection carry (Acls.Caller): the session's secret and <see cref="Identities"/>, signed.</summary>
+    public CallerCredential Credential { get; private set; } = credentials.Issue(sessionId, []);
 
     /// <summary>The highest revision this session has seen; its writes get higher ones, as the SDK's do.</summary>
     public long LastRevision => Interlocked.Read(ref _lastRevision);

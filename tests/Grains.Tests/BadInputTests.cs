@@ -1,7 +1,9 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Tests.Fixtures;
+using OrleansCoord.Grains.Tests.Support;
 using OrleansCoord.Sessions;
 using OrleansCoord.ZNodes;
 
@@ -55,8 +57,14 @@ public sealed class BadInputTests(ClusterFixture fixture) : IClassFixture<Cluste
     public async Task Ephemeral_UnknownSession_SessionExpired()
     {
         var path = $"/ghost-{Guid.NewGuid():N}";
+        var ghost = Random.Shared.NextInt64(1, long.MaxValue);
+        // With the session's credential (as its holder would have it), so that the grid judges the session itself.
+        var issuer = GridCredentials.Of(fixture.Cluster);
+        await issuer.ReadyAsync();
+        Caller.Use(issuer.Issue(ghost, []));
         var error = await Assert.ThrowsAsync<CoordException>(() =>
-            Node("/").CreateChild(new CreateRequest(path[1..], [], CreateMode.Ephemeral, 0, Random.Shared.NextInt64(1, long.MaxValue), 0)));
+            Node("/").CreateChild(new CreateRequest(path[1..], [], CreateMode.Ephemeral, 0, ghost, 0)));
+        Caller.Use(null);
         Assert.Equal(CoordErrorCode.SessionExpired, error.Code);
         Assert.Null(await Node(path).Exists());
     }

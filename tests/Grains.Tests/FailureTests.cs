@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Grains.Tests.Fixtures;
@@ -88,6 +89,7 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
             {
                 try
                 {
+                    Caller.Use(owner.Credential);
                     await session.Heartbeat();
                     return true;
                 }

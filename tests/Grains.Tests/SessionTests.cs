@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
@@ -99,6 +100,7 @@ public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<Cluster
     {
         var owner = await fixture.ConnectAsync();
         await owner.AbandonAsync();
+        Caller.Use(owner.Credential); // the session's own credential: the grid ends a session only for its holder
         await fixture.Cluster.Client.GetGrain<OrleansCoord.Sessions.ISessionGrain>(owner.SessionId).Close();
         var results = await owner.MultiAsync([new CreateOp($"/m-{Guid.NewGuid():N}", [], CreateMode.Ephemeral)]);
         Assert.Equal(CoordErrorCode.SessionExpired, results[0].Code);

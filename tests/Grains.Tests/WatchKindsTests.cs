@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansCoord.Acls;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
@@ -134,6 +135,7 @@ public sealed class WatchKindsTests(ClusterFixture fixture) : IClassFixture<Clus
         await client.GetDataAsync(path, change => oneShot.TrySetResult(change));
 
         // The grid ends the session behind the client's back; its next heartbeat learns it.
+        Caller.Use(client.Credential); // the session's own credential: the grid ends a session only for its holder
         await fixture.Cluster.Client.GetGrain<ISessionGrain>(client.SessionId).Close();
 
         var seen = new List<WatchEvent>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes.Barriers;
 
@@ -9,7 +10,8 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// <summary>A cyclic barrier: the entry that makes the count releases the round, and the next round begins empty.</summary>
 [GrainType("recipe-barrier")]
 [RandomPlacement]
-internal sealed class BarrierGrain(ITreeStore store, TimeProvider time, ILogger<BarrierGrain> logger) : BarrierGrainBase(store, time, logger), IBarrierGrain
+internal sealed class BarrierGrain(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger<BarrierGrain> logger)
+    : BarrierGrainBase(store, credentials, time, logger), IBarrierGrain
 {
     protected override string Kind => "barrier";
 

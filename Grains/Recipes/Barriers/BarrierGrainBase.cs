@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Recipes.Records;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes;
@@ -14,7 +16,7 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// and taking out participants whose session ended. Reentrant, so that waiting participants do not hold up entries.
 /// </summary>
 [Reentrant]
-internal abstract class BarrierGrainBase(ITreeStore store, TimeProvider time, ILogger logger) : Grain
+internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger logger) : Grain
 {
     private static readonly TimeSpan PrunePeriod = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -53,6 +55,9 @@ internal abstract class BarrierGrainBase(ITreeStore store, TimeProvider time, IL
         Validate();
         if (count is < 1 or > BarrierLimits.MaxCount)
             throw CoordException.BadArguments(Subject, $"count must be 1 to {BarrierLimits.MaxCount}, got {count}");
+        // A participant enters in its session's name: only that session's holder may (docs/adr/013-identities.md).
+        await credentials.ReadyAsync();
+        credentials.DemandSession(Caller.Credential, sessionId);
         if (!await _record.Guard(() => SessionLiveness.IsOpenAsync(store, sessionId))) throw CoordException.SessionExpired(sessionId);
     }
 

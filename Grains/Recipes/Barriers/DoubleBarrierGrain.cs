@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes.Barriers;
 
@@ -12,7 +13,8 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// </summary>
 [GrainType("recipe-doublebarrier")]
 [RandomPlacement]
-internal sealed class DoubleBarrierGrain(ITreeStore store, TimeProvider time, ILogger<DoubleBarrierGrain> logger) : BarrierGrainBase(store, time, logger), IDoubleBarrierGrain
+internal sealed class DoubleBarrierGrain(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger<DoubleBarrierGrain> logger)
+    : BarrierGrainBase(store, credentials, time, logger), IDoubleBarrierGrain
 {
     protected override string Kind => "doublebarrier";
 

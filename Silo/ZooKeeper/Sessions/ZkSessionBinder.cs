@@ -1,4 +1,6 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Sessions;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 
@@ -8,7 +10,7 @@ namespace OrleansCoord.Silo.ZooKeeper.Sessions;
 /// The connect handshake: a new grid session (the ZooKeeper session id is the SessionGrain's id), or the resumption
 /// of one on this silo, whichever silo it started on, when the id and password match and the session is alive.
 /// </summary>
-internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords passwords)
+internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords passwords, CallerCredentials credentials)
 {
     private const int MaxIdAttempts = 10;
 
@@ -21,6 +23,7 @@ internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords p
         if (!await passwords.CheckAsync(request.SessionId, request.Password)) return ConnectResponse.Expired;
         try
         {
+            Caller.Use(credentials.Issue(request.SessionId, []));
             var info = await grains.GetGrain<ISessionGrain>(request.SessionId).Attach(connection);
             return new ConnectResponse(info.TimeoutMs, info.SessionId, request.Password);
         }
@@ -39,6 +42,7 @@ internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords p
             {
                 var session = grains.GetGrain<ISessionGrain>(id);
                 var info = await session.Open(timeoutMs);
+                Caller.Use(info.Credential);
                 await session.Attach(connection);
                 return new ConnectResponse(info.TimeoutMs, info.SessionId, await passwords.PasswordForAsync(info.SessionId));
             }

@@ -70,3 +70,22 @@ public sealed class GridClientConfigurator : IClientBuilderConfigurator
         OrleansCoord.Client.ClientBuilderCoordExtensions.AddCoordWatches(clientBuilder);
     }
 }
+
+/// <summary>A three-silo cluster on the in-memory store whose gateways listen on TCP, so that the SDK's own connection
+/// (<see cref="CoordClient.ConnectAsync(CoordClientOptions, CancellationToken)"/>) reaches them.</summary>
+public sealed class TcpClusterFixture : ClusterFixture
+{
+    protected override void ConfigureGrid(TestClusterBuilder builder)
+    {
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        base.ConfigureGrid(builder);
+    }
+
+    /// <summary>Options for an SDK client of this cluster's gateways on <paramref name="silos"/>.</summary>
+    public CoordClientOptions ClientOptions(IEnumerable<SiloHandle> silos) => new()
+    {
+        Servers = [.. silos.Select(silo => $"127.0.0.1:{silo.GatewayAddress.Endpoint.Port}")],
+        ClusterId = Cluster.Options.ClusterId,
+        ServiceId = Cluster.Options.ServiceId,
+    };
+}

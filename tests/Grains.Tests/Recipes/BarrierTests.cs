@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
@@ -110,7 +111,11 @@ public sealed class BarrierTests(ClusterFixture fixture) : IClassFixture<Cluster
         await Expect(CoordErrorCode.BadArguments, () => client.Barriers.EnterAsync(name, 3, TimeSpan.FromSeconds(-1)));
         await Expect(CoordErrorCode.BadArguments, () => client.Barriers.EnterAsync("", 3, Patience));
         await Expect(CoordErrorCode.BadArguments, () => client.DoubleBarriers.EnterAsync(name, 0, Patience));
+        var issuer = GridCredentials.Of(fixture.Cluster);
+        await issuer.ReadyAsync();
+        Caller.Use(issuer.Issue(12345, [])); // as that (unknown) session's holder: the grid judges the session itself
         await Expect(CoordErrorCode.SessionExpired, () => fixture.Cluster.Client.GetGrain<IBarrierGrain>(name).Enter(Guid.NewGuid(), 12345, 3));
+        Caller.Use(null);
         await Expect(CoordErrorCode.BadArguments, () => fixture.Cluster.Client.GetGrain<IBarrierGrain>(name).Await(Guid.NewGuid(), 0, -1));
 
         Assert.Equal(new BarrierStatus(0, 3, 1, false), await client.Barriers.StatusAsync(name));

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Client;
 using OrleansCoord.Client.Recipes;
 using OrleansCoord.Errors;
@@ -156,6 +157,7 @@ public sealed class LockTests(ClusterFixture fixture) : IClassFixture<ClusterFix
         var name = UniqueName("fenced");
         var owner = await fixture.ConnectAsync();
         await owner.AbandonAsync();
+        Caller.Use(owner.Credential); // the session's own credential: the grid ends a session only for its holder
         await fixture.Cluster.Client.GetGrain<OrleansCoord.Sessions.ISessionGrain>(owner.SessionId).Close();
 
         var grain = Grain(fixture, LeaseKind.Lock, name);

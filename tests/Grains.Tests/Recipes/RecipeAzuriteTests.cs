@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
 using OrleansCoord.Recipes;
@@ -31,6 +32,7 @@ public sealed class RecipeAzuriteTests(AzuriteClusterFixture fixture) : IClassFi
         }
 
         Assert.Empty((await ViewAsync(fixture, LeaseKind.Lock, name)).Holders);
+        Caller.Use(owner.Credential); // as the ended session's holder: the grid fences the session itself
         var fenced = await Assert.ThrowsAsync<CoordException>(() =>
             Grain(fixture, LeaseKind.Lock, name).Acquire(new LeaseAcquire(owner.SessionId, "", Guid.NewGuid(), LeaseMode.Exclusive, 1, 0)));
         Assert.Equal(CoordErrorCode.SessionExpired, fenced.Code);

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
 using OrleansCoord.Recipes;
@@ -41,6 +42,7 @@ public sealed class RecipeBadInputTests(ClusterFixture fixture) : IClassFixture<
         await using var other = await fixture.ConnectAsync();
         var name = UniqueName("notheld");
         var grain = Grain(fixture, LeaseKind.Lock, name);
+        Caller.Use(other.Credential); // other's own calls, as its SDK makes them
         await AssertBad(() => grain.Release(other.SessionId, "", Guid.NewGuid()));
 
         var held = await owner.Locks.AcquireAsync(name, Short);

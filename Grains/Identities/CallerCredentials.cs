@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using OrleansCoord.Acls;
+using OrleansCoord.Errors;
+using OrleansCoord.Grains.Storage;
+
+namespace OrleansCoord.Grains.Identities;
+
+/// <summary>
+/// Issues and verifies the credentials that session calls carry (docs/adr/013-identities.md), with the grid's identity
+/// key (<see cref="IdentityKey"/>): a session's secret is HMAC(key, session id), a credential's signature is HMAC(key,
+/// session id + identities). Both are checked here, in the silo that serves the call, without a grain call.
+/// </summary>
+/// <remarks>In-silo code (the ZooKeeper wire server, the grid's housekeeping) issues credentials directly; everyone else
+/// gets them from a session grain, which checks what the client proves first.</remarks>
+public sealed class CallerCredentials(ITreeStore store)
+{
+    private const int SecretLength = 16;
+    private readonly Lock _lock = new();
+    private Task<byte[]>? _loading;
+    private byte[]? _key;
+    private CallerCredential? _grid;
+
+    /// <summary>Loads (or, at a new grid's first start, makes) the identity key; cheap once done. Call before the others.</summary>
+    public async Task ReadyAsync()
+    {
+        if (_key is not null) return;
+        Task<byte[]> loading;
+        lock (_lock)
+        {
+            if (_loading is null || _loading.IsFaulted || _loading.IsCanceled) _loading = IdentityKey.LoadOrCreateAsync(store);
+            loading = _loading;
+        }
+
+        var key = await TreeStoreErrors.Translate(IdentityKey.RecordKey, () => loading);
+        _key = key;
+    }
+
+    /// <summary>The credential of the grid's own housekeeping (TTL and container expiry): the super identity.</summary>
+    public CallerCredential Grid => _grid ??= Issue(0, [AuthId.Super]);
+
+    /// <summary>A credential for <paramref name="sessionId"/> proving <paramref name="identities"/>, which the caller has checked.</summary>
+    public CallerCredential Issue(long sessionId, IReadOnlyList<AuthId> identities)
+    {
+        AuthId[] kept = [.. identities.Distinct()];
+        return new CallerCredential(sessionId, SecretOf(sessionId), kept, Sign(sessionId, kept));
+    }
+
+    /// <summary>The secret of a session (its ZooKeeper-style password), the same on every silo.</summary>
+    public byte[] SecretOf(long sessionId)
+    {
+        Span<byte> input = stackalloc byte[16];
+        BinaryPrimitives.WriteInt64BigEndian(input, 0x636f6f72642e7373); // domain "coord.ss": never a signature's input
+        BinaryPrimitives.WriteInt64BigEndian(input[8..], sessionId);
+        return HMACSHA256.HashData(Key, input)[..SecretLength];
+    }
+
+    /// <summary>
+    /// The identities a call may use: none without a credential (or with one that proves none); those of a credential
+    /// whose secret and signature verify. A credential that does not verify (forged, tampered, another session's
+    /// signature with this caller's secret) fails the call with AuthFailed.
+    /// </summary>
+    public AuthId[] IdentitiesOf(CallerCredential? credential)
+    {
+        if (credential is null || credential.Identities is not { Length: > 0 }) return [];
+        Verify(credential);
+        return credential.Identities;
+    }
+
+    /// <summary>Throws AuthFailed unless the call carries the credential of session <paramref name="sessionId"/>.</summary>
+    public void DemandSession(CallerCredential? credential, long sessionId)
+    {
+        if (credential is null || credential.SessionId != sessionId)
+            throw CoordException.AuthFailed("session", $"the call does not carry the credential of session 0x{sessionId:x16}");
+        Verify(credential);
+    }
+
+    private void Verify(CallerCredential credential)
+    {
+        var secretOk = credential.Secret is { } secret && CryptographicOperations.FixedTimeEquals(SecretOf(credential.SessionId), secret);
+        var signed = credential.Signature is { } signature && credential.Identities is { } identities
+            && CryptographicOperations.FixedTimeEquals(Sign(credential.SessionId, identities), signature);
+        if (!secretOk || !signed)
+            throw CoordException.AuthFailed("session", $"the credential of session 0x{credential.SessionId:x16} does not verify");
+    }
+
+    private byte[] Sign(long sessionId, AuthId[] identities)
+    {
+        var input = new List<byte>(64);
+        input.AddRange("coord.identities\0"u8.ToArray());
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(number, sessionId);
+        input.AddRange(number.ToArray());
+        foreach (var identity in identities)
+        {
+            AddField(input, identity?.Scheme);
+            AddField(input, identity?.Id);
+        }
+
+        return HMACSHA256.HashData(Key, input.ToArray());
+    }
+
+    private static void AddField(List<byte> input, string? value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value ?? "");
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, value is null ? -1 : bytes.Length);
+        input.AddRange(length.ToArray());
+        input.AddRange(bytes);
+    }
+
+    private byte[] Key => _key ?? throw new InvalidOperationException("the identity key is not loaded: await ReadyAsync first");
+}
