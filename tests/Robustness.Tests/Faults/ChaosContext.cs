@@ -9,6 +9,12 @@ public sealed record ChaosContext(IChaosGrid Grid, OwnAzurite Azurite, ChaosLayo
 {
     public long DoomedSession { get; set; }
 
+    /// <summary>
+    /// How long the whole grid was down (its only silo killed and not yet back): no session can expire then, so the
+    /// expiry bound of the abandoned session's ephemerals is counted without it.
+    /// </summary>
+    public TimeSpan GridDowntime { get; set; }
+
     /// <summary>How many faults ran before this one.</summary>
     public int FaultsSoFar { get; set; }
 
