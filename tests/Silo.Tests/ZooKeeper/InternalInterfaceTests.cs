@@ -37,6 +37,19 @@ public sealed class InternalInterfaceTests(ZkSiloFixture grid)
         await AssertRefusedAsync(() => outside.Grains.GetGrain<ISessionMaintenanceGrain>(sdk.SessionId).Touch());
         await AssertRefusedAsync(() => outside.Grains.GetGrain<ILeaseMaintenanceGrain>("Lock:internal-test").ReleaseSession(sdk.SessionId));
 
+        // A made-up proof under the guard's request-context key (time now, any MAC) is refused the same way.
+        var forged = new byte[40];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(forged, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        RequestContext.Set(OrleansCoord.Grains.InternalCalls.InternalCallProof.ContextKey, forged);
+        try
+        {
+            await AssertRefusedAsync(() => participant.DeleteEphemeral("sdk-eph", sdk.SessionId));
+        }
+        finally
+        {
+            RequestContext.Remove(OrleansCoord.Grains.InternalCalls.InternalCallProof.ContextKey);
+        }
+
         // Nothing changed: both ephemerals are still there, for the SDK and on the wire.
         Assert.NotNull(await sdk.ExistsAsync($"{parent}/sdk-eph", Ct));
         Assert.Equal(Err.Ok, (await wire.CallAsync(Op.Exists, PathWatch($"{parent}/wire-eph"))).Err);
