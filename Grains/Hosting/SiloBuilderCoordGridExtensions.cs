@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OrleansCoord.Grains.Identities;
+using OrleansCoord.Grains.InternalCalls;
 using OrleansCoord.Grains.Maintenance;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
@@ -14,7 +15,7 @@ public static class SiloBuilderCoordGridExtensions
 {
     /// <summary>
     /// Adds the coordination grid to a silo: the tree store of the chosen profile, the revision clock, the
-    /// sweeper, and failure detection fast enough for session expiry to hold within timeout + 15 s after a
+    /// sweeper, the refusal of outside calls to grid-internal interfaces, and failure detection fast enough for session expiry to hold within timeout + 15 s after a
     /// silo dies. Clustering, streams and the dashboard are the host's business.
     /// </summary>
     public static ISiloBuilder AddCoordGrid(this ISiloBuilder builder, Action<CoordGridOptions>? configure = null)
@@ -35,6 +36,9 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.AddSingleton<WatchPublisher>();
         builder.Services.AddSingleton<OrleansCoord.Grains.ZNodes.LocalHandoffs>();
         builder.Services.AddHostedService<GridSweeper>();
+        // Calls to [GridInternal] interfaces carry a silo's proof; without one (a gateway client's call) they are refused.
+        builder.AddOutgoingGrainCallFilter<InternalCallSigner>();
+        builder.AddIncomingGrainCallFilter<InternalCallGuard>();
 
         builder.Configure<ClusterMembershipOptions>(membership =>
         {

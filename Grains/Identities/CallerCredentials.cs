@@ -76,6 +76,10 @@ public sealed class CallerCredentials(ITreeStore store)
         Verify(credential);
     }
 
+    /// <summary>HMAC-SHA256 with the identity key, for the grid's other proofs; <paramref name="input"/> must begin with
+    /// a domain of its own (as <c>"coord.internal\0"</c>), so that no proof is ever a secret or a signature.</summary>
+    public byte[] Mac(byte[] input) => HMACSHA256.HashData(Key, input);
+
     private void Verify(CallerCredential credential)
     {
         var secretOk = credential.Secret is { } secret && CryptographicOperations.FixedTimeEquals(SecretOf(credential.SessionId), secret);

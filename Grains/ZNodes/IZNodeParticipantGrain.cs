@@ -1,3 +1,4 @@
+using OrleansCoord.Grains.InternalCalls;
 using OrleansCoord.Grains.Storage;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -6,6 +7,7 @@ namespace OrleansCoord.Grains.ZNodes;
 /// The grid-internal side of a znode: answering its children's existence checks, taking part in
 /// transactions (docs/adr/003-atomic-writes.md) and housekeeping. Not for clients.
 /// </summary>
+[GridInternal]
 [Alias("coord.znode.participant")]
 public interface IZNodeParticipantGrain : IGrainWithStringKey
 {
