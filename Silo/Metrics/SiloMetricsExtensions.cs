@@ -5,7 +5,8 @@ namespace OrleansCoord.Silo.Metrics;
 
 /// <summary>
 /// <c>/metrics</c> in Prometheus' text format on the silo's HTTP port (issue 23, item 5): Orleans' own meter
-/// (<c>Microsoft.Orleans</c>: grain calls, activations, messaging, membership) and the grid's (<see cref="GridCallMeter"/>),
+/// (<c>Microsoft.Orleans</c>: grain calls, activations, messaging, membership) and the grid's (<see cref="GridCallMeter"/>;
+/// sessions opened and ended, Grains/Sessions/SessionMeter),
 /// through OpenTelemetry's Prometheus exporter, a well-kept library rather than a text writer of our own.
 /// </summary>
 public static class SiloMetricsExtensions
@@ -14,7 +15,7 @@ public static class SiloMetricsExtensions
     public static WebApplicationBuilder AddCoordMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans", GridCallMeter.MeterName)
+            .AddMeter("Microsoft.Orleans", GridCallMeter.MeterName, "OrleansCoord.Grid.Sessions")
             .AddPrometheusExporter());
         builder.Services.AddSingleton<IIncomingGrainCallFilter, GridCallMeter>();
         return builder;

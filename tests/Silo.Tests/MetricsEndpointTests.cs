@@ -26,12 +26,15 @@ public sealed class MetricsEndpointTests
         {
             using var response = await Http.GetAsync(new Uri(silo.HttpBase, "metrics"), Ct);
             text = await response.Content.ReadAsStringAsync(Ct);
-            return response.IsSuccessStatusCode && text.Contains("outcome=\"NodeExists\"", StringComparison.Ordinal);
-        }, TimeSpan.FromSeconds(30), () => $"a scrape counting the NodeExists create:\n{text}");
+            return response.IsSuccessStatusCode && text.Contains("outcome=\"NodeExists\"", StringComparison.Ordinal)
+                && text.Split('\n').Any(line => line.StartsWith("coord_sessions_ended_total{", StringComparison.Ordinal)
+                    && line.Contains("reason=\"closed\"", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), () => $"a scrape counting the NodeExists create and the closed session:\n{text}");
 
         Assert.Contains("coord_grid_requests_total{", text);
         Assert.Contains("outcome=\"ok\"", text);
         Assert.Contains("coord_grid_request_duration_seconds_bucket{", text);
         Assert.Contains("\norleans_", text); // Orleans' own meter
+        Assert.Contains("coord_sessions_opened_total", text);
     }
 }
