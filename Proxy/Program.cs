@@ -53,6 +53,9 @@ if (options.HttpsPort != 0 && certificate is null)
 builder.Logging.SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
     .AddFilter("OrleansCoord", LogLevel.Information) // "Orleans" above is a prefix of our own categories too
+    // YARP logs each failed forward with its stack trace, and each passive verdict, at Warning: a dead upstream under
+    // load would fill the log. Health/HealthChangeLog writes one line per change instead; failures are in /metrics.
+    .AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Error).AddFilter("Yarp.ReverseProxy.Health", LogLevel.Error)
     .AddFilter(ProxyTuning.HostingDiagnosticsCategory, LogLevel.None);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {

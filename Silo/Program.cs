@@ -1,4 +1,5 @@
 using OrleansCoord.Silo.Hosting;
+using OrleansCoord.Silo.Metrics;
 using OrleansCoord.Silo.ProxyStart;
 using OrleansCoord.Silo.ZooKeeper;
 
@@ -19,11 +20,13 @@ builder.AddZooKeeperFrontEnd(options);
 
 // 3. The reverse proxy as a child process (ProxyStart/): started once the silo is active, stopped before it leaves.
 builder.AddProxyChild(options);
+builder.AddCoordMetrics();
 
 // 4. HTTP front ends on the HTTP port.
 var app = builder.Build();
 app.MapHealthz();
 app.MapDashboard(options);
+app.MapCoordMetrics(); // Prometheus' /metrics (Metrics/)
 
 // 5. Run until SIGTERM / Ctrl-C; shut down gracefully.
 return await app.RunCoordSiloAsync(options);

@@ -129,6 +129,7 @@ internal sealed partial class SessionGrain
             if (result.Committed)
             {
                 (_record, _token) = (marked, result.Tokens![Key]);
+                SessionMeter.RecordEnded(closing);
                 LogExpired(logger, Id);
                 break;
             }

@@ -72,6 +72,7 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
         ]));
         if (!result.Committed) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
         (_record, _token) = (record, result.Tokens![Key]);
+        SessionMeter.RecordOpened();
         StartClock(reactivated: false);
 
         var info = await Beat();

@@ -29,6 +29,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton(new SnapshotFile(options.SnapshotPath));
         services.AddHostedService<GridWatcher>();
         services.AddSingleton<StatusPublisher>();
+        services.AddHostedService<HealthChangeLog>();
         if (options.StopWithStandardInput) services.AddHostedService<StandardInputWatch>();
 
         services.AddSingleton<ProxyMetrics>();

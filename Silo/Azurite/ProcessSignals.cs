@@ -10,10 +10,17 @@ namespace OrleansCoord.Silo.Azurite;
 /// </remarks>
 internal static class ProcessSignals
 {
-    private const int SigTerm = 15;
+    /// <summary>SIGTERM.</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>SIGKILL.</summary>
+    public const int SigKill = 9;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SysKill(int pid, int signal);
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/> (Unix only); false when no such process could be signalled.</summary>
+    public static bool Send(int pid, int signal) => SysKill(pid, signal) == 0;
 
     /// <summary>Sends SIGTERM (on Windows there is none: kills at once). False when the process is already gone.</summary>
     public static bool Terminate(Process process)

@@ -8,27 +8,37 @@ namespace OrleansCoord.Silo.ProxyStart;
 /// <summary>
 /// Starts the reverse proxy next to the silo (<c>--proxy-port</c>, default 8000; 0: not started), so that one command
 /// brings up grid and proxy. The proxy stays what it is, a separate process and an Orleans client of this silo's
-/// gateway: it is started once the silo is active and stopped (SIGTERM) before the silo leaves the cluster. Its
-/// standard input is a pipe from the silo, which closes however the silo ends, even by SIGKILL; the proxy stops then
-/// (<c>--stop-with-stdin</c>), so it never outlives the silo holding its ports. A proxy that cannot start (its port in
-/// use, its build missing) is logged; the silo runs on without it.
+/// gateway, started once the silo is active. It is the data plane and outlives its control plane as nginx would: it
+/// runs detached (a session of its own, stdin from /dev/null, its output appended to <c>.data/proxy/proxy-&lt;port&gt;.log</c>),
+/// so a silo that dies (SIGKILL, OOM) leaves it serving its last configuration, and the silo started next on the same
+/// ports adopts it (<see cref="ProxyOwnership"/>) instead of starting a second one. A graceful stop of the silo
+/// (SIGTERM, Ctrl-C, whose SIGINT to the terminal's group does not reach the proxy's session) stops it with SIGTERM
+/// before the silo leaves the cluster. A proxy that cannot start (its port in use, its build missing) is logged; the
+/// silo runs on without it.
 /// </summary>
 internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplicationLifetime lifetime, ILogger<ProxyLauncher> logger) : IHostedService
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
-    private Process? _proxy;
-    private volatile bool _stopping;
+    private static readonly TimeSpan AdoptCheck = TimeSpan.FromSeconds(5);
+    private static readonly string? Setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _starting = Task.CompletedTask;
+    private (int Pid, long Start)? _owned;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(Start);
+        lifetime.ApplicationStarted.Register(() => _starting = StartOrAdoptAsync(_stopping.Token));
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
-        if (_proxy is { } proxy && !await ProcessSignals.StopAsync(proxy, StopGrace)) LogKilled(logger, StopGrace.TotalSeconds);
+        await _stopping.CancelAsync();
+        await _starting;
+        if (_owned is not { } owned) return;
+        if (!await DetachedProxy.StopAsync(owned.Pid, owned.Start, StopGrace)) LogKilled(logger, StopGrace.TotalSeconds);
+        ProxyOwnership.Remove(OwnerPath(options));
+        LogStopped(logger, owned.Pid);
     }
 
     /// <summary>The proxy's flags: this silo's gateway and cluster, loopback unless the silo is reachable from the network.</summary>
@@ -43,15 +53,56 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
             "--cluster-id", options.Cluster.ClusterId, "--service-id", options.Cluster.ServiceId,
             // One file per cluster: a proxy must never serve another cluster's configuration after a switch.
             "--snapshot", SnapshotPath(options),
-            "--stop-with-stdin", "true",
         ];
     }
 
     /// <summary><c>&lt;repo root&gt;/.data/proxy/snapshot-&lt;cluster-id&gt;.json</c>.</summary>
-    public static string SnapshotPath(SiloHostOptions options) =>
-        Path.Combine(RepoRoot.FindOrCurrent(), ".data", "proxy", $"snapshot-{options.Cluster.ClusterId}.json");
+    public static string SnapshotPath(SiloHostOptions options) => Path.Combine(ProxyFolder, $"snapshot-{options.Cluster.ClusterId}.json");
 
-    private void Start()
+    /// <summary><c>&lt;repo root&gt;/.data/proxy/owner-&lt;port&gt;</c>: one proxy per port on a machine.</summary>
+    public static string OwnerPath(SiloHostOptions options) => Path.Combine(ProxyFolder, $"owner-{options.Proxy.Port}");
+
+    /// <summary><c>&lt;repo root&gt;/.data/proxy/proxy-&lt;port&gt;.log</c>: the detached proxy's output.</summary>
+    public static string LogPath(SiloHostOptions options) => Path.Combine(ProxyFolder, $"proxy-{options.Proxy.Port}.log");
+
+    private static string ProxyFolder => Path.Combine(RepoRoot.FindOrCurrent(), ".data", "proxy");
+
+    private async Task StartOrAdoptAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var arguments = Arguments(options);
+            if (ProxyOwnership.Read(OwnerPath(options)) is { ProxyRuns: true } recorded)
+            {
+                if (recorded.SiloRuns && recorded.SiloPid != Environment.ProcessId)
+                {
+                    // Another live silo's proxy holds the port: starting one would only fail on it.
+                    LogOtherSilos(logger, recorded.ProxyPid, recorded.SiloPid);
+                    return;
+                }
+
+                if (recorded.StartedWith(arguments) && await DetachedProxy.AnswersAsync(options.Proxy.AdminPort, AdoptCheck, cancellationToken)
+                    && ProxyOwnership.Write(OwnerPath(options), recorded.ProxyPid, arguments))
+                {
+                    _owned = (recorded.ProxyPid, recorded.ProxyStart);
+                    LogAdopted(logger, recorded.ProxyPid, options.Proxy.Port, options.Proxy.AdminPort);
+                    return;
+                }
+
+                // Ours to replace: a dead silo's proxy with other flags, or one that no longer answers.
+                LogReplacing(logger, recorded.ProxyPid);
+                await DetachedProxy.StopAsync(recorded.ProxyPid, recorded.ProxyStart, StopGrace);
+            }
+
+            Start(arguments);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The silo stops before it got to the proxy.
+        }
+    }
+
+    private void Start(IReadOnlyList<string> arguments)
     {
         var dll = ProxyDll();
         if (!File.Exists(dll))
@@ -60,25 +111,43 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
             return;
         }
 
-        // stdout and stderr are the silo's own: the proxy's lines show where the silo's do.
-        var start = new ProcessStartInfo(DotnetHost()) { UseShellExecute = false, RedirectStandardInput = true };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in Arguments(options)) start.ArgumentList.Add(argument);
         try
         {
-            var proxy = Process.Start(start) ?? throw new InvalidOperationException("no process");
+            Directory.CreateDirectory(ProxyFolder);
+            var proxy = Process.Start(StartInfo(dll, arguments)) ?? throw new InvalidOperationException("no process");
             proxy.EnableRaisingEvents = true;
             proxy.Exited += (_, _) =>
             {
-                if (!_stopping) LogExited(logger, proxy.ExitCode);
+                if (!_stopping.IsCancellationRequested) LogExited(logger, proxy.ExitCode, LogPath(options));
             };
-            _proxy = proxy;
-            LogStarted(logger, proxy.Id, options.Proxy.Port, options.Proxy.AdminPort);
+            if (!ProxyOwnership.Write(OwnerPath(options), proxy.Id, arguments))
+            {
+                LogNotStarted(logger, $"it exited at once (see {LogPath(options)})");
+                return;
+            }
+
+            _owned = (proxy.Id, LinuxProcesses.StartTime(proxy.Id) ?? 0);
+            LogStarted(logger, proxy.Id, options.Proxy.Port, options.Proxy.AdminPort, LogPath(options));
         }
-        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             LogNotStarted(logger, exception.Message);
         }
+    }
+
+    // setsid execs sh, which execs dotnet after redirecting: the pid is the proxy's, in a session of its own, and holds
+    // nothing of the silo's (stdin /dev/null, output to its log), so the silo's end does not reach it.
+    private ProcessStartInfo StartInfo(string dll, IReadOnlyList<string> arguments)
+    {
+        if (Setsid is null) throw new InvalidOperationException("setsid (util-linux) is needed to run the proxy detached from the silo");
+        var start = new ProcessStartInfo(Setsid) { UseShellExecute = false };
+        foreach (var argument in (string[])["/bin/sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh", LogPath(options), DotnetHost(), dll])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return start;
     }
 
     // Recorded at build time: Silo.csproj builds the proxy too (a build-order reference, no code of it in the silo).
@@ -94,11 +163,23 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
         return File.Exists(dotnet) ? dotnet : "dotnet";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy started (pid {Pid}): port {Port}, admin {AdminPort}; --proxy-port 0 turns it off")]
-    private static partial void LogStarted(ILogger logger, int pid, int port, int adminPort);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy started (pid {Pid}): port {Port}, admin {AdminPort}, log {LogPath}; it outlives a crash of this silo, stops with a clean stop; --proxy-port 0 turns it off")]
+    private static partial void LogStarted(ILogger logger, int pid, int port, int adminPort, string logPath);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy exited with code {ExitCode}; the silo runs on without it")]
-    private static partial void LogExited(ILogger logger, int exitCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy exited with code {ExitCode} (its log: {LogPath}); the silo runs on without it")]
+    private static partial void LogExited(ILogger logger, int exitCode, string logPath);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy adopted (pid {Pid}): port {Port}, admin {AdminPort}; it kept serving after the previous silo ended")]
+    private static partial void LogAdopted(ILogger logger, int pid, int port, int adminPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy pid {Pid} of a silo that is gone runs with other flags or does not answer: replacing it")]
+    private static partial void LogReplacing(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy not started: the proxy (pid {Pid}) of the running silo pid {SiloPid} holds this port")]
+    private static partial void LogOtherSilos(ILogger logger, int pid, int siloPid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy (pid {Pid}) stopped")]
+    private static partial void LogStopped(ILogger logger, int pid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy not started: {Dll} is missing (dotnet build Proxy); the silo runs on without it")]
     private static partial void LogNotBuilt(ILogger logger, string dll);
@@ -108,21 +189,4 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy did not stop within {Seconds} s of SIGTERM: killed")]
     private static partial void LogKilled(ILogger logger, double seconds);
-}
-
-/// <summary>Registers <see cref="ProxyLauncher"/> when <c>--proxy-port</c> is not 0.</summary>
-public static class WebApplicationBuilderProxyChildExtensions
-{
-    /// <summary>Adds the proxy's start and stop to the host (nothing when <c>Proxy:Port</c> is 0).</summary>
-    public static WebApplicationBuilder AddProxyChild(this WebApplicationBuilder builder, SiloHostOptions options)
-    {
-        // After Orleans' hosted service: stopped before it, so the proxy closes its session while the grid is there.
-        if (options.Proxy.Port != 0)
-        {
-            builder.Services.AddHostedService(sp => new ProxyLauncher(options, sp.GetRequiredService<IHostApplicationLifetime>(),
-                sp.GetRequiredService<ILogger<ProxyLauncher>>()));
-        }
-
-        return builder;
-    }
 }

@@ -1,0 +1,40 @@
+using OrleansCoord.Errors;
+using static OrleansCoord.Silo.Tests.GridConnect;
+
+namespace OrleansCoord.Silo.Tests;
+
+/// <summary><c>/metrics</c> on the silo's HTTP port (issue 23, item 5): Prometheus text with Orleans' meters and the grid's.</summary>
+public sealed class MetricsEndpointTests
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task Scrape_AfterGridRequests_ShowsThemByOperationAndOutcome_WithOrleansMeters()
+    {
+        var clusterId = $"metrics-{Guid.NewGuid():N}";
+        await using var silo = await SiloProcess.StartHealthyAsync(clusterId, "--storage", "Memory", "--dashboard", "off");
+        await using (var client = await ToAsync(silo, clusterId))
+        {
+            await client.CreateAsync("/metered", Utf8("x"), cancellationToken: Ct);
+            // A typed error is an outcome of its own.
+            await Assert.ThrowsAsync<CoordException>(() => client.CreateAsync("/metered", Utf8("again"), cancellationToken: Ct));
+        }
+
+        // The exporter caches a scrape briefly: poll until the calls above are in one.
+        string text = "";
+        await Poll.UntilAsync(async () =>
+        {
+            using var response = await Http.GetAsync(new Uri(silo.HttpBase, "metrics"), Ct);
+            text = await response.Content.ReadAsStringAsync(Ct);
+            return response.IsSuccessStatusCode && text.Contains("outcome=\"NodeExists\"", StringComparison.Ordinal)
+                && text.Split('\n').Any(line => line.StartsWith("coord_sessions_ended_total{", StringComparison.Ordinal)
+                    && line.Contains("reason=\"closed\"", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), () => $"a scrape counting the NodeExists create and the closed session:\n{text}");
+
+        Assert.Contains("coord_grid_requests_total{", text);
+        Assert.Contains("outcome=\"ok\"", text);
+        Assert.Contains("coord_grid_request_duration_seconds_bucket{", text);
+        Assert.Contains("\norleans_", text); // Orleans' own meter
+        Assert.Contains("coord_sessions_opened_total", text);
+    }
+}
