@@ -38,7 +38,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         OpCode.MultiRead => MultiReadAsync(request.Xid, (MultiRecord)request.Body),
         OpCode.CloseSession => CloseAsync(request.Xid),
         OpCode.Auth => Task.FromResult(Auth((AuthRecord)request.Body)),
-        OpCode.SetWatches or OpCode.SetWatches2 => SetWatchesAsync((SetWatchesRecord)request.Body),
+        OpCode.SetWatches or OpCode.SetWatches2 => SetWatchesAsync(request.Xid, (SetWatchesRecord)request.Body),
         OpCode.AddWatch => AddWatchAsync(request.Xid, (AddWatchRecord)request.Body),
         OpCode.RemoveWatches or OpCode.CheckWatches => Task.FromResult(RemoveWatches(request.Xid, (WatchTypeRecord)request.Body, remove: request.Type == OpCode.RemoveWatches)),
         OpCode.GetEphemerals => GetEphemeralsAsync(request.Xid, (PathRecord)request.Body),
