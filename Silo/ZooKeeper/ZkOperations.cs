@@ -18,7 +18,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     {
         // The grain calls of this request carry the connection's identities; the znode grains check them (NoAuth).
         Caller.Use(session.Identities);
-        return Dispatch(request);
+        return SystemNode(request) ?? Dispatch(request);
     }
 
     private Task<ZkReply> Dispatch(ZkRequest request) => request.Type switch

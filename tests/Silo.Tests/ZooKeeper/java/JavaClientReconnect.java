@@ -28,6 +28,8 @@ public final class JavaClientReconnect {
             }
         });
         await(states, Watcher.Event.KeeperState.SyncConnected);
+        // getConfig reads /zookeeper/config: empty on a standalone ZooKeeper 3.8 (Curator's getConfig() too).
+        if (zk.getConfig(false, null).length != 0) throw new IllegalStateException("/zookeeper/config is not empty");
         zk.create(root, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         zk.create(root + "/a", "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
 
