@@ -44,6 +44,38 @@ public sealed class JavaClientReconnectTests(ZkSiloFixture grid)
         }
     }
 
+    [Fact]
+    public async Task CuratorCache_Initializes_AndKeepsFollowingTheTreeAcrossForcedReconnects()
+    {
+        using var java = await JavaProgram.CompileAsync("CuratorCacheReconnect");
+        await using var relay = new LoopbackRelay(grid.ZkPort);
+        var root = $"/curator-cache-{Guid.NewGuid():N}";
+        using var client = java.Start($"127.0.0.1:{relay.Port}", root);
+        var stderr = client.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.Equal("initialized", await ReadLineAsync(client, stderr));
+            for (var cut = 1; cut <= 2; cut++)
+            {
+                relay.CutAll();
+                await client.StandardInput.WriteLineAsync("cut");
+                await client.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
+                Assert.Equal("reconnected", await ReadLineAsync(client, stderr));
+            }
+
+            client.StandardInput.Close();
+            Assert.Equal($"created {root}/after", await ReadLineAsync(client, stderr));
+            Assert.Equal("reconnects 2", await ReadLineAsync(client, stderr));
+            Assert.Equal("done", await ReadLineAsync(client, stderr));
+            Assert.Equal(3, relay.Accepted);
+        }
+        finally
+        {
+            if (!client.HasExited) client.Kill(entireProcessTree: true);
+            await client.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
     private static Task<string> ReadLineAsync(Process process, Task<string> stderr) =>
         ExternalTool.ReadLineAsync(process, stderr, TimeSpan.FromSeconds(90));
 }
