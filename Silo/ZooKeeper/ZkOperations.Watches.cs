@@ -21,7 +21,9 @@ internal sealed partial class ZkOperations
         var oneShot = request.DataWatches.Select(p => (Path: p, Kind: ZkWatchKind.Data))
             .Concat(request.ExistWatches.Select(p => (Path: p, Kind: ZkWatchKind.Exist)))
             .Concat(request.ChildWatches.Select(p => (Path: p, Kind: ZkWatchKind.Child)))
-            .Where(w => ZNodePath.Check(w.Path) is null).ToList();
+            // /zookeeper/config and /quota never change and are not stored (SystemNode): a watch there has nothing to
+            // report, and a check against the store would report them deleted.
+            .Where(w => ZNodePath.Check(w.Path) is null && w.Path is not (ConfigNode or QuotaNode)).ToList();
         var persistent = request.PersistentWatches.Where(p => ZNodePath.Check(p) is null).ToList();
         var recursive = request.PersistentRecursiveWatches.Where(p => ZNodePath.Check(p) is null).ToList();
 

@@ -32,5 +32,10 @@ public sealed class ZkSystemNodeTests(ZkSiloFixture grid)
         Assert.Equal(Err.NoAuth, (await zk.CallAsync(Op.SetData, SetData("/zookeeper/config", "x"))).Err);
         Assert.Equal(Err.NoAuth, (await zk.CallAsync(Op.Delete, Delete("/zookeeper/config"))).Err);
         Assert.Equal(Err.BadArguments, (await zk.CallAsync(Op.SetData, SetData("/zookeeper/quota", "x"))).Err);
+
+        // Curator re-registers a data watch on /zookeeper/config after every reconnect: nothing changed, nothing fires.
+        var rewatch = await zk.CallAsync(Op.SetWatches2, new Packet().Long(0).Int(1).String("/zookeeper/config").Int(0).Int(0).Int(0).Int(0));
+        Assert.Equal(Err.Ok, rewatch.Err);
+        Assert.Empty(rewatch.Notifications);
     }
 }
