@@ -46,7 +46,7 @@ internal sealed partial class FourLetterWords
     {
         const long mb = 1024 * 1024;
         var memory = GC.GetGCMemoryInfo();
-        var process = System.Diagnostics.Process.GetCurrentProcess();
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
         var entries = new (string, object)[]
         {
             ("zookeeper.version", $"{Version}, built on {stats.Started:MM/dd/yyyy HH:mm} GMT"),
