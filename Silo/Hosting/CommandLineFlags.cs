@@ -27,6 +27,7 @@ internal static class CommandLineFlags
         ["--service-id"] = "Cluster:ServiceId",
         ["--grain-directory"] = "Cluster:GrainDirectory",
         ["--zk-port"] = "Endpoints:ZooKeeperPort",
+        ["--4lw-whitelist"] = "Endpoints:FourLetterWordWhitelist",
         ["--super-digest"] = "Cluster:SuperDigest",
         ["--proxy-port"] = "Proxy:Port",
         ["--proxy-admin-port"] = "Proxy:AdminPort",
@@ -51,6 +52,7 @@ internal static class CommandLineFlags
           --gateway-port N                client gateway port (default 30000)
           --http-port N                   /healthz and /dashboard (default 8080)
           --zk-port N                     ZooKeeper wire protocol for ZooKeeper clients (default 2181; 0 = off)
+          --4lw-whitelist W,W|*           four-letter words answered there (default srvr, as ZooKeeper's)
           --proxy-port N                  reverse proxy started with the silo (default 8000; 0 = none)
           --proxy-admin-port N            its /healthz and /metrics (default 8001)
           --advertised-ip IP              address announced to other silos (default loopback)

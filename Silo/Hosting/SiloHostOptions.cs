@@ -85,6 +85,13 @@ public sealed class SiloHostOptions
         /// <summary>Port of the ZooKeeper wire protocol, for ZooKeeper's own clients (zkCli.sh, kazoo, Curator). Flag <c>--zk-port</c>.</summary>
         /// <value>2181, ZooKeeper's; 0 turns the endpoint off.</value>
         public int ZooKeeperPort { get; set; } = 2181;
+
+        /// <summary>
+        /// The four-letter words the ZooKeeper port answers, as ZooKeeper's <c>4lw.commands.whitelist</c>: comma-separated,
+        /// <c>*</c> for all; srvr is always on. Flag <c>--4lw-whitelist</c>.
+        /// </summary>
+        /// <value><c>srvr</c>, ZooKeeper's default.</value>
+        public string FourLetterWordWhitelist { get; set; } = "srvr";
     }
 
     /// <summary>The <c>Cluster</c> section.</summary>

@@ -29,6 +29,7 @@ internal static class SiloHostOptionsReader
         endpoints.GatewayPort = ReadInt(configuration, "Endpoints:GatewayPort", endpoints.GatewayPort, errors);
         endpoints.HttpPort = ReadInt(configuration, "Endpoints:HttpPort", endpoints.HttpPort, errors);
         endpoints.ZooKeeperPort = ReadInt(configuration, "Endpoints:ZooKeeperPort", endpoints.ZooKeeperPort, errors);
+        endpoints.FourLetterWordWhitelist = NullIfEmpty(configuration["Endpoints:FourLetterWordWhitelist"]) ?? endpoints.FourLetterWordWhitelist;
         endpoints.AdvertisedIp = NullIfEmpty(configuration["Endpoints:AdvertisedIp"]) ?? endpoints.AdvertisedIp;
 
         options.Proxy.Port = ReadInt(configuration, "Proxy:Port", options.Proxy.Port, errors);

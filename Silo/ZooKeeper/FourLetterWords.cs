@@ -1,14 +1,14 @@
-using System.Globalization;
-using System.Text;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Silo.ZooKeeper;
 
 /// <summary>
 /// ZooKeeper's four-letter words for monitoring tools, sent instead of a connect packet: ruok, srvr, stat, mntr,
-/// cons. The answer is plain text, then the connection closes. Figures are this silo's endpoint's.
+/// cons, envi, conf, wchs, wchc, wchp, dump, crst, srst, isro, dirs, in ZooKeeper 3.8's formats, each only when the
+/// whitelist enables it. The answer is plain text, then the connection closes. Figures are this silo's endpoint's.
 /// </summary>
-internal sealed class FourLetterWords(ZkServerStats stats, IGrainFactory grains)
+internal sealed partial class FourLetterWords(
+    ZkServerStats stats, IGrainFactory grains, FourLetterWordWhitelist whitelist, int clientPort, string dataDir)
 {
     public const string Version = "3.8.0-orleanscoord";
 
@@ -17,58 +17,44 @@ internal sealed class FourLetterWords(ZkServerStats stats, IGrainFactory grains)
     private Task<long>? _count;
     private long _countStartedMs;
 
-    public static bool IsKnown(string word) => word is "ruok" or "srvr" or "stat" or "mntr" or "cons";
+    /// <summary>A word ZooKeeper knows: answered (or refused by the whitelist); anything else is read as a packet length.</summary>
+    public static bool IsKnown(string word) => FourLetterWordWhitelist.Known.Contains(word);
 
-    public async Task<string> AnswerAsync(string word) => word switch
+    /// <summary>The answer to <paramref name="word"/>, asked from <paramref name="asker"/> (host:port; cons lists it too).</summary>
+    public async Task<string> AnswerAsync(string word, string asker)
     {
-        "ruok" => "imok",
-        "srvr" => Server(await NodeCountAsync()),
-        "stat" => Status(await NodeCountAsync()),
-        "mntr" => Monitor(await NodeCountAsync()),
-        "cons" => Connections() + "\n",
-        _ => "",
-    };
-
-    private string Server(long nodes)
-    {
-        var (min, avg, max) = stats.Latency;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Zookeeper version: {Version}, built on {stats.Started:yyyy-MM-dd}\nLatency min/avg/max: {min}/{avg:0.####}/{max}\nReceived: {stats.Received}\nSent: {stats.Sent}\nConnections: {stats.Connections.Count}\nOutstanding: {stats.Outstanding}\nZxid: 0x0\nMode: standalone\nNode count: {nodes}\n");
-    }
-
-    private string Status(long nodes)
-    {
-        var text = Server(nodes);
-        var firstLine = text.IndexOf('\n') + 1;
-        return text[..firstLine] + "Clients:\n" + Connections() + "\n" + text[firstLine..];
-    }
-
-    private string Monitor(long nodes)
-    {
-        var (min, avg, max) = stats.Latency;
-        var lines = new (string, object)[]
+        if (!whitelist.IsEnabled(word)) return FourLetterWordWhitelist.Refusal(word);
+        return word switch
         {
-            ("zk_version", Version), ("zk_server_state", "standalone"),
-            ("zk_avg_latency", Math.Round(avg, 4)), ("zk_max_latency", max), ("zk_min_latency", min),
-            ("zk_packets_received", stats.Received), ("zk_packets_sent", stats.Sent),
-            ("zk_num_alive_connections", stats.Connections.Count), ("zk_outstanding_requests", stats.Outstanding),
-            ("zk_znode_count", nodes), ("zk_watch_count", stats.Connections.Keys.Sum(c => c.WatchCount)),
+            "ruok" => "imok",
+            "srvr" => Server(await NodeCountAsync()),
+            "stat" => Status(await NodeCountAsync(), asker),
+            "mntr" => Monitor(await NodeCountAsync()),
+            "cons" => Connections(asker) + "\n",
+            "envi" => Environment(),
+            "conf" => Configuration(),
+            "dirs" => "datadir_size: 0\nlogdir_size: 0\n",
+            "isro" => "rw",
+            "crst" => ResetConnections(),
+            "srst" => ResetServer(),
+            "wchs" => await WatchSummaryAsync(),
+            "wchc" => await WatchesAsync(byPath: false),
+            "wchp" => await WatchesAsync(byPath: true),
+            "dump" => await DumpAsync(),
+            _ => "",
         };
-        var text = new StringBuilder();
-        foreach (var (key, value) in lines) text.Append(CultureInfo.InvariantCulture, $"{key}\t{value}\n");
-        return text.ToString();
     }
 
-    private string Connections()
+    private string ResetConnections()
     {
-        var text = new StringBuilder();
-        foreach (var connection in stats.Connections.Keys)
-        {
-            text.Append(CultureInfo.InvariantCulture,
-                $" /{connection.Remote}[1](queued={connection.Outstanding},recved={connection.Received},sent={connection.Sent},sid=0x{connection.SessionId:x},to={connection.TimeoutMs})\n");
-        }
+        foreach (var connection in stats.Connections.Keys) connection.Figures.Reset();
+        return "Connection stats reset.\n";
+    }
 
-        return text.ToString();
+    private string ResetServer()
+    {
+        stats.Reset();
+        return "Server stats reset.\n";
     }
 
     /// <summary>
@@ -82,10 +68,10 @@ internal sealed class FourLetterWords(ZkServerStats stats, IGrainFactory grains)
         {
             var stale = _count is not { IsCompleted: true } counted
                 ? _count is null
-                : counted.Result < 0 || Environment.TickCount64 - _countStartedMs > (long)CountReuse.TotalMilliseconds;
+                : counted.Result < 0 || System.Environment.TickCount64 - _countStartedMs > (long)CountReuse.TotalMilliseconds;
             if (stale)
             {
-                _countStartedMs = Environment.TickCount64;
+                _countStartedMs = System.Environment.TickCount64;
                 _count = CountNodesAsync();
             }
 

@@ -50,7 +50,9 @@ internal sealed partial class ZkConnection
                         else
                         {
                             close = Write(frames, reply);
-                            _stats.OnSent((long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds);
+                            var latencyMs = (long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds;
+                            _stats.OnSent(latencyMs);
+                            Figures.OnReplied(latencyMs, Math.Max(_session.LastRevision, reply.Revision));
                             Interlocked.Increment(ref _sent);
                         }
 
@@ -59,6 +61,10 @@ internal sealed partial class ZkConnection
                             Interlocked.Decrement(ref _outstanding);
                             _window.Release();
                         }
+                    }
+                    else if (item is TaskCompletionSource<IReadOnlyList<(string, string)>> describe)
+                    {
+                        describe.TrySetResult([.. _watches.Describe()]);
                     }
                     else if (item is WatchEvent change && _watches.Trigger(change, out var released))
                     {

@@ -60,6 +60,27 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
     public long Sent => Interlocked.Read(ref _sent);
 
+    /// <summary>The figures <c>cons</c> shows and <c>crst</c> resets.</summary>
+    public ZkConnectionStats Figures { get; } = new();
+
+    /// <summary>
+    /// The watches this connection holds (path, kind), for wchc and wchp. The registry belongs to the writer loop, so
+    /// the writer answers between two packets; a connection that has stopped writing answers none.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Path, string Kind)>> DescribeWatchesAsync()
+    {
+        var answer = new TaskCompletionSource<IReadOnlyList<(string, string)>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_out.Writer.TryWrite(answer)) return [];
+        try
+        {
+            return await answer.Task.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Serves the connection until the client goes, sends closeSession or a bad packet, the session ends,
     /// or <paramref name="stopping"/> fires.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -148,6 +169,7 @@ internal sealed partial class ZkConnection : IZkWatchSink
         try
         {
             (xid, type, body) = ZkRequestDecoder.Decode(packet);
+            Figures.OnRequest(type, xid);
         }
         catch (JuteFormatException exception)
         {

@@ -33,7 +33,10 @@ internal sealed partial class ZkConnectionHandler(
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         ConnectRequest request;
-        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping))
+        // Not linked to ConnectionClosed: Kestrel fires it when the client half-closes (nc -N sends a four-letter word and
+        // its FIN together), and a read with that token then throws before it returns the word. An ended input ends the
+        // read anyway (IsCompleted).
+        using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping))
         {
             handshake.CancelAfter(HandshakeTimeout);
             try
@@ -114,7 +117,9 @@ internal sealed partial class ZkConnectionHandler(
             if (ZkFrames.PeekWord(buffer) is { } word && FourLetterWords.IsKnown(word))
             {
                 input.AdvanceTo(buffer.End);
-                await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(await words.AnswerAsync(word)), cancellationToken);
+                // Not cancelled by the connection's end either: a half-closed client still reads the answer.
+                var answer = await words.AnswerAsync(word, connection.RemoteEndPoint?.ToString() ?? "?");
+                await connection.Transport.Output.WriteAsync(Encoding.UTF8.GetBytes(answer), lifetime.ApplicationStopping);
                 return null;
             }
 

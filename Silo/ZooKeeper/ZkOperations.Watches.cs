@@ -11,15 +11,19 @@ internal sealed partial class ZkOperations
 {
     /// <summary>
     /// setWatches / setWatches2 after a reconnect: for each watch the client held, what changed since its last zxid
-    /// fires now (as ZooKeeper's DataTree.setWatches decides), and the rest are registered again.
+    /// fires now (as ZooKeeper's DataTree.setWatches decides), and the rest are registered again. The reply echoes the
+    /// request's xid, as ZooKeeper's does: the 3.8 Java client queues setWatches with xid -8 but numbers it like any
+    /// request when it sends it, and takes a reply with another xid as out of order (it drops the connection).
     /// </summary>
-    private async Task<ZkReply> SetWatchesAsync(SetWatchesRecord request)
+    private async Task<ZkReply> SetWatchesAsync(int xid, SetWatchesRecord request)
     {
         var relative = request.RelativeZxid;
         var oneShot = request.DataWatches.Select(p => (Path: p, Kind: ZkWatchKind.Data))
             .Concat(request.ExistWatches.Select(p => (Path: p, Kind: ZkWatchKind.Exist)))
             .Concat(request.ChildWatches.Select(p => (Path: p, Kind: ZkWatchKind.Child)))
-            .Where(w => ZNodePath.Check(w.Path) is null).ToList();
+            // /zookeeper/config and /quota never change and are not stored (SystemNode): a watch there has nothing to
+            // report, and a check against the store would report them deleted.
+            .Where(w => ZNodePath.Check(w.Path) is null && w.Path is not (ConfigNode or QuotaNode)).ToList();
         var persistent = request.PersistentWatches.Where(p => ZNodePath.Check(p) is null).ToList();
         var recursive = request.PersistentRecursiveWatches.Where(p => ZNodePath.Check(p) is null).ToList();
 
@@ -34,7 +38,7 @@ internal sealed partial class ZkOperations
             // A check the grid could not serve: dropping that watch would lose it silently. The connection closes
             // instead (ZkGridCalls), and the client sends setWatches again on its next connection.
             foreach (var watch in checkedWatches) session.Interest.Release(watch.Path);
-            return ZkReply.Failed(Xid.SetWatches, CoordErrorCode.ConnectionLoss);
+            return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
         }
 
         foreach (var path in persistent) await session.Interest.AcquireAsync(path);
@@ -59,7 +63,7 @@ internal sealed partial class ZkOperations
 
         return new ZkReply
         {
-            Xid = Xid.SetWatches,
+            Xid = xid,
             Notifications = notifications,
             RegistryAction = registry =>
             {
@@ -83,7 +87,11 @@ internal sealed partial class ZkOperations
         };
     }
 
-    /// <summary>addWatch: a persistent (mode 0) or persistent recursive (mode 1) watch, which stays until removed.</summary>
+    /// <summary>
+    /// addWatch: a persistent (mode 0) or persistent recursive (mode 1) watch, which stays until removed. A success
+    /// carries an ErrorResponse body (one int, 0) after the header, as ZooKeeper 3.8's FinalRequestProcessor sends it:
+    /// the Java client reads that int, and without it fails the read (EOFException) and drops the connection.
+    /// </summary>
     private async Task<ZkReply> AddWatchAsync(int xid, AddWatchRecord request)
     {
         if (Invalid(request.Path) is { } bad || request.Mode is not (0 or 1)) return ZkReply.Failed(xid, CoordErrorCode.BadArguments);
@@ -93,6 +101,7 @@ internal sealed partial class ZkOperations
         return new ZkReply
         {
             Xid = xid,
+            Body = w => w.WriteInt(0),
             RegistryAction = registry =>
             {
                 if (!registry.AddPersistent(path, recursive)) session.Interest.Release(path, subtree: recursive);

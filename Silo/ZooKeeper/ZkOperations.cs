@@ -18,7 +18,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
     {
         // The grain calls of this request carry the connection's credential; the grains verify it and check ACLs (NoAuth).
         Caller.Use(session.Credential);
-        return Dispatch(request);
+        return SystemNode(request) ?? Dispatch(request);
     }
 
     private Task<ZkReply> Dispatch(ZkRequest request) => request.Type switch
@@ -38,7 +38,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         OpCode.MultiRead => MultiReadAsync(request.Xid, (MultiRecord)request.Body),
         OpCode.CloseSession => CloseAsync(request.Xid),
         OpCode.Auth => Task.FromResult(Auth((AuthRecord)request.Body)),
-        OpCode.SetWatches or OpCode.SetWatches2 => SetWatchesAsync((SetWatchesRecord)request.Body),
+        OpCode.SetWatches or OpCode.SetWatches2 => SetWatchesAsync(request.Xid, (SetWatchesRecord)request.Body),
         OpCode.AddWatch => AddWatchAsync(request.Xid, (AddWatchRecord)request.Body),
         OpCode.RemoveWatches or OpCode.CheckWatches => Task.FromResult(RemoveWatches(request.Xid, (WatchTypeRecord)request.Body, remove: request.Type == OpCode.RemoveWatches)),
         OpCode.GetEphemerals => GetEphemeralsAsync(request.Xid, (PathRecord)request.Body),

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace OrleansCoord.Silo.ZooKeeper;
 
-/// <summary>Counters of this silo's ZooKeeper endpoint, for the four-letter words (srvr, stat, mntr, cons).</summary>
+/// <summary>Counters of this silo's ZooKeeper endpoint, for the four-letter words (srvr, stat, mntr, cons, srst).</summary>
 internal sealed class ZkServerStats
 {
     private long _received;
@@ -29,6 +29,17 @@ internal sealed class ZkServerStats
             var count = Interlocked.Read(ref _latencyCount);
             return count == 0 ? (0, 0, 0) : (Interlocked.Read(ref _latencyMinMs), (double)Interlocked.Read(ref _latencyTotalMs) / count, Interlocked.Read(ref _latencyMaxMs));
         }
+    }
+
+    /// <summary>srst: as ZooKeeper's ServerStats.reset, the packet counts and latencies start again.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _received, 0);
+        Interlocked.Exchange(ref _sent, 0);
+        Interlocked.Exchange(ref _latencyCount, 0);
+        Interlocked.Exchange(ref _latencyTotalMs, 0);
+        Interlocked.Exchange(ref _latencyMaxMs, 0);
+        Interlocked.Exchange(ref _latencyMinMs, long.MaxValue);
     }
 
     public void OnReceived() => Interlocked.Increment(ref _received);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Connections;
 using System.Net;
 using OrleansCoord.Silo.Hosting;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Silo.ZooKeeper.Sessions;
 using OrleansCoord.Silo.ZooKeeper.Watches;
 
@@ -20,7 +21,15 @@ public static class ZooKeeperFrontEnd
         builder.Services.AddSingleton<ZkSessionPasswords>();
         builder.Services.AddSingleton<ZkSessionBinder>();
         builder.Services.AddSingleton<ZkServerStats>();
-        builder.Services.AddSingleton<FourLetterWords>();
+        var dataDir = options.Storage.Profile switch
+        {
+            StorageProfile.Postgres => options.Storage.PostgresDir,
+            StorageProfile.AzureStorage => options.Storage.AzuriteDir,
+            _ => "memory",
+        };
+        builder.Services.AddSingleton(services => new FourLetterWords(
+            services.GetRequiredService<ZkServerStats>(), services.GetRequiredService<IGrainFactory>(),
+            new FourLetterWordWhitelist(options.Endpoints.FourLetterWordWhitelist), port, dataDir));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = options.Endpoints.AdvertisedIp is null ? IPAddress.Loopback : IPAddress.Any;

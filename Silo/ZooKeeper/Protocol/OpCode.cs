@@ -46,6 +46,7 @@ internal static class Xid
     public const int Notification = -1;
     public const int Ping = -2;
     public const int Auth = -4;
+    /// <summary>What the Java client queues setWatches with; it renumbers it on sending, and the reply echoes whatever came.</summary>
     public const int SetWatches = -8;
 }
 

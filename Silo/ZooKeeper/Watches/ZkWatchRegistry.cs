@@ -14,6 +14,7 @@ internal sealed class ZkWatchRegistry
     private readonly Dictionary<string, (long? Data, long? Exist, long? Child)> _oneShot = new(StringComparer.Ordinal);
     private readonly HashSet<string> _persistent = new(StringComparer.Ordinal);
     private readonly HashSet<string> _recursive = new(StringComparer.Ordinal);
+    private readonly ZkImpliedEvents _implied = new();
 
     private const long Absent = -1;
 
@@ -108,9 +109,16 @@ internal sealed class ZkWatchRegistry
             notify = released > 0;
         }
 
-        if (oneShotOnly) return notify;
-        if (_persistent.Contains(change.Path)) notify = true;
-        if (change.Type != WatchEventType.NodeChildrenChanged && _recursive.Count > 0 && _recursive.Any(p => ZkWatchHub.IsAtOrBelow(change.Path, p))) notify = true;
+        var persistent = _persistent.Contains(change.Path)
+            || (change.Type != WatchEventType.NodeChildrenChanged && _recursive.Count > 0 && _recursive.Any(p => ZkWatchHub.IsAtOrBelow(change.Path, p)));
+        if (oneShotOnly)
+        {
+            // The notification also reaches the client's persistent watchers of that path: their stream copy is not sent.
+            if (notify && persistent) _implied.Notified(change);
+            return notify;
+        }
+
+        if (persistent && !_implied.AlreadyNotified(change)) notify = true;
         return notify;
     }
 

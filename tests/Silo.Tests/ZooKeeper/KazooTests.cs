@@ -18,6 +18,13 @@ public sealed class KazooTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task ServerVersion_ReadsTheEnviFourLetterWord()
+    {
+        ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
+        await RunScriptAsync("version.py", "/", TimeSpan.FromMinutes(1), "version 3.8.0");
+    }
+
+    [Fact]
     public async Task DigestAcl_KazooWithAuthDataOwnsTheZNode_KazooWithoutIsRefused()
     {
         ExternalTool.Require(ExternalTool.Python, "python3-kazoo");

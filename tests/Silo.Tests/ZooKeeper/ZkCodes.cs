@@ -5,7 +5,7 @@ internal static class Op
 {
     public const int Create = 1, Delete = 2, Exists = 3, GetData = 4, SetData = 5, GetAcl = 6, SetAcl = 7, GetChildren = 8, Sync = 9, Ping = 11,
         GetChildren2 = 12, Check = 13, Multi = 14, Create2 = 15, CreateContainer = 19, CreateTtl = 21, MultiRead = 22, GetEphemerals = 103, GetAllChildrenNumber = 104, SetWatches = 101, CloseSession = -11,
-        Auth = 100, WhoAmI = 107;
+        Auth = 100, SetWatches2 = 105, AddWatch = 106, WhoAmI = 107;
 }
 
 /// <summary>Error codes, from ZooKeeper's KeeperException.Code.</summary>

@@ -41,4 +41,22 @@ public sealed class ZkWatchReRegistrationTests(ZkSiloFixture grid)
 
         Assert.Equal([(Event.NodeCreated, $"{root}-unborn"), (Event.NodeChildrenChanged, $"{root}/quiet")], seen.OrderBy(n => n.Item1));
     }
+
+    [Fact]
+    public async Task SetWatches2_WithAnOrdinaryXid_ReplyEchoesIt_AndAddWatchReplyCarriesAnErrorResponse()
+    {
+        var root = $"/rewatch2-{Guid.NewGuid():N}";
+        await using var writer = await ConnectAsync(grid.ZkPort);
+        var lastSeen = (await writer.CallAsync(Op.Create, Create(root, "v0"))).Zxid;
+
+        // As the 3.8 Java client sends them: the next ordinary xid (CallAsync fails on a reply with another xid).
+        await using var client = await ConnectAsync(grid.ZkPort);
+        var setWatches2 = new Packet().Long(lastSeen).Int(1).String(root).Int(0).Int(0).Int(0).Int(1).String(root);
+        Assert.Equal(Err.Ok, (await client.CallAsync(Op.SetWatches2, setWatches2)).Err);
+
+        // ZooKeeper answers addWatch with ErrorResponse(0) after the header; the Java client reads that int.
+        var added = await client.CallAsync(Op.AddWatch, new Packet().String(root).Int(0));
+        Assert.Equal(Err.Ok, added.Err);
+        Assert.Equal(0, added.Body.Int());
+    }
 }

@@ -44,4 +44,21 @@ public sealed class ZkWatchRegistryTests
         Assert.False(registry.HasOneShot("/p/gone", ZkWatchKind.Data));
         Assert.True(registry.HasOneShot("/p/later", ZkWatchKind.Exist));
     }
+
+    [Fact]
+    public void EventNotifiedFromAReply_IsNotNotifiedAgainFromTheStream_ForAPersistentRecursiveWatch()
+    {
+        // One notification per event and connection: the client hands it to its data watcher and its recursive watcher.
+        var registry = new ZkWatchRegistry();
+        registry.AddOneShot("/r/a", ZkWatchKind.Data, new Stat { Czxid = 10, Mzxid = 10 });
+        registry.AddPersistent("/r", recursive: true);
+
+        var implied = registry.Observe("/r/a", new Stat { Czxid = 10, Mzxid = 20 });
+        Assert.Equal(new WatchEvent(WatchEventType.NodeDataChanged, "/r/a", 20), implied);
+        Assert.True(registry.Trigger(implied!, out _, oneShotOnly: true));
+
+        Assert.False(registry.Trigger(new WatchEvent(WatchEventType.NodeDataChanged, "/r/a", 20), out _));
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeDataChanged, "/r/a", 30), out _));
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r/a/b", 31), out _));
+    }
 }
