@@ -96,6 +96,9 @@ internal sealed partial class FourLetterWords
     {
         try
         {
+            // The session grain answers only calls that carry the session's credential (docs/adr/013): the silo issues it.
+            await credentials.ReadyAsync();
+            OrleansCoord.Acls.Caller.Use(credentials.Issue(session, []));
             return [.. (await grains.GetGrain<ISessionGrain>(session).GetEphemerals().WaitAsync(TimeSpan.FromSeconds(5))).Order(StringComparer.Ordinal)];
         }
         catch (Exception)

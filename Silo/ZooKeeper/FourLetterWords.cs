@@ -8,7 +8,8 @@ namespace OrleansCoord.Silo.ZooKeeper;
 /// whitelist enables it. The answer is plain text, then the connection closes. Figures are this silo's endpoint's.
 /// </summary>
 internal sealed partial class FourLetterWords(
-    ZkServerStats stats, IGrainFactory grains, FourLetterWordWhitelist whitelist, int clientPort, string dataDir)
+    ZkServerStats stats, IGrainFactory grains, OrleansCoord.Grains.Identities.CallerCredentials credentials,
+    FourLetterWordWhitelist whitelist, int clientPort, string dataDir)
 {
     public const string Version = "3.8.0-orleanscoord";
 

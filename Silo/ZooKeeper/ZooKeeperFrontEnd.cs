@@ -29,6 +29,7 @@ public static class ZooKeeperFrontEnd
         };
         builder.Services.AddSingleton(services => new FourLetterWords(
             services.GetRequiredService<ZkServerStats>(), services.GetRequiredService<IGrainFactory>(),
+            services.GetRequiredService<OrleansCoord.Grains.Identities.CallerCredentials>(),
             new FourLetterWordWhitelist(options.Endpoints.FourLetterWordWhitelist), port, dataDir));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
