@@ -20,12 +20,7 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     public string ConnectionString => ConnectionStringFor(_ports);
 
     /// <summary>A connection string for an Azurite whose blob, queue and table endpoints listen on <paramref name="ports"/>.</summary>
-    public static string ConnectionStringFor(int[] ports) =>
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{ports[0]}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{ports[1]}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{ports[2]}/devstoreaccount1;";
+    public static string ConnectionStringFor(int[] ports) => DevelopmentStorage.ConnectionStringFor(ports);
 
     /// <summary>What Azurite printed last (for failure messages).</summary>
     public string Output => _output.ToString();

@@ -25,12 +25,7 @@ public sealed class OwnAzurite : IAsyncDisposable
         _process = process;
     }
 
-    public string ConnectionString =>
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{_ports[0]}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{_ports[1]}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{_ports[2]}/devstoreaccount1;";
+    public string ConnectionString => OrleansCoord.Silo.Azurite.DevelopmentStorage.ConnectionStringFor(_ports);
 
     public static async Task<OwnAzurite> StartAsync()
     {
