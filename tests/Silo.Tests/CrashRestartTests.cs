@@ -110,10 +110,7 @@ public sealed class CrashRestartTests(AzuriteFixture azurite) : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         // The Azurite of the first test, if a failure left it running (found by its folder), and its folder.
-        foreach (var pid in ProcessTable.FindByArgument("--location", _azuriteDir))
-        {
-            try { Signals.Send(pid, Signals.SigKill); } catch (InvalidOperationException) { /* Gone meanwhile. */ }
-        }
+        ProcessTable.KillByArgument("--location", _azuriteDir);
 
         try { Directory.Delete(_azuriteDir, recursive: true); }
         catch (DirectoryNotFoundException) { /* Never created. */ }

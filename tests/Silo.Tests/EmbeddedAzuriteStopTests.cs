@@ -88,10 +88,7 @@ public sealed class EmbeddedAzuriteStopTests : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         // Whatever a failed test left running (by the pid found through this test's own folder).
-        foreach (var pid in ProcessTable.FindByArgument("--location", _azuriteDir))
-        {
-            try { Signals.Send(pid, Signals.SigKill); } catch (InvalidOperationException) { /* Gone meanwhile. */ }
-        }
+        ProcessTable.KillByArgument("--location", _azuriteDir);
 
         try { Directory.Delete(_azuriteDir, recursive: true); }
         catch (DirectoryNotFoundException) { /* Never created. */ }

@@ -23,6 +23,18 @@ internal static class ProcessTable
         return [.. found];
     }
 
+    /// <summary>
+    /// SIGKILLs every running process whose command line holds <paramref name="flag"/> followed by <paramref name="value"/>
+    /// (what a failed test left behind, found by its own folder).
+    /// </summary>
+    public static void KillByArgument(string flag, string value)
+    {
+        foreach (var pid in FindByArgument(flag, value))
+        {
+            try { Signals.Send(pid, Signals.SigKill); } catch (InvalidOperationException) { /* Gone meanwhile. */ }
+        }
+    }
+
     /// <summary>True while the process exists and is not a zombie (dead, waiting for a parent to reap it).</summary>
     public static bool IsRunning(int pid)
     {
