@@ -127,7 +127,11 @@ internal sealed partial class ZkConnection
         {
             NotifyImplied(frames, _watches.Observe(path, stat));
             // A node shown to exist is in its parent's children list since it was created.
-            if (stat is not null) NotifyImplied(frames, _watches.ObserveParent(path, stat));
+            if (stat is not null)
+            {
+                NotifyImplied(frames, _watches.ObserveParent(path, stat));
+                _watches.Saw(path, stat);
+            }
         }
 
         if (reply.ObservedChildren is var (parent, children, pzxid))

@@ -12,9 +12,11 @@ internal sealed class ZkWatchRegistry
 {
     /// <summary>Revisions the reads saw; <see cref="Absent"/> marks an exist watch set while the node did not exist.</summary>
     private readonly Dictionary<string, (long? Data, long? Exist, long? Child)> _oneShot = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _persistent = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _recursive = new(StringComparer.Ordinal);
+    /// <summary>Persistent watches, each with what the connection had seen of the tree when it was added.</summary>
+    private readonly Dictionary<string, ZkSeenRevisions.Snapshot> _persistent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ZkSeenRevisions.Snapshot> _recursive = new(StringComparer.Ordinal);
     private readonly ZkImpliedEvents _implied = new();
+    private readonly ZkSeenRevisions _seen = new();
 
     private const long Absent = -1;
 
@@ -23,7 +25,7 @@ internal sealed class ZkWatchRegistry
     public IEnumerable<(string Path, string Kind)> Describe() =>
         _oneShot.SelectMany(p => new[] { (p.Key, p.Value.Data, "data"), (p.Key, p.Value.Exist, "exist"), (p.Key, p.Value.Child, "child") })
             .Where(w => w.Item2 is not null).Select(w => (w.Item1, w.Item3))
-            .Concat(_persistent.Select(p => (p, "persistent"))).Concat(_recursive.Select(p => (p, "persistentRecursive")));
+            .Concat(_persistent.Keys.Select(p => (p, "persistent"))).Concat(_recursive.Keys.Select(p => (p, "persistentRecursive")));
 
     /// <summary>Adds a one-shot watch; false when the connection already had one of that kind on the path (then the
     /// newer revision is kept and the caller releases its extra interest).</summary>
@@ -46,7 +48,16 @@ internal sealed class ZkWatchRegistry
         return fresh;
     }
 
-    public bool AddPersistent(string path, bool recursive) => (recursive ? _recursive : _persistent).Add(path);
+    /// <summary>
+    /// Adds a persistent watch; false when the connection already had it. It fires for changes made after it was
+    /// added: a change the connection had already been shown (its own create just before, whose stream event is
+    /// still on its way) is not reported to it, as ZooKeeper's watch manager, which sees events in order, never would.
+    /// </summary>
+    public bool AddPersistent(string path, bool recursive) => (recursive ? _recursive : _persistent).TryAdd(path, _seen.Freeze());
+
+    /// <summary>A reply showed <paramref name="path"/> with <paramref name="stat"/>: persistent watches added from now on
+    /// take no event at or below those revisions.</summary>
+    public void Saw(string path, Stat stat) => _seen.Saw(path, stat);
 
     public bool HasOneShot(string path, ZkWatchKind kind) => _oneShot.TryGetValue(path, out var e) && kind switch
     {
@@ -56,7 +67,7 @@ internal sealed class ZkWatchRegistry
         _ => false,
     };
 
-    public bool HasPersistent(string path, bool recursive) => (recursive ? _recursive : _persistent).Contains(path);
+    public bool HasPersistent(string path, bool recursive) => (recursive ? _recursive : _persistent).ContainsKey(path);
 
     /// <summary>Removes one-shot watches of a path; returns how many went (each held one interest).</summary>
     public int RemoveOneShot(string path, bool data, bool child)
@@ -109,8 +120,9 @@ internal sealed class ZkWatchRegistry
             notify = released > 0;
         }
 
-        var persistent = _persistent.Contains(change.Path)
-            || (change.Type != WatchEventType.NodeChildrenChanged && _recursive.Count > 0 && _recursive.Any(p => ZkWatchHub.IsAtOrBelow(change.Path, p)));
+        var persistent = (_persistent.TryGetValue(change.Path, out var seen) && !seen.Shows(change))
+            || (change.Type != WatchEventType.NodeChildrenChanged && _recursive.Count > 0
+                && _recursive.Any(p => ZkWatchHub.IsAtOrBelow(change.Path, p.Key) && !p.Value.Shows(change)));
         if (oneShotOnly)
         {
             // The notification also reaches the client's persistent watchers of that path: their stream copy is not sent.

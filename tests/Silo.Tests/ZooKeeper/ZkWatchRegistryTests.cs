@@ -61,4 +61,45 @@ public sealed class ZkWatchRegistryTests
         Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeDataChanged, "/r/a", 30), out _));
         Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r/a/b", 31), out _));
     }
+
+    [Fact]
+    public void PersistentWatchAddedAfterAReplyShowedAChange_DoesNotReportThatChange_WhenItsStreamEventComesLate()
+    {
+        // The connection created /r and /r/a (replies showed them), then added the watches; the creates' stream events
+        // arrive only now. ZooKeeper would never report them: they came before the watch.
+        var registry = new ZkWatchRegistry();
+        registry.Saw("/r", new Stat { Czxid = 10, Mzxid = 10, Pzxid = 11 });
+        registry.Saw("/r/a", new Stat { Czxid = 11, Mzxid = 11, Pzxid = 11 });
+        registry.AddOneShot("/r/a", ZkWatchKind.Data, new Stat { Czxid = 11, Mzxid = 11 });
+        registry.AddPersistent("/r", recursive: true);
+        registry.AddPersistent("/r/a", recursive: false);
+
+        Assert.False(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r", 10), out _));
+        Assert.False(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r/a", 11), out var released));
+        Assert.Equal(0, released);
+        Assert.False(registry.Trigger(new WatchEvent(WatchEventType.NodeChildrenChanged, "/r", 11), out _));
+
+        // What comes after the watches is reported, also when a later reply shows it first.
+        registry.Saw("/r/a", new Stat { Czxid = 11, Mzxid = 20, Pzxid = 11 });
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeDataChanged, "/r/a", 20), out released));
+        Assert.Equal(1, released);
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r/a/b", 21), out _));
+        // A deletion of the state that was seen came after it.
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeDeleted, "/r", 11), out _));
+    }
+
+    [Fact]
+    public void PersistentWatch_AddedBeforeAnyReplyShowedTheNode_ReportsEveryChange()
+    {
+        var registry = new ZkWatchRegistry();
+        registry.AddPersistent("/r", recursive: true);
+        registry.Saw("/r/a", new Stat { Czxid = 11, Mzxid = 11 });
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r/a", 11), out _));
+
+        // A watch added after the reply judges by what the connection had seen by then; the first keeps its own view.
+        registry.AddPersistent("/r/a", recursive: false);
+        registry.RemovePersistent("/r", recursive: true);
+        Assert.False(registry.Trigger(new WatchEvent(WatchEventType.NodeCreated, "/r/a", 11), out _));
+        Assert.True(registry.Trigger(new WatchEvent(WatchEventType.NodeDataChanged, "/r/a", 12), out _));
+    }
 }
