@@ -9,14 +9,11 @@ namespace OrleansCoord.Grains.InternalCalls;
 /// </summary>
 internal sealed class InternalCallSigner(CallerCredentials keys, TimeProvider time) : IOutgoingGrainCallFilter
 {
-    public async Task Invoke(IOutgoingGrainCallContext context)
-    {
-        if (!GridInternalAttribute.IsInternal(context.InterfaceMethod))
-        {
-            await context.Invoke();
-            return;
-        }
+    public Task Invoke(IOutgoingGrainCallContext context) =>
+        GridInternalAttribute.IsInternal(context.InterfaceMethod) ? SignAsync(context) : context.Invoke();
 
+    private async Task SignAsync(IOutgoingGrainCallContext context)
+    {
         await keys.ReadyAsync();
         // Set only for this call: a change to the request context inside this async method does not flow back to the
         // caller, so the proof never sits in a grain's ambient context (where streams or later calls could carry it).

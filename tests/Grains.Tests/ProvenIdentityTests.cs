@@ -80,7 +80,12 @@ public sealed class ProvenIdentityTests(ClusterFixture fixture) : IClassFixture<
             own with { Identities = [new AuthId("digest", Acl.Digest(MemoryGridConfigurator.SuperUserPassword))] },
             alice.Credential with { Secret = own.Secret },
             alice.Credential with { SessionId = mallory.SessionId },
+            // Alice's own secret and signature with more identities than were signed: the silo has just verified
+            // Alice's credential (below) and must not take these bytes for it.
+            alice.Credential with { Identities = [Alice, AuthId.Super] },
         ];
+        Caller.Use(alice.Credential);
+        Assert.Equal("v", Encoding.UTF8.GetString((await Node(path).GetData()).Data));
         foreach (var forged in forgeries)
         {
             Caller.Use(forged);
