@@ -11,6 +11,9 @@ internal static class BuildOutputs
     /// <summary>The built silo host (env <c>COORD_SILO_DLL</c> overrides).</summary>
     public static string SiloDll => Locate("SiloDll", "COORD_SILO_DLL");
 
+    /// <summary>The README's SDK example, built (env <c>COORD_QUICKSTART_DLL</c> overrides).</summary>
+    public static string QuickStartDll => Locate("QuickStartDll", "COORD_QUICKSTART_DLL");
+
     private static string Locate(string key, string variable)
     {
         var fromEnvironment = Environment.GetEnvironmentVariable(variable);
