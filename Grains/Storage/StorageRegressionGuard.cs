@@ -19,6 +19,9 @@ public sealed partial class StorageRegressionGuard(ILogger<StorageRegressionGuar
     /// <summary>True once the store was found older than what was committed.</summary>
     public bool Detected => Volatile.Read(ref _finding) is not null;
 
+    /// <summary>What was found (the znode and the revisions), or null; <c>/healthz</c> reports it.</summary>
+    public string? Finding => Volatile.Read(ref _finding);
+
     /// <summary>Throws DataInconsistency for <paramref name="path"/> once the store was found older.</summary>
     public void ThrowIfDetected(string path)
     {

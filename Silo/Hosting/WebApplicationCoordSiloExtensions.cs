@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using OrleansCoord.Grains.Storage;
 
 namespace OrleansCoord.Silo.Hosting;
 
@@ -8,12 +9,19 @@ public static partial class WebApplicationCoordSiloExtensions
     /// <summary>Exit code when the silo could not start (storage unreachable, port taken, …).</summary>
     public const int StartFailedExitCode = 1;
 
-    /// <summary><c>GET /healthz</c>: 200 <c>ok</c> while the silo is active, 503 while it starts or stops.</summary>
+    /// <summary>
+    /// <c>GET /healthz</c>: 200 <c>ok</c> while the silo is active, 503 while it starts or stops, and 503 with the finding
+    /// once it found its store older than what the grid had committed (it then refuses every znode request: a load
+    /// balancer or supervisor must not count it as serving).
+    /// </summary>
     public static WebApplication MapHealthz(this WebApplication app)
     {
-        app.MapGet("/healthz", (SiloReadiness readiness) => readiness.IsActive
-            ? Results.Text("ok")
-            : Results.Text("unavailable", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/healthz", (SiloReadiness readiness, StorageRegressionGuard regression) =>
+            regression.Finding is { } finding
+                ? Results.Text($"storage went back in time: {finding}", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : readiness.IsActive
+                    ? Results.Text("ok")
+                    : Results.Text("unavailable", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;
     }
 

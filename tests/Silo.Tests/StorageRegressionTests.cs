@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using OrleansCoord.Errors;
 using static OrleansCoord.Silo.Tests.GridConnect;
 
@@ -7,10 +8,13 @@ namespace OrleansCoord.Silo.Tests;
 /// <summary>
 /// Azurite killed (SIGKILL) under load and started again on its data: it comes back without the writes it took since
 /// its last autosave (up to 5 s), writes the grid had acknowledged. The silo, still running, must notice and refuse
-/// (DataInconsistency) rather than acknowledge a sequence number or a version a second time (GUARANTEES 1a).
+/// (DataInconsistency) rather than acknowledge a sequence number or a version a second time (GUARANTEES 1a), and say so
+/// on /healthz.
 /// </summary>
 public sealed class StorageRegressionTests(AzuriteFixture azurite)
 {
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
     [Fact]
     public async Task AzuriteKilledUnderLoad_AndBackOlder_NoSequenceNumberOrVersionAcknowledgedTwice()
     {
@@ -57,6 +61,12 @@ public sealed class StorageRegressionTests(AzuriteFixture azurite)
         // The writers go on against the Azurite that came back, until the silo has noticed.
         await Poll.UntilAsync(() => Task.FromResult(silo.Output.Contains("Storage went back in time", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60), () => $"the silo did not notice that storage came back older:\n{silo.Output}");
+        using (var health = await Http.GetAsync(new Uri(silo.HttpBase, "healthz"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.StartsWith("storage went back in time: ", await health.Content.ReadAsStringAsync(Ct));
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         await creates.StopAsync();
         await stopSets.CancelAsync();
