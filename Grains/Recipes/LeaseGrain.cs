@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -30,6 +31,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private string? _token;
     private bool _retired;
     private DateTimeOffset _verifiedAt;
+    private StorageRegressionGuard? _regression;
 
     private static readonly TimeSpan VerifyPeriod = TimeSpan.FromSeconds(5);
 
@@ -223,12 +225,18 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
 
     private async Task<LeaseRecord> LoadAsync()
     {
+        Regression.ThrowIfDetected(_grainKey);
         if (_record is not null) return _record;
-        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(RecipeKeys.Record(_grainKey)));
+        var key = RecipeKeys.Record(_grainKey);
+        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
         var record = stored is null ? LeaseRecord.Empty : serializer.Deserialize<LeaseRecord>(stored.Value) ?? LeaseRecord.Empty;
+        // A store that lost a grant would have the next activation hand out its fencing token a second time.
+        if (stored is not null) Regression.Witness(key, record.LastToken, _grainKey, "last fencing token");
         (_record, _token, _verifiedAt) = (record, stored?.Token, time.GetUtcNow());
         return record;
     }
+
+    private StorageRegressionGuard Regression => _regression ??= ServiceProvider.GetRequiredService<StorageRegressionGuard>();
 
     /// <summary>
     /// Answers that write nothing (wait, not held, a view) come from memory, which a duplicate activation may hold

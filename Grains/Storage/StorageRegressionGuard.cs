@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using OrleansCoord.Errors;
 
@@ -5,7 +6,7 @@ namespace OrleansCoord.Grains.Storage;
 
 /// <summary>
 /// Remembers that this silo found the store older than what the grid had already committed through it (an emulator
-/// that lost its last seconds, a restored backup), and from then on refuses every znode request with
+/// that lost its last seconds, a restored backup), and from then on refuses every znode and recipe request with
 /// DataInconsistency: serving that state would acknowledge a version or a sequence number a second time.
 /// </summary>
 /// <remarks>
@@ -14,7 +15,14 @@ namespace OrleansCoord.Grains.Storage;
 /// </remarks>
 public sealed partial class StorageRegressionGuard(ILogger<StorageRegressionGuard> logger)
 {
+    /// <summary>Past this many records the witness starts again: forgetting only means a regression found later.</summary>
+    private const int WitnessLimit = 100_000;
+
     private string? _finding;
+
+    /// <summary>For records whose grains do not keep their activation (recipes retire on a conflict or a store
+    /// failure, which is what a store that went back in time causes): the highest mark committed through this silo.</summary>
+    private readonly ConcurrentDictionary<string, long> _committed = new(StringComparer.Ordinal);
 
     /// <summary>True once the store was found older than what was committed.</summary>
     public bool Detected => Volatile.Read(ref _finding) is not null;
@@ -26,6 +34,25 @@ public sealed partial class StorageRegressionGuard(ILogger<StorageRegressionGuar
     public void ThrowIfDetected(string path)
     {
         if (Volatile.Read(ref _finding) is { } finding) throw Refusal(path, finding);
+    }
+
+    /// <summary>Remembers that <paramref name="key"/> was committed through this silo at <paramref name="mark"/>, a number
+    /// its commits only increase (a commit count, the last fencing token).</summary>
+    public void Committed(string key, long mark)
+    {
+        if (_committed.Count >= WitnessLimit && !_committed.ContainsKey(key)) _committed.Clear();
+        _committed.AddOrUpdate(key, mark, (_, known) => Math.Max(known, mark));
+    }
+
+    /// <summary>
+    /// Checks <paramref name="key"/> read back at <paramref name="mark"/> against what was committed through this silo;
+    /// throws DataInconsistency (and from then on refuses everything) when it is lower. Records read back absent are
+    /// not checked: nothing tells a record that was lost from one that never was.
+    /// </summary>
+    public void Witness(string key, long mark, string subject, string what)
+    {
+        if (_committed.TryGetValue(key, out var known) && mark < known)
+            throw Report(subject, $"{key} read back at {what} {mark} after {what} {known} was committed");
     }
 
     /// <summary>Records the finding (logged once, as critical) and returns the refusal to throw for <paramref name="path"/>.</summary>

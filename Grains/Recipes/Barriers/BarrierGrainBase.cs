@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using OrleansCoord.Acls;
@@ -34,7 +35,8 @@ internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials cre
     {
         var name = this.GetPrimaryKeyString();
         Subject = RecipeNameRules.Subject(Kind, name);
-        _record = new RecipeRecord<BarrierState>(store, KeyPrefix + Kind + ":" + name, Subject, () => { DeactivateOnIdle(); _signal.Raise(); }, logger);
+        _record = new RecipeRecord<BarrierState>(store, KeyPrefix + Kind + ":" + name, Subject, () => { DeactivateOnIdle(); _signal.Raise(); },
+            ServiceProvider.GetRequiredService<StorageRegressionGuard>(), logger);
         return Task.CompletedTask;
     }
 

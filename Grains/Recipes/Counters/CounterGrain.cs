@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
@@ -24,7 +25,7 @@ internal sealed class CounterGrain(ITreeStore store, ILogger<CounterGrain> logge
     {
         var name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("counter", name);
-        _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, logger);
+        _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, ServiceProvider.GetRequiredService<StorageRegressionGuard>(), logger);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -35,7 +36,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
     {
         _name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("queue", _name);
-        _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, logger);
+        _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, ServiceProvider.GetRequiredService<StorageRegressionGuard>(), logger);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
@@ -11,12 +12,16 @@ namespace OrleansCoord.Grains.Recipes.Records;
 /// the token it was read with, so when two activations of one grain exist, the second to decide fails instead of
 /// acknowledging a conflicting decision (docs/adr/008-queue-and-barrier-recipes.md).
 /// </summary>
+/// <remarks>The stored JSON carries the record's commit count (<c>$commits</c>; absent, i.e. 0, in records written before
+/// it existed), so that a store that went back in time is noticed when the record is read back (StorageRegressionGuard).</remarks>
 /// <param name="retire">Called when the cached state can no longer be trusted: the grain deactivates.</param>
-internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key, string subject, Action retire, ILogger logger)
+internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key, string subject, Action retire, StorageRegressionGuard regression, ILogger logger)
     where TState : class
 {
+    private const string CommitsProperty = "$commits";
     private string? _token;
     private bool _loaded;
+    private long _commits;
 
     // Bumped by every commit and every Forget, so that a read that started before one of them is not cached after it.
     private long _epoch;
@@ -29,11 +34,14 @@ internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key,
     /// <summary>Reads the record unless it is cached.</summary>
     public async Task<TState?> LoadAsync()
     {
+        regression.ThrowIfDetected(subject);
         while (!_loaded)
         {
             var epoch = _epoch;
             var stored = await Guard(() => store.ReadAsync(key));
-            if (epoch == _epoch) (State, _token, _loaded) = (stored is null ? null : Decode(stored.Value), stored?.Token, true);
+            var (state, commits) = stored is null ? (null, 0) : Decode(stored.Value);
+            if (stored is not null) regression.Witness(key, commits, subject, "commit");
+            if (epoch == _epoch) (State, _token, _commits, _loaded) = (state, stored?.Token, commits, true);
         }
 
         return State;
@@ -47,13 +55,16 @@ internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key,
     /// </summary>
     public async Task<Conflict?> CommitAsync(TState next, IEnumerable<RecordWrite>? extra = null)
     {
+        regression.ThrowIfDetected(subject);
+        var commits = _commits + 1;
         var head = State is null || _token is null
-            ? RecordWrite.Insert(key, Encode(next))
-            : RecordWrite.Replace(key, Encode(next), _token);
+            ? RecordWrite.Insert(key, Encode(next, commits))
+            : RecordWrite.Replace(key, Encode(next, commits), _token);
         var result = await Guard(() => store.CommitAsync([head, .. extra ?? []]));
         if (result.Committed)
         {
-            (State, _token, _loaded) = (next, result.Tokens![key], true);
+            regression.Committed(key, commits);
+            (State, _token, _commits, _loaded) = (next, result.Tokens![key], commits, true);
             _epoch++;
             return null;
         }
@@ -61,13 +72,16 @@ internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key,
         LogConflict(logger, subject, result.ConflictKey!);
         Forget();
         var stored = await Guard(() => store.ReadAsync(key));
-        return new Conflict(stored is null ? null : Decode(stored.Value), result.ConflictKey!);
+        if (stored is null) return new Conflict(null, result.ConflictKey!);
+        var (current, storedCommits) = Decode(stored.Value);
+        regression.Witness(key, storedCommits, subject, "commit");
+        return new Conflict(current, result.ConflictKey!);
     }
 
     /// <summary>The grain's cache is void: forget it and retire, so the next call reloads on a fresh activation.</summary>
     public void Forget()
     {
-        (State, _token, _loaded) = (null, null, false);
+        (State, _token, _commits, _loaded) = (null, null, 0, false);
         _epoch++;
         retire();
     }
@@ -91,10 +105,19 @@ internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key,
         }
     }
 
-    private static byte[] Encode(TState state) => JsonSerializer.SerializeToUtf8Bytes(state);
+    private static byte[] Encode(TState state, long commits)
+    {
+        var json = JsonSerializer.SerializeToNode(state)?.AsObject() ?? throw new InvalidDataException("a recipe state serialized to null");
+        json[CommitsProperty] = commits;
+        return JsonSerializer.SerializeToUtf8Bytes(json);
+    }
 
-    private static TState Decode(byte[] value) =>
-        JsonSerializer.Deserialize<TState>(value) ?? throw new InvalidDataException("empty recipe record");
+    private static (TState State, long Commits) Decode(byte[] value)
+    {
+        var json = JsonNode.Parse(value)?.AsObject() ?? throw new InvalidDataException("empty recipe record");
+        var commits = json.Remove(CommitsProperty, out var stored) && stored is not null ? stored.GetValue<long>() : 0;
+        return (json.Deserialize<TState>() ?? throw new InvalidDataException("empty recipe record"), commits);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Subject}: conditional write of {Key} refused; another activation decided first, retiring")]
     private static partial void LogConflict(ILogger logger, string subject, string key);

@@ -89,3 +89,9 @@ public sealed class TcpClusterFixture : ClusterFixture
         ServiceId = Cluster.Options.ServiceId,
     };
 }
+
+/// <summary>One silo: what a silo knows by itself (its own commits) is then what the whole grid knows.</summary>
+public sealed class SingleSiloClusterFixture : ClusterFixture
+{
+    protected override short Silos => 1;
+}

@@ -80,7 +80,8 @@ public sealed class CounterTests(ClusterFixture fixture) : IClassFixture<Cluster
 
         // What a duplicate activation would do: decide on the stored record behind the cached one's back.
         var store = MemoryTreeStore.GetShared(fixture.Cluster.Options.ClusterId);
-        var other = new RecipeRecord<CounterState>(store, CounterGrain.KeyPrefix + name, "counter:" + name, () => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var other = new RecipeRecord<CounterState>(store, CounterGrain.KeyPrefix + name, "counter:" + name, () => { },
+            new StorageRegressionGuard(Microsoft.Extensions.Logging.Abstractions.NullLogger<StorageRegressionGuard>.Instance), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var stored = await other.LoadAsync();
         Assert.Null(await other.CommitAsync(stored! with { Value = 100 }));
 

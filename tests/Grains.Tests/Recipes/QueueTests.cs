@@ -129,7 +129,8 @@ public sealed class QueueTests(ClusterFixture fixture) : IClassFixture<ClusterFi
 
         // What a duplicate activation would do: put a message behind the cached activation's back.
         var store = MemoryTreeStore.GetShared(fixture.Cluster.Options.ClusterId);
-        var other = new RecipeRecord<QueueHead>(store, QueueKeys.Head(queue), "queue:" + queue, () => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var other = new RecipeRecord<QueueHead>(store, QueueKeys.Head(queue), "queue:" + queue, () => { },
+            new StorageRegressionGuard(Microsoft.Extensions.Logging.Abstractions.NullLogger<StorageRegressionGuard>.Instance), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         var head = (await other.LoadAsync())!;
         var sneaked = QueueKeys.MessageId(0, head.NextSeq);
         Assert.Null(await other.CommitAsync(head with { NextSeq = head.NextSeq + 1 },
