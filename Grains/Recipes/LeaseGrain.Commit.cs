@@ -54,6 +54,7 @@ internal sealed partial class LeaseGrain
                 }
 
                 Regression.Committed(RecipeKeys.Record(_grainKey), next.LastToken);
+                _commits++;
                 (_record, _token, _verifiedAt) = (next, commit.Tokens![RecipeKeys.Record(_grainKey)], time.GetUtcNow());
                 var changed = _changed;
                 _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

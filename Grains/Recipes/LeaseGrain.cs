@@ -32,6 +32,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private bool _retired;
     private DateTimeOffset _verifiedAt;
     private StorageRegressionGuard? _regression;
+    private long _commits;
 
     private static readonly TimeSpan VerifyPeriod = TimeSpan.FromSeconds(5);
 
@@ -228,9 +229,12 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         Regression.ThrowIfDetected(_grainKey);
         if (_record is not null) return _record;
         var key = RecipeKeys.Record(_grainKey);
+        var commits = _commits;
         var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
         var record = stored is null ? LeaseRecord.Empty : serializer.Deserialize<LeaseRecord>(stored.Value) ?? LeaseRecord.Empty;
-        // A store that lost a grant would have the next activation hand out its fencing token a second time.
+        // A store that lost a grant would have the next activation hand out its fencing token a second time. (A read
+        // that a commit of this activation overtook is older rightly: a view's read next to a grant.)
+        if (commits != _commits) return _record ?? await LoadAsync();
         if (stored is not null) Regression.Witness(key, record.LastToken, _grainKey, "last fencing token");
         (_record, _token, _verifiedAt) = (record, stored?.Token, time.GetUtcNow());
         return record;

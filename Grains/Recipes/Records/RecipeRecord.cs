@@ -40,8 +40,9 @@ internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key,
             var epoch = _epoch;
             var stored = await Guard(() => store.ReadAsync(key));
             var (state, commits) = stored is null ? (null, 0) : Decode(stored.Value);
+            if (epoch != _epoch) continue; // a commit of this activation during the read: the read is older, rightly
             if (stored is not null) regression.Witness(key, commits, subject, "commit");
-            if (epoch == _epoch) (State, _token, _commits, _loaded) = (state, stored?.Token, commits, true);
+            (State, _token, _commits, _loaded) = (state, stored?.Token, commits, true);
         }
 
         return State;
