@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.Azurite;
 
@@ -70,9 +71,12 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
             return;
         }
 
-        AzuriteOwnership.Write(dataDirectory, _process.Id);
+        ChildOwnership.Write(OwnerFile, _process.Id);
         LogStarted(logger, _process.Id, dataDirectory);
     }
+
+    /// <summary>Which Azurite a silo started on this folder, and which silo (<see cref="ChildOwnership"/>).</summary>
+    private string OwnerFile => Path.Combine(dataDirectory, "azurite-owner");
 
     /// <summary>
     /// When the Azurite a dead silo started on this folder still runs (it saves its tables on the way out), waits until
@@ -81,21 +85,21 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
     /// </summary>
     private async Task WaitForPredecessorsAzuriteAsync(CancellationToken cancellationToken)
     {
-        if (AzuriteOwnership.Read(dataDirectory) is not { AzuriteRuns: true, SiloRuns: false } ending) return;
-        LogWaitingForEnding(logger, ending.AzuritePid, ending.SiloPid);
+        if (ChildOwnership.Read(OwnerFile) is not { ChildRuns: true, OwnerRuns: false } ending) return;
+        LogWaitingForEnding(logger, ending.ChildPid, ending.OwnerPid);
         var deadline = DateTime.UtcNow + EndingTimeout;
-        while (ending.AzuriteRuns)
+        while (ending.ChildRuns)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new AzuriteException($"the Azurite (pid {ending.AzuritePid}) that a silo which is gone (pid {ending.SiloPid}) " +
+                throw new AzuriteException($"the Azurite (pid {ending.ChildPid}) that a silo which is gone (pid {ending.OwnerPid}) " +
                     $"started on {dataDirectory} did not exit within {EndingTimeout.TotalSeconds:0} s: stop it, then start the silo again");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        LogEnded(logger, ending.AzuritePid);
+        LogEnded(logger, ending.ChildPid);
     }
 
     /// <summary>Stops the Azurite this launcher started (SIGTERM so it saves its data); does nothing otherwise.</summary>
@@ -104,7 +108,7 @@ internal sealed partial class AzuriteLauncher(AzuritePackage package, string dat
         if (_process is not { } process) return;
         _process = null;
         await ProcessSignals.StopAsync(process, StopGrace);
-        AzuriteOwnership.Remove(dataDirectory);
+        ChildOwnership.Remove(OwnerFile);
         LogStopped(logger);
         process.Dispose();
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.Azurite;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.Postgres;
 

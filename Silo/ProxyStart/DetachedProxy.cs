@@ -1,4 +1,4 @@
-using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.ProxyStart;
 

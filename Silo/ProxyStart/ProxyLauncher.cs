@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
-using OrleansCoord.Silo.Azurite;
 using OrleansCoord.Silo.Hosting;
+
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.ProxyStart;
 
@@ -11,7 +12,7 @@ namespace OrleansCoord.Silo.ProxyStart;
 /// gateway, started once the silo is active. It is the data plane and outlives its control plane as nginx would: it
 /// runs detached (a session of its own, stdin from /dev/null, its output appended to <c>.data/proxy/proxy-&lt;port&gt;.log</c>),
 /// so a silo that dies (SIGKILL, OOM) leaves it serving its last configuration, and the silo started next on the same
-/// ports adopts it (<see cref="ProxyOwnership"/>) instead of starting a second one. A graceful stop of the silo
+/// ports adopts it (<see cref="ChildOwnership"/>) instead of starting a second one. A graceful stop of the silo
 /// (SIGTERM, Ctrl-C, whose SIGINT to the terminal's group does not reach the proxy's session) stops it with SIGTERM
 /// before the silo leaves the cluster. A proxy that cannot start (its port in use, its build missing) is logged; the
 /// silo runs on without it.
@@ -37,7 +38,7 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
         await _starting;
         if (_owned is not { } owned) return;
         if (!await DetachedProxy.StopAsync(owned.Pid, owned.Start, StopGrace)) LogKilled(logger, StopGrace.TotalSeconds);
-        ProxyOwnership.Remove(OwnerPath(options));
+        ChildOwnership.Remove(OwnerPath(options));
         LogStopped(logger, owned.Pid);
     }
 
@@ -72,26 +73,26 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
         try
         {
             var arguments = Arguments(options);
-            if (ProxyOwnership.Read(OwnerPath(options)) is { ProxyRuns: true } recorded)
+            if (ChildOwnership.Read(OwnerPath(options)) is { ChildRuns: true } recorded)
             {
-                if (recorded.SiloRuns && recorded.SiloPid != Environment.ProcessId)
+                if (recorded.OwnerRuns && recorded.OwnerPid != Environment.ProcessId)
                 {
                     // Another live silo's proxy holds the port: starting one would only fail on it.
-                    LogOtherSilos(logger, recorded.ProxyPid, recorded.SiloPid);
+                    LogOtherSilos(logger, recorded.ChildPid, recorded.OwnerPid);
                     return;
                 }
 
                 if (recorded.StartedWith(arguments) && await DetachedProxy.AnswersAsync(options.Proxy.AdminPort, AdoptCheck, cancellationToken)
-                    && ProxyOwnership.Write(OwnerPath(options), recorded.ProxyPid, arguments))
+                    && ChildOwnership.Write(OwnerPath(options), recorded.ChildPid, arguments))
                 {
-                    _owned = (recorded.ProxyPid, recorded.ProxyStart);
-                    LogAdopted(logger, recorded.ProxyPid, options.Proxy.Port, options.Proxy.AdminPort);
+                    _owned = (recorded.ChildPid, recorded.ChildStart);
+                    LogAdopted(logger, recorded.ChildPid, options.Proxy.Port, options.Proxy.AdminPort);
                     return;
                 }
 
                 // Ours to replace: a dead silo's proxy with other flags, or one that no longer answers.
-                LogReplacing(logger, recorded.ProxyPid);
-                await DetachedProxy.StopAsync(recorded.ProxyPid, recorded.ProxyStart, StopGrace);
+                LogReplacing(logger, recorded.ChildPid);
+                await DetachedProxy.StopAsync(recorded.ChildPid, recorded.ChildStart, StopGrace);
             }
 
             Start(arguments);
@@ -120,7 +121,7 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
             {
                 if (!_stopping.IsCancellationRequested) LogExited(logger, proxy.ExitCode, LogPath(options));
             };
-            if (!ProxyOwnership.Write(OwnerPath(options), proxy.Id, arguments))
+            if (!ChildOwnership.Write(OwnerPath(options), proxy.Id, arguments))
             {
                 LogNotStarted(logger, $"it exited at once (see {LogPath(options)})");
                 return;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.Tests;
 
@@ -24,19 +25,19 @@ public sealed class AzuriteOwnershipTests : IAsyncDisposable
         await deadSilo.WaitForExitAsync(TestContext.Current.CancellationToken);
         var endingAzurite = Start("sleep", $"{EndingSeconds}");
         WriteOwnership(endingAzurite.Id, deadSilo.Id, siloStart: 1);
-        var endingStart = AzuriteOwnership.Read(_dataDirectory)!.AzuriteStart;
+        var endingStart = ChildOwnership.Read(OwnerFile)!.ChildStart;
 
         await using var launcher = new AzuriteLauncher(AzuritePackage.Locate(), _dataDirectory, NullLogger.Instance, _ports);
         await launcher.EnsureRunningAsync(TestContext.Current.CancellationToken);
 
         Assert.True(endingAzurite.HasExited, "the launcher returned while the dead silo's Azurite still ran");
         Assert.True(launcher.OwnsAzurite);
-        var started = AzuriteOwnership.Read(_dataDirectory);
-        Assert.Equal(Environment.ProcessId, started?.SiloPid);
+        var started = ChildOwnership.Read(OwnerFile);
+        Assert.Equal(Environment.ProcessId, started?.OwnerPid);
 
         // Start times are clock ticks since boot (100 a second): the new Azurite started after the old one's end.
-        Assert.True(started!.AzuriteStart >= endingStart + (EndingSeconds * 100) - 5,
-            $"Azurite started {(started.AzuriteStart - endingStart) / 100.0:0.00} s after the ending one, which ran {EndingSeconds} s");
+        Assert.True(started!.ChildStart >= endingStart + (EndingSeconds * 100) - 5,
+            $"Azurite started {(started.ChildStart - endingStart) / 100.0:0.00} s after the ending one, which ran {EndingSeconds} s");
     }
 
     [Fact]
@@ -44,21 +45,24 @@ public sealed class AzuriteOwnershipTests : IAsyncDisposable
     {
         Directory.CreateDirectory(_dataDirectory);
         var azurite = Start("sleep", "30");
-        AzuriteOwnership.Write(_dataDirectory, azurite.Id);
+        ChildOwnership.Write(OwnerFile, azurite.Id);
 
-        var ownership = AzuriteOwnership.Read(_dataDirectory);
+        var ownership = ChildOwnership.Read(OwnerFile);
         Assert.NotNull(ownership);
-        Assert.True(ownership.AzuriteRuns);
-        Assert.True(ownership.SiloRuns); // This test process wrote it: a live silo shares its Azurite.
+        Assert.True(ownership.ChildRuns);
+        Assert.True(ownership.OwnerRuns); // This test process wrote it: a live silo shares its Azurite.
     }
 
     /// <summary>Writes the record as a silo with <paramref name="siloPid"/> would have; its start time is given (the process is gone).</summary>
     private void WriteOwnership(int azuritePid, int siloPid, long siloStart)
     {
-        AzuriteOwnership.Write(_dataDirectory, azuritePid);
-        var written = AzuriteOwnership.Read(_dataDirectory)!;
-        File.WriteAllText(Path.Combine(_dataDirectory, "azurite-owner"), $"{written.AzuritePid} {written.AzuriteStart} {siloPid} {siloStart}");
+        ChildOwnership.Write(OwnerFile, azuritePid);
+        var written = ChildOwnership.Read(OwnerFile)!;
+        File.WriteAllText(OwnerFile, $"{written.ChildPid} {written.ChildStart} {siloPid} {siloStart}");
     }
+
+    /// <summary>Where the launcher keeps its <see cref="ChildOwnership"/> record.</summary>
+    private string OwnerFile => Path.Combine(_dataDirectory, "azurite-owner");
 
     private Process Start(string command, params string[] arguments)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.Tests;
 

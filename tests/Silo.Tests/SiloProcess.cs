@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Processes;
 
 namespace OrleansCoord.Silo.Tests;
 
