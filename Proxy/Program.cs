@@ -67,7 +67,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
     kestrel.AddServerHeader = false;
-    StrictContentLength.Apply(kestrel);
+    RequestHeaderDecoding.Apply(kestrel);
 });
 builder.WebHost.UseInlineIo(inlineIo);
 builder.Services.AddGridProxy(options);

@@ -11,7 +11,7 @@ namespace OrleansCoord.Proxy.Forwarding;
 /// 400 and its connection closed, since where its body ends is not known for sure (Kestrel would frame the latter by
 /// Transfer-Encoding, hand the length on as X-Content-Length and close after the answer, as RFC 9112 §6.1 allows; nginx
 /// answers 400, and so do we). Then the headers the client's Connection header names are removed (RFC 9110 §7.6.1),
-/// which YARP would pass on. First in
+/// which YARP would pass on (<see cref="Hosting.ConnectionHeaderEncoding"/> keeps their names in the value). First in
 /// the pipeline. Kestrel itself refuses a Content-Length that is not plain digits (<see cref="Hosting.StrictContentLength"/>).
 /// </summary>
 internal static class StrictFramingMiddleware
