@@ -66,6 +66,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(address, options.AdminPort);
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+    kestrel.Limits.RequestHeadersTimeout = options.HeaderTimeout; // the fast path reads it from here too
     kestrel.AddServerHeader = false;
     RequestHeaderDecoding.Apply(kestrel);
 });
