@@ -66,8 +66,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(address, options.AdminPort);
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+    kestrel.Limits.RequestHeadersTimeout = options.HeaderTimeout; // the fast path reads it from here too
     kestrel.AddServerHeader = false;
-    StrictContentLength.Apply(kestrel);
+    RequestHeaderDecoding.Apply(kestrel);
 });
 builder.WebHost.UseInlineIo(inlineIo);
 builder.Services.AddGridProxy(options);

@@ -145,9 +145,12 @@ internal sealed partial class FastPathConnection
         ? Encoding.ASCII.GetBytes((address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString())
         : [];
 
+    /// <summary>The client is waited for: between requests (<paramref name="pending"/> false: the keep-alive timeout runs
+    /// from now) or in a head or body (true: the headers timeout runs from its first byte, as Kestrel's and nginx's
+    /// client_header_timeout, not from the start of the idle time before it).</summary>
     private void WaitForClient(bool pending)
     {
-        if (!pending || _clientWaitSince == 0) _clientWaitSince = Environment.TickCount64;
+        if (_clientWaitSince == 0 || pending != _clientBytesPending) _clientWaitSince = Environment.TickCount64;
         _clientBytesPending = pending;
     }
 

@@ -21,6 +21,7 @@ internal static class ProxyCommandLine
         ["--access-log"] = "Proxy:AccessLog",
         ["--upstream-timeout"] = "Proxy:UpstreamTimeout",
         ["--send-timeout"] = "Proxy:SendTimeout",
+        ["--header-timeout"] = "Proxy:HeaderTimeout",
         ["--retry-body-limit"] = "Proxy:RetryBodyLimit",
         ["--id"] = "Proxy:Id",
         ["--status-interval"] = "Proxy:StatusInterval",
@@ -34,7 +35,7 @@ internal static class ProxyCommandLine
         "usage: OrleansCoord.Proxy [--port 8000] [--admin-port 8001] [--listen 0.0.0.0] " +
         "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
-        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--retry-body-limit 65536] [--access-log true] " +
+        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--header-timeout 00:00:30] [--retry-body-limit 65536] [--access-log true] " +
         "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true] [--fast-path on|off] [--loops N] [--max-connections N]";
 
     /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>

@@ -54,6 +54,12 @@ internal sealed class ProxyOptions
     /// <value>00:01:00</value></summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Longest a client may take over a request head, from its first byte (nginx's <c>client_header_timeout</c>,
+    /// Kestrel's <c>RequestHeadersTimeout</c>): past it the connection is closed (the fast path, as nginx) or answered 408
+    /// and closed (Kestrel), so a client that trickles its head in (slowloris) cannot hold a connection for longer.
+    /// <value>00:00:30 (Kestrel's default; nginx's is 60 s)</value></summary>
+    public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest request body accepted (nginx client_max_body_size); 413 above it. <value>1 MiB</value></summary>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
 
@@ -125,7 +131,8 @@ internal sealed class ProxyOptions
         if (RetryBodyLimit is < 0 or > 16 * 1024 * 1024) errors.Add($"--retry-body-limit must be 0-16777216, got {RetryBodyLimit}");
         if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");
         if (StatusInterval < TimeSpan.FromMilliseconds(100)) errors.Add($"--status-interval must be at least 00:00:00.1, got {StatusInterval}");
-        if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
+        if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero
+            || HeaderTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;
     }
 }

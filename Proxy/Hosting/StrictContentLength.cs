@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Net.Http.Headers;
 
 namespace OrleansCoord.Proxy.Hosting;
 
@@ -10,15 +8,11 @@ namespace OrleansCoord.Proxy.Hosting;
 /// nothing after it can tell <c>+5</c> from <c>5</c>. What Kestrel does consult is its request header encoding selector:
 /// given an encoding for Content-Length, it decodes the value with it and parses the characters. This encoding decodes
 /// digits as themselves and every other byte as a character no number has, so Kestrel itself answers 400 and closes the
-/// connection, before any body is read. Other headers keep Kestrel's default decoding (the selector returns null).
+/// connection, before any body is read (<see cref="RequestHeaderDecoding"/> gives it to Kestrel).
 /// </summary>
 internal sealed class StrictContentLength : Encoding
 {
-    private static readonly StrictContentLength Instance = new();
-
-    /// <summary>Sets Kestrel's selector (it applies to every listener: the main port, handed-over connections and the others).</summary>
-    public static void Apply(KestrelServerOptions kestrel) =>
-        kestrel.RequestHeaderEncodingSelector = name => string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) ? Instance : null;
+    public static readonly StrictContentLength Instance = new();
 
     public override int GetCharCount(ReadOnlySpan<byte> bytes) => bytes.Length;
 

@@ -7,11 +7,15 @@ namespace OrleansCoord.Proxy.Tests.Conformance;
 /// One upstream that misbehaves on purpose (Upstream/rogue.py) behind two proxies, the fast path on and off, for the
 /// conformance tests of one class. Each proxy runs one event loop, so every request of a test meets the same pool of
 /// idle upstream connections (with one loop per core a poisoned connection would be met by every other client only).
-/// No retries: a refused answer reaches the client as the proxy's 502, not as another attempt's answer.
+/// No retries: a refused answer reaches the client as the proxy's 502, not as another attempt's answer. A header timeout
+/// of <see cref="HeaderTimeout"/> (nginx's client_header_timeout) keeps the slow-client tests short.
 /// </summary>
 public sealed class ConformanceFixture(GridFixture grid) : IAsyncLifetime
 {
     private readonly Dictionary<string, ProxyProcess> _proxies = [];
+
+    /// <summary>The proxies' <c>--header-timeout</c>.</summary>
+    public static readonly TimeSpan HeaderTimeout = TimeSpan.FromSeconds(3);
 
     public Upstream Rogue { get; private set; } = null!;
 
@@ -28,7 +32,7 @@ public sealed class ConformanceFixture(GridFixture grid) : IAsyncLifetime
         await grid.Client.RegisterAsync(Cluster, Rogue);
         foreach (var fastPath in new[] { "on", "off" })
         {
-            var proxy = await ProxyProcess.StartAsync(grid.Silo, null, ["--fast-path", fastPath, "--loops", "1"]);
+            var proxy = await ProxyProcess.StartAsync(grid.Silo, null, ["--fast-path", fastPath, "--loops", "1", "--header-timeout", $"{HeaderTimeout}"]);
             _proxies[fastPath] = proxy;
             await proxy.WaitForUpstreamsAsync($"/{Cluster}/x", ["r"]);
         }

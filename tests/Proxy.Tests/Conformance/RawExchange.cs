@@ -28,6 +28,14 @@ internal static class RawExchange
         }
     }
 
+    /// <summary>Sends <paramref name="request"/> on a new connection and reads one answer, then closes it; null when none came.</summary>
+    public static async Task<RawResponse?> TrySendAsync(int port, string request)
+    {
+        var (response, connection) = await SendAsync(port, request);
+        await connection.DisposeAsync();
+        return response;
+    }
+
     /// <summary>A plain GET on a new connection is answered by the upstream with its own path: nothing left over from
     /// an earlier exchange (a poisoned pooled connection) reaches it.</summary>
     public static async Task AssertOwnAnswerAsync(int port, string path)

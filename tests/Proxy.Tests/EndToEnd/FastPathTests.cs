@@ -56,18 +56,22 @@ public sealed class FastPathTests(GridFixture grid)
         await AssertServedAsync(setup, handoff: null);
     }
 
+    /// <summary>Also when Connection names a header next to upgrade (Hosting/ConnectionHeaderEncoding then hands Kestrel
+    /// <c>Upgrade, X-Secret, keep-alive</c>: still an upgrade).</summary>
     [Theory]
-    [InlineData("on")]
-    [InlineData("off")]
-    public async Task UpgradeAfterPlainRequests_PassesThroughOnTheSameConnection(string fastPath)
+    [InlineData("on", "Upgrade")]
+    [InlineData("off", "Upgrade")]
+    [InlineData("on", "Upgrade, X-Secret")]
+    [InlineData("off", "Upgrade, X-Secret")]
+    public async Task UpgradeAfterPlainRequests_PassesThroughOnTheSameConnection(string fastPath, string connectionValue)
     {
         await using var setup = await StartAsync(fastPath, "upgrade");
         await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
         await connection.SendAsync($"GET /{setup.Cluster}/plain HTTP/1.1\r\nHost: x\r\n\r\n");
         Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
 
-        await connection.SendAsync($"GET /{setup.Cluster}/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        await connection.SendAsync($"GET /{setup.Cluster}/ws HTTP/1.1\r\nHost: x\r\nConnection: {connectionValue}\r\nUpgrade: websocket\r\n" +
+            "X-Secret: 1\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
         var upgraded = await connection.ReadResponseAsync();
         Assert.Equal(101, upgraded.Status);
 

@@ -43,4 +43,35 @@ public sealed class StrictFramingMiddlewareTests
         Assert.Equal(400, context.Response.StatusCode);
         Assert.Equal("close", context.Response.Headers.Connection);
     }
+
+    /// <summary>Content-Length with Transfer-Encoding: Kestrel frames by the latter and hands the length on as
+    /// X-Content-Length (or as Content-Length); either way 400 and close, as nginx, never forwarded.</summary>
+    [Theory]
+    [InlineData("Content-Length")]
+    [InlineData("X-Content-Length")]
+    public async Task InvokeAsync_ChunkedWithAContentLength_400AndClose(string lengthHeader)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Protocol = "HTTP/1.1";
+        context.Request.Headers.TransferEncoding = "chunked";
+        context.Request.Headers[lengthHeader] = "5";
+
+        await StrictFramingMiddleware.InvokeAsync(context, _ => throw new InvalidOperationException("must not pass"));
+
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal("close", context.Response.Headers.Connection);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_OneChunkedAlone_Passes()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Protocol = "HTTP/1.1";
+        context.Request.Headers.TransferEncoding = " Chunked\t";
+        var passed = false;
+
+        await StrictFramingMiddleware.InvokeAsync(context, _ => { passed = true; return Task.CompletedTask; });
+
+        Assert.True(passed);
+    }
 }

@@ -85,12 +85,17 @@ public sealed class RawHttp : IAsyncDisposable
         return result;
     }
 
-    /// <summary>True when the proxy closed the connection (after whatever it had sent).</summary>
-    public async Task<bool> IsClosedAsync()
+    /// <summary>True when the proxy closed the connection (after whatever it had sent); with <paramref name="within"/>,
+    /// false when it is still open after that long.</summary>
+    public async Task<bool> IsClosedAsync(TimeSpan? within = null)
     {
         try
         {
-            while (true) await FillAsync();
+            while (true) await FillAsync(within);
+        }
+        catch (OperationCanceledException) when (within is not null)
+        {
+            return false;
         }
         catch (EndOfStreamException)
         {
@@ -115,7 +120,7 @@ public sealed class RawHttp : IAsyncDisposable
         return await ReadExactlyAsync(index + end.Length);
     }
 
-    private async Task FillAsync()
+    private async Task FillAsync(TimeSpan? timeout = null)
     {
         if (_start > 0)
         {
@@ -124,8 +129,8 @@ public sealed class RawHttp : IAsyncDisposable
         }
 
         if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2); // a large answer read whole
-        using var timeout = new CancellationTokenSource(ReadTimeout);
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), timeout.Token);
+        using var cancel = new CancellationTokenSource(timeout ?? ReadTimeout);
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel.Token);
         if (read == 0) throw new EndOfStreamException("the proxy closed the connection");
         _end += read;
     }
