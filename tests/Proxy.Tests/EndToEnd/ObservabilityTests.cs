@@ -33,9 +33,11 @@ public sealed class ObservabilityTests(GridFixture grid)
         var after = await MetricsOnceAsync(proxy, okSeries, okExpected);
 
         // Its first 503 takes "broken" out; YARP refreshes the list of usable instances a moment later (on the thread
-        // pool), so round robin may reach it once more.
+        // pool), so round robin may reach it again before that (twice more on a loaded machine: 1-2 failed in CI-like
+        // runs with 3). This test is about the counters matching the answers; how fast passive health takes an
+        // instance out is the passive health tests' subject.
         var brokenAnswers = answers.Count(a => a.Status == 503);
-        Assert.InRange(brokenAnswers, 1, 2);
+        Assert.InRange(brokenAnswers, 1, 3);
         Assert.Equal(brokenAnswers, Value(after, $"coord_proxy_requests_total{{route=\"{cluster}\",instance=\"broken\",status=\"503\"}}"));
         Assert.Equal(okExpected, Value(after, okSeries));
         Assert.Contains($"coord_proxy_instance_healthy{{cluster=\"{cluster}\",instance=\"broken\"}} 0", after);
