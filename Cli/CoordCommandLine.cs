@@ -41,11 +41,12 @@ internal static class CoordCommandLine
     }
 
     /// <summary>Runs <c>coord</c> with the process's arguments and returns its exit code.</summary>
-    public static Task<int> RunAsync(string[] args) => InvokeAsync(Build(new PerCommandSessions()), args, "coord --help");
+    public static Task<int> RunAsync(string[] args) => InvokeAsync(Build(new PerCommandSessions()), args, "coord --help", interrupt: null);
 
     /// <summary>Parses <paramref name="args"/> against <paramref name="root"/>, runs the command and returns the exit code.</summary>
     /// <param name="help">How the user asks for usage, named in a usage error.</param>
-    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, string help)
+    /// <param name="interrupt">Cancelled to stop the command (the shell's own Ctrl-C); null: Ctrl-C and SIGTERM stop it.</param>
+    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, string help, CancellationToken? interrupt)
     {
         var parse = root.Parse(args);
 
@@ -58,9 +59,10 @@ internal static class CoordCommandLine
         }
 
         // The commands catch their own failures (CommandRunner); the default handler would print a stack trace.
-        // The shell handles Ctrl-C itself: it stops the command that runs, not the shell.
+        // The shell handles Ctrl-C itself (CoordShell): it stops the command that runs, not the shell.
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-        if (parse.CommandResult.Command == root && parse.Action is not HelpAction) invocation.ProcessTerminationTimeout = null;
-        return await parse.InvokeAsync(invocation);
+        var isShell = parse.CommandResult.Command == root && parse.Action is not HelpAction;
+        if (isShell || interrupt is not null) invocation.ProcessTerminationTimeout = null;
+        return await parse.InvokeAsync(invocation, interrupt ?? CancellationToken.None);
     }
 }

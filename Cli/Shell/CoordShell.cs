@@ -13,7 +13,7 @@ namespace OrleansCoord.Cli.Shell;
 /// <c>coord</c> with no command: zkCli's interactive shell. One session for the whole shell (an ephemeral lives until
 /// the shell ends), the same commands and options as on the command line, one line per error, and zkCli's
 /// <c>history</c>, <c>redo N</c>, <c>help</c> and <c>quit</c>. Ctrl-C stops the command that runs, or at the prompt
-/// ends the shell; end of input (Ctrl-D, or the end of a piped script) ends it too, closing the session.
+/// ends the shell; end of input (Ctrl-D, or the end of a piped script) and SIGTERM end it too, closing the session.
 /// </summary>
 internal sealed class CoordShell
 {
@@ -21,7 +21,7 @@ internal sealed class CoordShell
     private readonly string _servers;
     private readonly RootCommand _commands;
     private readonly ShellInput _input;
-    private volatile bool _commandRunning;
+    private CancellationTokenSource? _running;
 
     private CoordShell(CoordClient client, string servers)
     {
@@ -58,6 +58,7 @@ internal sealed class CoordShell
 
         var shell = new CoordShell(client, string.Join(',', options.Servers));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, shell.OnInterrupt);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, shell.OnTerminate);
         try
         {
             return await shell.ReadEvalLoopAsync();
@@ -114,14 +115,15 @@ internal sealed class CoordShell
         var words = CommandLineParser.SplitCommandLine(line).ToList();
         if (words is ["coord", ..]) words.RemoveAt(0); // a line pasted from a script
         if (words is ["help"]) words = ["--help"];
-        _commandRunning = true;
+        using var interrupt = new CancellationTokenSource();
+        Volatile.Write(ref _running, interrupt);
         try
         {
-            return await CoordCommandLine.InvokeAsync(_commands, words, "help");
+            return await CoordCommandLine.InvokeAsync(_commands, words, "help", interrupt.Token);
         }
         finally
         {
-            _commandRunning = false;
+            Volatile.Write(ref _running, null);
         }
     }
 
@@ -131,8 +133,37 @@ internal sealed class CoordShell
     /// <summary>Ctrl-C at the prompt ends the shell (closing its session); while a command runs, only that command stops.</summary>
     private void OnInterrupt(PosixSignalContext context)
     {
-        if (_commandRunning) return;
+        context.Cancel = true;
+        var running = Volatile.Read(ref _running);
+        try
+        {
+            if (running is not null)
+            {
+                running.Cancel();
+                return;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The command ended just now: the Ctrl-C was meant for it, not for the shell.
+            return;
+        }
+
+        _input.Interrupt();
+    }
+
+    /// <summary>SIGTERM stops the command that runs, if any, and ends the shell, closing its session.</summary>
+    private void OnTerminate(PosixSignalContext context)
+    {
         context.Cancel = true;
         _input.Interrupt();
+        try
+        {
+            Volatile.Read(ref _running)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The command ended just now.
+        }
     }
 }

@@ -30,6 +30,26 @@ public sealed class ShellTests(SiloFixture grid)
     }
 
     [Fact]
+    public async Task Shell_Interrupt_StopsTheRunningCommandOnly_Terminate_EndsTheShellAndItsSession()
+    {
+        var path = UniquePath("shell-interrupt");
+        await using var shell = BackgroundCoord.Start(grid);
+        await shell.SendAsync($"create -e {path} v");
+        await shell.WaitForLineAsync(path, Within);
+        await shell.SendAsync($"watch {path}");
+        await shell.WaitForLineAsync($"stderr: watching {path}", Within);
+
+        shell.Signal(2);
+        await shell.WaitForLineAsync("stderr: Interrupted", Within);
+        await shell.SendAsync($"get {path}");
+        await shell.WaitForLineAsync("v", Within);
+
+        shell.Signal(15);
+        await shell.WaitForExitAsync(Within);
+        Assert.Equal(1, (await _coord.RunAsync("exists", "-q", path)).ExitCode);
+    }
+
+    [Fact]
     public async Task Shell_EndOfInputClosesTheSession()
     {
         var path = UniquePath("shell-eof");

@@ -89,6 +89,12 @@ internal sealed class BackgroundCoord : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> to coord (2: SIGINT, as Ctrl-C; 15: SIGTERM).</summary>
+    public void Signal(int signal) => Assert.Equal(0, SendSignal(_process.Id, signal));
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>Kills the process (and its command) at once, as a crash would: no session close.</summary>
     public async Task KillAsync()
     {
