@@ -1,13 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
+using OrleansCoord.Cli.Sessions;
+using OrleansCoord.Cli.Shell;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
 
 namespace OrleansCoord.Cli;
 
-/// <summary>The options every command accepts: where the grid is, and how to print.</summary>
-internal sealed class GlobalOptions
+/// <summary>The options every command accepts (where the grid is, and how to print), and where its session comes from.</summary>
+internal sealed class GlobalOptions(ISessionSource sessions)
 {
+    /// <summary>Where the commands get their session: one per run, or the interactive shell's.</summary>
+    public ISessionSource Sessions { get; } = sessions;
+
+    /// <summary>True in the interactive shell, whose one session was opened with the options it started with.</summary>
+    public bool InShell => Sessions is ShellSessions;
+
     /// <summary>Environment variable that supplies <c>--server</c> when the flag is absent.</summary>
     public const string ServerVariable = "COORD_SERVER";
 
@@ -36,14 +44,22 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => 10,
     };
 
-    /// <summary>Bound on connecting and on each request, in seconds, so that no command hangs.</summary>
-    public Option<double> Timeout { get; } = new("--timeout")
+    /// <summary>
+    /// How long the command waits for what it asks for, in seconds: one meaning wherever it stands on the line. For
+    /// most commands that is the grid's answer (connecting and each request); for lock, elect, queue take and barrier
+    /// enter it is the lock, the leadership, the message or the other participants (connecting stays bounded by 15 s).
+    /// </summary>
+    /// <value>Absent: 15 s for an answer; the waits wait until interrupted.</value>
+    public Option<double?> Timeout { get; } = new("--timeout")
     {
-        Description = "Give up connecting or waiting for a request after this many seconds.",
+        Description = "Give up after this many seconds without what the command asks for: the grid's answer (default 15), or the lock, " +
+            "leadership, message or participants that lock, elect, queue take and barrier enter wait for (default: until interrupted; 0: look once).",
         HelpName = "seconds",
         Recursive = true,
-        DefaultValueFactory = _ => 15,
     };
+
+    /// <summary>Connecting and each request give up after this long when <c>--timeout</c> is absent or bounds a wait instead.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>The Orleans cluster id the silos run with.</summary>
     /// <value>$COORD_CLUSTER_ID, else orleanscoord (the SDK's default).</value>
@@ -91,7 +107,8 @@ internal sealed class GlobalOptions
             : throw CoordException.BadArguments(null, $"--auth '{value}' is not scheme:auth (e.g. digest:user:password)")).ToList();
 
     /// <summary>The SDK options for this command line. Throws BadArguments for values no grid could accept.</summary>
-    public CoordClientOptions ToClientOptions(ParseResult parse)
+    /// <param name="waits">The command waits for a recipe (its <c>--timeout</c> is <see cref="WaitOf"/>, not the request bound).</param>
+    public CoordClientOptions ToClientOptions(ParseResult parse, bool waits)
     {
         var servers = CoordClientOptions.ParseServers(parse.GetValue(Server) ?? "");
         if (servers.Count == 0) throw CoordException.BadArguments(null, "--server needs at least one host:port");
@@ -108,11 +125,23 @@ internal sealed class GlobalOptions
         {
             Servers = servers,
             SessionTimeout = Seconds(parse.GetValue(SessionTimeout), "--session-timeout"),
-            RequestTimeout = Seconds(parse.GetValue(Timeout), "--timeout"),
+            RequestTimeout = !waits && TimeoutOf(parse) is { } timeout && timeout > TimeSpan.Zero ? timeout : DefaultRequestTimeout,
             ClusterId = parse.GetValue(ClusterId) ?? new CoordClientOptions().ClusterId,
             ServiceId = parse.GetValue(ServiceId) ?? new CoordClientOptions().ServiceId,
         };
     }
+
+    /// <summary>How long a waiting command waits: <c>--timeout</c>, else until interrupted.</summary>
+    public TimeSpan WaitOf(ParseResult parse) => TimeoutOf(parse) ?? System.Threading.Timeout.InfiniteTimeSpan;
+
+    private TimeSpan? TimeoutOf(ParseResult parse)
+    {
+        if (parse.GetValue(Timeout) is not { } seconds) return null;
+        if (seconds is >= 0 and <= MaxTimeoutSeconds) return TimeSpan.FromSeconds(seconds);
+        throw CoordException.BadArguments(null, $"--timeout must be between 0 and {MaxTimeoutSeconds} seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    private const double MaxTimeoutSeconds = 86_400;
 
     private static TimeSpan Seconds(double value, string option) =>
         value is > 0 and <= 3600 && double.IsFinite(value)

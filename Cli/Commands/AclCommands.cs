@@ -71,7 +71,7 @@ internal static class AclCommands
             return async (client, output, cancellationToken) =>
             {
                 var stat = await client.SetAclAsync(target, entries, expected, cancellationToken);
-                output.Emit(printStat ? stat.ToString() : null, () => new JsonObject { ["path"] = target, ["stat"] = StatJson.ToJson(stat) });
+                output.Emit(printStat ? StatText.Format(stat) : null, () => new JsonObject { ["path"] = target, ["stat"] = StatJson.ToJson(stat) });
                 return ExitCodes.Ok;
             };
         });

@@ -15,10 +15,9 @@ internal static class BarrierCommand
     {
         var name = new Argument<string>("name") { Description = "The barrier's name." };
         var count = new Option<int>("--count", "-n") { Description = "How many participants the barrier waits for.", Required = true, HelpName = "n" };
-        var timeout = RecipeWait.Option("the other participants");
         var command = new Command("enter", "Enter and wait until --count participants have entered (up to --timeout seconds, default: until interrupted).")
         {
-            count, timeout, name,
+            count, name,
         };
         command.SetGridAction(globals, parse =>
         {
@@ -27,10 +26,11 @@ internal static class BarrierCommand
             var subject = RecipeNameRules.Subject("barrier", barrier!);
             var participants = parse.GetValue(count);
             if (participants < 1) throw CoordException.BadArguments(subject, $"--count must be at least 1, got {participants}");
-            var wait = RecipeWait.From(parse, timeout);
+            var wait = globals.WaitOf(parse);
 
             return async (client, output, cancellationToken) =>
             {
+                output.Status($"waiting at barrier {barrier} until {participants} have entered");
                 if (await client.Barriers.EnterAsync(barrier!, participants, wait, cancellationToken))
                 {
                     output.Emit(null, () => new JsonObject { ["barrier"] = barrier, ["released"] = true });
@@ -40,7 +40,7 @@ internal static class BarrierCommand
                 output.Error(CoordException.Format(CoordErrorCode.OperationTimeout, subject, $"fewer than {participants} entered {RecipeWait.Describe(wait)}"));
                 return ExitCodes.GridError;
             };
-        });
+        }, waits: true);
         return command;
     }
 }

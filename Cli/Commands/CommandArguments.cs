@@ -26,10 +26,12 @@ internal static class CommandArguments
     };
 
     /// <summary>The bytes to write for a DATA argument. Stdin is read before connecting, so a slow pipe holds no session.</summary>
-    public static byte[] ReadData(string? data)
+    /// <param name="globals">In the interactive shell stdin carries the shell's own lines, so <c>-</c> is refused there.</param>
+    public static byte[] ReadData(string? data, GlobalOptions globals)
     {
         if (data is null) return [];
         if (data != "-") return Encoding.UTF8.GetBytes(data);
+        if (globals.InShell) throw Errors.CoordException.BadArguments(null, "DATA - reads stdin, which is the shell's own input: give the data on the line");
 
         using var stdin = Console.OpenStandardInput();
         using var buffer = new MemoryStream();

@@ -29,7 +29,7 @@ internal static class CreateCommand
             var target = parse.GetValue(path)!;
             var ttlMs = parse.GetValue(ttl);
             var mode = ModeOf(target, parse.GetValue(ephemeral), parse.GetValue(sequential), parse.GetValue(container), ttlMs);
-            var bytes = CommandArguments.ReadData(parse.GetValue(data));
+            var bytes = CommandArguments.ReadData(parse.GetValue(data), globals);
             ZNodeRequests.ValidateCreate(target, bytes, mode, ttlMs ?? 0);
             var entries = parse.GetValue(acl) is { } text ? AclEntry.ParseList(text) : null;
 

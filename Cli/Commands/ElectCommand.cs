@@ -24,11 +24,10 @@ internal static class ElectCommand
         var child = ChildCommand.Argument();
         var observe = new Option<bool>("--observe") { Description = "Print the leader and each change instead of campaigning." };
         var count = new Option<int?>("--count", "-n") { Description = "With --observe: stop after this many lines." };
-        var wait = RecipeWait.Option("leadership");
 
         var command = new Command("elect", "Run a command while leading an election, or observe its leader.")
         {
-            name, candidate, child, observe, count, wait,
+            name, candidate, child, observe, count,
         };
         command.SetGridAction(globals, parse =>
         {
@@ -46,10 +45,11 @@ internal static class ElectCommand
             var id = parse.GetValue(candidate) ?? throw CoordException.BadArguments(null, $"no candidate ID; usage: {Usage}");
             RecipeLimits.ValidateHolder(id, allowEmpty: false);
             var run = ChildCommand.Require(parse.GetValue(child), Usage);
-            var waitFor = RecipeWait.From(parse, wait);
+            var waitFor = globals.WaitOf(parse);
 
             return async (client, output, cancellationToken) =>
             {
+                output.Status($"waiting for leadership of {election} as {id}");
                 await using var leading = await client.Elections.CampaignAsync(election, id, waitFor, cancellationToken);
                 var environment = new Dictionary<string, string>
                 {
@@ -59,7 +59,7 @@ internal static class ElectCommand
                 return await ChildCommand.RunAsync(run, environment, leading.Lost,
                     () => new CoordException(CoordErrorCode.SessionExpired, election, "session ended, leadership lost; command stopped"), cancellationToken);
             };
-        });
+        }, waits: true);
         return command;
     }
 

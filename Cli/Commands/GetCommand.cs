@@ -33,14 +33,19 @@ internal static class GetCommand
                     ? await client.GetDataAsync(target, change => { if (change.Type != WatchEventType.None) changed.TrySetResult(change); }, cancellationToken)
                     : await client.GetDataAsync(target, cancellationToken);
                 var text = StatJson.ToText(node.Data);
-                output.Emit(printStat ? text + Environment.NewLine + node.Stat : text, () =>
+                output.Emit(printStat ? text + Environment.NewLine + StatText.Format(node.Stat) : text, () =>
                 {
                     var json = new JsonObject { ["path"] = target };
                     StatJson.AddData(json, node.Data);
                     json["stat"] = StatJson.ToJson(node.Stat);
                     return json;
                 });
-                if (waitForChange) WatchCommand.Print(output, await changed.Task.WaitAsync(cancellationToken));
+                if (waitForChange)
+                {
+                    output.Status($"watching {target}");
+                    WatchCommand.Print(output, await changed.Task.WaitAsync(cancellationToken));
+                }
+
                 return ExitCodes.Ok;
             };
         });

@@ -38,7 +38,7 @@ internal static class ListCommand
                 {
                     var result = await client.GetChildrenAsync(target, cancellationToken);
                     var lines = result.Children.ToList();
-                    if (printStat) lines.Add(result.Stat.ToString());
+                    if (printStat) lines.Add(StatText.Format(result.Stat));
                     output.Emit(lines.Count == 0 ? null : string.Join(Environment.NewLine, lines), () => new JsonObject
                     {
                         ["path"] = target,

@@ -18,17 +18,17 @@ internal static class LockCommand
     {
         var name = new Argument<string>("name") { Description = "The lock's name." };
         var child = ChildCommand.Argument();
-        var wait = RecipeWait.Option("the lock");
-        var command = new Command("lock", "Run a command while holding a lock.") { name, child, wait };
+        var command = new Command("lock", "Run a command while holding a lock.") { name, child };
         command.SetGridAction(globals, parse =>
         {
             var lockName = parse.GetValue(name)!;
             RecipeLimits.ValidateName(lockName);
             var run = ChildCommand.Require(parse.GetValue(child), Usage);
-            var waitFor = RecipeWait.From(parse, wait);
+            var waitFor = globals.WaitOf(parse);
 
             return async (client, output, cancellationToken) =>
             {
+                output.Status($"waiting for lock {lockName}");
                 await using var held = await client.Locks.AcquireAsync(lockName, waitFor, cancellationToken: cancellationToken);
                 var environment = new Dictionary<string, string>
                 {
@@ -38,7 +38,7 @@ internal static class LockCommand
                 return await ChildCommand.RunAsync(run, environment, held.Lost,
                     () => new CoordException(CoordErrorCode.SessionExpired, lockName, "session ended, lock lost; command stopped"), cancellationToken);
             };
-        });
+        }, waits: true);
         return command;
     }
 }

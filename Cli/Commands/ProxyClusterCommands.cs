@@ -38,7 +38,7 @@ internal static class ProxyClusterCommands
             var clusterId = parse.GetValue(id)!;
             var text = parse.GetValue(spec);
             var data = text is not null
-                ? ProxySpecOption.Read(text, parse, policy, hashKey, healthPath, healthInterval, maxFails, failTimeout, retries)
+                ? ProxySpecOption.Read(text, parse, globals, policy, hashKey, healthPath, healthInterval, maxFails, failTimeout, retries)
                 : ProxyJson.Write(new ClusterSpec(parse.GetValue(policy)!, parse.GetValue(hashKey), parse.GetValue(healthPath),
                     parse.GetValue(healthInterval), parse.GetValue(maxFails), parse.GetValue(failTimeout), parse.GetValue(retries)));
             var znode = ProxyPaths.Cluster(clusterId);

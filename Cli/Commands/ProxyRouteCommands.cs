@@ -29,7 +29,7 @@ internal static class ProxyRouteCommands
             var routeId = parse.GetValue(id)!;
             var text = parse.GetValue(spec);
             var data = text is not null
-                ? ProxySpecOption.Read(text, parse, path, cluster, hosts)
+                ? ProxySpecOption.Read(text, parse, globals, path, cluster, hosts)
                 : ProxyJson.Write(new RouteSpec(parse.GetValue(path), parse.GetValue(cluster), parse.GetValue(hosts) is { Length: > 0 } h ? h : null));
             var znode = ProxyPaths.Route(routeId);
             var route = ProxyJson.Require(ProxyJson.ReadRoute(routeId, data), znode);

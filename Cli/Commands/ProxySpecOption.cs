@@ -13,7 +13,7 @@ internal static class ProxySpecOption
     };
 
     /// <summary>The JSON bytes; BadArguments when flags that the JSON would override were given too.</summary>
-    public static byte[] Read(string text, ParseResult parse, params Option[] flags)
+    public static byte[] Read(string text, ParseResult parse, GlobalOptions globals, params Option[] flags)
     {
         foreach (var option in flags)
         {
@@ -23,6 +23,6 @@ internal static class ProxySpecOption
             }
         }
 
-        return CommandArguments.ReadData(text);
+        return CommandArguments.ReadData(text, globals);
     }
 }

@@ -31,7 +31,7 @@ internal static class QueueCommand
         command.SetGridAction(globals, parse =>
         {
             var queue = Validated(parse.GetValue(name));
-            var bytes = CommandArguments.ReadData(parse.GetValue(data));
+            var bytes = CommandArguments.ReadData(parse.GetValue(data), globals);
             var level = parse.GetValue(priority);
             return async (client, output, cancellationToken) =>
             {
@@ -52,21 +52,21 @@ internal static class QueueCommand
             HelpName = "seconds",
             DefaultValueFactory = _ => QueueLimits.DefaultVisibilityMs / 1000.0,
         };
-        var timeout = RecipeWait.Option("a message");
         var command = new Command("take", "Take the next message, print its data and ack it; waits up to --timeout seconds (default: until interrupted).")
         {
-            visibility, timeout, name,
+            visibility, name,
         };
         command.SetGridAction(globals, parse =>
         {
             var queue = Validated(parse.GetValue(name));
-            var wait = RecipeWait.From(parse, timeout);
+            var wait = globals.WaitOf(parse);
             var seconds = parse.GetValue(visibility);
             if (!(seconds * 1000 is >= 1 and <= QueueLimits.MaxVisibilityMs))
                 throw CoordException.BadArguments(RecipeNameRules.Subject("queue", queue), $"--visibility must be 0.001 to {QueueLimits.MaxVisibilityMs / 1000} seconds, got {seconds}");
 
             return async (client, output, cancellationToken) =>
             {
+                output.Status($"waiting for a message on queue {queue}");
                 var item = await client.Queues.TakeAsync(queue, wait, TimeSpan.FromSeconds(seconds), cancellationToken);
                 if (item is null)
                 {
@@ -85,7 +85,7 @@ internal static class QueueCommand
                 await client.Queues.AckAsync(queue, item.Receipt, CancellationToken.None);
                 return ExitCodes.Ok;
             };
-        });
+        }, waits: true);
         return command;
     }
 

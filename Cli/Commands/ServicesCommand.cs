@@ -23,7 +23,7 @@ internal static class ServicesCommand
         var service = Service();
         var id = new Argument<string>("id") { Description = "This instance's id, unique within the service." };
         var url = new Argument<string>("url") { Description = "Where the instance listens, e.g. http://127.0.0.1:5001." };
-        var weight = new Option<int>("--weight", "-w") { Description = "Relative share of traffic (default 1).", DefaultValueFactory = _ => 1, HelpName = "n" };
+        var weight = new Option<int>("--weight") { Description = "Relative share of traffic (default 1; no short form: -w is get's --watch).", DefaultValueFactory = _ => 1, HelpName = "n" };
         var meta = new Option<string[]>("--meta", "-m") { Description = "Metadata as key=value; repeatable.", HelpName = "k=v", AllowMultipleArgumentsPerToken = false };
         var command = new Command("register", "Register an instance and keep it registered until interrupted (SIGTERM/Ctrl-C deregisters it).")
         {

@@ -21,13 +21,13 @@ internal static class SetCommand
             var target = parse.GetValue(path)!;
             var expected = parse.GetValue(version);
             var printStat = parse.GetValue(withStat);
-            var bytes = CommandArguments.ReadData(parse.GetValue(data));
+            var bytes = CommandArguments.ReadData(parse.GetValue(data), globals);
             ZNodeRequests.ValidateSet(target, bytes, expected);
 
             return async (client, output, cancellationToken) =>
             {
                 var stat = await client.SetDataAsync(target, bytes, expected, cancellationToken);
-                output.Emit(printStat ? stat.ToString() : null, () => new JsonObject
+                output.Emit(printStat ? StatText.Format(stat) : null, () => new JsonObject
                 {
                     ["path"] = target,
                     ["stat"] = StatJson.ToJson(stat),

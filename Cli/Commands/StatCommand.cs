@@ -44,7 +44,7 @@ internal static class StatCommand
                 return ExitCodes.GridError;
             }
 
-            output.Emit(stat.ToString(), () => new JsonObject
+            output.Emit(StatText.Format(stat), () => new JsonObject
             {
                 ["path"] = target,
                 ["exists"] = true,

@@ -33,6 +33,7 @@ internal static class WatchCommand
             return async (client, output, cancellationToken) =>
             {
                 await using var watch = await client.AddWatchAsync(target, mode);
+                output.Status(mode == AddWatchMode.PersistentRecursive ? $"watching {target} and below" : $"watching {target}");
                 var printed = 0;
                 await foreach (var change in watch.ReadAllAsync(cancellationToken))
                 {

@@ -35,6 +35,13 @@ internal sealed class ConsoleOutput(bool json, TextWriter stdout, TextWriter std
         }
     }
 
+    /// <summary>
+    /// Says on stderr that a waiting command is now in place (<c>watching /app</c>, <c>waiting for lock backup</c>), so
+    /// that a person, or a script, knows it waits rather than hangs. Always plain text, also with <c>--json</c>: stdout
+    /// keeps only the answers. Every such line starts with "watching " or "waiting ".
+    /// </summary>
+    public void Status(string line) => stderr.WriteLine(line.ReplaceLineEndings(" "));
+
     /// <summary>Prints one line on stderr. Line breaks are folded so that a failure is always one line.</summary>
     public void Error(string message) =>
         stderr.WriteLine(message.ReplaceLineEndings(" "));

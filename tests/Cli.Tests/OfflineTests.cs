@@ -11,6 +11,9 @@ public sealed class OfflineTests
     // Port 1 (tcpmux) is privileged and unused: connections are refused at once.
     private readonly CoordProcess _unreachable = new(["--server", "127.0.0.1:1", "--timeout", "5"]);
 
+    // The same without --timeout, for the tests that give it themselves (given twice, it is a usage error of its own).
+    private readonly CoordProcess _refusing = new(["--server", "127.0.0.1:1"]);
+
     [Theory]
     [InlineData("get", "a/b", "BadArguments: a/b (path must start with /)")]
     [InlineData("get", "/a/", "BadArguments: /a/ (path must not end with /)")]
@@ -59,6 +62,29 @@ public sealed class OfflineTests
         var result = await _unreachable.RunAsync("get", "/a");
         FailsWith(result, 1, "ConnectionLoss: 127.0.0.1:1");
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(30), $"took too long: {result}");
+    }
+
+    [Fact]
+    public async Task RefusedGateway_IsReportedAsRefused_NotAfterTheTimeout()
+    {
+        // With an hour to wait, only the refusal itself can end the run: the Orleans client alone would keep asking.
+        var result = await new CoordProcess(["--server", "127.0.0.1:1", "--timeout", "3600"]).RunAsync("ls", "/");
+        Fails(result, 1, "ConnectionLoss: 127.0.0.1:1 (connection refused: is the silo running?)");
+    }
+
+    [Fact]
+    public async Task NotANumber_IsOneLineInTheUsersTerms()
+    {
+        Fails(await _unreachable.RunAsync("set", "-v", "abc", "/a", "x"), 2, "BadArguments (-v: 'abc' is not a whole number; see 'coord --help')");
+        Fails(await _refusing.RunAsync("--timeout", "soon", "get", "/a"), 2, "BadArguments (--timeout: 'soon' is not a number; see 'coord --help')");
+    }
+
+    [Theory]
+    [InlineData("--timeout", "-1", "get", "/a")]
+    [InlineData("lock", "l", "--timeout", "-1", "--", "true")]
+    public async Task NegativeTimeout_IsAUsageError_WhereverItStands(params string[] arguments)
+    {
+        Fails(await _refusing.RunAsync(arguments), 2, "BadArguments (--timeout must be between 0 and 86400 seconds, got -1)");
     }
 
     [Fact]

@@ -30,6 +30,9 @@ public sealed class QueueRecipeTests(SiloFixture grid)
         // --timeout also bounds connecting, so not too short on a busy machine.
         var empty = await _coord.RunAsync("queue", "take", queue, "--timeout", "5");
         FailsWith(empty, 1, $"OperationTimeout: queue:{queue} (nothing arrived within 5 s)");
+        Assert.Equal([$"waiting for a message on queue {queue}"], empty.StatusLines);
+        // --timeout means the same before the command name: the wait, not (only) the requests.
+        FailsWith(await _coord.RunAsync("--timeout", "1", "queue", "take", queue), 1, $"OperationTimeout: queue:{queue} (nothing arrived within 1 s)");
         Assert.Equal("", empty.Stdout);
     }
 
@@ -56,6 +59,16 @@ public sealed class QueueRecipeTests(SiloFixture grid)
         Assert.Equal(["10"], Ok(await _coord.RunAsync("counter", "get", counter)).Lines);
         var notANumber = await _coord.RunAsync("counter", "add", counter, "x");
         Assert.True(notANumber.ExitCode == 2 && notANumber.Stderr.StartsWith("BadArguments", StringComparison.Ordinal), notANumber.ToString());
+    }
+
+    [Fact]
+    public async Task Barrier_SaysItWaits_UntilTheLastOneEnters()
+    {
+        var barrier = $"b-{Guid.NewGuid():N}";
+        await using var first = BackgroundCoord.Start(grid, "barrier", "enter", barrier, "--count", "2");
+        await first.WaitForLineAsync($"stderr: waiting at barrier {barrier} until 2 have entered", TimeSpan.FromSeconds(60));
+        Ok(await _coord.RunAsync("barrier", "enter", barrier, "--count", "2"));
+        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
 
     [Fact]

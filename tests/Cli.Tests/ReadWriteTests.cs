@@ -81,4 +81,22 @@ public sealed class ReadWriteTests(SiloFixture grid)
         var result = await coord.RunAsync(["create", path], stdin: null, new Dictionary<string, string> { ["COORD_SERVER"] = grid.Server });
         Assert.Equal([path], Ok(result).Lines);
     }
+
+    [Fact]
+    public async Task Stat_PrintsTimesAsDates_TheSameInstantsAsJson()
+    {
+        var path = UniquePath("dated");
+        Ok(await _coord.RunAsync("create", path, "x"));
+        Ok(await _coord.RunAsync("set", path, "y"));
+        var text = Ok(await _coord.RunAsync("stat", path)).Lines;
+        using var json = System.Text.Json.JsonDocument.Parse(Ok(await _coord.RunAsync("--json", "stat", path)).Stdout);
+        var stat = json.RootElement.GetProperty("stat");
+
+        foreach (var field in new[] { "ctime", "mtime" })
+        {
+            var line = Assert.Single(text, l => l.StartsWith(field + " = ", StringComparison.Ordinal));
+            var date = DateTimeOffset.ParseExact(line[(field.Length + 3)..], "yyyy-MM-dd HH:mm:ss.fff zzz", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(stat.GetProperty(field).GetInt64(), date.ToUnixTimeMilliseconds());
+        }
+    }
 }

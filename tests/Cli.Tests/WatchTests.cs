@@ -69,6 +69,20 @@ public sealed class WatchTests(SiloFixture grid)
     }
 
     [Fact]
+    public async Task Watch_SaysWhenItIsInPlace_AndSeesTheChangeMadeAfterThat()
+    {
+        var path = UniquePath("inplace");
+        Ok(await _coord.RunAsync("create", path, "v0"));
+        await using var watcher = BackgroundCoord.Start(grid, "watch", path, "--count", "1");
+        await watcher.WaitForLineAsync($"stderr: watching {path}", TimeSpan.FromSeconds(60));
+
+        // One change, made once the line is out, is enough: the watch is in place by then.
+        Ok(await _coord.RunAsync("set", path, "v1"));
+        await watcher.WaitForLineStartingAsync($"NodeDataChanged {path} ", TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await watcher.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
     public async Task Watch_BadCount_IsAUsageError()
     {
         FailsWith(await _coord.RunAsync("watch", UniquePath("w"), "--count", "0"), 2, "BadArguments");

@@ -3,10 +3,10 @@ namespace OrleansCoord.Cli.Tests.Infrastructure;
 /// <summary>Checks on a <see cref="CliResult"/> whose failure messages show everything the process printed.</summary>
 internal static class CliAssert
 {
-    /// <summary>Exit 0 and nothing on stderr.</summary>
+    /// <summary>Exit 0 and nothing on stderr but status lines (<see cref="CliResult.IsStatus"/>).</summary>
     public static CliResult Ok(CliResult result)
     {
-        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"expected success, got {result}");
+        Assert.True(result.ExitCode == 0 && result.Error.Length == 0, $"expected success, got {result}");
         return result;
     }
 
