@@ -47,7 +47,7 @@ public sealed class GridSiloConfigurator : ISiloConfigurator
     }
 }
 
-/// <summary>The test client: watch streams, and requests to a dead silo fail after seconds, not 30.</summary>
+/// <summary>The test client: watch resync triggers, and requests to a dead silo fail after seconds, not 30.</summary>
 public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
