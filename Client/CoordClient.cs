@@ -32,8 +32,9 @@ public sealed partial class CoordClient : IAsyncDisposable
         _credential = session.Credential ?? throw new CoordException(CoordErrorCode.SystemError, null, "the grid opened a session without a credential");
         _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, SessionTimeout);
         var services = (grains as IClusterClient)?.ServiceProvider;
-        _watches = new WatchHub(services?.GetKeyedService<Orleans.Streams.IStreamProvider>(WatchStreams.ProviderName), () => LastRevision);
+        _watches = new WatchHub(grains, () => LastRevision);
         _resyncer = new WatchResyncer(_watches, path => ExistsAsync(path), options.WatchCheckPeriod);
+        _watches.EventsLost += () => _resyncer.Request(renew: true, TimeSpan.Zero);
         _keeper.StateChanged += OnSessionStateChanged;
         _connectionEvents = services?.GetService<GridConnectionEvents>();
         if (_connectionEvents is not null) _connectionEvents.Changed += OnGatewaysChanged;

@@ -8,18 +8,19 @@ internal sealed partial class WatchHub
     /// <summary>
     /// Reads every watched path and hands on, marked as coalesced, what changed since the client last knew it; so
     /// a change whose event was lost (a silo died with it in a queue, the connection dropped) is reported anyway.
-    /// With <paramref name="renewSubscriptions"/>, the shard subscriptions are made anew first, and recursive
-    /// watchers, whose subtrees cannot be read back cheaply, hear a coalesced <c>None</c> marker: re-read the subtree.
-    /// Returns whether anything had been missed.
+    /// The shard registrations are renewed first (a shard that had forgotten this client counts as a miss). With
+    /// <paramref name="renewSubscriptions"/>, recursive watchers, whose subtrees cannot be read back cheaply, hear a
+    /// coalesced <c>None</c> marker: re-read the subtree. Returns whether anything had been missed.
     /// </summary>
     public async Task<bool> ResyncAsync(bool renewSubscriptions, Func<string, Task<Stat?>> read, CancellationToken cancellationToken)
     {
         List<string> paths;
         List<Watcher> recursive;
+        var forgotten = false;
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            if (renewSubscriptions) await _subscriptions.RenewAsync();
+            forgotten = await _subscriptions.RenewAsync();
             lock (_gate)
             {
                 paths = [.. _exact.Keys];
@@ -44,7 +45,7 @@ internal sealed partial class WatchHub
             foreach (var watcher in recursive) watcher.Notify(new WatchEvent(WatchEventType.None, watcher.Path, revision, Coalesced: true));
         }
 
-        return missed == 1;
+        return missed == 1 || forgotten;
     }
 
     private async Task<bool> ResyncPathAsync(string path, Func<string, Task<Stat?>> read)

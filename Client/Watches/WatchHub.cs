@@ -1,4 +1,3 @@
-using Orleans.Streams;
 using OrleansCoord.Errors;
 using OrleansCoord.Watches;
 
@@ -7,7 +6,8 @@ namespace OrleansCoord.Client;
 /// <summary>
 /// The client's side of watches: the registered watchers, the shard subscriptions they need (a watch on one
 /// path needs its shard; a recursive watch needs them all, since a subtree's events land in every shard), and the
-/// routing of each event to the watchers of its path and of the paths above it (docs/adr/006-watch-streams.md).
+/// routing of each event to the watchers of its path and of the paths above it (docs/adr/006-watch-streams.md,
+/// docs/adr/014-watch-delivery.md).
 /// </summary>
 internal sealed partial class WatchHub
 {
@@ -20,11 +20,14 @@ internal sealed partial class WatchHub
     private readonly ShardSubscriptions _subscriptions;
     private readonly Func<long> _currentRevision;
 
-    public WatchHub(IStreamProvider? streams, Func<long> currentRevision)
+    public WatchHub(IGrainFactory? grains, Func<long> currentRevision)
     {
-        _subscriptions = new ShardSubscriptions(streams, Deliver);
+        _subscriptions = new ShardSubscriptions(grains, Deliver, () => EventsLost?.Invoke());
         _currentRevision = currentRevision;
     }
+
+    /// <summary>Raised when a shard dropped events for this client (it did not keep up): a resync must make up for them.</summary>
+    public event Action? EventsLost;
 
     /// <summary>Whether any watcher is registered (the periodic check has nothing to do otherwise).</summary>
     public bool HasWatchers

@@ -74,6 +74,11 @@ public sealed class CoordGridOptions
     /// <value>5 seconds.</value>
     public TimeSpan InDoubtTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How many watch events a watch shard queues for one subscriber (a process) at most; a subscriber that
+    /// falls further behind has its queue emptied and is told to resync (docs/adr/014-watch-delivery.md).</summary>
+    /// <value>10,000 (about 1 MB per subscriber and shard at worst).</value>
+    public int WatchQueueLimit { get; set; } = 10_000;
+
     /// <summary>A digest id (<c>user:base64(sha1(user:password))</c>) whose holder passes every ACL check, like ZooKeeper's
     /// <c>zookeeper.DigestAuthenticationProvider.superDigest</c>: for operators who must repair a znode nobody else may touch.</summary>
     /// <value>null: no superuser.</value>

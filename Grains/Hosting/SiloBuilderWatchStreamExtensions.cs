@@ -1,34 +1,25 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansCoord.Grains.Watches;
 using OrleansCoord.Watches;
 
 namespace OrleansCoord.Grains.Hosting;
 
-/// <summary>The streams that carry watch events, as every silo of the grid has them.</summary>
+/// <summary>How watch events reach their watchers, as every silo of the grid has it (docs/adr/014-watch-delivery.md).</summary>
 public static class SiloBuilderWatchStreamExtensions
 {
-    /// <summary>
-    /// How often each memory stream queue is polled for new events. Orleans' pulling agents drain a queue and then
-    /// sleep until the next tick, so this bounds the set-to-notification latency (its default, 100 ms, made every
-    /// notification take ~100 ms); each tick costs one call per queue.
-    /// </summary>
-    public static readonly TimeSpan MemoryPollPeriod = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>The same for Azure queues, where a poll is a storage request.</summary>
+    /// <summary>How often each Azure queue is polled for new events (a poll is a storage request).</summary>
     public static readonly TimeSpan AzureQueuePollPeriod = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// How long a gateway keeps a client whose connection closed before dropping it (Orleans' <c>ClientDropTimeout</c>,
     /// 1 min by default; the gateway checks once per this period, so a client goes 1-2 periods after its connection).
-    /// A dead client's stream subscriptions stay in the pub-sub. When a pulling agent starts carrying a shard (its
-    /// first event since the agent started, or since the shard was idle), it shakes hands with every subscriber and
-    /// pauses its queue's reads until all have answered; a call to a disconnected, not yet dropped client waits at the
-    /// gateway for the response timeout, retried for the agent's MaxEventDeliveryTime, then an error is delivered
-    /// the same way: ~95 s in which every shard of that queue was silent for all clients. Once the client is
-    /// dropped the calls fail at once with ClientNotAvailableException, and the agent unregisters its subscription
-    /// (except a call that reaches the gateway just as it drops the client: that one still waits one response timeout).
-    /// Only a closed connection counts (a slow client keeps its socket): a client that reconnects later than this
-    /// loses what was sent meanwhile and may lose shard subscriptions, which its watch resync renews (docs/adr/006).
+    /// Until then the gateway queues what is sent to the dead client; a watch shard's delivery to it waits meanwhile,
+    /// which holds up only that client's own bounded queue (<see cref="CoordGridOptions.WatchQueueLimit"/>), and once it is dropped the
+    /// delivery fails and the shard forgets it. (With Orleans streams, a dead subscriber held up every subscriber of a
+    /// queue until this drop: docs/adr/006.) A client that reconnects later than this loses what was sent meanwhile
+    /// and its shard registrations, which its watch resync renews.
     /// </summary>
     public static readonly TimeSpan DeadClientDropTimeout = TimeSpan.FromSeconds(5);
 
@@ -36,19 +27,18 @@ public static class SiloBuilderWatchStreamExtensions
     public const int AzureQueueCount = 8;
 
     /// <summary>
-    /// Watch event streams (pub-sub state in the <c>PubSubStore</c> grain storage, which the caller adds), and the
-    /// gateways' <see cref="DeadClientDropTimeout"/> that keeps a dead subscriber from stalling them.
-    /// Azure queues are named <c>coordwatch-&lt;service id&gt;-N</c> in the storage of <paramref name="connectionString"/>.
+    /// Watch event delivery: znode grains push their changes to the shard grains, which push them on to their
+    /// subscribers (<see cref="WatchStreamKind.Memory"/>, no stream at all); or, with <see cref="WatchStreamKind.AzureQueue"/>,
+    /// the changes travel on Azure queue streams to the shard grains (pub-sub state in the <c>PubSubStore</c> grain
+    /// storage, which the caller adds), named <c>coordwatch-&lt;service id&gt;-N</c> in the storage of
+    /// <paramref name="connectionString"/>. Also the gateways' <see cref="DeadClientDropTimeout"/>.
     /// </summary>
     public static ISiloBuilder AddCoordWatchStreams(this ISiloBuilder silo, WatchStreamKind kind = WatchStreamKind.Memory,
         string? connectionString = null)
     {
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ClientDropTimeout = DeadClientDropTimeout);
-        if (kind == WatchStreamKind.Memory)
-        {
-            silo.AddMemoryStreams(WatchStreams.ProviderName, streams => streams.ConfigurePullingAgent(PollEvery(MemoryPollPeriod)));
-            return silo;
-        }
+        silo.Services.AddSingleton<WatchDeliveryMarker>();
+        if (kind == WatchStreamKind.Memory) return silo;
 
         var connection = connectionString ?? throw new ArgumentNullException(nameof(connectionString), "Azure Queue watch streams need a connection string");
         silo.AddAzureQueueStreams(WatchStreams.ProviderName, streams =>

@@ -7,27 +7,34 @@ using OrleansCoord.Watches;
 namespace OrleansCoord.Grains.Watches;
 
 /// <summary>
-/// Publishes znode changes on their watch streams (a fixed set of shard streams, docs/adr/006-watch-streams.md). A silo
-/// without the stream provider publishes nothing. Publishing finishes before the write is acknowledged, so a
-/// client that saw the acknowledgement can count on the event being on its way.
+/// Publishes znode changes to their watch shards (docs/adr/014-watch-delivery.md): one call per shard a batch touches,
+/// to the shard grain, which pushes them on to its subscribers; with Azure queue watch streams, onto the shard's queue
+/// stream instead. A silo without <c>AddCoordWatchStreams</c> publishes nothing. Publishing finishes before the write
+/// is acknowledged, so a client that saw the acknowledgement can count on the event being on its way.
 /// </summary>
-internal sealed class WatchPublisher(IServiceProvider services)
+internal sealed class WatchPublisher(IServiceProvider services, IGrainFactory grains)
 {
-    private readonly IStreamProvider? _provider = services.GetKeyedService<IStreamProvider>(WatchStreams.ProviderName);
+    private readonly bool _enabled = services.GetService<WatchDeliveryMarker>() is not null;
+    private readonly IStreamProvider? _queues = services.GetKeyedService<IStreamProvider>(WatchStreams.ProviderName);
 
-    public Task PublishAsync(IEnumerable<WatchEvent> events) => _provider is null ? Task.CompletedTask : PublishAsync(_provider, events);
+    public Task PublishAsync(IEnumerable<WatchEvent> events) => _enabled ? PublishCoreAsync(events) : Task.CompletedTask;
 
-    private static async Task PublishAsync(IStreamProvider provider, IEnumerable<WatchEvent> events)
+    private async Task PublishCoreAsync(IEnumerable<WatchEvent> events)
     {
-        // Streams take the request context along to their consumers (Azure queue streams deliver it with the event):
-        // the writer's credential must not reach every watcher. Cleared in this async method only, the caller keeps it.
+        // The request context travels with the call (and Azure queue streams deliver it with the event): the writer's
+        // credential must not reach every watcher. Cleared in this async method only, the caller keeps it.
         Caller.Use(null);
-        // One batch per shard stream: a batch of 95 creates costs a handful of stream calls, not 95.
+        // One call per shard: a batch of 95 creates under one parent costs one call, not 95.
         var sends = events.GroupBy(e => WatchStreams.ShardOf(e.Path))
-            .Select(shard => provider.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard.Key)).OnNextBatchAsync(shard.ToList()))
+            .Select(shard => Send(shard.Key, shard.ToList()))
             .ToList();
-        if (sends.Count > 0) await Task.WhenAll(sends);
+        if (sends.Count == 1) await sends[0];
+        else if (sends.Count > 1) await Task.WhenAll(sends);
     }
+
+    private Task Send(int shard, List<WatchEvent> events) => _queues is null
+        ? grains.GetGrain<IWatchShardPublisher>(shard).Publish(events)
+        : _queues.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard)).OnNextBatchAsync(events);
 
     /// <summary>The events for a znode that went from <paramref name="before"/> to <paramref name="after"/> (null: absent).</summary>
     public static IEnumerable<WatchEvent> Changes(string path, ZNodeRecord? before, ZNodeRecord? after)

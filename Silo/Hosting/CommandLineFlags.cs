@@ -47,7 +47,7 @@ internal static class CommandLineFlags
           --azurite-ports B,Q,T           blob,queue,table ports of an Azurite the silo starts for a devstoreaccount1
                                           connection string on them (default 10000,10001,10002)
           --watch-streams Memory|AzureQueue
-                                          what carries watch events (default Memory; see docs/adr/006)
+                                          how watch events reach the watch shards (default Memory: pushed; docs/adr/014)
           --silo-port N                   silo-to-silo port (default 11111)
           --gateway-port N                client gateway port (default 30000)
           --http-port N                   /healthz and /dashboard (default 8080)

@@ -56,8 +56,9 @@ public sealed class SiloHostOptions
         /// <value>10000, 10001, 10002 (what <c>UseDevelopmentStorage=true</c> means).</value>
         public int[] AzuritePorts { get; set; } = [.. Azurite.DevelopmentStorage.Ports];
 
-        /// <summary>What carries watch events: memory streams, or Azure queues in the storage of <see cref="ConnectionString"/>
-        /// (events survive a silo's death; slower). All silos of a cluster must agree. Flag <c>--watch-streams</c>.</summary>
+        /// <summary>How watch events reach the watch shards: pushed by grain calls, or on Azure queues in the storage of
+        /// <see cref="ConnectionString"/> (events survive a silo's death; slower); the shards push on to the watchers either
+        /// way (docs/adr/014). All silos of a cluster must agree. Flag <c>--watch-streams</c>.</summary>
         /// <value><see cref="WatchStreamKind.Memory"/></value>
         public WatchStreamKind WatchStreams { get; set; } = WatchStreamKind.Memory;
     }

@@ -84,7 +84,7 @@ internal static class SiloHostOptionsValidator
 
         if (storage.WatchStreams != WatchStreamKind.Memory)
         {
-            errors.Add($"{SiloHostOptionsReader.Describe("Storage:WatchStreams")}: the Postgres profile carries watch events on memory streams only");
+            errors.Add($"{SiloHostOptionsReader.Describe("Storage:WatchStreams")}: the Postgres profile pushes watch events only (Memory)");
         }
 
         if (string.IsNullOrWhiteSpace(storage.PostgresDir))

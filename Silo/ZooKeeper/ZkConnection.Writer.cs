@@ -66,10 +66,14 @@ internal sealed partial class ZkConnection
                     {
                         describe.TrySetResult([.. _watches.Describe()]);
                     }
-                    else if (item is WatchEvent change && _watches.Trigger(change, out var released))
+                    else if (item is WatchEvent change)
                     {
-                        _session.Interest.Release(change.Path, released);
-                        WriteNotification(frames, change);
+                        Interlocked.Decrement(ref _queuedEvents);
+                        if (_watches.Trigger(change, out var released))
+                        {
+                            _session.Interest.Release(change.Path, released);
+                            WriteNotification(frames, change);
+                        }
                     }
 
                     WatchCount = _watches.Count;

@@ -22,6 +22,13 @@ internal sealed partial class ZkConnection : IZkWatchSink
     /// <summary>Requests read but not answered yet; beyond this the reader stops reading (TCP pushes back on the client).</summary>
     private const int MaxOutstanding = 1000;
 
+    /// <summary>
+    /// Watch events queued for this connection and not written yet; a client that lets more pile up (it does not read
+    /// its socket) is disconnected, so that it never holds up anyone (docs/adr/014-watch-delivery.md). It reconnects
+    /// and sets its watches again with the last revision it saw, which reports what changed meanwhile.
+    /// </summary>
+    public const int MaxQueuedEvents = 10_000;
+
     private readonly ConnectionContext _connection;
     private readonly ZkSessionContext _session;
     private readonly ZkOperations _operations;
@@ -36,6 +43,8 @@ internal sealed partial class ZkConnection : IZkWatchSink
     private int _outstanding;
     private long _received;
     private long _sent;
+    private int _queuedEvents;
+    private int _lost;
 
     public ZkConnection(ConnectionContext connection, ZkSessionContext session, ZkServerStats stats, ILogger logger)
     {
@@ -106,7 +115,31 @@ internal sealed partial class ZkConnection : IZkWatchSink
         }
     }
 
-    public void OnWatchEvent(WatchEvent change) => _out.Writer.TryWrite(change);
+    public void OnWatchEvent(WatchEvent change)
+    {
+        if (Interlocked.Increment(ref _queuedEvents) > MaxQueuedEvents)
+        {
+            Interlocked.Decrement(ref _queuedEvents);
+            OnEventsLost();
+            return;
+        }
+
+        if (!_out.Writer.TryWrite(change)) Interlocked.Decrement(ref _queuedEvents);
+    }
+
+    public void OnEventsLost()
+    {
+        if (Interlocked.Exchange(ref _lost, 1) != 0) return;
+        LogEventsLost(_logger, _session.SessionId);
+        try
+        {
+            _connection.Abort(new ConnectionAbortedException("watch events for this connection were lost"));
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or InvalidOperationException)
+        {
+            // It closed by itself meanwhile.
+        }
+    }
 
     /// <summary>
     /// The session was resumed on another connection: stop reading and close once what was read is answered, as
@@ -279,6 +312,10 @@ internal sealed partial class ZkConnection : IZkWatchSink
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ZooKeeper session 0x{SessionId:x16} moved to another connection; closing this one")]
     private static partial void LogSessionMoved(ILogger logger, long sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "ZooKeeper session 0x{SessionId:x16}: watch events for this connection were lost or piled up; closing it (the client sets its watches again)")]
+    private static partial void LogEventsLost(ILogger logger, long sessionId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "ZooKeeper session 0x{SessionId:x16} has ended; closing the connection")]
     private static partial void LogSessionEnded(ILogger logger, long sessionId);

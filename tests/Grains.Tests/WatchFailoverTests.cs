@@ -1,6 +1,5 @@
 using System.Text;
 using Orleans.Runtime;
-using Orleans.Streams;
 using Orleans.TestingHost;
 using OrleansCoord.Client;
 using OrleansCoord.Errors;
@@ -11,10 +10,10 @@ using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.Tests;
 
-/// <summary>On memory streams: events lost with a silo are made up for by the resync.</summary>
+/// <summary>Pushed through the shard grains: events lost with a silo are made up for by the resync.</summary>
 public sealed class WatchFailoverTests(ClusterFixture fixture) : WatchFailoverTestsBase(fixture), IClassFixture<ClusterFixture>;
 
-/// <summary>On Azure queue streams: events wait in storage queues for the silo that takes the queue over.</summary>
+/// <summary>On Azure queue streams to the shards: events wait in storage queues for the silo that takes the queue over.</summary>
 public sealed class AzureQueueWatchFailoverTests(AzureQueueWatchClusterFixture fixture)
     : WatchFailoverTestsBase(fixture), IClassFixture<AzureQueueWatchClusterFixture>;
 
@@ -33,16 +32,12 @@ public abstract class WatchFailoverTestsBase(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SiloHostingTheWatchStreamDies_WatcherEndsAtTheLastWrite()
+    public async Task SiloHostingTheWatchShardDies_WatcherEndsAtTheLastWrite()
     {
         await using var writer = await fixture.ConnectAsync();
-        // The stream's pub-sub (its subscriber list) lives in a grain keyed by the stream; on the memory store its
-        // state dies with the silo, so the subscription is gone and must be made again.
-        var (path, victim) = await PickAsync(writer, path =>
-        {
-            var stream = StreamId.Create(WatchStreams.Namespace, WatchStreams.ShardOf(path));
-            return fixture.Cluster.Client.GetGrain(GrainId.Create("pubsubrendezvous", $"{WatchStreams.ProviderName}/{stream}"));
-        }, subscribeFirst: true);
+        // The shard grain holds its subscribers in memory: they are gone with its silo, and must register again.
+        var (path, victim) = await PickAsync(writer, path => fixture.Cluster.Client.GetGrain<IWatchShardGrain>(WatchStreams.ShardOf(path)),
+            subscribeFirst: true);
         await RunWhileKillingAsync(writer, path, victim);
     }
 
@@ -55,7 +50,7 @@ public abstract class WatchFailoverTestsBase(ClusterFixture fixture)
             var parent = await client.CreateAsync($"/survivor-{Guid.NewGuid():N}");
             var path = await client.CreateAsync(parent + "/watched", Encoding.UTF8.GetBytes("0"));
             await client.GetDataAsync(path);   // activates the znode's grain
-            // A subscription activates the stream's pub-sub; held while its host is looked up.
+            // A subscription activates the shard grain; held while its host is looked up.
             await using var probe = subscribeFirst ? await client.AddWatchAsync(path) : null;
             if (await SiloLocator.KillableHostOfAsync(fixture.Cluster, grainOf(path)) is { } victim) return (path, victim);
             await Task.Delay(200);

@@ -44,7 +44,7 @@ public sealed class WatchKindsTests(ClusterFixture fixture) : IClassFixture<Clus
         await client.DeleteAsync(root + "/a/b");
         await client.SetDataAsync(root, Text("root"));
 
-        // Events of one znode come in order; those of different znodes travel on different streams.
+        // Events of one znode come in order; those of different znodes travel through different shards.
         var awaited = new HashSet<(WatchEventType, string)>
         {
             (WatchEventType.NodeCreated, root + "/a"), (WatchEventType.NodeDeleted, root + "/a/b"), (WatchEventType.NodeDataChanged, root),

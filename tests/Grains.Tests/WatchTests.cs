@@ -7,7 +7,7 @@ using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.Tests;
 
-/// <summary>Watch events on Orleans streams: persistent watches and ZooKeeper's one-shot watches.</summary>
+/// <summary>Watch events: persistent watches and ZooKeeper's one-shot watches.</summary>
 public sealed class WatchTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);

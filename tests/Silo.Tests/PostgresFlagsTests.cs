@@ -50,7 +50,7 @@ public sealed class PostgresFlagsTests
         ReadAndValidate("--storage", "Postgres", "--postgres-dir", " ");
         Assert.Equal(3, _errors.Count);
         Assert.Contains(_errors, e => e.Contains("not an Npgsql connection string", StringComparison.Ordinal));
-        Assert.Contains(_errors, e => e.Contains("memory streams only", StringComparison.Ordinal));
+        Assert.Contains(_errors, e => e.Contains("pushes watch events only", StringComparison.Ordinal));
         Assert.Contains(_errors, e => e.Contains("--postgres-dir", StringComparison.Ordinal));
     }
 }

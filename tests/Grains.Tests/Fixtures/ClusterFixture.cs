@@ -61,7 +61,7 @@ public sealed class AzuriteClusterFixture : AzuriteBackedClusterFixture<AzuriteG
 /// <summary>A three-silo test cluster whose watch events travel on Azure queues (Azurite).</summary>
 public sealed class AzureQueueWatchClusterFixture : AzuriteBackedClusterFixture<AzureQueueWatchGridConfigurator>;
 
-/// <summary>The test client: watch streams, and requests to a killed silo fail after seconds, not the default 30 s.</summary>
+/// <summary>The test client: watch resync triggers, and requests to a killed silo fail after seconds, not the default 30 s.</summary>
 public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)

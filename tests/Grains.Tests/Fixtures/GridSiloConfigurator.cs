@@ -22,7 +22,7 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
         });
     }
 
-    /// <summary>Streams for watch events, as the silo host configures them (memory streams by default).</summary>
+    /// <summary>Watch delivery as the silo host configures it (pushed by default; Azure queue streams to the shards).</summary>
     public static void AddWatchStreams(ISiloBuilder siloBuilder, WatchStreamKind kind = WatchStreamKind.Memory)
     {
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
@@ -34,8 +34,13 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     {
         options.SweepPeriod = TimeSpan.FromMilliseconds(500);
         options.InDoubtTimeout = TimeSpan.FromSeconds(2);
+        // A subscriber falls behind after fewer events, so that a test can make it happen in seconds.
+        options.WatchQueueLimit = WatchQueueLimit;
         options.SuperDigest = OrleansCoord.Acls.Acl.Digest(SuperUserPassword);
     }
+
+    /// <summary>What a watch shard queues for one subscriber at most in the test grids.</summary>
+    public const int WatchQueueLimit = 1_000;
 
     /// <summary>The <c>user:password</c> whose digest the test grids take as their superuser.</summary>
     public const string SuperUserPassword = "super:test-super-secret";

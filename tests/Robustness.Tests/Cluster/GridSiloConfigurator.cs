@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Grains.Hosting;
-using OrleansCoord.Watches;
 
 namespace OrleansCoord.Robustness.Tests.Cluster;
 
@@ -29,7 +28,7 @@ public sealed class GridSiloConfigurator : ISiloConfigurator
             grid.InDoubtTimeout = TimeSpan.FromSeconds(2);
         });
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
-        siloBuilder.AddMemoryStreams(WatchStreams.ProviderName);
+        siloBuilder.AddCoordWatchStreams();
         siloBuilder.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<Microsoft.Extensions.Options.IOptions<ClusterOptions>>((grid, cluster) =>
         {
@@ -48,12 +47,12 @@ public sealed class GridSiloConfigurator : ISiloConfigurator
     }
 }
 
-/// <summary>The test client: watch streams, and requests to a dead silo fail after seconds, not 30.</summary>
+/// <summary>The test client: watch resync triggers, and requests to a dead silo fail after seconds, not 30.</summary>
 public sealed class GridClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
     {
         clientBuilder.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
-        clientBuilder.AddMemoryStreams(WatchStreams.ProviderName);
+        OrleansCoord.Client.ClientBuilderCoordExtensions.AddCoordWatches(clientBuilder);
     }
 }
