@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # kazoo's own test suite against one external server: a silo (its ZooKeeper port) or Debian's ZooKeeper 3.8.
-#   run-suite.sh grid [--storage Memory|Postgres] [pytest args...]
+#   run-suite.sh grid [pytest args...]         (a silo on the Memory profile)
 #   run-suite.sh zookeeper [pytest args...]
 # (pytest args may name tests, e.g. kazoo/tests/test_queue.py::KazooLockingQueueTests; then only those run)
-# Starts the server on free loopback ports, runs kazoo's tests with pytest (Debian's python3-pytest, python3-mock;
-# run by /usr/bin/python3), prints pytest's summary line and stops the server, whatever happens.
+# Starts the server on free loopback ports, runs kazoo's tests with pytest (Debian's python3-pytest, python3-mock, and
+# python3-objgraph for a checkout's test_cache; run by /usr/bin/python3), prints pytest's summary line and stops the
+# server, whatever happens. The counts of both servers are in docs/ZOOKEEPER-COMPATIBILITY.md.
 # The tests come from KAZOO_TREE, a checkout of python-zk/kazoo whose own kazoo package is put first on PYTHONPATH
 # (e.g. git -C /work/.mirror/python-zk+kazoo/repo archive HEAD | tar -x -C DIR); without it, the suite Debian's
 # python3-kazoo 2.8 ships (/usr/lib/python3/dist-packages/kazoo/tests) with that kazoo.
@@ -22,9 +23,8 @@ PY=/usr/bin/python3
 JARS=/usr/share/java
 
 TARGET="${1:-}"; shift || true
-[[ "$TARGET" == grid || "$TARGET" == zookeeper ]] || { sed -n 2,12p "${BASH_SOURCE[0]}" >&2; exit 2; }
+[[ "$TARGET" == grid || "$TARGET" == zookeeper ]] || { sed -n 2,15p "${BASH_SOURCE[0]}" >&2; exit 2; }
 STORAGE=Memory
-if [[ "${1:-}" == --storage ]]; then STORAGE="$2"; shift 2; fi
 
 $PY -c 'import pytest, mock' 2>/dev/null || { echo "pytest/mock missing: apt-get install -y python3-pytest python3-mock" >&2; exit 3; }
 if [[ -n "${KAZOO_TREE:-}" ]]; then
@@ -67,11 +67,6 @@ CFG
     SILO_DLL="${SILO_DLL:-$ROOT/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}"
     [[ -f "$SILO_DLL" ]] || (cd "$ROOT" && dotnet build Silo -c Release -nologo -v q >&2)
     STORAGE_ARGS=(--storage "$STORAGE")
-    if [[ "$STORAGE" == Postgres ]]; then
-      # The silo starts a PostgreSQL of its own from Debian's binaries under --postgres-dir when none listens there.
-      free_port PG_PORT
-      STORAGE_ARGS+=(--connection-string "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres" --postgres-dir "$WORK/postgres")
-    fi
     free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT
     (cd "$ROOT" && exec setsid dotnet "$SILO_DLL" "${STORAGE_ARGS[@]}" --silo-port "$SILO_PORT" --gateway-port "$GATEWAY_PORT" \
       --http-port "$HTTP_PORT" --zk-port "$PORT" --proxy-port 0 --dashboard off --cluster-id "kazoo-suite-$RANDOM$RANDOM" \
@@ -93,8 +88,8 @@ for attempt in 1 2 3; do
   stop_group "$SERVER_PID"; SERVER_PID=""
   [[ $attempt -lt 3 ]] || exit 4
 done
-echo "# $TARGET${STORAGE:+ ($STORAGE)} on 127.0.0.1:$PORT: $(four_letter "$PORT" srvr | grep -i version)" >&2
 [[ "$TARGET" == grid ]] || STORAGE=""
+echo "# $TARGET${STORAGE:+ ($STORAGE)} on 127.0.0.1:$PORT: $(four_letter "$PORT" srvr | grep -i version)" >&2
 
 DESELECT=(); NAMES=()
 while read -r id _; do
