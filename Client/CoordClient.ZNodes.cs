@@ -122,7 +122,14 @@ public sealed partial class CoordClient
     {
         // A null list is bad input like any other: BadArguments, not an ArgumentNullException from LINQ.
         // A create's ACL may name "auth": it becomes this session's identities before the grid sees it.
-        var list = ops?.Select(op => op is CreateOp { Acl: { } acl } create ? create with { Acl = Acl.Resolve(create.Path, acl, Identities) } : op).ToArray();
+        // Null data is written as empty, as CreateAsync and SetDataAsync do (the SDK writes no null data, ADR 009).
+        var list = ops?.Select(op => op switch
+        {
+            CreateOp { Acl: { } acl } create => create with { Acl = Acl.Resolve(create.Path, acl, Identities), Data = create.Data ?? [] },
+            CreateOp { Data: null } create => create with { Data = [] },
+            SetDataOp { Data: null } set => set with { Data = [] },
+            _ => op,
+        }).ToArray();
         ZNodeRequests.ValidateMulti(list);
         ThrowIfEnded();
         return Write(null, async () =>

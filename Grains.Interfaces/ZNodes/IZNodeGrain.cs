@@ -21,7 +21,8 @@ public interface IZNodeGrain : IGrainWithStringKey
     /// <summary>The Stat, or null when the znode does not exist.</summary>
     [Alias("exists")] Task<Stat?> Exists();
 
-    [Alias("set")] Task<Stat> SetData(byte[] data, int expectedVersion, long minRevision);
+    /// <summary>Sets the data if the version matches (-1: any); null data is kept as null (ZooKeeper's null buffer).</summary>
+    [Alias("set")] Task<Stat> SetData(byte[]? data, int expectedVersion, long minRevision);
 
     [Alias("children")] Task<ChildrenResult> GetChildren();
 

@@ -9,13 +9,13 @@ public abstract record ZNodeOp([property: Id(0)] string Path);
 [GenerateSerializer, Immutable]
 public sealed record CreateOp(
     string Path,
-    [property: Id(1)] byte[] Data,
+    [property: Id(1)] byte[]? Data,
     [property: Id(2)] CreateMode Mode = CreateMode.Persistent,
     [property: Id(3)] long TtlMs = 0,
     [property: Id(4)] AclEntry[]? Acl = null) : ZNodeOp(Path);
 
 [GenerateSerializer, Immutable]
-public sealed record SetDataOp(string Path, [property: Id(1)] byte[] Data, [property: Id(2)] int Version = -1) : ZNodeOp(Path);
+public sealed record SetDataOp(string Path, [property: Id(1)] byte[]? Data, [property: Id(2)] int Version = -1) : ZNodeOp(Path);
 
 [GenerateSerializer, Immutable]
 public sealed record DeleteOp(string Path, [property: Id(1)] int Version = -1) : ZNodeOp(Path);

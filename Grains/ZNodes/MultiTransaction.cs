@@ -91,7 +91,7 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
         {
             case CreateOp create:
             {
-                var request = new CreateRequest(ZNodePath.Name(create.Path), create.Data ?? [], create.Mode, create.TtlMs, sessionId, revision, create.Acl);
+                var request = new CreateRequest(ZNodePath.Name(create.Path), create.Data, create.Mode, create.TtlMs, sessionId, revision, create.Acl);
                 var made = await Enlist(ZNodePath.Parent(create.Path)).TxStep(_id, new CreateChildStep(request, revision, nowMs));
                 await Enlist(made.Path!).TxStep(_id, new BecomeCreatedStep(made.Record!));
                 return new OpResult(CoordErrorCode.Ok, made.Path, made.Record!.ToStat());
@@ -103,7 +103,7 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
                 return new OpResult(CoordErrorCode.Ok, delete.Path);
 
             case SetDataOp set:
-                var after = await Enlist(set.Path).TxStep(_id, new SetDataStep(set.Data ?? [], set.Version, revision, nowMs));
+                var after = await Enlist(set.Path).TxStep(_id, new SetDataStep(set.Data, set.Version, revision, nowMs));
                 return new OpResult(CoordErrorCode.Ok, set.Path, after.Record!.ToStat());
 
             case CheckOp check:

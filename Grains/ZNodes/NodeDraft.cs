@@ -57,10 +57,11 @@ internal sealed class NodeDraft(string path, ZNodeRecord? committed, SortedSet<s
         Children.Remove(name);
     }
 
-    public ZNodeRecord SetData(byte[] data, int expectedVersion, long revision, long nowMs)
+    /// <summary>Sets the data (null is kept as null, <see cref="ZNodeRecord.NullData"/>) if the version matches (-1: any).</summary>
+    public ZNodeRecord SetData(byte[]? data, int expectedVersion, long revision, long nowMs)
     {
         var node = Require(expectedVersion);
-        Record = node with { Data = data, Version = node.Version + 1, Mzxid = revision, Mtime = nowMs };
+        Record = node with { Data = data ?? [], NullData = data is null, Version = node.Version + 1, Mzxid = revision, Mtime = nowMs };
         return Record;
     }
 

@@ -45,9 +45,10 @@ internal sealed class PendingCreate(CreateRequest request) : PendingWrite<Create
     public override int MaxExtraRecords => Request.Mode.IsEphemeral() ? 3 : Request.Mode.IsTtl() || Request.Mode.IsContainer() ? 2 : 1;
 }
 
-internal sealed class PendingSet(byte[] data, int version, long minRevision) : PendingWrite<Stat>(minRevision)
+internal sealed class PendingSet(byte[]? data, int version, long minRevision) : PendingWrite<Stat>(minRevision)
 {
-    public byte[] Data { get; } = data;
+    /// <summary>The new data; null is kept as null.</summary>
+    public byte[]? Data { get; } = data;
 
     public int Version { get; } = version;
 

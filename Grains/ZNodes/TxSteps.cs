@@ -23,7 +23,7 @@ public sealed record DeleteChildStep([property: Id(0)] string Name, [property: I
 public sealed record DeleteSelfStep([property: Id(0)] int Version, [property: Id(1)] long OwnerFilter = 0) : TxStep;
 
 [GenerateSerializer, Immutable]
-public sealed record SetDataStep([property: Id(0)] byte[] Data, [property: Id(1)] int Version, [property: Id(2)] long Revision, [property: Id(3)] long NowMs) : TxStep;
+public sealed record SetDataStep([property: Id(0)] byte[]? Data, [property: Id(1)] int Version, [property: Id(2)] long Revision, [property: Id(3)] long NowMs) : TxStep;
 
 [GenerateSerializer, Immutable]
 public sealed record CheckStep([property: Id(0)] int Version) : TxStep;

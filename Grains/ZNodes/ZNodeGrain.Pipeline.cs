@@ -32,7 +32,7 @@ internal sealed partial class ZNodeGrain
         return Enqueue(new PendingCreate(request) { Caller = CurrentCaller() }).Task;
     }
 
-    public Task<Stat> SetData(byte[] data, int expectedVersion, long minRevision)
+    public Task<Stat> SetData(byte[]? data, int expectedVersion, long minRevision)
     {
         ZNodeRequests.ValidateSet(_path, data, expectedVersion);
         return Enqueue(new PendingSet(data, expectedVersion, minRevision) { Caller = CurrentCaller() }).Task;

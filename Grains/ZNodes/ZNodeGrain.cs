@@ -68,7 +68,7 @@ internal sealed partial class ZNodeGrain(
     {
         var record = await ReadCommittedAsync() ?? throw CoordException.NoNode(_path);
         AclCheck.Demand(_path, record.Acl, AclPerms.Read, CurrentCaller());
-        return new NodeData(record.Data, record.ToStat());
+        return new NodeData(record.Data, record.ToStat(), record.NullData);
     }
 
     public async Task<Stat?> Exists() => (await ReadCommittedAsync())?.ToStat();

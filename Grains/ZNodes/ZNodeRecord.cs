@@ -24,10 +24,17 @@ public sealed record ZNodeRecord
     /// <summary>The number the next sequential child gets; never goes down, so numbers are never reused.</summary>
     [Id(12)] public long NextSequence { get; init; }
 
+    /// <summary>The data; empty when <see cref="NullData"/>.</summary>
     [Id(13)] public byte[] Data { get; init; } = [];
 
     /// <summary>The ACL; null for world:anyone with every permission (the default, and every record from before ACLs).</summary>
     [Id(14)] public AclEntry[]? Acl { get; init; }
+
+    /// <summary>
+    /// The znode was created or last set with null data (a ZooKeeper client's null buffer), which reads back as null,
+    /// as in ZooKeeper; <see cref="Data"/> is then empty and the Stat's dataLength 0.
+    /// </summary>
+    [Id(15)] public bool NullData { get; init; }
 
     /// <summary>The ACL as getACL shows it.</summary>
     public AclEntry[] EffectiveAcl => Acl ?? OrleansCoord.Acls.Acl.OpenUnsafe;
@@ -43,10 +50,11 @@ public sealed record ZNodeRecord
     };
 
     /// <summary>A new znode created at <paramref name="revision"/>.</summary>
-    public static ZNodeRecord Created(long revision, long nowMs, byte[] data, CreateMode mode, long ttlMs, long owner, AclEntry[]? acl = null) => new()
+    /// <remarks>Null <paramref name="data"/> is kept as null (<see cref="NullData"/>).</remarks>
+    public static ZNodeRecord Created(long revision, long nowMs, byte[]? data, CreateMode mode, long ttlMs, long owner, AclEntry[]? acl = null) => new()
     {
         Czxid = revision, Mzxid = revision, Pzxid = revision, Ctime = nowMs, Mtime = nowMs,
-        Mode = mode, TtlMs = ttlMs, EphemeralOwner = owner, Data = data, Acl = StoredAcl(acl),
+        Mode = mode, TtlMs = ttlMs, EphemeralOwner = owner, Data = data ?? [], NullData = data is null, Acl = StoredAcl(acl),
     };
 
     /// <summary>The ACL as a record keeps it: null when it is world:anyone with every permission.</summary>

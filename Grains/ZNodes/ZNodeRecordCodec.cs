@@ -6,17 +6,21 @@ namespace OrleansCoord.Grains.ZNodes;
 /// <summary>
 /// The stored bytes of a <see cref="ZNodeRecord"/>: a version byte, the fields, then the data; format 2 adds the ACL
 /// after the data. A record with the default ACL is written in format 1, so records from before ACLs read unchanged.
+/// A record with null data (<see cref="ZNodeRecord.NullData"/>) sets the high bit of the version byte (0x81, 0x82) and
+/// stores no data bytes (length 0); every other record is written as before, so records from before null data read
+/// unchanged, and a silo without null data refuses a null-data record ("unknown format") rather than misread it.
 /// </summary>
 internal static class ZNodeRecordCodec
 {
     private const byte FormatVersion = 1;
     private const byte FormatWithAcl = 2;
+    private const byte NullDataFlag = 0x80;
 
     public static byte[] Encode(ZNodeRecord record)
     {
         using var stream = new MemoryStream(96 + record.Data.Length);
         using var writer = new BinaryWriter(stream);
-        writer.Write(record.Acl is null ? FormatVersion : FormatWithAcl);
+        writer.Write((byte)((record.Acl is null ? FormatVersion : FormatWithAcl) | (record.NullData ? NullDataFlag : 0)));
         writer.Write(record.Czxid);
         writer.Write(record.Mzxid);
         writer.Write(record.Pzxid);
@@ -50,8 +54,9 @@ internal static class ZNodeRecordCodec
     public static ZNodeRecord Decode(byte[] bytes)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
-        var format = reader.ReadByte();
-        if (format is not (FormatVersion or FormatWithAcl)) throw new InvalidDataException($"unknown znode record format {format}");
+        var versionByte = reader.ReadByte();
+        var format = (byte)(versionByte & ~NullDataFlag);
+        if (format is not (FormatVersion or FormatWithAcl)) throw new InvalidDataException($"unknown znode record format {versionByte}");
         var record = new ZNodeRecord
         {
             Czxid = reader.ReadInt64(),
@@ -68,6 +73,7 @@ internal static class ZNodeRecordCodec
             TtlMs = reader.ReadInt64(),
             NextSequence = reader.ReadInt64(),
             Data = reader.ReadBytes(reader.ReadInt32()),
+            NullData = (versionByte & NullDataFlag) != 0,
         };
         if (format == FormatVersion) return record;
 

@@ -72,7 +72,7 @@ internal sealed partial class ZkOperations
             if (op.Type == OpCode.GetData)
             {
                 var (node, error) = await ReadAsync(() => Node(path!).GetData());
-                return (op.Type, node is null ? null : w => { w.WriteBuffer(node.Data); w.WriteStat(node.Stat); }, error);
+                return (op.Type, node is null ? null : w => { w.WriteBufferOrNull(node.DataIsNull ? null : node.Data); w.WriteStat(node.Stat); }, error);
             }
 
             var (children, failure) = await ReadAsync(() => Node(path!).GetChildren());
@@ -108,7 +108,7 @@ internal sealed partial class ZkOperations
                 case CreateRecord create:
                     var (acl, refused) = CheckCreate(type, create);
                     if (refused is { } error) return (null, error);
-                    return (new CreateOp(create.Path!, create.Data ?? [], (CreateMode)create.Flags, create.Ttl, acl), CoordErrorCode.Ok);
+                    return (new CreateOp(create.Path!, create.Data, (CreateMode)create.Flags, create.Ttl, acl), CoordErrorCode.Ok);
                 case PathVersionRecord delete when type == OpCode.Delete:
                     ZNodeRequests.ValidateDelete(delete.Path, delete.Version);
                     return (new DeleteOp(delete.Path!, delete.Version), CoordErrorCode.Ok);
@@ -118,7 +118,7 @@ internal sealed partial class ZkOperations
                     return (new CheckOp(check.Path!, check.Version), CoordErrorCode.Ok);
                 case SetDataRecord set:
                     ZNodeRequests.ValidateSet(set.Path, set.Data, set.Version);
-                    return (new SetDataOp(set.Path!, set.Data ?? [], set.Version), CoordErrorCode.Ok);
+                    return (new SetDataOp(set.Path!, set.Data, set.Version), CoordErrorCode.Ok);
                 default:
                     // getData / getChildren belong in multiRead, not in a multi.
                     return (null, CoordErrorCode.BadArguments);

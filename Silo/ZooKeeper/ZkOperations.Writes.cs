@@ -14,8 +14,8 @@ internal sealed partial class ZkOperations
         if (refused is { } error) return ZkReply.Failed(xid, error);
         var path = request.Path!;
         var mode = (CreateMode)request.Flags;
-        var data = request.Data ?? [];
-        var create = new CreateRequest(ZNodePath.Name(path), data, mode, request.Ttl, session.SessionId, 0, acl);
+        // Null data stays null (ZooKeeper reads it back as length -1), as do a multi's and setData's.
+        var create = new CreateRequest(ZNodePath.Name(path), request.Data, mode, request.Ttl, session.SessionId, 0, acl);
         var parent = Node(ZNodePath.Parent(path));
         var (result, failure) = await ZkGridCalls.RunAsync(() => parent.CreateChild(create with { MinRevision = session.LastRevision }));
         if (result is null) return ZkReply.Failed(xid, failure);
@@ -82,7 +82,7 @@ internal sealed partial class ZkOperations
         }
 
         var path = request.Path!;
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).SetData(request.Data ?? [], request.Version, session.LastRevision));
+        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).SetData(request.Data, request.Version, session.LastRevision));
         if (stat is null) return ZkReply.Failed(xid, error);
         session.ObserveRevision(stat.Mzxid);
         return new ZkReply { Xid = xid, Revision = stat.Mzxid, Body = w => w.WriteStat(stat), Observed = [(path, stat)] };

@@ -90,7 +90,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session)
         return new ZkReply
         {
             Xid = xid,
-            Body = w => { w.WriteBuffer(node.Data); w.WriteStat(node.Stat); },
+            Body = w => { w.WriteBufferOrNull(node.DataIsNull ? null : node.Data); w.WriteStat(node.Stat); },
             Observed = [(path, node.Stat)],
             Watch = request.Watch ? ZkWatchKind.Data : ZkWatchKind.None,
             WatchPath = path,

@@ -74,6 +74,13 @@ internal sealed class JuteWriter
 
     public void WriteNullBuffer() => WriteInt(-1);
 
+    /// <summary>A buffer that may be null: length -1 for null (as ZooKeeper answers a znode written with null data).</summary>
+    public void WriteBufferOrNull(byte[]? value)
+    {
+        if (value is null) WriteNullBuffer();
+        else WriteBuffer(value);
+    }
+
     public void WriteStringVector(IReadOnlyCollection<string> values)
     {
         WriteInt(values.Count);

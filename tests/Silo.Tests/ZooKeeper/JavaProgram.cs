@@ -4,7 +4,8 @@ namespace OrleansCoord.Silo.Tests.ZooKeeper;
 
 /// <summary>
 /// A small Java program kept as source in the test project (ZooKeeper/java), compiled at test time with the JDK's
-/// javac against Debian's ZooKeeper Java client and Curator (libzookeeper-java, libcurator-*-java), and started with
+/// javac against Debian's ZooKeeper Java client and Curator (libzookeeper-java, libcurator-*-java, with
+/// libcurator-discovery-java and its Jackson), and started with
 /// java. A temp directory holds the classes and is deleted on dispose.
 /// </summary>
 internal sealed class JavaProgram : IDisposable
@@ -18,6 +19,7 @@ internal sealed class JavaProgram : IDisposable
         "commons-io.jar", "netty-handler.jar", "netty-common.jar", "netty-buffer.jar", "netty-transport.jar", "netty-codec.jar",
         "netty-resolver.jar", "netty-transport-native-epoll.jar", "netty-transport-native-unix-common.jar",
         "curator-client.jar", "curator-framework.jar", "curator-recipes.jar", "guava.jar",
+        "curator-x-discovery.jar", "jackson-databind.jar", "jackson-core.jar", "jackson-annotations.jar",
     ];
 
     private readonly string _classes = Directory.CreateTempSubdirectory("zk-java-").FullName;
@@ -35,6 +37,7 @@ internal sealed class JavaProgram : IDisposable
         ExternalTool.Require("/usr/bin/javac", "default-jdk-headless");
         ExternalTool.Require(Path.Combine(JavaDir, "zookeeper.jar"), "libzookeeper-java");
         ExternalTool.Require(Path.Combine(JavaDir, "curator-recipes.jar"), "libcurator-recipes-java");
+        ExternalTool.Require(Path.Combine(JavaDir, "curator-x-discovery.jar"), "libcurator-discovery-java");
         var program = new JavaProgram(mainClass);
         var source = Path.Combine(AppContext.BaseDirectory, "ZooKeeper", "java", mainClass + ".java");
         var (exit, output) = await ExternalTool.RunAsync(

@@ -25,6 +25,14 @@ public sealed class KazooTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task NullData_CreatedOrSetAsNone_ReadsBackAsNone_AndEmptyStaysEmpty()
+    {
+        ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
+        var root = $"/kazoo-null-{Guid.NewGuid():N}";
+        await RunScriptAsync("nulldata.py", root, TimeSpan.FromMinutes(2), "create", "set", "empty");
+    }
+
+    [Fact]
     public async Task DigestAcl_KazooWithAuthDataOwnsTheZNode_KazooWithoutIsRefused()
     {
         ExternalTool.Require(ExternalTool.Python, "python3-kazoo");

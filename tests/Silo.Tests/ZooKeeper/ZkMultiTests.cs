@@ -54,6 +54,38 @@ public sealed class ZkMultiTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task NullData_FromCreateSetAndMulti_ReadsBackAsANullBuffer_EmptyStaysEmpty()
+    {
+        var root = $"/null-data-{Guid.NewGuid():N}";
+        await using var zk = await ConnectAsync(grid.ZkPort);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create(root))).Err);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, CreateNull($"{root}/created"))).Err);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create($"{root}/set", "x"))).Err);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.SetData, SetNull($"{root}/set"))).Err);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create($"{root}/empty", ""))).Err);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Multi, Multi((Op.Create, CreateNull($"{root}/multi-created")),
+            (Op.Create, Create($"{root}/multi-set", "y")), (Op.SetData, SetNull($"{root}/multi-set"))))).Err);
+
+        foreach (var name in new[] { "created", "set", "multi-created", "multi-set" })
+        {
+            var read = await zk.CallAsync(Op.GetData, PathWatch($"{root}/{name}"));
+            Assert.Equal(Err.Ok, read.Err);
+            Assert.Null(read.Body.Buffer());
+            Assert.Equal(0, read.Body.Stat().DataLength);
+        }
+
+        var empty = await zk.CallAsync(Op.GetData, PathWatch($"{root}/empty"));
+        Assert.Equal(new byte[0], empty.Body.Buffer()!);
+
+        var reads = await zk.CallAsync(Op.MultiRead, Multi((Op.GetData, PathWatch($"{root}/created")), (Op.GetData, PathWatch($"{root}/empty"))));
+        Assert.Equal((Op.GetData, 0), Header(reads.Body));
+        Assert.Null(reads.Body.Buffer());
+        reads.Body.Stat();
+        Assert.Equal((Op.GetData, 0), Header(reads.Body));
+        Assert.Equal(new byte[0], reads.Body.Buffer()!);
+    }
+
+    [Fact]
     public async Task ContainerAndTtlCreates_NeedTheirOwnRequestTypes()
     {
         var root = $"/extended-{Guid.NewGuid():N}";

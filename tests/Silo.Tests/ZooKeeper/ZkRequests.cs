@@ -15,6 +15,12 @@ internal static class ZkRequests
     public static Packet SetData(string path, string data, int version = -1) =>
         new Packet().String(path).Buffer(System.Text.Encoding.UTF8.GetBytes(data)).Int(version);
 
+    /// <summary>A create whose data is a null buffer (length -1), as the Java client sends <c>create(path, null, …)</c>.</summary>
+    public static Packet CreateNull(string path) => new Packet().String(path).Int(-1).OpenAcl().Int(0);
+
+    /// <summary>A setData with a null buffer.</summary>
+    public static Packet SetNull(string path, int version = -1) => new Packet().String(path).Int(-1).Int(version);
+
     public static Packet Delete(string path, int version = -1) => new Packet().String(path).Int(version);
 
     /// <summary>A MultiRequest: (MultiHeader, record) per op, then a header with done set.</summary>
