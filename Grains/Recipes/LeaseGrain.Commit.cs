@@ -53,8 +53,7 @@ internal sealed partial class LeaseGrain
                     throw new RetryableConflictException($"recipe {_grainKey} was changed by another activation; retry");
                 }
 
-                Regression.Committed(RecipeKeys.Record(_grainKey), next.LastToken);
-                _commits++;
+                regression.Committed(RecipeKeys.Record(_grainKey), next.LastToken);
                 (_record, _token, _verifiedAt) = (next, commit.Tokens![RecipeKeys.Record(_grainKey)], time.GetUtcNow());
                 var changed = _changed;
                 _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -19,7 +18,8 @@ namespace OrleansCoord.Grains.Recipes;
 [Reentrant]
 [GrainType("lease")]
 [RandomPlacement]
-internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer, CallerCredentials credentials, TimeProvider time, ILogger<LeaseGrain> logger)
+internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer, CallerCredentials credentials, StorageRegressionGuard regression,
+    TimeProvider time, ILogger<LeaseGrain> logger)
     : Grain, ILeaseGrain, ILeaseMaintenanceGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -31,8 +31,6 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private string? _token;
     private bool _retired;
     private DateTimeOffset _verifiedAt;
-    private StorageRegressionGuard? _regression;
-    private long _commits;
 
     private static readonly TimeSpan VerifyPeriod = TimeSpan.FromSeconds(5);
 
@@ -226,21 +224,20 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
 
     private async Task<LeaseRecord> LoadAsync()
     {
-        Regression.ThrowIfDetected(_grainKey);
+        regression.ThrowIfDetected(_grainKey);
         if (_record is not null) return _record;
         var key = RecipeKeys.Record(_grainKey);
-        var commits = _commits;
+        // _changed is replaced by every commit of this activation: a read it overtook is older rightly (a view's read
+        // next to a grant) and is neither witnessed nor kept.
+        var changed = _changed;
         var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
         var record = stored is null ? LeaseRecord.Empty : serializer.Deserialize<LeaseRecord>(stored.Value) ?? LeaseRecord.Empty;
-        // A store that lost a grant would have the next activation hand out its fencing token a second time. (A read
-        // that a commit of this activation overtook is older rightly: a view's read next to a grant.)
-        if (commits != _commits) return _record ?? await LoadAsync();
-        if (stored is not null) Regression.Witness(key, record.LastToken, _grainKey, "last fencing token");
+        if (!ReferenceEquals(changed, _changed)) return _record ?? await LoadAsync();
+        // A store that lost a grant would have the next activation hand out its fencing token a second time.
+        if (stored is not null) regression.Witness(key, record.LastToken, _grainKey, "last fencing token");
         (_record, _token, _verifiedAt) = (record, stored?.Token, time.GetUtcNow());
         return record;
     }
-
-    private StorageRegressionGuard Regression => _regression ??= ServiceProvider.GetRequiredService<StorageRegressionGuard>();
 
     /// <summary>
     /// Answers that write nothing (wait, not held, a view) come from memory, which a duplicate activation may hold

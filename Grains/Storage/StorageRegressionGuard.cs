@@ -24,9 +24,6 @@ public sealed partial class StorageRegressionGuard(ILogger<StorageRegressionGuar
     /// failure, which is what a store that went back in time causes): the highest mark committed through this silo.</summary>
     private readonly ConcurrentDictionary<string, long> _committed = new(StringComparer.Ordinal);
 
-    /// <summary>True once the store was found older than what was committed.</summary>
-    public bool Detected => Volatile.Read(ref _finding) is not null;
-
     /// <summary>What was found (the znode and the revisions), or null; <c>/healthz</c> reports it.</summary>
     public string? Finding => Volatile.Read(ref _finding);
 

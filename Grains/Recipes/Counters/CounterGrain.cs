@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using OrleansCoord.Errors;
@@ -15,7 +14,7 @@ namespace OrleansCoord.Grains.Recipes.Counters;
 /// </summary>
 [GrainType("recipe-counter")]
 [RandomPlacement]
-internal sealed class CounterGrain(ITreeStore store, ILogger<CounterGrain> logger) : Grain, ICounterGrain
+internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regression, ILogger<CounterGrain> logger) : Grain, ICounterGrain
 {
     public const string KeyPrefix = "rc:";
     private RecipeRecord<CounterState> _record = null!;
@@ -25,7 +24,7 @@ internal sealed class CounterGrain(ITreeStore store, ILogger<CounterGrain> logge
     {
         var name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("counter", name);
-        _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, ServiceProvider.GetRequiredService<StorageRegressionGuard>(), logger);
+        _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, regression, logger);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -20,7 +19,7 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 [Reentrant]
 [GrainType("recipe-queue")]
 [RandomPlacement]
-internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
+internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regression, TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string _name = "";
@@ -36,7 +35,7 @@ internal sealed class QueueGrain(ITreeStore store, TimeProvider time, ILogger<Qu
     {
         _name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("queue", _name);
-        _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, ServiceProvider.GetRequiredService<StorageRegressionGuard>(), logger);
+        _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, regression, logger);
         return Task.CompletedTask;
     }
 
