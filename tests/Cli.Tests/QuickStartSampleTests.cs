@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansCoord.Cli.Tests.Infrastructure;
 
 namespace OrleansCoord.Cli.Tests;
@@ -22,28 +21,13 @@ public sealed class QuickStartSampleTests(SiloFixture grid)
     [Fact]
     public async Task Sample_ConnectsWatchesLocksAndQueues_AgainstARealSilo()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { BuildOutputs.QuickStartDll, grid.Server, grid.ClusterId }) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(CoordProcess.MaxRunTime);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        var result = await new CoordProcess([], BuildOutputs.QuickStartDll).RunAsync(grid.Server, grid.ClusterId);
 
-        var lines = (await stdout).ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
-        Assert.Equal(3, lines.Length);
-        Assert.Matches(@"^watch: NodeDataChanged /quickstart-[0-9a-f]{32}$", lines[0]);
-        Assert.Matches(@"^lock: held, fencing token \d+$", lines[1]);
-        Assert.Equal("queue: took job-1", lines[2]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(3, result.Lines.Length);
+        Assert.Matches(@"^watch: NodeDataChanged /quickstart-[0-9a-f]{32}$", result.Lines[0]);
+        Assert.Matches(@"^lock: held, fencing token \d+$", result.Lines[1]);
+        Assert.Equal("queue: took job-1", result.Lines[2]);
     }
 
     private static string RepositoryRoot()

@@ -2,8 +2,9 @@ using System.Diagnostics;
 
 namespace OrleansCoord.Cli.Tests.Infrastructure;
 
-/// <summary>Runs the built <c>coord</c> as a separate process, as a shell would, with a bound on its run time.</summary>
-public sealed class CoordProcess(IReadOnlyList<string> globalArguments)
+/// <summary>Runs the built <c>coord</c> (or another built program of the repo, <paramref name="dll"/>) as a separate process,
+/// as a shell would, with a bound on its run time.</summary>
+public sealed class CoordProcess(IReadOnlyList<string> globalArguments, string? dll = null)
 {
     /// <summary>No command may take longer; a hang fails the test instead of stalling the run.</summary>
     public static readonly TimeSpan MaxRunTime = TimeSpan.FromSeconds(60);
@@ -21,7 +22,7 @@ public sealed class CoordProcess(IReadOnlyList<string> globalArguments)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(BuildOutputs.CoordDll);
+        start.ArgumentList.Add(dll ?? BuildOutputs.CoordDll);
         foreach (var argument in globalArguments.Concat(arguments)) start.ArgumentList.Add(argument);
 
         // A developer's own grid settings must not leak into the tests.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansCoord.Silo.Tests.ZooKeeper;
 
 /// <summary>
@@ -27,35 +25,20 @@ public sealed class CuratorRecipesTests(ZkSiloFixture grid)
     [Fact]
     public async Task CuratorRecipes_GiveTheirResults_AndKeepWhatTheyHoldAcrossAForcedReconnect()
     {
-        using var java = await JavaProgram.CompileAsync("CuratorRecipes");
-        await using var relay = new LoopbackRelay(grid.ZkPort);
-        using var client = java.Start($"127.0.0.1:{relay.Port}", $"/curator-recipes-{Guid.NewGuid():N}");
-        var stderr = client.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            var results = new List<string>();
-            for (var i = 0; i < Checks.Length; i++) results.Add(await ReadLineAsync(client, stderr));
-            Assert.Equal("cut-now", await ReadLineAsync(client, stderr));
-            var accepted = relay.Accepted;
-            relay.CutAll();
-            await client.StandardInput.WriteLineAsync("cut");
-            await client.StandardInput.FlushAsync(TestContext.Current.CancellationToken);
-            for (var i = 0; i < ReconnectChecks.Length; i++) results.Add(await ReadLineAsync(client, stderr));
-            var done = await ReadLineAsync(client, stderr);
+        await using var client = await RelayedJavaClient.StartAsync(
+            "CuratorRecipes", grid.ZkPort, $"/curator-recipes-{Guid.NewGuid():N}", TimeSpan.FromSeconds(150));
+        var results = new List<string>();
+        for (var i = 0; i < Checks.Length; i++) results.Add(await client.ReadLineAsync());
+        Assert.Equal("cut-now", await client.ReadLineAsync());
+        var accepted = client.Relay.Accepted;
+        await client.CutAsync();
+        for (var i = 0; i < ReconnectChecks.Length; i++) results.Add(await client.ReadLineAsync());
+        var done = await client.ReadLineAsync();
 
-            // All lines at once, so that a failure shows every recipe's outcome, not only the first that failed.
-            Assert.Equal([.. Checks.Concat(ReconnectChecks).Select(c => "ok " + c)], results);
-            Assert.Equal("done 0", done);
-            Assert.Equal(2, accepted);
-            Assert.Equal(4, relay.Accepted); // Each of the two clients came back once.
-        }
-        finally
-        {
-            if (!client.HasExited) client.Kill(entireProcessTree: true);
-            await client.WaitForExitAsync(TestContext.Current.CancellationToken);
-        }
+        // All lines at once, so that a failure shows every recipe's outcome, not only the first that failed.
+        Assert.Equal([.. Checks.Concat(ReconnectChecks).Select(c => "ok " + c)], results);
+        Assert.Equal("done 0", done);
+        Assert.Equal(2, accepted);
+        Assert.Equal(4, client.Relay.Accepted); // Each of the two clients came back once.
     }
-
-    private static Task<string> ReadLineAsync(Process process, Task<string> stderr) =>
-        ExternalTool.ReadLineAsync(process, stderr, TimeSpan.FromSeconds(150));
 }
