@@ -14,6 +14,9 @@ free_port() {
   echo "no free port found" >&2; return 1
 }
 
+# Sends the four-letter word $2 to 127.0.0.1:$1 and prints the answer (bounded by a 2 s timeout).
+four_letter() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '%s' '$2' >&3 && cat <&3" 2>/dev/null || true; }
+
 # Waits until 127.0.0.1:$1 accepts connections, at most $2 seconds, while process $3 lives.
 wait_port() {
   local deadline=$((SECONDS + $2))

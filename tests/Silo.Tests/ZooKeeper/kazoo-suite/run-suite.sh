@@ -41,8 +41,6 @@ cleanup() { stop_group "$SERVER_PID"; if [[ "${KEEP_LOG:-0}" == 1 ]]; then echo 
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-four_letter() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '%s' '$2' >&3 && cat <&3" 2>/dev/null || true; }
-
 start_server() {
   free_port PORT
   if [[ "$TARGET" == zookeeper ]]; then
