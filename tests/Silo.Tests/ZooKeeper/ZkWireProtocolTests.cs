@@ -87,6 +87,66 @@ public sealed class ZkWireProtocolTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task PipelinedSequentialCreates_AreNumberedInTheOrderSent()
+    {
+        // Curator's DistributedQueue puts in the background: its consumer takes items in sequence order, so a number
+        // handed out of send order reorders the queue (seen in CI: "consumed [item-0, item-2, item-1, ...]").
+        var root = $"/seq-order-{Guid.NewGuid():N}";
+        await using var zk = await RawZkConnection.ConnectAsync(grid.ZkPort);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create(root))).Err);
+
+        var xids = new List<int>();
+        for (var i = 0; i < 100; i++)
+        {
+            xids.Add(await zk.SendAsync(Op.Create, Create($"{root}/item-", $"{i}", flags: 2)));
+            // A plain create between them commutes with the sequential ones and may run beside them.
+            if (i % 10 == 0) xids.Add(await zk.SendAsync(Op.Create, Create($"{root}/plain-{i}")));
+        }
+
+        var names = new List<string>();
+        foreach (var xid in xids)
+        {
+            var reply = await zk.ReadReplyAsync(xid);
+            Assert.Equal(Err.Ok, reply.Err);
+            var name = reply.Body.String()![(root.Length + 1)..];
+            if (name.StartsWith("item-", StringComparison.Ordinal)) names.Add(name);
+        }
+
+        Assert.Equal(100, names.Count);
+        Assert.Equal([.. names.Order(StringComparer.Ordinal)], names);
+        for (var i = 0; i < 100; i++)
+        {
+            var read = await zk.CallAsync(Op.GetData, PathWatch($"{root}/{names[i]}"));
+            Assert.Equal($"{i}", ZkRequests.Text(read.Body.Buffer()));
+        }
+    }
+
+    [Fact]
+    public async Task PipelinedCreatesOfAParentAndItsChild_BothApply_AndTheParentsStatCountsThem()
+    {
+        // The child's create goes to the parent's grain: it must wait for the parent's create, not race it to NoNode.
+        var root = $"/nested-{Guid.NewGuid():N}";
+        await using var zk = await RawZkConnection.ConnectAsync(grid.ZkPort);
+        Assert.Equal(Err.Ok, (await zk.CallAsync(Op.Create, Create(root))).Err);
+
+        // And a read of the parent's Stat sent after a create counts the child, as ZooKeeper's would.
+        var xids = new List<int>();
+        for (var i = 0; i < 30; i++)
+        {
+            xids.Add(await zk.SendAsync(Op.Create, Create($"{root}/p{i}")));
+            xids.Add(await zk.SendAsync(Op.Create, Create($"{root}/p{i}/c")));
+            xids.Add(await zk.SendAsync(Op.Create, Create($"{root}/p{i}/c/d-", flags: 2)));
+            xids.Add(await zk.SendAsync(Op.Exists, PathWatch(root)));
+        }
+
+        for (var i = 0; i < xids.Count; i += 4)
+        {
+            for (var j = 0; j < 3; j++) Assert.Equal(Err.Ok, (await zk.ReadReplyAsync(xids[i + j])).Err);
+            Assert.Equal(i / 4 + 1, (await zk.ReadReplyAsync(xids[i + 3])).Body.Stat().NumChildren);
+        }
+    }
+
+    [Fact]
     public async Task WireAndSdk_ShareEphemeralsAndWatches()
     {
         var root = $"/shared-{Guid.NewGuid():N}";
