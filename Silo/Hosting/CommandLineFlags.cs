@@ -62,7 +62,7 @@ internal static class CommandLineFlags
                                           grain directory (default Default; see docs/adr/005)
           --super-digest USER:HASH        a digest id (user:base64(sha1(user:password))) that passes every ACL check
           --dashboard on|off              the Orleans dashboard at /dashboard (default on; off saves its per-call
-                                          filter and its once-a-second metrics export, see docs/BENCHMARKS.md)
+                                          filter and its once-a-second metrics export, see docs/BENCHMARKS-HISTORY.md)
           --help                          this text
 
         Every flag has a configuration key (Storage:Profile, Endpoints:SiloPort, ...) that appsettings.json
