@@ -27,6 +27,7 @@ var app = builder.Build();
 app.MapHealthz();
 app.MapDashboard(options);
 app.MapCoordMetrics(); // Prometheus' /metrics (Metrics/)
+app.MapZooKeeperAdmin(); // ZooKeeper's AdminServer commands, /commands/<name> (ZooKeeper/)
 
 // 5. Run until SIGTERM / Ctrl-C; shut down gracefully.
 return await app.RunCoordSiloAsync(options);

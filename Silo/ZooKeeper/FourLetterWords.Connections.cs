@@ -71,17 +71,14 @@ internal sealed partial class FourLetterWords
     /// </summary>
     private async Task<string> DumpAsync()
     {
-        var sessions = stats.Connections.Keys.GroupBy(c => c.SessionId).Select(g => (Id: g.Key, g.First().TimeoutMs)).ToList();
+        var (sessions, owning) = await SessionsAndEphemeralsAsync();
         var text = new StringBuilder("SessionTracker dump:\n");
         text.Append(CultureInfo.InvariantCulture, $"Session Sets ({sessions.Count})/({sessions.Count}):\n");
-        foreach (var (id, timeoutMs) in sessions.OrderBy(s => s.TimeoutMs))
+        foreach (var (id, expires) in sessions)
         {
-            var expires = DateTime.UtcNow.AddMilliseconds(timeoutMs);
             text.Append(CultureInfo.InvariantCulture, $"1 expire at {expires:ddd MMM dd HH:mm:ss} UTC {expires:yyyy}:\n\t0x{id:x}\n");
         }
 
-        var ephemerals = await Task.WhenAll(sessions.Select(async s => (s.Id, Paths: await EphemeralsAsync(s.Id))));
-        var owning = ephemerals.Where(e => e.Paths.Count > 0).ToList();
         text.Append(CultureInfo.InvariantCulture, $"ephemeral nodes dump:\nSessions with Ephemerals ({owning.Count}):\n");
         foreach (var (id, paths) in owning)
         {
@@ -90,6 +87,16 @@ internal sealed partial class FourLetterWords
         }
 
         return text.Append("Connections dump:\n").ToString();
+    }
+
+    /// <summary>The sessions connected here, soonest expiry first, and those of them that own ephemerals.</summary>
+    private async Task<(List<(long Id, DateTime Expires)> Sessions, List<(long Id, IReadOnlyList<string> Paths)> Owning)> SessionsAndEphemeralsAsync()
+    {
+        var now = DateTime.UtcNow;
+        var sessions = stats.Connections.Keys.GroupBy(c => c.SessionId)
+            .Select(g => (Id: g.Key, Expires: now.AddMilliseconds(g.First().TimeoutMs))).OrderBy(s => s.Expires).ToList();
+        var ephemerals = await Task.WhenAll(sessions.Select(async s => (s.Id, Paths: await EphemeralsAsync(s.Id))));
+        return (sessions, [.. ephemerals.Where(e => e.Paths.Count > 0)]);
     }
 
     private async Task<IReadOnlyList<string>> EphemeralsAsync(long session)

@@ -24,18 +24,23 @@ internal sealed partial class FourLetterWords
 
     private string Monitor(long nodes)
     {
-        var (min, avg, max) = stats.Latency;
-        var lines = new (string, object)[]
-        {
-            ("zk_version", Version), ("zk_server_state", "standalone"),
-            ("zk_avg_latency", Math.Round(avg, 4)), ("zk_max_latency", max), ("zk_min_latency", min),
-            ("zk_packets_received", stats.Received), ("zk_packets_sent", stats.Sent),
-            ("zk_num_alive_connections", stats.Connections.Count), ("zk_outstanding_requests", stats.Outstanding),
-            ("zk_znode_count", nodes), ("zk_watch_count", stats.Connections.Keys.Sum(c => c.WatchCount)),
-        };
         var text = new StringBuilder();
-        foreach (var (key, value) in lines) text.Append(CultureInfo.InvariantCulture, $"{key}\t{value}\n");
+        foreach (var (key, value) in MonitorFigures(nodes)) text.Append(CultureInfo.InvariantCulture, $"zk_{key}\t{value}\n");
         return text.ToString();
+    }
+
+    /// <summary>mntr's figures without ZooKeeper's <c>zk_</c> prefix (the AdminServer's <c>monitor</c> keys).</summary>
+    private (string Key, object Value)[] MonitorFigures(long nodes)
+    {
+        var (min, avg, max) = stats.Latency;
+        return
+        [
+            ("version", Version), ("server_state", "standalone"),
+            ("avg_latency", Math.Round(avg, 4)), ("max_latency", max), ("min_latency", min),
+            ("packets_received", stats.Received), ("packets_sent", stats.Sent),
+            ("num_alive_connections", stats.Connections.Count), ("outstanding_requests", stats.Outstanding),
+            ("znode_count", nodes), ("watch_count", stats.Connections.Keys.Sum(c => c.WatchCount)),
+        ];
     }
 
     /// <summary>
@@ -44,11 +49,18 @@ internal sealed partial class FourLetterWords
     /// </summary>
     private string Environment()
     {
+        var text = new StringBuilder("Environment:\n");
+        foreach (var (key, value) in EnvironmentEntries()) text.Append(CultureInfo.InvariantCulture, $"{key}={value}\n");
+        return text.ToString();
+    }
+
+    private (string Key, object Value)[] EnvironmentEntries()
+    {
         const long mb = 1024 * 1024;
         var memory = GC.GetGCMemoryInfo();
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        var entries = new (string, object)[]
-        {
+        return
+        [
             ("zookeeper.version", $"{Version}, built on {stats.Started:MM/dd/yyyy HH:mm} GMT"),
             ("host.name", System.Net.Dns.GetHostName()),
             ("java.version", "<NA>"), ("java.vendor", "<NA>"), ("java.home", "<NA>"), ("java.class.path", "<NA>"),
@@ -61,14 +73,25 @@ internal sealed partial class FourLetterWords
             ("os.memory.max", $"{memory.TotalAvailableMemoryBytes / mb}MB"),
             ("os.memory.total", $"{process.WorkingSet64 / mb}MB"),
             ("dotnet.version", RuntimeInformation.FrameworkDescription),
-        };
-        var text = new StringBuilder("Environment:\n");
-        foreach (var (key, value) in entries) text.Append(CultureInfo.InvariantCulture, $"{key}={value}\n");
-        return text.ToString();
+        ];
     }
 
     /// <summary>conf: ZooKeeper's standalone keys. The grid keeps no snapshots or transaction logs of its own (the tree
     /// is in its store), so the data directories are the store's and their sizes 0; no secure port, no connection cap.</summary>
-    private string Configuration() => string.Create(CultureInfo.InvariantCulture,
-        $"clientPort={clientPort}\nsecureClientPort=-1\ndataDir={dataDir}\ndataDirSize=0\ndataLogDir={dataDir}\ndataLogSize=0\ntickTime=2000\nmaxClientCnxns=0\nminSessionTimeout={ZNodeLimits.MinSessionTimeoutMs}\nmaxSessionTimeout={ZNodeLimits.MaxSessionTimeoutMs}\nclientPortListenBacklog=-1\nserverId=0\n");
+    private string Configuration()
+    {
+        var text = new StringBuilder();
+        foreach (var (key, _, value) in ConfigurationEntries()) text.Append(CultureInfo.InvariantCulture, $"{key}={value}\n");
+        return text.ToString();
+    }
+
+    /// <summary>conf's keys as the word prints them, and as the AdminServer's <c>configuration</c> names them (null: not there).</summary>
+    private (string Key, string? AdminKey, object Value)[] ConfigurationEntries() =>
+    [
+        ("clientPort", "client_port", clientPort), ("secureClientPort", null, -1), ("dataDir", "data_dir", dataDir),
+        ("dataDirSize", null, 0), ("dataLogDir", "data_log_dir", dataDir), ("dataLogSize", null, 0), ("tickTime", "tick_time", 2000),
+        ("maxClientCnxns", "max_client_cnxns", 0), ("minSessionTimeout", "min_session_timeout", ZNodeLimits.MinSessionTimeoutMs),
+        ("maxSessionTimeout", "max_session_timeout", ZNodeLimits.MaxSessionTimeoutMs), ("clientPortListenBacklog", "client_port_listen_backlog", -1),
+        ("serverId", "server_id", 0),
+    ];
 }

@@ -58,14 +58,23 @@ internal sealed class ZkConnectionStats
     /// <summary>The part of a <c>cons</c> line after <c>to=</c>, in ZooKeeper's order and format.</summary>
     public string Describe()
     {
+        var f = Read();
+        var cxid = f.LastCxid >= 0 ? $",lcxid=0x{f.LastCxid:x}" : "";
+        return $"{cxid},lzxid=0x{f.LastZxid:x},lresp={f.LastResponseMs},llat={f.LastLatency},minlat={f.MinLatency},avglat={f.AvgLatency},maxlat={f.MaxLatency}";
+    }
+
+    /// <summary>The figures at one moment (latencies 0 before the first reply, as ZooKeeper shows them).</summary>
+    public Snapshot Read()
+    {
         lock (_lock)
         {
-            var cxid = _lastCxid >= 0 ? $",lcxid=0x{_lastCxid:x}" : "";
-            var min = _count == 0 ? 0 : _minLatency;
-            var avg = _count == 0 ? 0 : _totalLatency / _count;
-            return $"{cxid},lzxid=0x{_lastZxid:x},lresp={_lastResponseMs},llat={_lastLatency},minlat={min},avglat={avg},maxlat={_maxLatency}";
+            return new Snapshot(_lastOp, _lastCxid, _lastZxid, _lastResponseMs, _lastLatency,
+                _count == 0 ? 0 : _minLatency, _count == 0 ? 0 : _totalLatency / _count, _maxLatency);
         }
     }
+
+    public readonly record struct Snapshot(
+        string LastOperation, long LastCxid, long LastZxid, long LastResponseMs, long LastLatency, long MinLatency, long AvgLatency, long MaxLatency);
 
     public string LastOperation
     {
