@@ -12,6 +12,11 @@ internal static class ZkOrderKeys
         {
             case OpCode.Multi or OpCode.MultiRead or OpCode.SetWatches or OpCode.SetWatches2 or OpCode.CloseSession or OpCode.Auth:
                 return [(ZkRequestOrder.Session, OrderMode.Exclusive)];
+            // Rare requests whose effect reaches beyond one znode and its children: after everything sent before them (a
+            // watch added before a set must see it; getEphemerals and getAllChildrenNumber count the creates before them).
+            case OpCode.AddWatch or OpCode.RemoveWatches or OpCode.CheckWatches or OpCode.GetEphemerals or OpCode.GetAllChildrenNumber
+                or OpCode.DeleteContainer:
+                return [(ZkRequestOrder.Session, OrderMode.Exclusive)];
             case OpCode.Create or OpCode.Create2 or OpCode.CreateContainer or OpCode.CreateTtl when body is CreateRecord { Path: { } path } create
                 && ZNodePath.Check(path, sequential: true) is null && path != ZNodePath.Root:
                 // The parent's own key (Read) orders the create after a create of the parent sent before it; sequential
@@ -31,8 +36,6 @@ internal static class ZkOrderKeys
             case OpCode.SetAcl when body is SetAclRecord { Path: { } path }:
                 return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Exclusive), (Children(path), OrderMode.Read)];
             case OpCode.GetChildren or OpCode.GetChildren2 when body is PathWatchRecord { Path: { } path }:
-                return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Read), (Children(path), OrderMode.Read)];
-            case OpCode.GetAllChildrenNumber when body is PathRecord { Path: { } path }:
                 return [(ZkRequestOrder.Session, OrderMode.Read), (Node(path), OrderMode.Read), (Children(path), OrderMode.Read)];
             // A Stat counts the children (numChildren, cversion, pzxid): it must show the creates and deletes before it.
             case OpCode.Exists or OpCode.GetData when body is PathWatchRecord { Path: { } path }:
