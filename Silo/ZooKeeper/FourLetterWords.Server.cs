@@ -40,7 +40,45 @@ internal sealed partial class FourLetterWords
             ("packets_received", stats.Received), ("packets_sent", stats.Sent),
             ("num_alive_connections", stats.Connections.Count), ("outstanding_requests", stats.Outstanding),
             ("znode_count", nodes), ("watch_count", stats.Connections.Keys.Sum(c => c.WatchCount)),
+            ("uptime", (long)(DateTimeOffset.UtcNow - stats.Started).TotalMilliseconds),
+            ("open_file_descriptor_count", OpenFileDescriptors()), ("max_file_descriptor_count", MaxFileDescriptors()),
         ];
+    }
+
+    /// <summary>The process's open descriptors, as ZooKeeper reads them from the JVM on Unix; -1 where /proc is not there.</summary>
+    private static long OpenFileDescriptors()
+    {
+        try
+        {
+            return Directory.GetFileSystemEntries("/proc/self/fd").LongLength;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>The soft limit on open files ("Max open files" in /proc/self/limits); -1 when unknown or unlimited.</summary>
+    private static long MaxFileDescriptors()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var fields = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 0 } && long.TryParse(fields[0], CultureInfo.InvariantCulture, out var soft) ? soft : -1;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return -1;
+        }
     }
 
     /// <summary>

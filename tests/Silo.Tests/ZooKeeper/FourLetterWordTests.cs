@@ -29,6 +29,8 @@ public sealed class FourLetterWordTests(ZkSiloFixture grid)
         Assert.Equal("standalone", mntr["zk_server_state"]);
         Assert.True(int.Parse(mntr["zk_num_alive_connections"]) >= 1);
         Assert.True(long.Parse(mntr["zk_packets_received"]) >= 0);
+        Assert.True(long.Parse(mntr["zk_uptime"]) > 0);
+        Assert.InRange(long.Parse(mntr["zk_open_file_descriptor_count"]), 3, long.Parse(mntr["zk_max_file_descriptor_count"]));
     }
 
     [Fact]
