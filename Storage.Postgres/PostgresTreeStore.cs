@@ -1,5 +1,6 @@
 using Npgsql;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Storage.Postgres;
 
@@ -37,6 +38,18 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
         return name[..(MaxLength - hash.Length)] + hash;
     }
 
+    /// <summary>
+    /// Any rows share a transaction, so only the server's resources bound a commit: the commit function takes one
+    /// advisory lock per key for its transaction, and the server's shared lock table holds max_locks_per_transaction ×
+    /// max_connections entries (6,400 with PostgreSQL's defaults), shared by every silo's group in flight: two commits
+    /// of 3,072 records fit at once. Three records per op of a <see cref="ZNodeLimits.MaxMultiOps"/>-op multi (a node,
+    /// its index row, its parent), as Azure's 96 are for 32. A commit larger than a group (512 writes) goes in a group
+    /// of its own.
+    /// </summary>
+    public static readonly TreeStoreLimits DefaultLimits = new("PostgreSQL", 3 * ZNodeLimits.MaxMultiOps, ZNodeLimits.MaxMultiOps);
+
+    public TreeStoreLimits Limits => DefaultLimits;
+
     public async Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken);
@@ -73,7 +86,7 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
 
     public Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
-        writes = CommitShape.Normalize(writes);
+        writes = CommitShape.Normalize(writes, Limits);
         cancellationToken.ThrowIfCancellationRequested();
         return _batcher.EnqueueAsync(writes);
     }

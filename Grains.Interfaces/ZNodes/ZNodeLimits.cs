@@ -6,8 +6,12 @@ public static class ZNodeLimits
     /// <summary>Largest data of one znode, and of all data in one multi: 1 MiB, as ZooKeeper's jute.maxbuffer.</summary>
     public const int MaxDataLength = 1024 * 1024;
 
-    /// <summary>Most znodes one multi may touch (one storage transaction holds at most 100 records).</summary>
-    public const int MaxMultiOps = 32;
+    /// <summary>
+    /// Most ops one multi may hold on any store, checked by the SDK. The grid checks the bound of its store, which
+    /// may be lower: 32 ops on the AzureStorage and Memory profiles (one Azure Table transaction), 1,024 on Postgres
+    /// (docs/adr/012-postgresql-store.md).
+    /// </summary>
+    public const int MaxMultiOps = 1_024;
 
     /// <summary>Session timeouts are negotiated into this range, in milliseconds.</summary>
     public const int MinSessionTimeoutMs = 2_000;

@@ -41,10 +41,16 @@ public static class ZNodeRequests
         ValidateVersion(path!, version);
     }
 
-    public static void ValidateMulti(IReadOnlyList<ZNodeOp?>? ops)
+    /// <param name="maxOps">The store's bound (the grid passes its store's), or <see cref="ZNodeLimits.MaxMultiOps"/>.</param>
+    /// <param name="store">Who sets <paramref name="maxOps"/>, named in the error.</param>
+    public static void ValidateMulti(IReadOnlyList<ZNodeOp?>? ops, int maxOps = ZNodeLimits.MaxMultiOps, string? store = null)
     {
         if (ops is null || ops.Count == 0) throw CoordException.BadArguments(null, "multi needs at least one op");
-        if (ops.Count > ZNodeLimits.MaxMultiOps) throw CoordException.BadArguments(null, $"multi holds at most {ZNodeLimits.MaxMultiOps} ops");
+        if (ops.Count > Math.Min(maxOps, ZNodeLimits.MaxMultiOps))
+        {
+            throw CoordException.BadArguments(null, $"multi holds at most {Math.Min(maxOps, ZNodeLimits.MaxMultiOps)} ops{(store is null ? "" : " on " + store)}, got {ops.Count}");
+        }
+
         long total = 0;
         foreach (var op in ops)
         {

@@ -10,7 +10,7 @@ namespace OrleansCoord.Grains.Recipes;
 /// </summary>
 internal sealed class LeaseDraft(LeaseKind kind, LeaseRecord committed)
 {
-    // Each grant may add an index row and a fence touch; a commit holds at most 96 records.
+    // Each grant may add an index row and a fence touch: 30 grants fit the smallest store's commit (Azure Table, 96).
     private const int MaxGrantsPerCommit = 30;
 
     private readonly List<LeaseHold> _holds = [.. committed.Holds];

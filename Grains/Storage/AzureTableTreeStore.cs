@@ -33,6 +33,9 @@ public sealed class AzureTableTreeStore : ITreeStore
         _batcher = new TableCommitBatcher(new TableServiceClient(connectionString, transactionOptions).GetTableClient(tableName), Partition);
     }
 
+    /// <summary>One entity-group transaction per commit: <see cref="TreeStoreLimits.AzureTable"/>.</summary>
+    public TreeStoreLimits Limits => TreeStoreLimits.AzureTable;
+
     public async Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync();
@@ -93,7 +96,7 @@ public sealed class AzureTableTreeStore : ITreeStore
     public async Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
         if (writes.Count == 0) return CommitResult.Success(new Dictionary<string, string>());
-        writes = CommitShape.Normalize(writes);
+        writes = CommitShape.Normalize(writes, Limits);
         await EnsureTableAsync();
         return await _batcher.SubmitAsync(writes);
     }

@@ -4,14 +4,14 @@ namespace OrleansCoord.Grains.Storage;
 internal static class CommitShape
 {
     /// <summary>
-    /// The writes to send: <see cref="CollapseTouches"/>, and more than <see cref="ITreeStore.MaxRecordsPerCommit"/>
-    /// records is a caller's bug and throws.
+    /// The writes to send: <see cref="CollapseTouches"/>, and more than the store's
+    /// <see cref="TreeStoreLimits.MaxRecordsPerCommit"/> records is a caller's bug and throws.
     /// </summary>
-    public static IReadOnlyList<RecordWrite> Normalize(IReadOnlyList<RecordWrite> writes)
+    public static IReadOnlyList<RecordWrite> Normalize(IReadOnlyList<RecordWrite> writes, TreeStoreLimits limits)
     {
         var result = CollapseTouches(writes);
-        if (result.Count > ITreeStore.MaxRecordsPerCommit)
-            throw new ArgumentException($"a commit holds at most {ITreeStore.MaxRecordsPerCommit} records", nameof(writes));
+        if (result.Count > limits.MaxRecordsPerCommit)
+            throw new ArgumentException($"a commit holds at most {limits.MaxRecordsPerCommit} records on {limits.Store}", nameof(writes));
         return result;
     }
 

@@ -14,12 +14,13 @@ public interface ITreeStore
     Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Applies all writes or none. At most <see cref="MaxRecordsPerCommit"/> records, each key once (repeated
-    /// touches of a key count as one).
+    /// Applies all writes or none. At most <see cref="TreeStoreLimits.MaxRecordsPerCommit"/> of <see cref="Limits"/>
+    /// records, each key once (repeated touches of a key count as one); more is a caller's bug and throws.
     /// </summary>
     Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default);
 
-    public const int MaxRecordsPerCommit = 96;
+    /// <summary>What one commit may hold on this store (its transactions' bounds), and so what a multi may carry.</summary>
+    TreeStoreLimits Limits { get; }
 }
 
 /// <summary>The store could not be reached or refused a request for a reason other than a conflict.</summary>

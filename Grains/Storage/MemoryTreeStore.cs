@@ -24,6 +24,9 @@ public sealed class MemoryTreeStore : ITreeStore
     /// <summary>Forgets the store shared under <paramref name="name"/>.</summary>
     public static void Reset(string name) => Shared.TryRemove(name, out _);
 
+    /// <summary>Azure Table's by default, so that grain tests on memory keep within the default store's bounds.</summary>
+    public TreeStoreLimits Limits { get; init; } = TreeStoreLimits.AzureTable;
+
     /// <summary>Called before each commit is applied; a test may throw from it to simulate a storage fault.</summary>
     public Action<IReadOnlyList<RecordWrite>>? BeforeCommit { get; set; }
 
@@ -48,7 +51,7 @@ public sealed class MemoryTreeStore : ITreeStore
 
     public Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
-        writes = CommitShape.Normalize(writes);
+        writes = CommitShape.Normalize(writes, Limits);
         BeforeCommit?.Invoke(writes);
         lock (_lock)
         {

@@ -24,7 +24,8 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
 
     public async Task<OpResult[]> Multi(ZNodeOp[] ops, long sessionId, long minRevision)
     {
-        ZNodeRequests.ValidateMulti(ops);
+        // The store's bound, not the SDK's: a multi is one commit (ADR 012).
+        ZNodeRequests.ValidateMulti(ops, store.Limits.MaxMultiOps, store.Limits.Store);
         if (sessionId != 0 && ops.Any(op => op is CreateOp create && create.Mode.IsEphemeral()))
         {
             // Its ephemerals are owned by the session: only that session's holder may name it (ADR 013).
@@ -67,10 +68,10 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
         }
 
         var writes = await transaction.PrepareAsync();
-        if (writes.Count > ITreeStore.MaxRecordsPerCommit)
+        if (writes.Count > store.Limits.MaxRecordsPerCommit)
         {
             await transaction.ResolveAsync(TxOutcome.Aborted, null);
-            throw CoordException.BadArguments(null, $"multi touches {writes.Count} records, more than {ITreeStore.MaxRecordsPerCommit}");
+            throw CoordException.BadArguments(null, $"multi touches {writes.Count} records, more than {store.Limits.MaxRecordsPerCommit} on {store.Limits.Store}");
         }
 
         CommitResult commit;

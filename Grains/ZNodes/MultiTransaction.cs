@@ -12,6 +12,11 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
     private readonly Guid _id = Guid.NewGuid();
     private readonly Dictionary<string, IZNodeParticipantGrain> _participants = new(StringComparer.Ordinal);
 
+    // Children this multi created that no later op touched: their parent's draft lists them and the commit carries their
+    // records, as a create outside a transaction does (ADR 003). Enlisting each one would activate it and read storage,
+    // and a multi of many creates would outlast the participants' patience (InDoubtTimeout).
+    private readonly Dictionary<string, ZNodeRecord> _created = new(StringComparer.Ordinal);
+
     public ZNodeOp[] Ops => ops;
 
     public long SessionId => sessionId;
@@ -38,8 +43,9 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
     public async Task<IReadOnlyList<RecordWrite>> PrepareAsync()
     {
         var prepared = await Task.WhenAll(_participants.Values.Select(p => p.TxPrepare(_id)));
+        var created = _created.SelectMany(c => ChildRecordWrites.ForCreate(c.Key, c.Value));
         // Two ephemerals of one session both check its fence: one check, so that the record count below is right.
-        return CommitShape.CollapseTouches(prepared.SelectMany(w => w).ToList());
+        return CommitShape.CollapseTouches(prepared.SelectMany(w => w).Concat(created).ToList());
     }
 
     /// <summary>Tells every participant the outcome. See <see cref="Verdicts.DeliverAsync"/> for why the wait is bounded.</summary>
@@ -92,22 +98,31 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
             case CreateOp create:
             {
                 var request = new CreateRequest(ZNodePath.Name(create.Path), create.Data, create.Mode, create.TtlMs, sessionId, revision, create.Acl);
-                var made = await Enlist(ZNodePath.Parent(create.Path)).TxStep(_id, new CreateChildStep(request, revision, nowMs));
-                await Enlist(made.Path!).TxStep(_id, new BecomeCreatedStep(made.Record!));
+                var made = await StepAsync(ZNodePath.Parent(create.Path), new CreateChildStep(request, revision, nowMs));
+                if (_participants.ContainsKey(made.Path!))
+                {
+                    // Deleted earlier in this multi: the participant's draft turns the delete into a replace.
+                    await StepAsync(made.Path!, new BecomeCreatedStep(made.Record!));
+                }
+                else
+                {
+                    _created[made.Path!] = made.Record!;
+                }
+
                 return new OpResult(CoordErrorCode.Ok, made.Path, made.Record!.ToStat());
             }
 
             case DeleteOp delete:
-                await Enlist(delete.Path).TxStep(_id, new DeleteSelfStep(delete.Version));
-                await Enlist(ZNodePath.Parent(delete.Path)).TxStep(_id, new DeleteChildStep(ZNodePath.Name(delete.Path), revision));
+                await StepAsync(delete.Path, new DeleteSelfStep(delete.Version));
+                await StepAsync(ZNodePath.Parent(delete.Path), new DeleteChildStep(ZNodePath.Name(delete.Path), revision));
                 return new OpResult(CoordErrorCode.Ok, delete.Path);
 
             case SetDataOp set:
-                var after = await Enlist(set.Path).TxStep(_id, new SetDataStep(set.Data, set.Version, revision, nowMs));
+                var after = await StepAsync(set.Path, new SetDataStep(set.Data, set.Version, revision, nowMs));
                 return new OpResult(CoordErrorCode.Ok, set.Path, after.Record!.ToStat());
 
             case CheckOp check:
-                await Enlist(check.Path).TxStep(_id, new CheckStep(check.Version));
+                await StepAsync(check.Path, new CheckStep(check.Version));
                 return new OpResult(CoordErrorCode.Ok, check.Path);
 
             default:
@@ -115,14 +130,17 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
         }
     }
 
-    private IZNodeParticipantGrain Enlist(string path)
+    /// <summary>
+    /// One step of the znode at <paramref name="path"/>, enlisting it first if needed: a znode this multi created joins
+    /// with its created record. Every step after a participant's first says so (<see cref="TxStep.Continues"/>).
+    /// </summary>
+    private async Task<TxStepResult> StepAsync(string path, TxStep step)
     {
-        if (!_participants.TryGetValue(path, out var participant))
-        {
-            participant = grains.GetStringKeyGrain<IZNodeParticipantGrain>(path);
-            _participants[path] = participant;
-        }
-
-        return participant;
+        if (_participants.TryGetValue(path, out var participant)) return await participant.TxStep(_id, step with { Continues = true });
+        participant = grains.GetStringKeyGrain<IZNodeParticipantGrain>(path);
+        _participants[path] = participant;
+        if (!_created.Remove(path, out var record)) return await participant.TxStep(_id, step);
+        await participant.TxStep(_id, new BecomeCreatedStep(record));
+        return await participant.TxStep(_id, step with { Continues = true });
     }
 }

@@ -4,7 +4,14 @@ namespace OrleansCoord.Grains.ZNodes;
 
 /// <summary>One step a znode takes in a transaction (a multi, or the delete of a child by its parent).</summary>
 [GenerateSerializer, Immutable]
-public abstract record TxStep;
+public abstract record TxStep
+{
+    /// <summary>
+    /// Not the znode's first step in this transaction: a participant that is not in it (it gave up waiting, or it is a
+    /// new activation after a silo died) lost the earlier steps' draft, and refuses rather than join anew with a part.
+    /// </summary>
+    [Id(0)] public bool Continues { get; init; }
+}
 
 /// <summary>As parent: add a child (the name gets the sequence number for sequential modes).</summary>
 [GenerateSerializer, Immutable]

@@ -15,8 +15,12 @@ namespace OrleansCoord.Grains.ZNodes;
 /// </summary>
 internal sealed partial class ZNodeGrain
 {
+    /// <summary>Most records of one batch's commit: Azure Table's bound on every store. Larger batches on a store that
+    /// takes them would change how long a write waits for its batch, which is for the benchmarks to decide (ADR 012).</summary>
+    private const int MaxBatchRecords = 96;
+
     /// <summary>Records a batch may add to a commit besides the znode's own.</summary>
-    private const int BatchRoom = ITreeStore.MaxRecordsPerCommit - 1;
+    private int BatchRoom => Math.Min(MaxBatchRecords, store.Limits.MaxRecordsPerCommit) - 1;
 
     private readonly Queue<PendingWrite> _queue = new();
     private bool _pumping;

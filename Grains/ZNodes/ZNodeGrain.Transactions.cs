@@ -18,7 +18,9 @@ internal sealed partial class ZNodeGrain
 
     public async Task<TxStepResult> TxStep(Guid txId, TxStep step)
     {
+        if (step.Continues && _tx?.Id != txId) throw new RetryableConflictException($"{_path} left the transaction; retry");
         var tx = await JoinAsync(txId);
+        tx.LastStepAt = Environment.TickCount64;
         var draft = tx.Draft;
         // The identities of the multi's session travel in the call's request context (ZooKeeper checks multi ops too).
         var caller = CurrentCaller();
@@ -64,6 +66,7 @@ internal sealed partial class ZNodeGrain
     {
         if (_tx is not { } tx || tx.Id != txId) throw new RetryableConflictException($"{_path} left the transaction; retry");
         tx.Prepared = true;
+        tx.LastStepAt = Environment.TickCount64;
         var writes = tx.Draft.Writes.ToList();
         if (ChildRecordWrites.OwnWrite(_key, tx.Before, tx.Token, tx.Draft.Record, tx.Draft.ForceWrite) is { } own) writes.Add(own);
         return Task.FromResult(writes.ToArray());
@@ -127,9 +130,17 @@ internal sealed partial class ZNodeGrain
         }
     }
 
+    /// <summary>Expires the participation once its coordinator has been silent for InDoubtTimeout: counted from the last
+    /// step, so that a multi of many ops, whose steps keep coming, is not cut short (each round waits for a newer step).</summary>
     private async Task ExpireLaterAsync(Participation tx)
     {
-        await Task.Delay(_options.InDoubtTimeout);
+        var timeout = (long)_options.InDoubtTimeout.TotalMilliseconds;
+        for (var silent = Environment.TickCount64 - tx.LastStepAt; silent < timeout; silent = Environment.TickCount64 - tx.LastStepAt)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(timeout - silent));
+            if (_tx != tx) return;
+        }
+
         await ExpireAsync(tx);
     }
 
@@ -196,6 +207,9 @@ internal sealed partial class ZNodeGrain
         public long Generation { get; init; }
 
         public bool Prepared { get; set; }
+
+        /// <summary>When the coordinator was last heard (<see cref="Environment.TickCount64"/>): the last step or prepare.</summary>
+        public long LastStepAt { get; set; } = Environment.TickCount64;
 
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using Orleans.TestingHost;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Tests.Fixtures;
 using OrleansCoord.ZNodes;
@@ -139,6 +141,30 @@ public abstract class MultiTests(ClusterFixture fixture)
 
         Assert.Equal(20, (await client.ExistsAsync(root + "/counter"))!.Version);
         Assert.Equal(21, (await client.GetChildrenAsync(root)).Children.Length);
+    }
+
+    /// <summary>
+    /// A participant that gave up on its coordinator (silent past the in-doubt timeout before prepare) has dropped the
+    /// draft of the steps it took; a later step of the same transaction must not start a new draft with the rest, or the
+    /// commit would carry part of the multi.
+    /// </summary>
+    [Fact]
+    public async Task TxStep_ContinuingATransactionItsZnodeLeft_IsRefused()
+    {
+        await using var client = await fixture.ConnectAsync();
+        var root = await client.CreateAsync($"/multi-{Guid.NewGuid():N}", Text("x"));
+        // Through a silo's own grain factory: the participant interface is internal to the grid (ADR 013).
+        var silo = fixture.Cluster.Silos.OfType<InProcessSiloHandle>().First().SiloHost!.Services;
+        var participant = silo.GetRequiredService<IGrainFactory>().GetGrain<Grains.ZNodes.IZNodeParticipantGrain>(root);
+        var tx = Guid.NewGuid();
+        await participant.TxStep(tx, new Grains.ZNodes.CheckStep(0));
+
+        // The participant holds the znode's gate: this write goes through once it has given up on the transaction.
+        await client.SetDataAsync(root, Text("y"), 0);
+
+        await Assert.ThrowsAsync<RetryableConflictException>(() => participant.TxStep(tx, new Grains.ZNodes.CheckStep(1) { Continues = true }));
+        await Assert.ThrowsAsync<RetryableConflictException>(() => participant.TxPrepare(tx));
+        Assert.Equal(1, (await client.ExistsAsync(root))!.Version);
     }
 
     [Fact]

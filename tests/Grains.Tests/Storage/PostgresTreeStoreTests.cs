@@ -26,6 +26,24 @@ public sealed class PostgresTreeStoreTests(PostgresFixture postgres) : TreeStore
         TestContext.Current.TestOutputHelper?.WriteLine($"400 concurrent commits in {groups} transactions");
     }
 
+    /// <summary>No single-partition rule and no 96-record budget on this store (ADR 012): commits at the record limit
+    /// from two stores (two silos) at once, among small ones that share groups, all land.</summary>
+    [Fact]
+    public async Task CommitsAtTheLimit_FromTwoStoresAmongSmallOnes_AllApply()
+    {
+        Assert.True(_store.Limits.MaxRecordsPerCommit > TreeStoreLimits.AzureTable.MaxRecordsPerCommit);
+        await using var other = new PostgresTreeStore(postgres.ConnectionString, "storecontract");
+        var prefix = $"big:{Guid.NewGuid():N}:";
+        Task<CommitResult> Big(ITreeStore store, string name) => store.CommitAsync(
+            Enumerable.Range(0, store.Limits.MaxRecordsPerCommit).Select(i => RecordWrite.Insert($"{prefix}{name}:{i}", [1])).ToList());
+        var small = Enumerable.Range(0, 200).Select(i => (i % 2 == 0 ? _store : other).CommitAsync([RecordWrite.Insert($"{prefix}small:{i}", [2])]));
+
+        var results = await Task.WhenAll([Big(_store, "a"), Big(other, "b"), .. small]);
+
+        Assert.All(results, r => Assert.True(r.Committed));
+        Assert.Equal(2 * _store.Limits.MaxRecordsPerCommit + 200, (await _store.ListKeysAsync(prefix)).Count);
+    }
+
     [Fact]
     public async Task NoServer_EveryCallThrowsTreeStoreException()
     {

@@ -103,9 +103,32 @@ public abstract class TreeStoreContract
     [Fact]
     public async Task Commit_OverTheRecordLimit_IsRefusedAndChangesNothing()
     {
-        var keys = Enumerable.Range(0, ITreeStore.MaxRecordsPerCommit + 1).Select(i => Key("many" + i)).ToList();
+        var keys = Enumerable.Range(0, Store.Limits.MaxRecordsPerCommit + 1).Select(i => Key("many" + i)).ToList();
         await Assert.ThrowsAsync<ArgumentException>(() => Store.CommitAsync(keys.Select(k => RecordWrite.Insert(k, [1])).ToList()));
         Assert.Null(await Store.ReadAsync(keys[0]));
+    }
+
+    /// <summary>The store takes what its limits promise: a commit of exactly the record limit, all or nothing.</summary>
+    [Fact]
+    public async Task Commit_AtTheRecordLimit_AppliesAllOrNothing()
+    {
+        var limit = Store.Limits.MaxRecordsPerCommit;
+        var prefix = Key("full");
+        var keys = Enumerable.Range(0, limit).Select(i => prefix + i).ToList();
+        var taken = keys[limit / 2];
+        await Store.CommitAsync([RecordWrite.Insert(taken, [9])]);
+
+        // One insert of a key that exists: none of the others lands.
+        var refused = await Store.CommitAsync(keys.Select(k => RecordWrite.Insert(k, [1])).ToList());
+        Assert.Equal(taken, refused.ConflictKey);
+        Assert.Null(await Store.ReadAsync(keys[0]));
+        Assert.Null(await Store.ReadAsync(keys[^1]));
+
+        var token = (await Store.ReadAsync(taken))!.Token;
+        var writes = keys.Select(k => k == taken ? RecordWrite.Replace(k, [2], token) : RecordWrite.Insert(k, [1])).ToList();
+        Assert.True((await Store.CommitAsync(writes)).Committed);
+        Assert.Equal(limit, (await Store.ListKeysAsync(prefix)).Count);
+        Assert.Equal([2], (await Store.ReadAsync(taken))!.Value);
     }
 
     [Fact]

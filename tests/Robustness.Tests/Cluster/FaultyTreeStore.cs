@@ -46,6 +46,8 @@ public sealed class FaultyTreeStore(ITreeStore inner, CommitFaults faults) : ITr
 {
     private int _commits;
 
+    public TreeStoreLimits Limits => inner.Limits;
+
     public Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default) => inner.ReadAsync(key, cancellationToken);
 
     public Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListKeysAsync(prefix, cancellationToken);

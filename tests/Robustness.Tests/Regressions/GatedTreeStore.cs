@@ -22,6 +22,8 @@ public sealed class GatedTreeStore(MemoryTreeStore inner) : ITreeStore
     public static GatedTreeStore For(string clusterId) =>
         Stores.GetOrAdd(clusterId, id => new GatedTreeStore(MemoryTreeStore.GetShared(id)));
 
+    public TreeStoreLimits Limits => inner.Limits;
+
     public Task<StoredRecord?> ReadAsync(string key, CancellationToken cancellationToken = default) => inner.ReadAsync(key, cancellationToken);
 
     public Task<List<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListKeysAsync(prefix, cancellationToken);

@@ -12,7 +12,9 @@
 # zk_external.py makes kazoo's harness use the running server instead of starting a cluster of its own;
 # set-aside.txt lists the tests deselected (servers stopped, quorum, SASL, TLS, reconfig).
 # Env: SILO_DLL (default Silo/bin/Release/net10.0/OrleansCoord.Silo.dll, built if missing), SUITE_TIMEOUT seconds
-#      (default 1800), JUNIT_XML file for pytest's junit report, KEEP_LOG=1 to keep the server's log.
+#      (default 1800), JUNIT_XML file for pytest's junit report, KEEP_LOG=1 to keep the server's log,
+#      GRID_STORAGE=Postgres for the silo on PostgreSQL (one the script starts from Debian's postgresql binaries:
+#      initdb in its temp folder, a free loopback port, as the postgres user when root; stopped with the silo).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,7 +26,8 @@ JARS=/usr/share/java
 
 TARGET="${1:-}"; shift || true
 [[ "$TARGET" == grid || "$TARGET" == zookeeper ]] || { sed -n 2,15p "${BASH_SOURCE[0]}" >&2; exit 2; }
-STORAGE=Memory
+STORAGE="${GRID_STORAGE:-Memory}"
+[[ "$STORAGE" == Memory || "$STORAGE" == Postgres ]] || { echo "GRID_STORAGE must be Memory or Postgres" >&2; exit 2; }
 
 $PY -c 'import pytest, mock' 2>/dev/null || { echo "pytest/mock missing: apt-get install -y python3-pytest python3-mock" >&2; exit 3; }
 if [[ -n "${KAZOO_TREE:-}" ]]; then
@@ -37,9 +40,43 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/kazoo-suite.XXXXXX")"
 SERVER_PID=""
-cleanup() { stop_group "$SERVER_PID"; if [[ "${KEEP_LOG:-0}" == 1 ]]; then echo "# server log: $WORK/server.log" >&2; else rm -rf "$WORK"; fi; }
+PG_PID=""
+stop_postgres() {
+  [[ -n "$PG_PID" ]] || return 0
+  kill -INT "$PG_PID" 2>/dev/null || true   # fast shutdown
+  for _ in $(seq 1 150); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.2; done
+  stop_group "$PG_PID"; PG_PID=""
+}
+cleanup() { stop_group "$SERVER_PID"; stop_postgres; if [[ "${KEEP_LOG:-0}" == 1 ]]; then echo "# server log: $WORK/server.log" >&2; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# A PostgreSQL of the run's own for GRID_STORAGE=Postgres; sets PG_CONNECTION.
+start_postgres() {
+  local bin as=()
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [[ -x "$bin/postgres" ]] || { echo "PostgreSQL missing: apt-get install -y postgresql" >&2; exit 3; }
+  mkdir -p "$WORK/pg"
+  if [[ "$(id -u)" == 0 ]]; then
+    # initdb and postgres refuse root.
+    as=(setpriv --reuid=postgres --regid=postgres --init-groups --); chmod 755 "$WORK"; chown postgres:postgres "$WORK/pg"
+  fi
+  "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres -A trust -E UTF8 --no-sync > "$WORK/initdb.log" 2>&1 \
+    || { cat "$WORK/initdb.log" >&2; exit 4; }
+  free_port PG_PORT
+  (exec setsid "${as[@]}" "$bin/postgres" -D "$WORK/pg/data" -p "$PG_PORT" -k "$WORK/pg" -c listen_addresses=127.0.0.1) \
+    > "$WORK/postgres.log" 2>&1 &
+  PG_PID=$!
+  for _ in $(seq 1 240); do
+    "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && break
+    kill -0 "$PG_PID" 2>/dev/null || { tail -n 20 "$WORK/postgres.log" >&2; exit 4; }
+    sleep 0.5
+  done
+  "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" || { echo "PostgreSQL did not come up" >&2; exit 4; }
+  PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+  echo "# PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (fsync and synchronous_commit on)" >&2
+}
+[[ "$TARGET" != grid || "$STORAGE" != Postgres ]] || start_postgres
 
 start_server() {
   free_port PORT
@@ -65,6 +102,7 @@ CFG
     SILO_DLL="${SILO_DLL:-$ROOT/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}"
     [[ -f "$SILO_DLL" ]] || (cd "$ROOT" && dotnet build Silo -c Release -nologo -v q >&2)
     STORAGE_ARGS=(--storage "$STORAGE")
+    [[ "$STORAGE" != Postgres ]] || STORAGE_ARGS+=(--connection-string "$PG_CONNECTION")
     free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT
     (cd "$ROOT" && exec setsid dotnet "$SILO_DLL" "${STORAGE_ARGS[@]}" --silo-port "$SILO_PORT" --gateway-port "$GATEWAY_PORT" \
       --http-port "$HTTP_PORT" --zk-port "$PORT" --proxy-port 0 --dashboard off --cluster-id "kazoo-suite-$RANDOM$RANDOM" \
