@@ -76,6 +76,7 @@ builder.Services.AddGridProxy(options);
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort);
 app.Use(StrictFramingMiddleware.InvokeAsync); // before YARP: a request framed ambiguously reaches no upstream
+if (!options.UnderscoresInHeaders) app.Use(UnderscoredHeaders.DropAsync); // as nginx and the fast path
 var observer = app.Services.GetRequiredService<RequestObserver>();
 // Requests no route matches are counted (route="") and logged too; the proxy pipeline below sees only matched ones.
 app.Use((context, next) => context.GetEndpoint() is null ? observer.InvokeAsync(context, next) : next(context));

@@ -30,7 +30,7 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     private readonly LoopSocket _client;
     private readonly FastPathServices _services;
     private readonly IPEndPoint? _remote;
-    private readonly RequestHead _head = new();
+    private readonly RequestHead _head;
     private readonly ClientOutput _output;
     private byte[] _input = new byte[4096];
     private int _inputStart, _inputEnd;
@@ -42,6 +42,7 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
 
     public FastPathConnection(LoopSocket client, IPEndPoint? remote, FastPathServices services)
     {
+        _head = new RequestHead(services.Options.UnderscoresInHeaders);
         _client = client;
         _remote = remote;
         _services = services;

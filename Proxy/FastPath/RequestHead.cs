@@ -6,9 +6,10 @@ namespace OrleansCoord.Proxy.FastPath;
 /// exactly as Kestrel and YARP would (HTTP/1.0, absolute-form targets, percent-encoded or dot segments, a body
 /// that is not one plain Content-Length, Expect, Upgrade, a Connection upgrade or malformed Connection list, obs-fold,
 /// non-ASCII bytes, a missing or odd Host) makes <see cref="TryParse"/> return false: the request then goes to
-/// Kestrel untouched, which answers it (400 for a malformed head) as it always did. Reused per connection.
+/// Kestrel untouched, which answers it (400 for a malformed head) as it always did. Reused per connection. Headers
+/// named with an underscore are dropped unless <paramref name="keepUnderscored"/> (ProxyOptions.UnderscoresInHeaders).
 /// </summary>
-internal sealed class RequestHead
+internal sealed class RequestHead(bool keepUnderscored = false)
 {
     /// <summary>Kestrel's limit on headers is 100; past that Kestrel decides (431).</summary>
     public const int MaxHeaders = 100;
@@ -133,7 +134,9 @@ internal sealed class RequestHead
         var valueEnd = text.Length;
         while (valueEnd > valueStart && text[valueEnd - 1] is (byte)' ' or (byte)'\t') valueEnd--;
         if (!HttpChars.IsFieldValue(text[valueStart..valueEnd])) return false;
-        line = new HeaderLine(new Range(start, start + colon), new Range(start + valueStart, start + valueEnd), HeaderKinds.Of(text[..colon]));
+        var kind = HeaderKinds.Of(text[..colon]);
+        if (kind == HeaderKind.Forward && !keepUnderscored && text[..colon].Contains((byte)'_')) kind = HeaderKind.Drop;
+        line = new HeaderLine(new Range(start, start + colon), new Range(start + valueStart, start + valueEnd), kind);
         return true;
     }
 

@@ -29,6 +29,7 @@ internal static class ProxyCommandLine
         ["--fast-path"] = "Proxy:FastPath",
         ["--loops"] = "Proxy:Loops",
         ["--max-connections"] = "Proxy:MaxConnections",
+        ["--underscores-in-headers"] = "Proxy:UnderscoresInHeaders",
     };
 
     public const string Usage =
@@ -36,7 +37,7 @@ internal static class ProxyCommandLine
         "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
         "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--header-timeout 00:00:30] [--retry-body-limit 65536] [--access-log true] " +
-        "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true] [--fast-path on|off] [--loops N] [--max-connections N]";
+        "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true] [--fast-path on|off] [--loops N] [--max-connections N] [--underscores-in-headers false]";
 
     /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>
     public static IReadOnlyList<string> Check(string[] args)

@@ -101,6 +101,11 @@ internal sealed class ProxyOptions
     /// <summary>Write one nginx "combined" line per request to stdout. <value>false</value></summary>
     public bool AccessLog { get; set; }
 
+    /// <summary>Forward request headers whose names contain an underscore (nginx's <c>underscores_in_headers</c>). Off, as
+    /// in nginx, they are dropped: an upstream that maps header names to variables (CGI, WSGI, PHP: <c>HTTP_X_FORWARDED_FOR</c>)
+    /// cannot tell <c>X_Forwarded_For</c> from the <c>X-Forwarded-For</c> the proxy writes. <value>false</value></summary>
+    public bool UnderscoresInHeaders { get; set; }
+
     /// <summary>Problems that make the options unusable; empty when fine.</summary>
     public IReadOnlyList<string> Validate()
     {

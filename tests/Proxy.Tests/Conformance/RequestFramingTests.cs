@@ -56,6 +56,26 @@ public sealed class RequestFramingTests(ConformanceFixture fixture) : IClassFixt
         }
     }
 
+    /// <summary>As nginx (<c>underscores_in_headers off</c>), on both paths: an upstream that maps names to variables
+    /// would take <c>x_forwarded_for</c> for the X-Forwarded-For the proxy writes.</summary>
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task HeadersNamedWithAnUnderscore_AreNotForwarded(string fastPath)
+    {
+        var (proxy, prefix) = (fixture.Proxy(fastPath), $"/{fixture.Cluster}/{fastPath}-{Guid.NewGuid():N}");
+        var (response, connection) = await RawExchange.SendAsync(proxy.Port,
+            $"GET {prefix}/t HTTP/1.1\r\nHost: x\r\nX_Secret: 1\r\nx_forwarded_for: 6.6.6.6\r\nX-Kept: 3\r\n\r\n");
+        await using (connection)
+        {
+            Assert.Equal(200, response?.Status);
+            Assert.Null(response!.Header("X-Seen-X_Secret"));
+            Assert.Null(response.Header("X-Seen-x_forwarded_for"));
+            Assert.DoesNotContain("6.6.6.6", response.Header("X-Seen-X-Forwarded-For") ?? "");
+            Assert.Equal("3", response.Header("X-Seen-X-Kept"));
+        }
+    }
+
     private async Task AssertFramedAsync(string fastPath, string family, string name)
     {
         var @case = RequestCases.All.Single(c => c.Family == family && c.Name == name);

@@ -64,9 +64,19 @@ public sealed class RequestHeadTests
             head.Headers.ToArray().Select(h => h.Kind));
     }
 
-    private static bool Parse(string text, out RequestHead head)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HeadersNamedWithAnUnderscore_DroppedUnlessKept(bool keep)
     {
-        head = new RequestHead();
+        var underscored = keep ? HeaderKind.Forward : HeaderKind.Drop;
+        Assert.True(Parse("GET /a HTTP/1.1\r\nHost: x\r\nX_Forwarded_For: 6.6.6.6\r\nX-Kept: 1\r\n_: 2\r\n\r\n", out var head, keep));
+        Assert.Equal([HeaderKind.Host, underscored, HeaderKind.Forward, underscored], head.Headers.ToArray().Select(h => h.Kind));
+    }
+
+    private static bool Parse(string text, out RequestHead head, bool keepUnderscored = false)
+    {
+        head = new RequestHead(keepUnderscored);
         return head.TryParse(Encoding.UTF8.GetBytes(text));
     }
 
