@@ -8,9 +8,9 @@ using Yarp.ReverseProxy.Configuration;
 namespace OrleansCoord.Proxy.Configuration;
 
 /// <summary>
-/// Follows the proxy's configuration in the grid: connect, read everything (watching as it reads), publish, then
-/// wait for a watch event (or the periodic resync) and read again. When the grid is away it keeps the last
-/// configuration and reconnects; at start-up it first serves the snapshot file, if there is one.
+/// Follows the proxy's configuration in the grid: connect, watch the three subtrees recursively, read everything,
+/// publish, then wait for a watch event (or the periodic resync) and read again what it says changed. When the grid
+/// is away it keeps the last configuration and reconnects; at start-up it first serves the snapshot file, if any.
 /// </summary>
 internal sealed partial class GridWatcher(
     GridConfigProvider provider,
@@ -55,16 +55,20 @@ internal sealed partial class GridWatcher(
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
         var client = await ConnectAsync(stoppingToken);
-        var watches = new WatchSet(client, Signal);
+        var changes = new GridChanges();
+        var watches = new SubtreeWatches(client, changes, Signal);
         using var stopStatus = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var publishing = status.RunAsync(client, stopStatus.Token);
         try
         {
-            var reader = new GridReader(client, watches, logger);
+            // Watching before the first read: no change after that read is missed.
+            await watches.StartAsync();
+            var reader = new GridReader(client, logger);
             var connected = false;
             while (true)
             {
-                var snapshot = await reader.ReadAsync(stoppingToken);
+                if (watches.Ended) throw new InvalidOperationException("the grid session ended");
+                var snapshot = await reader.ReadAsync(changes.Take(), stoppingToken);
                 if (!connected)
                 {
                     LogFollowing(logger, options.Server, snapshot.Routes.Count, snapshot.ClusterIds.Count());
@@ -72,8 +76,8 @@ internal sealed partial class GridWatcher(
                 }
 
                 await PublishAsync(snapshot, stoppingToken);
-                // An event, or the resync period (a safety net for an event lost while the grid restarted).
-                await _changed.WaitAsync(options.ResyncInterval, stoppingToken);
+                // An event, or the resync period: a full read, the safety net for a lost event the SDK did not notice.
+                if (!await _changed.WaitAsync(options.ResyncInterval, stoppingToken)) changes.RecordAll();
             }
         }
         finally

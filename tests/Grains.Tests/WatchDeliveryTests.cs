@@ -101,6 +101,46 @@ public sealed class WatchDeliveryTests(ClusterFixture fixture) : IClassFixture<C
         }
     }
 
+    [Fact]
+    public async Task SubscriberThatDoesNotAnswerWithinTheResponseTimeout_IsForgotten_AndOthersHearOn()
+    {
+        await using var writer = await fixture.ConnectAsync();
+        var path = await writer.CreateAsync($"/delivery-forget-{Guid.NewGuid():N}", [0]);
+        var shard = fixture.Cluster.Client.GetGrain<IWatchShardGrain>(WatchStreams.ShardOf(path));
+        var stuck = new RecordingObserver(path, blocked: true);
+        var quick = new RecordingObserver(path, blocked: false);
+        var stuckReference = fixture.Cluster.Client.CreateObjectReference<IWatchObserver>(stuck);
+        var quickReference = fixture.Cluster.Client.CreateObjectReference<IWatchObserver>(quick);
+        var epoch = (await shard.Subscribe(stuckReference)).Epoch;
+        await shard.Subscribe(quickReference);
+        try
+        {
+            var revisions = new List<long> { (await writer.SetDataAsync(path, Encoding.UTF8.GetBytes("1"))).Mzxid };
+            await Eventually.HoldsAsync(() => Task.FromResult(stuck.Batches == 1), Patience, "the stuck subscriber taking its first batch");
+
+            // Past the test silos' response timeout (10 s) the shard gives the unanswered call up and forgets the
+            // subscriber: a process that comes back finds out when it renews (WasSubscribed false) and resyncs. Asking
+            // re-registers it once forgotten, so this asks until the answer says forgotten.
+            await Eventually.HoldsAsync(async () =>
+            {
+                var registration = await shard.Subscribe(stuckReference);
+                Assert.Equal(epoch, registration.Epoch);
+                return !registration.WasSubscribed;
+            }, Patience, "the shard forgetting the subscriber that does not answer");
+
+            revisions.Add((await writer.SetDataAsync(path, Encoding.UTF8.GetBytes("2"))).Mzxid);
+            await Eventually.HoldsAsync(() => Task.FromResult(quick.Revisions.Count == revisions.Count), Patience,
+                () => $"the quick subscriber hearing {revisions.Count} changes (heard {quick.Revisions.Count})");
+            Assert.Equal(revisions, quick.Revisions);
+        }
+        finally
+        {
+            stuck.Release();
+            await shard.Unsubscribe(stuckReference);
+            await shard.Unsubscribe(quickReference);
+        }
+    }
+
     /// <summary>Records what it is pushed; a blocked one does not answer its first call until released.</summary>
     private sealed class RecordingObserver(string? path, bool blocked) : IWatchObserver
     {

@@ -6,11 +6,11 @@ namespace OrleansCoord.Proxy.Tests.Infrastructure;
 public sealed class GridSilo : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-    private readonly ChildProcess _process;
-    private readonly int _httpPort;
+    private readonly int[] _ports;
+    private ChildProcess _process;
 
-    private GridSilo(ChildProcess process, int gatewayPort, int httpPort, string clusterId) =>
-        (_process, Gateway, _httpPort, ClusterId) = (process, $"127.0.0.1:{gatewayPort}", httpPort, clusterId);
+    private GridSilo(ChildProcess process, int[] ports, string clusterId) =>
+        (_process, _ports, Gateway, ClusterId) = (process, ports, $"127.0.0.1:{ports[1]}", clusterId);
 
     public string Gateway { get; }
 
@@ -20,19 +20,34 @@ public sealed class GridSilo : IAsyncDisposable
     {
         var ports = FreePorts.Pick(3);
         var clusterId = $"proxy-tests-{Guid.NewGuid():N}";
-        var process = ChildProcess.Start("silo", ChildProcess.Dotnet,
-            [BuildOutputs.SiloDll, "--storage", "Memory", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}",
-             "--http-port", $"{ports[2]}", "--zk-port", "0", "--proxy-port", "0", "--cluster-id", clusterId],
-            workingDirectory: Path.GetDirectoryName(BuildOutputs.SiloDll));
-        var silo = new GridSilo(process, ports[1], ports[2], clusterId);
+        var silo = new GridSilo(Launch(ports, clusterId), ports, clusterId);
+        await silo.WaitHealthyAsync();
+        return silo;
+    }
+
+    /// <summary>SIGKILL, then a new silo on the same ports with the same cluster id: the Memory profile starts with an
+    /// empty tree, and clients of the old one find their sessions gone.</summary>
+    public async Task RestartAsync()
+    {
+        await _process.DisposeAsync();
+        _process = Launch(_ports, ClusterId);
+        await WaitHealthyAsync();
+    }
+
+    private static ChildProcess Launch(int[] ports, string clusterId) => ChildProcess.Start("silo", ChildProcess.Dotnet,
+        [BuildOutputs.SiloDll, "--storage", "Memory", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}",
+         "--http-port", $"{ports[2]}", "--zk-port", "0", "--proxy-port", "0", "--cluster-id", clusterId],
+        workingDirectory: Path.GetDirectoryName(BuildOutputs.SiloDll));
+
+    private async Task WaitHealthyAsync()
+    {
         try
         {
-            await Poll.UntilAsync(silo.IsHealthyAsync, TimeSpan.FromSeconds(120), () => $"silo healthy\n{process.Output}");
-            return silo;
+            await Poll.UntilAsync(IsHealthyAsync, TimeSpan.FromSeconds(120), () => $"silo healthy\n{_process.Output}");
         }
         catch
         {
-            await silo.DisposeAsync();
+            await DisposeAsync();
             throw;
         }
     }
@@ -56,7 +71,7 @@ public sealed class GridSilo : IAsyncDisposable
         if (_process.HasExited) throw new InvalidOperationException($"silo exited:\n{_process.Output}");
         try
         {
-            using var response = await Http.GetAsync($"http://127.0.0.1:{_httpPort}/healthz");
+            using var response = await Http.GetAsync($"http://127.0.0.1:{_ports[2]}/healthz");
             return response.IsSuccessStatusCode;
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)

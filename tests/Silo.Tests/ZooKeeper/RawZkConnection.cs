@@ -26,10 +26,13 @@ internal sealed class RawZkConnection : IAsyncDisposable
 
     public int TimeoutMs { get; private set; }
 
-    /// <summary>Connects and shakes hands: a new session (id 0) or the resumption of one.</summary>
-    public static async Task<RawZkConnection> ConnectAsync(int port, int timeoutMs = 10_000, long sessionId = 0, byte[]? password = null)
+    /// <summary>Connects and shakes hands: a new session (id 0) or the resumption of one.
+    /// <paramref name="receiveBuffer"/>: the socket's receive buffer (set before connecting, so the window stays that small).</summary>
+    public static async Task<RawZkConnection> ConnectAsync(int port, int timeoutMs = 10_000, long sessionId = 0, byte[]? password = null,
+        int? receiveBuffer = null)
     {
         var tcp = new TcpClient();
+        if (receiveBuffer is { } size) tcp.ReceiveBufferSize = size;
         await tcp.ConnectAsync("127.0.0.1", port, Ct);
         var connection = new RawZkConnection(tcp);
         var request = new Packet().Int(0).Long(0).Int(timeoutMs).Long(sessionId).Buffer(password ?? new byte[16]).Bool(false);
