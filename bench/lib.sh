@@ -52,6 +52,30 @@ stop_group() {
   wait "$pid" 2>/dev/null || true
 }
 
+# Starts Debian's ZooKeeper 3.8 standalone on 127.0.0.1:$2 with its data in $1/data (emptied), in a process group of
+# its own (stop it with stop_group). $3 = heap, $4 = 4lw.commands.whitelist; further arguments are JVM options.
+# ZK_EXTRA_CONFIG lines are added to zoo.cfg. Sets SERVER_PID; the log is $1/server.log.
+start_zookeeper() {
+  local work="$1" port="$2" heap="$3" whitelist="$4" jars=/usr/share/java
+  shift 4
+  [[ -f "$jars/zookeeper.jar" ]] || { echo "zookeeper.jar missing: apt-get install -y zookeeper" >&2; return 3; }
+  rm -rf "$work/data"; mkdir -p "$work/data"
+  cat > "$work/zoo.cfg" <<CFG
+tickTime=2000
+dataDir=$work/data
+clientPort=$port
+clientPortAddress=127.0.0.1
+maxClientCnxns=0
+admin.enableServer=false
+4lw.commands.whitelist=$whitelist
+${ZK_EXTRA_CONFIG:-}
+CFG
+  setsid java "-Xmx$heap" "-Xms$heap" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" \
+    -cp "$jars/zookeeper.jar:$jars/slf4j-simple.jar" \
+    org.apache.zookeeper.server.quorum.QuorumPeerMain "$work/zoo.cfg" > "$work/server.log" 2>&1 &
+  SERVER_PID=$!
+}
+
 # Starts a private Azurite from the repo's pinned package (Silo/Azurite) on free ports with its data in $2.
 # $1 = repo root. Sets AZURITE_PID and AZURITE_CONNECTION_STRING (Azurite's well-known development account).
 start_azurite() {

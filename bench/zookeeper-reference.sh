@@ -45,26 +45,13 @@ trap 'exit 130' INT TERM
 
 echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)" >&2
 free_port PORT
-mkdir -p "$WORK/data" "$WORK/classes"
-cat > "$WORK/zoo.cfg" <<CFG
-tickTime=2000
-dataDir=$WORK/data
-clientPort=$PORT
-clientPortAddress=127.0.0.1
-maxClientCnxns=0
-admin.enableServer=false
-4lw.commands.whitelist=ruok,srvr,mntr
-forceSync=${ZK_FORCE_SYNC:-yes}
-CFG
+mkdir -p "$WORK/classes"
 
 [[ "$MAIN_CLASS" == kazoo_recipes ]] || \
   javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp "$JARS/zookeeper.jar" "$HERE/zookeeper/$MAIN_CLASS.java"
 
 echo "# starting ZooKeeper on 127.0.0.1:$PORT (data in $WORK, forceSync=${ZK_FORCE_SYNC:-yes})" >&2
-setsid java "-Xmx$ZK_HEAP" "-Xms$ZK_HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$JARS/zookeeper.jar:$JARS/slf4j-simple.jar" \
-  org.apache.zookeeper.server.quorum.QuorumPeerMain "$WORK/zoo.cfg" > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
+ZK_EXTRA_CONFIG="forceSync=${ZK_FORCE_SYNC:-yes}" start_zookeeper "$WORK" "$PORT" "$ZK_HEAP" ruok,srvr,mntr || exit $?
 
 # Ready when it answers ruok and srvr reports a mode (it answers ruok before it serves requests).
 for i in $(seq 1 120); do

@@ -22,7 +22,6 @@ ROOT="$(cd "$HERE/../../../.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 PY=/usr/bin/python3
-JARS=/usr/share/java
 
 TARGET="${1:-}"; shift || true
 [[ "$TARGET" == grid || "$TARGET" == zookeeper ]] || { sed -n 2,15p "${BASH_SOURCE[0]}" >&2; exit 2; }
@@ -81,23 +80,8 @@ start_postgres() {
 start_server() {
   free_port PORT
   if [[ "$TARGET" == zookeeper ]]; then
-    [[ -f "$JARS/zookeeper.jar" ]] || { echo "zookeeper.jar missing: apt-get install -y zookeeper" >&2; exit 3; }
-    rm -rf "$WORK/data"; mkdir -p "$WORK/data"
     # What kazoo's harness configures for 3.5+ (4lw all, its superuser "super:test"), standalone.
-    cat > "$WORK/zoo.cfg" <<CFG
-tickTime=2000
-dataDir=$WORK/data
-clientPort=$PORT
-clientPortAddress=127.0.0.1
-maxClientCnxns=0
-admin.enableServer=false
-4lw.commands.whitelist=*
-CFG
-    setsid java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-      -Dzookeeper.DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU= \
-      -cp "$JARS/zookeeper.jar:$JARS/slf4j-simple.jar" \
-      org.apache.zookeeper.server.quorum.QuorumPeerMain "$WORK/zoo.cfg" > "$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
+    start_zookeeper "$WORK" "$PORT" 512m '*' -Dzookeeper.DigestAuthenticationProvider.superDigest=super:D/InIHSb7yEEbrWz8b9l71RjZJU= || exit $?
   else
     SILO_DLL="${SILO_DLL:-$ROOT/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}"
     [[ -f "$SILO_DLL" ]] || (cd "$ROOT" && dotnet build Silo -c Release -nologo -v q >&2)
