@@ -44,8 +44,9 @@ public sealed class WatchScaleTests(ClusterFixture fixture) : IClassFixture<Clus
 
     /// <summary>GUARANTEES 28 (issue 20): ten thousand persistent watches in one client, over 100 parents (so about
     /// 100 shards, a hundred events each, below the test grid's per-subscriber queue limit), each hears its change.
-    /// The whole test has a minute: set-up, sets and events.</summary>
-    [Fact(Timeout = 60_000)]
+    /// The whole test is bounded (set-up, sets and events): 29-46 s here under load 9-20, so three minutes keep a busy
+    /// CI machine from failing it while a stall still ends it.</summary>
+    [Fact(Timeout = 180_000)]
     public async Task OneClientWatchingTenThousandZNodes_GetsEachChange()
     {
         const int Nodes = 10_000, Parents = 100;
