@@ -35,7 +35,7 @@ public static class Acl
 
     /// <summary>
     /// The ACL a create or setACL stores: duplicates dropped, <c>auth</c> entries replaced by the caller's authenticated
-    /// (digest) identities. Throws InvalidAcl for an empty list, an unknown scheme, a malformed id, bad permissions,
+    /// (digest, x509) identities. Throws InvalidAcl for an empty list, an unknown scheme, a malformed id, bad permissions,
     /// or <c>auth</c> from a caller without such an identity.
     /// </summary>
     public static AclEntry[] Resolve(string? path, IReadOnlyList<AclEntry?>? acl, IReadOnlyList<AuthId> caller)
@@ -47,9 +47,10 @@ public static class Acl
             if (entry is null) throw CoordException.InvalidAcl(path, "null ACL entry");
             if (entry.Scheme == "auth")
             {
-                var identities = caller.Where(id => id.Scheme == "digest").ToList();
+                // ZooKeeper's fixupACL takes the identities whose provider isAuthenticated: digest and x509, not ip.
+                var identities = caller.Where(id => id.Scheme is "digest" or "x509").ToList();
                 if (identities.Count == 0 || !ValidPerms(entry.Perms))
-                    throw CoordException.InvalidAcl(path, "auth: needs an authenticated identity (addauth digest)");
+                    throw CoordException.InvalidAcl(path, "auth: needs an authenticated identity (addauth digest, or a client certificate)");
                 resolved.AddRange(identities.Select(id => new AclEntry(entry.Perms, id.Scheme, id.Id)));
                 continue;
             }
@@ -104,6 +105,8 @@ public static class Acl
             "world" => entry.Id == "anyone",
             "digest" => entry.Id.Split(':').Length == 2,
             "ip" => entry.Id.IndexOf('/') < 0 ? IPAddress.TryParse(entry.Id, out _) : TryParseNetwork(entry.Id, out _),
+            // A certificate subject as RFC 2253 writes it (CN=alice,O=Example); matched exactly, as ZooKeeper does.
+            "x509" => entry.Id.Contains('=') && entry.Id.Trim().Length == entry.Id.Length,
             _ => false,
         };
         if (!valid) throw CoordException.InvalidAcl(path, $"{entry.Scheme}:{entry.Id}:{(int)entry.Perms}");

@@ -2,7 +2,8 @@ namespace OrleansCoord.Acls;
 
 /// <summary>
 /// One identity of a caller, as ZooKeeper's <c>Id</c>: <c>digest:user:base64(sha1(user:password))</c> after
-/// <c>addauth digest user:password</c>, <c>ip:ADDRESS</c> for a wire client, <c>super:</c> for the grid itself.
+/// <c>addauth digest user:password</c>, <c>ip:ADDRESS</c> for a wire client, <c>x509:SUBJECT</c> for a wire client with a
+/// verified certificate, <c>super:</c> for the grid itself.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("coord.auth-id")]
 public sealed record AuthId([property: Id(0)] string Scheme, [property: Id(1)] string Id)

@@ -42,7 +42,7 @@ internal static class AclCheck
 
     private static bool Matches(AclEntry entry, string id) => entry.Scheme switch
     {
-        "digest" => entry.Id == id,
+        "digest" or "x509" => entry.Id == id,
         "ip" => IPAddress.TryParse(id, out var address) && IpMatches(entry.Id, address),
         _ => false,
     };

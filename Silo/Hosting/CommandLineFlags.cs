@@ -28,11 +28,20 @@ internal static class CommandLineFlags
         ["--grain-directory"] = "Cluster:GrainDirectory",
         ["--zk-port"] = "Endpoints:ZooKeeperPort",
         ["--4lw-whitelist"] = "Endpoints:FourLetterWordWhitelist",
+        ["--zk-secure-port"] = "Endpoints:ZooKeeperSecurePort",
+        ["--tls-certificate"] = "Tls:CertificatePath",
+        ["--tls-key"] = "Tls:KeyPath",
+        ["--tls-ca"] = "Tls:CaPath",
+        ["--require-client-certificate"] = "Tls:RequireClientCertificate",
         ["--super-digest"] = "Cluster:SuperDigest",
         ["--proxy-port"] = "Proxy:Port",
         ["--proxy-admin-port"] = "Proxy:AdminPort",
         ["--dashboard"] = "Dashboard:Mode",
     };
+
+    /// <summary>Flags that may stand alone, meaning true (<c>--require-client-certificate</c>); they still take
+    /// <c>=false</c>, or a following <c>true</c>/<c>false</c>.</summary>
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate" };
 
     public const string Usage = """
         Usage: dotnet run --project Silo -- [flags]
@@ -53,6 +62,14 @@ internal static class CommandLineFlags
           --http-port N                   /healthz and /dashboard (default 8080)
           --zk-port N                     ZooKeeper wire protocol for ZooKeeper clients (default 2181; 0 = off)
           --4lw-whitelist W,W|*           four-letter words answered there (default srvr, as ZooKeeper's)
+          --zk-secure-port N              the ZooKeeper protocol over TLS, as ZooKeeper's secureClientPort (default 0 = off;
+                                          needs --tls-certificate; a client certificate gives the identity x509:SUBJECT)
+          --tls-certificate PATH          the silo's certificate: PEM (key in it or in --tls-key) or PKCS#12
+                                          (password: COORD_Tls__CertificatePassword)
+          --tls-key PATH                  PEM private key of a PEM certificate
+          --tls-ca PATH                   PEM bundle of the CAs that sign client certificates (without it no client
+                                          certificate is asked for)
+          --require-client-certificate    refuse TLS clients without a certificate from --tls-ca
           --proxy-port N                  reverse proxy started with the silo (default 8000; 0 = none)
           --proxy-admin-port N            its /healthz and /metrics (default 8001)
           --advertised-ip IP              address announced to other silos (default loopback)
@@ -90,6 +107,11 @@ internal static class CommandLineFlags
             if (eq > 0)
             {
                 values[key] = arg[(eq + 1)..];
+            }
+            else if (Switches.Contains(flag))
+            {
+                var next = i + 1 < args.Length ? args[i + 1] : null;
+                values[key] = next is not null && bool.TryParse(next, out _) ? args[++i] : "true";
             }
             else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {

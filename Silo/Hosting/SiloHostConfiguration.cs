@@ -28,6 +28,8 @@ public static class SiloHostConfiguration
 
         options = SiloHostOptionsReader.Read(builder.Configuration, errors);
         SiloHostOptionsValidator.Validate(options, errors);
+        // The files are read now so that a missing or unreadable one is a usage error too, not a failed listener later.
+        if (errors.Count == 0 && Tls.SiloTlsMaterial.Load(options.Tls, errors) is { } tls) builder.Services.AddSingleton(tls);
         if (errors.Count > 0)
         {
             Console.Error.WriteLine($"orleanscoord-silo: {string.Join("; ", errors)} (see --help)");

@@ -21,6 +21,9 @@ public sealed class SiloHostOptions
     /// <summary>The reverse proxy the silo starts next to itself.</summary>
     public ProxySettings Proxy { get; set; } = new();
 
+    /// <summary>The silo's certificate and the CAs it trusts for client certificates (Tls/, docs/adr/015).</summary>
+    public TlsSettings Tls { get; set; } = new();
+
     /// <summary>Whether the silo serves the Orleans dashboard (silos, grains, calls) under <c>/dashboard</c>. Flag
     /// <c>--dashboard</c>, key <c>Dashboard:Mode</c>.</summary>
     /// <value><see cref="DashboardMode.On"/></value>
@@ -93,6 +96,12 @@ public sealed class SiloHostOptions
         /// </summary>
         /// <value><c>srvr</c>, ZooKeeper's default.</value>
         public string FourLetterWordWhitelist { get; set; } = "srvr";
+
+        /// <summary>Port of the ZooKeeper wire protocol over TLS, as ZooKeeper's <c>secureClientPort</c>: the same
+        /// protocol with the <c>Tls</c> section's certificate; a verified client certificate gives its connection the
+        /// identity <c>x509:</c>subject. Flag <c>--zk-secure-port</c>.</summary>
+        /// <value>0: off. Needs <see cref="TlsSettings.CertificatePath"/>.</value>
+        public int ZooKeeperSecurePort { get; set; }
     }
 
     /// <summary>The <c>Cluster</c> section.</summary>
@@ -130,6 +139,34 @@ public sealed class SiloHostOptions
         /// <value>8001</value>
         public int AdminPort { get; set; } = 8001;
     }
+}
+
+/// <summary>The <c>Tls</c> section: files in the formats operators already have (PEM or PKCS#12), read once at start.</summary>
+/// <remarks>Only the ZooKeeper secure port uses them so far; the gateway, silo-to-silo and HTTP ports are plain TCP.</remarks>
+public sealed class TlsSettings
+{
+    /// <summary>The silo's certificate: PEM (with its key in the same file or in <see cref="KeyPath"/>; certificates
+    /// after the first are sent as its chain) or PKCS#12. Flag <c>--tls-certificate</c>.</summary>
+    /// <value>null: no TLS port can be served.</value>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key of a PEM <see cref="CertificatePath"/>. Flag <c>--tls-key</c>.</summary>
+    /// <value>null: the key is in the certificate file.</value>
+    public string? KeyPath { get; set; }
+
+    /// <summary>Password of a PKCS#12 certificate or an encrypted PEM key; key only (<c>COORD_Tls__CertificatePassword</c>),
+    /// no flag, so that it does not show in the process list.</summary>
+    /// <value>null: none.</value>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>PEM bundle of the CA certificates that sign client certificates; a client certificate counts only
+    /// when it chains to one of exactly these (not to the system's trusted roots). Flag <c>--tls-ca</c>.</summary>
+    /// <value>null: TLS ports ask for no client certificate.</value>
+    public string? CaPath { get; set; }
+
+    /// <summary>Refuse, in the TLS handshake, a client that presents no certificate. Flag <c>--require-client-certificate</c>.</summary>
+    /// <value>false: a client without a certificate is served, without an <c>x509:</c> identity.</value>
+    public bool RequireClientCertificate { get; set; }
 }
 
 /// <summary>Whether the Orleans dashboard runs (<see cref="SiloHostOptions.Dashboard"/>).</summary>

@@ -31,6 +31,14 @@ internal static class SiloHostOptionsReader
         endpoints.ZooKeeperPort = ReadInt(configuration, "Endpoints:ZooKeeperPort", endpoints.ZooKeeperPort, errors);
         endpoints.FourLetterWordWhitelist = NullIfEmpty(configuration["Endpoints:FourLetterWordWhitelist"]) ?? endpoints.FourLetterWordWhitelist;
         endpoints.AdvertisedIp = NullIfEmpty(configuration["Endpoints:AdvertisedIp"]) ?? endpoints.AdvertisedIp;
+        endpoints.ZooKeeperSecurePort = ReadInt(configuration, "Endpoints:ZooKeeperSecurePort", endpoints.ZooKeeperSecurePort, errors);
+
+        var tls = options.Tls;
+        tls.CertificatePath = NullIfEmpty(configuration["Tls:CertificatePath"]);
+        tls.KeyPath = NullIfEmpty(configuration["Tls:KeyPath"]);
+        tls.CertificatePassword = NullIfEmpty(configuration["Tls:CertificatePassword"]);
+        tls.CaPath = NullIfEmpty(configuration["Tls:CaPath"]);
+        tls.RequireClientCertificate = ReadBool(configuration, "Tls:RequireClientCertificate", tls.RequireClientCertificate, errors);
 
         options.Proxy.Port = ReadInt(configuration, "Proxy:Port", options.Proxy.Port, errors);
         options.Proxy.AdminPort = ReadInt(configuration, "Proxy:AdminPort", options.Proxy.AdminPort, errors);
@@ -57,6 +65,16 @@ internal static class SiloHostOptionsReader
         }
 
         errors.Add($"{Describe(key)}: unknown value '{raw}' (expected {string.Join(" or ", Enum.GetNames<T>())})");
+        return fallback;
+    }
+
+    private static bool ReadBool(IConfiguration configuration, string key, bool fallback, List<string> errors)
+    {
+        var raw = configuration[key];
+        if (raw is null) return fallback;
+        if (bool.TryParse(raw.Trim(), out var value)) return value;
+
+        errors.Add($"{Describe(key)}: '{raw}' is not true or false");
         return fallback;
     }
 

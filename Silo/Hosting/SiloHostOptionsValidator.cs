@@ -27,11 +27,13 @@ internal static class SiloHostOptionsValidator
             errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:ZooKeeperPort")}: {endpoints.ZooKeeperPort} is already the silo, gateway or HTTP port");
         }
 
+        ValidateTls(options, ports, errors);
+
         if (options.Proxy.Port != 0)
         {
             CheckPort(options.Proxy.Port, "Proxy:Port", errors);
             CheckPort(options.Proxy.AdminPort, "Proxy:AdminPort", errors);
-            int[] taken = [.. ports, endpoints.ZooKeeperPort];
+            int[] taken = [.. ports, endpoints.ZooKeeperPort, endpoints.ZooKeeperSecurePort];
             if (options.Proxy.Port == options.Proxy.AdminPort || taken.Contains(options.Proxy.Port) || taken.Contains(options.Proxy.AdminPort))
             {
                 errors.Add($"{SiloHostOptionsReader.Describe("Proxy:Port")} and {SiloHostOptionsReader.Describe("Proxy:AdminPort")}: " +
@@ -68,6 +70,35 @@ internal static class SiloHostOptionsValidator
         if (string.IsNullOrWhiteSpace(options.Storage.AzuriteDir))
         {
             errors.Add($"{SiloHostOptionsReader.Describe("Storage:AzuriteDir")}: must not be empty");
+        }
+    }
+
+    // The files themselves are read after this (Tls/SiloTlsMaterial.Load), with errors in the same form.
+    private static void ValidateTls(SiloHostOptions options, int[] ports, List<string> errors)
+    {
+        var (endpoints, tls) = (options.Endpoints, options.Tls);
+        if (endpoints.ZooKeeperSecurePort != 0)
+        {
+            CheckPort(endpoints.ZooKeeperSecurePort, "Endpoints:ZooKeeperSecurePort", errors);
+            if (ports.Contains(endpoints.ZooKeeperSecurePort) || endpoints.ZooKeeperSecurePort == endpoints.ZooKeeperPort)
+            {
+                errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:ZooKeeperSecurePort")}: {endpoints.ZooKeeperSecurePort} is already the silo, gateway, HTTP or ZooKeeper port");
+            }
+
+            if (tls.CertificatePath is null)
+            {
+                errors.Add($"{SiloHostOptionsReader.Describe("Endpoints:ZooKeeperSecurePort")}: needs {SiloHostOptionsReader.Describe("Tls:CertificatePath")}");
+            }
+        }
+
+        if (tls.KeyPath is not null && tls.CertificatePath is null)
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Tls:KeyPath")}: needs {SiloHostOptionsReader.Describe("Tls:CertificatePath")}");
+        }
+
+        if (tls.RequireClientCertificate && tls.CaPath is null)
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Tls:RequireClientCertificate")}: needs {SiloHostOptionsReader.Describe("Tls:CaPath")}, the CAs whose certificates it accepts");
         }
     }
 
@@ -111,7 +142,7 @@ internal static class SiloHostOptionsValidator
     {
         if (port is < 1 or > 65535)
         {
-            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535{(key is "Endpoints:ZooKeeperPort" or "Proxy:Port" ? ", or 0 for off" : "")})");
+            errors.Add($"{SiloHostOptionsReader.Describe(key)}: {port} is out of range (1-65535{(key is "Endpoints:ZooKeeperPort" or "Endpoints:ZooKeeperSecurePort" or "Proxy:Port" ? ", or 0 for off" : "")})");
         }
     }
 

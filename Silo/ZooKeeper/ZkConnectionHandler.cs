@@ -3,6 +3,8 @@ using System.Text;
 using OrleansCoord.Acls;
 using OrleansCoord.Grains.Identities;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using OrleansCoord.Silo.Tls;
 using OrleansCoord.Silo.ZooKeeper.Jute;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 using OrleansCoord.Silo.ZooKeeper.Sessions;
@@ -81,7 +83,7 @@ internal sealed partial class ZkConnectionHandler(
         var session = new ZkSessionContext(grains, credentials, response.SessionId, response.TimeoutMs, request.LastZxidSeen)
         {
             ConnectionId = connectionId,
-            Identities = connection.RemoteEndPoint is IPEndPoint remote ? [Acl.IpIdentity(remote.Address)] : [],
+            Identities = ConnectionIdentities(connection),
         };
         var served = new ZkConnection(connection, session, stats, logger);
         session.Interest = new ZkWatchInterest(hub, served);
@@ -102,6 +104,20 @@ internal sealed partial class ZkConnectionHandler(
         {
             stats.Connections.TryRemove(served, out _);
         }
+    }
+
+    /// <summary>
+    /// What the connection itself proves: its address (<c>ip:</c>) and, on the secure port, the subject of the client
+    /// certificate TLS verified against <c>--tls-ca</c> (<c>x509:</c>, as ZooKeeper's X509AuthenticationProvider adds it
+    /// after the handshake). Nothing the client sends enters here.
+    /// </summary>
+    private static AuthId[] ConnectionIdentities(ConnectionContext connection)
+    {
+        var identities = new List<AuthId>(2);
+        if (connection.RemoteEndPoint is IPEndPoint remote) identities.Add(Acl.IpIdentity(remote.Address));
+        // Kestrel sets the feature only after our validation callback accepted the certificate.
+        if (connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate) identities.Add(X509Identity.For(certificate));
+        return [.. identities];
     }
 
     private static long MaxPlausibleRevision() => (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 3_600_000) * 1000;

@@ -1,6 +1,7 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
+using OrleansCoord.Silo.Tls;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 using OrleansCoord.ZNodes;
 
@@ -121,6 +122,8 @@ internal sealed partial class ZkOperations
     /// An auth packet: <c>digest user:password</c> adds the identity <c>digest:user:base64(sha1(user:password))</c> to this
     /// connection, as ZooKeeper's DigestAuthenticationProvider does (no password is checked: the ACLs decide). Other
     /// schemes, and digest data without <c>user:</c>, get AuthFailed and the connection closes, as in ZooKeeper.
+    /// <c>x509</c> adds nothing: it answers Ok on a connection that has a verified client certificate (whose identity it
+    /// already holds) and AuthFailed on any other.
     /// </summary>
     private ZkReply Auth(AuthRecord request)
     {
@@ -130,6 +133,10 @@ internal sealed partial class ZkOperations
             if (!session.Identities.Contains(identity)) session.Identities = [.. session.Identities, identity];
             return ZkReply.Ok(Xid.Auth);
         }
+
+        // x509 as ZooKeeper's provider: the identity comes from the connection's verified certificate (added when the
+        // connection was made), never from the packet's data; without such a certificate the scheme fails.
+        if (request.Scheme == X509Identity.Scheme && session.Identities.Any(id => id.Scheme == X509Identity.Scheme)) return ZkReply.Ok(Xid.Auth);
 
         return new ZkReply { Xid = Xid.Auth, Error = CoordErrorCode.AuthFailed, CloseAfter = true };
     }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace OrleansCoord.Silo.Tests.ZooKeeper;
@@ -11,13 +13,13 @@ namespace OrleansCoord.Silo.Tests.ZooKeeper;
 internal sealed class RawZkConnection : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private int _xid;
 
-    private RawZkConnection(TcpClient tcp)
+    private RawZkConnection(TcpClient tcp, Stream? stream = null)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream ?? tcp.GetStream();
     }
 
     public long SessionId { get; private set; }
@@ -34,7 +36,43 @@ internal sealed class RawZkConnection : IAsyncDisposable
         var tcp = new TcpClient();
         if (receiveBuffer is { } size) tcp.ReceiveBufferSize = size;
         await tcp.ConnectAsync("127.0.0.1", port, Ct);
-        var connection = new RawZkConnection(tcp);
+        return await HandshakeAsync(new RawZkConnection(tcp), timeoutMs, sessionId, password);
+    }
+
+    /// <summary>
+    /// As <see cref="ConnectAsync"/>, over TLS: the server must chain to <paramref name="ca"/>; <paramref name="clientCertificate"/>
+    /// (with its key) is offered when given. A refusal shows as an exception from the TLS handshake or from the first read.
+    /// </summary>
+    public static async Task<RawZkConnection> ConnectTlsAsync(int port, X509Certificate2 ca, X509Certificate2? clientCertificate, int timeoutMs = 10_000)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", port, Ct);
+        var tls = new SslStream(tcp.GetStream());
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { ca },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            }, Ct);
+            return await HandshakeAsync(new RawZkConnection(tcp, tls), timeoutMs, 0, null);
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<RawZkConnection> HandshakeAsync(RawZkConnection connection, int timeoutMs, long sessionId, byte[]? password)
+    {
         var request = new Packet().Int(0).Long(0).Int(timeoutMs).Long(sessionId).Buffer(password ?? new byte[16]).Bool(false);
         await connection.SendRawAsync(request.Framed());
         var response = new Reader(await connection.ReadPacketAsync() ?? throw new IOException("closed during the handshake"));
@@ -124,10 +162,10 @@ internal sealed class RawZkConnection : IAsyncDisposable
         return true;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await _stream.DisposeAsync();
         _tcp.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

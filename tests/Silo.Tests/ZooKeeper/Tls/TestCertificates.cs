@@ -1,0 +1,131 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OrleansCoord.Silo.Tests.ZooKeeper.Tls;
+
+/// <summary>
+/// Certificates made for one test run, written to a temp directory deleted on dispose (no key is ever checked in): a
+/// CA, a server certificate for 127.0.0.1/localhost signed by it, client certificates for alice and bob signed by it,
+/// and mallory's, signed by another CA. Each client's certificate and key also as a PKCS#12 keystore, and the CA as a
+/// PKCS#12 truststore (made with keytool: Java trusts no certificate-only entry of a PKCS#12 file made elsewhere).
+/// </summary>
+internal sealed class TestCertificates : IDisposable
+{
+    /// <summary>Password of every keystore and truststore.</summary>
+    public const string StorePassword = "changeit";
+
+    private TestCertificates(string directory) => Directory = directory;
+
+    public string Directory { get; }
+
+    public X509Certificate2 Ca { get; private set; } = null!;
+
+    /// <summary>The CA bundle for <c>--tls-ca</c>.</summary>
+    public string CaPem => Path.Combine(Directory, "ca.pem");
+
+    /// <summary>The silo's certificate and key, for <c>--tls-certificate</c> and <c>--tls-key</c>.</summary>
+    public string ServerPem => Path.Combine(Directory, "server.pem");
+
+    public string ServerKey => Path.Combine(Directory, "server.key");
+
+    /// <summary>The CA as a PKCS#12 truststore for Java (<c>zookeeper.ssl.trustStore.location</c>).</summary>
+    public string TrustStore => Path.Combine(Directory, "truststore.p12");
+
+    public Client Alice { get; private set; } = null!;
+
+    public Client Bob { get; private set; } = null!;
+
+    /// <summary>A client whose certificate another CA signed.</summary>
+    public Client Mallory { get; private set; } = null!;
+
+    /// <summary>A client's certificate (with its key), its PEM file and its PKCS#12 keystore.</summary>
+    public sealed record Client(string Name, X509Certificate2 Certificate, string Pem, string KeyStore);
+
+    public static async Task<TestCertificates> CreateAsync()
+    {
+        var certificates = new TestCertificates(System.IO.Directory.CreateTempSubdirectory("zk-tls-").FullName);
+        await certificates.WriteAsync();
+        return certificates;
+    }
+
+    /// <summary>A subject with several names, one an e-mail address, so that the x509 id's format is really tested.</summary>
+    public static X500DistinguishedName Subject(string name)
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCountryOrRegion("CH");
+        subject.AddOrganizationName("OrleansCoord Tests, Inc.");
+        subject.AddOrganizationalUnitName("grid");
+        subject.AddCommonName(name);
+        subject.AddEmailAddress($"{name}@example.com");
+        return subject.Build();
+    }
+
+    private async Task WriteAsync()
+    {
+        Ca = Authority("OrleansCoord test CA");
+        using var otherCa = Authority("another CA");
+        await File.WriteAllTextAsync(CaPem, Ca.ExportCertificatePem());
+
+        using var server = Issue(Ca, new X500DistinguishedName("CN=localhost"), server: true);
+        await File.WriteAllTextAsync(ServerPem, server.ExportCertificatePem());
+        await File.WriteAllTextAsync(ServerKey, server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+
+        Alice = await ClientAsync("alice", Ca);
+        Bob = await ClientAsync("bob", Ca);
+        Mallory = await ClientAsync("mallory", otherCa);
+
+        var (exit, output) = await ExternalTool.RunAsync(ExternalTool.StartInfo("/usr/bin/keytool", "-importcert", "-noprompt",
+            "-storetype", "PKCS12", "-keystore", TrustStore, "-storepass", StorePassword, "-alias", "ca", "-file", CaPem), "", TimeSpan.FromMinutes(1));
+        Assert.True(exit == 0, $"keytool failed:\n{output}");
+    }
+
+    private async Task<Client> ClientAsync(string name, X509Certificate2 ca)
+    {
+        var certificate = Issue(ca, Subject(name), server: false);
+        var pem = Path.Combine(Directory, $"{name}.pem");
+        await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem() + "\n" + certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n");
+        var keyStore = Path.Combine(Directory, $"{name}.p12");
+        await File.WriteAllBytesAsync(keyStore, certificate.Export(X509ContentType.Pkcs12, StorePassword));
+        return new Client(name, certificate, pem, keyStore);
+    }
+
+    private static X509Certificate2 Authority(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, X500DistinguishedName subject, bool server)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        if (server)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddDnsName("localhost");
+            names.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(names.Build());
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        return certificate.CopyWithPrivateKey(key);
+    }
+
+    public void Dispose()
+    {
+        Ca?.Dispose();
+        foreach (var client in new[] { Alice, Bob, Mallory }) client?.Certificate.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
