@@ -115,7 +115,7 @@ internal sealed partial class FourLetterWords
     }
 
     /// <summary>conf: ZooKeeper's standalone keys. The grid keeps no snapshots or transaction logs of its own (the tree
-    /// is in its store), so the data directories are the store's and their sizes 0; no secure port, no connection cap.</summary>
+    /// is in its store), so the data directories are the store's and their sizes 0; no connection cap.</summary>
     private string Configuration()
     {
         var text = new StringBuilder();
@@ -126,7 +126,8 @@ internal sealed partial class FourLetterWords
     /// <summary>conf's keys as the word prints them, and as the AdminServer's <c>configuration</c> names them (null: not there).</summary>
     private (string Key, string? AdminKey, object Value)[] ConfigurationEntries() =>
     [
-        ("clientPort", "client_port", clientPort), ("secureClientPort", null, -1), ("dataDir", "data_dir", dataDir),
+        ("clientPort", "client_port", clientPort), ("secureClientPort", secureClientPort > 0 ? "secure_client_port" : null, secureClientPort > 0 ? secureClientPort : -1),
+        ("dataDir", "data_dir", dataDir),
         ("dataDirSize", null, 0), ("dataLogDir", "data_log_dir", dataDir), ("dataLogSize", null, 0), ("tickTime", "tick_time", 2000),
         ("maxClientCnxns", "max_client_cnxns", 0), ("minSessionTimeout", "min_session_timeout", ZNodeLimits.MinSessionTimeoutMs),
         ("maxSessionTimeout", "max_session_timeout", ZNodeLimits.MaxSessionTimeoutMs), ("clientPortListenBacklog", "client_port_listen_backlog", -1),

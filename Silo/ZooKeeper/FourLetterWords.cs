@@ -9,7 +9,7 @@ namespace OrleansCoord.Silo.ZooKeeper;
 /// </summary>
 internal sealed partial class FourLetterWords(
     ZkServerStats stats, IGrainFactory grains, OrleansCoord.Grains.Identities.CallerCredentials credentials,
-    FourLetterWordWhitelist whitelist, int clientPort, string dataDir)
+    FourLetterWordWhitelist whitelist, int clientPort, int secureClientPort, string dataDir)
 {
     public const string Version = "3.8.0-orleanscoord";
 

@@ -34,7 +34,7 @@ public static class ZooKeeperFrontEnd
         builder.Services.AddSingleton(services => new FourLetterWords(
             services.GetRequiredService<ZkServerStats>(), services.GetRequiredService<IGrainFactory>(),
             services.GetRequiredService<OrleansCoord.Grains.Identities.CallerCredentials>(),
-            new FourLetterWordWhitelist(options.Endpoints.FourLetterWordWhitelist), port != 0 ? port : securePort, dataDir));
+            new FourLetterWordWhitelist(options.Endpoints.FourLetterWordWhitelist), port, securePort, dataDir));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = options.Endpoints.AdvertisedIp is null ? IPAddress.Loopback : IPAddress.Any;

@@ -96,6 +96,16 @@ public sealed class ZkTlsTests(ZkTlsSiloFixture grid)
         Assert.Equal(Err.Ok, (await plain.CallAsync(Op.Exists, PathWatch("/"))).Err);
     }
 
+    [Fact]
+    public async Task Configuration_NamesThePlainAndTheSecurePort_AsZooKeepersConf()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var conf = System.Text.Json.Nodes.JsonNode.Parse(
+            await http.GetStringAsync(new Uri(grid.Silo.HttpBase, "/commands/configuration"), TestContext.Current.CancellationToken))!;
+        Assert.Equal(grid.PlainPort, (int)conf["client_port"]!);
+        Assert.Equal(grid.SecurePort, (int)conf["secure_client_port"]!);
+    }
+
     private static async Task<List<(string Scheme, string User)>> WhoAmIAsync(RawZkConnection zk)
     {
         var who = await zk.CallAsync(Op.WhoAmI, new RawZkConnection.Packet());
