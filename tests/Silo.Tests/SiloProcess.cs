@@ -160,8 +160,30 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>SIGSTOP: the silo keeps its sockets open and answers nothing, as a silo that hangs.</summary>
-    public void Freeze() => Signals.Send(_process.Id, Signals.SigStop);
+    /// <summary>SIGSTOP: the silo keeps its sockets open and answers nothing, as a silo that hangs. Returns once the
+    /// kernel shows it stopped: kill() only queues the stop, and a thread may still run until it takes it (a read sent
+    /// right after kill() was answered once in CI).</summary>
+    public void Freeze()
+    {
+        Signals.Send(_process.Id, Signals.SigStop);
+        var deadline = Environment.TickCount64 + 5_000;
+        while (!Stopped() && Environment.TickCount64 < deadline) Thread.Sleep(10);
+        if (!Stopped()) throw new InvalidOperationException($"silo {_process.Id} not stopped 5 s after SIGSTOP");
+    }
+
+    // Every thread's /proc/<pid>/task/<tid>/stat ("tid (comm) S ...": the state after the last ')') says T, stopped.
+    private bool Stopped() => Directory.GetDirectories($"/proc/{_process.Id}/task").All(task =>
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+        }
+        catch (IOException)
+        {
+            return true; // the thread ended meanwhile
+        }
+    });
 
     /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
     public void Thaw() => Signals.Send(_process.Id, Signals.SigCont);
