@@ -30,7 +30,7 @@ public sealed class ZkLargeMultiTests(AzuriteFixture azurite)
         for (var i = 0; i < Ops; i++)
         {
             var expected = i < Ops / 2 ? Err.Ok : i == Ops / 2 ? Err.BadVersion : Err.RuntimeInconsistency;
-            Assert.Equal((-1, expected), Header(failed.Body));
+            Assert.Equal((-1, expected), ZkMultiTests.Header(failed.Body));
             Assert.Equal(expected, failed.Body.Int());
         }
 
@@ -40,11 +40,11 @@ public sealed class ZkLargeMultiTests(AzuriteFixture azurite)
         Assert.Equal(Err.Ok, applied.Err);
         for (var i = 0; i < Ops; i++)
         {
-            Assert.Equal((Op.Create, 0), Header(applied.Body));
+            Assert.Equal((Op.Create, 0), ZkMultiTests.Header(applied.Body));
             Assert.Equal($"{Root}/n-{i:D4}", applied.Body.String());
         }
 
-        Assert.Equal((-1, -1), Header(applied.Body, done: true));
+        Assert.Equal((-1, -1), ZkMultiTests.Header(applied.Body, done: true));
         Assert.Equal(Enumerable.Range(0, Ops).Select(i => $"n-{i:D4}"), (await ChildrenAsync(zk, Root)).Order(StringComparer.Ordinal));
         var last = await zk.CallAsync(Op.GetData, PathWatch($"{Root}/n-{Ops - 1:D4}"));
         Assert.Equal($"v{Ops - 1}", Text(last.Body.Buffer()));
@@ -77,14 +77,5 @@ public sealed class ZkLargeMultiTests(AzuriteFixture azurite)
         var reply = await zk.CallAsync(Op.GetChildren, PathWatch(path));
         Assert.Equal(Err.Ok, reply.Err);
         return reply.Body.Strings();
-    }
-
-    private static (int Type, int Err) Header(Reader reader, bool done = false)
-    {
-        var type = reader.Int();
-        var isDone = reader.Byte() != 0;
-        var err = reader.Int();
-        Assert.Equal(done, isDone);
-        return (type, err);
     }
 }

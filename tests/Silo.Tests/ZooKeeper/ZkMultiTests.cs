@@ -105,7 +105,8 @@ public sealed class ZkMultiTests(ZkSiloFixture grid)
         Assert.Equal(Err.BadArguments, (await zk.CallAsync(Op.Create, Create($"{root}/x", "", flags: 42))).Err);
     }
 
-    private static (int Type, int Err) Header(Reader reader, bool done = false)
+    /// <summary>One result header of a multi reply (type, done flag, err), the done flag checked.</summary>
+    internal static (int Type, int Err) Header(Reader reader, bool done = false)
     {
         var type = reader.Int();
         var isDone = reader.Byte() != 0;
