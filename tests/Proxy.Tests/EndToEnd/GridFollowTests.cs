@@ -68,9 +68,9 @@ public sealed class GridFollowTests
         await proxy.WaitForUpstreamsAsync(path, ["a"], Bound);
         await before.AbandonAsync();
 
-        // The Memory profile starts empty: the proxy's session and watches are gone, its last configuration stays.
+        // The Memory profile starts empty: the proxy's session and watches are gone. (Its last configuration stays only
+        // until it has read the empty grid, which may be at once: CI saw a 404 here, so nothing is asserted in between.)
         await silo.RestartAsync();
-        Assert.Equal((200, "a"), await proxy.GetAsync(path));
         var after = await silo.ConnectAsync();
         await after.SetRouteAsync(cluster, new RouteSpec("/restarted/{**rest}", cluster));
         await after.RegisterAsync(cluster, b);
