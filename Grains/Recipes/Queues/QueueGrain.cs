@@ -12,8 +12,8 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 
 /// <summary>
 /// A queue: a head record (<see cref="QueueHead"/>) and one record per message under <c>rq:</c>. Each decision
-/// (put, hand-out, ack, release) is one commit that replaces the head conditionally, made before the reply, and
-/// decisions are taken one at a time under a gate. Reentrant, so that a take waiting for a message does not hold
+/// (hand-out, ack, release; a group of puts) is one commit that replaces the head conditionally, made before the
+/// reply, and decisions are taken one at a time under a gate; puts that queued for the gate share one commit. Reentrant, so that a take waiting for a message does not hold
 /// up the put that brings it (docs/adr/008-queue-and-barrier-recipes.md).
 /// </summary>
 [Reentrant]
@@ -22,6 +22,7 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regression, TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Queue<PendingPut> _pendingPuts = new();
     private string _name = "";
     private string _subject = "";
     private RecipeRecord<QueueHead> _head = null!;
@@ -45,22 +46,82 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
         if (data is null or { Length: > ZNodeLimits.MaxDataLength })
             throw CoordException.BadArguments(_subject, $"a message holds at most {ZNodeLimits.MaxDataLength} bytes");
 
+        // Puts waiting for the gate are decided together by whichever of them gets it first: one commit for all.
+        var put = new PendingPut(requestId, data, priority);
+        _pendingPuts.Enqueue(put);
         await _gate.WaitAsync();
         try
         {
-            var (head, messages) = await LoadAsync();
-            var id = QueueKeys.MessageId(priority, head.NextSeq);
-            var next = head with { NextSeq = head.NextSeq + 1, Recent = RecentRequests.With(head.Recent, requestId, new QueueOutcome(id, 0)) };
-            var landed = await DecideAsync(requestId, next, RecordWrite.Insert(QueueKeys.Message(_name, id), data));
-            if (landed is not null) return landed.MessageId;
-            messages.Add(id);
-            _changed.Raise();
-            return id;
+            while (!put.Decided.Task.IsCompleted) await DecidePutsAsync();
         }
         finally
         {
             _gate.Release();
         }
+
+        return await put.Decided.Task;
+    }
+
+    /// <summary>
+    /// Decides the waiting puts in arrival order, as many as one commit takes: sequence numbers in that order, one
+    /// record per message and the head, all or none. Every put of the group gets the commit's outcome.
+    /// </summary>
+    private async Task DecidePutsAsync()
+    {
+        var group = TakePutGroup();
+        try
+        {
+            var (head, messages) = await LoadAsync();
+            var (seq, recent) = (head.NextSeq, head.Recent);
+            var ids = new string[group.Count];
+            var writes = new RecordWrite[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                ids[i] = QueueKeys.MessageId(group[i].Priority, seq++);
+                recent = RecentRequests.With(recent, group[i].RequestId, new QueueOutcome(ids[i], 0));
+                writes[i] = RecordWrite.Insert(QueueKeys.Message(_name, ids[i]), group[i].Data);
+            }
+
+            if (await _head.CommitAsync(head with { NextSeq = seq, Recent = recent }, writes) is { } conflict)
+            {
+                // Another activation decided first; a put of this group may still have landed (a retried send).
+                foreach (var put in group)
+                {
+                    if (RecentRequests.Find(conflict.Current?.Recent, put.RequestId) is { } landed) put.Decided.TrySetResult(landed.Outcome.MessageId);
+                    else put.Decided.TrySetException(_head.ConflictError(conflict));
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                messages.Add(ids[i]);
+                group[i].Decided.TrySetResult(ids[i]);
+            }
+
+            _changed.Raise();
+        }
+        catch (Exception exception)
+        {
+            foreach (var put in group) put.Decided.TrySetException(exception);
+        }
+    }
+
+    /// <summary>The oldest waiting puts that fit one commit: within the request window (so that each put's outcome
+    /// stays findable after a conflict), the store's records per commit, and one message's worth of bytes.</summary>
+    private List<PendingPut> TakePutGroup()
+    {
+        var most = Math.Min(RecentRequests.Window, store.Limits.MaxRecordsPerCommit - 1);
+        var group = new List<PendingPut>();
+        long bytes = 0;
+        while (group.Count < most && _pendingPuts.TryPeek(out var next) && (group.Count == 0 || bytes + next.Data.Length <= ZNodeLimits.MaxDataLength))
+        {
+            group.Add(_pendingPuts.Dequeue());
+            bytes += next.Data.Length;
+        }
+
+        return group;
     }
 
     public async Task<QueueItem?> Take(Guid requestId, int visibilityMs, int waitMs)
@@ -225,6 +286,12 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
     }
 
     private void Validate() => RecipeNameRules.Validate("queue", _name);
+
+    /// <summary>A put waiting to be decided, alone or with the puts that waited beside it.</summary>
+    private sealed record PendingPut(Guid RequestId, byte[] Data, int Priority)
+    {
+        public TaskCompletionSource<string> Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private static Dictionary<string, InFlight> With(Dictionary<string, InFlight> inFlight, string id, InFlight entry) =>
         new(inFlight, StringComparer.Ordinal) { [id] = entry };

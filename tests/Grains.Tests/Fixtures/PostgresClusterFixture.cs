@@ -10,6 +10,9 @@ public sealed class PostgresClusterFixture : ClusterFixture
 
     protected override short Silos => 2;
 
+    /// <summary>The server's connection string, for tests that read the store under the grains.</summary>
+    public string ConnectionString => (_server ?? throw new InvalidOperationException("not started")).ConnectionString;
+
     public override async ValueTask InitializeAsync()
     {
         _server = await TestPostgres.StartAsync();
