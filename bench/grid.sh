@@ -7,7 +7,8 @@
 # or bench/grid.sh recipes --storage all --ops 5000 --concurrency 8.
 # --load zk drives the silo's ZooKeeper port with bench/zookeeper/ZkBench.java, the same load generator as
 # zookeeper-reference.sh, instead of the SDK-based `bench grid` (needs java/javac and Debian's zookeeper jars);
-# with the watch command it runs bench/zookeeper/ZkWatchBench.java, the watch workload over the ZooKeeper port.
+# with the watch command it runs bench/zookeeper/ZkWatchBench.java, the watch workload over the ZooKeeper port;
+# with the recipes command, kazoo's own recipes (bench/zookeeper/kazoo_recipes.py, Debian's python3-kazoo) over it.
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS (extra silo flags), AZURITE=private|shared (shared:
 #      the silo's own default, the development connection string on 10000-10002), BENCH_TIMEOUT seconds per
 #      run (default 1800), READY_TIMEOUT seconds to wait for /healthz (default 180), NO_BUILD=1 to skip the build.
@@ -53,7 +54,7 @@ trap 'stop_all; rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 ZK_CLASS=ZkBench
 [[ "$COMMAND" != watch ]] || ZK_CLASS=ZkWatchBench
-if [[ "$LOAD" == zk ]]; then
+if [[ "$LOAD" == zk && "$COMMAND" != recipes ]]; then
   mkdir -p "$WORK/classes"
   javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp /usr/share/java/zookeeper.jar "$HERE/zookeeper/$ZK_CLASS.java"
 fi
@@ -87,7 +88,12 @@ for profile in "${PROFILES[@]}"; do
 
   rc=0
   JSON_ARGS=()
-  if [[ "$LOAD" == zk ]]; then
+  if [[ "$LOAD" == zk && "$COMMAND" == recipes ]]; then
+    # kazoo's own recipes (Lock, LockingQueue, Counter) against the silo's ZooKeeper port: the wire lock recipe.
+    [[ -z "${JSON_DIR:-}" ]] || JSON_ARGS=(--json-out "$JSON_DIR/recipes-zk-$profile.json")
+    with_cpu_report "$SILO_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" /usr/bin/python3 "$HERE/zookeeper/kazoo_recipes.py" \
+      --server "127.0.0.1:$ZK_PORT" --label "grid-zk storage=$profile" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
+  elif [[ "$LOAD" == zk ]]; then
     [[ -z "${JSON_DIR:-}" || "$COMMAND" == watch ]] || JSON_ARGS=(--json-out "$JSON_DIR/grid-zk-$profile.json")
     with_cpu_report "$SILO_PID" timeout --kill-after=10 "$BENCH_TIMEOUT" java -Xmx1g -cp "$WORK/classes:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar" \
       "$ZK_CLASS" --server "127.0.0.1:$ZK_PORT" "${JSON_ARGS[@]}" "${ARGS[@]}" || rc=$?
