@@ -29,7 +29,7 @@ public static class SiloBuilderCoordGridExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
-        builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
+        builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp, sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
         builder.Services.AddSingleton<CallerCredentials>();
         builder.Services.AddSingleton<SweepShare>();
         builder.Services.AddSingleton<StorageRegressionGuard>();
@@ -50,11 +50,11 @@ public static class SiloBuilderCoordGridExtensions
         return builder;
     }
 
-    private static ITreeStore CreateStore(CoordGridOptions options) => options.Profile switch
-    {
-        StorageProfile.Memory => MemoryTreeStore.GetShared(options.MemoryStoreName),
-        // Grains does not reference the PostgreSQL store (Storage.Postgres references Grains): its host registers it.
-        StorageProfile.Postgres => throw new InvalidOperationException("the Postgres profile needs UsePostgresStorage (Storage.Postgres) on the silo builder"),
-        _ => new AzureTableTreeStore(options.ConnectionString, options.TableName),
-    };
+    private static ITreeStore CreateStore(IServiceProvider services, CoordGridOptions options) =>
+        options.Profile == StorageProfile.Memory
+            ? MemoryTreeStore.GetShared(options.MemoryStoreName)
+            : services.GetKeyedService<TreeStoreFactory>(options.Profile)?.Invoke(options)
+              ?? throw new InvalidOperationException(options.Profile == StorageProfile.Postgres
+                  ? "the Postgres profile needs UsePostgresStorage (Storage.Postgres) on the silo builder"
+                  : $"the {options.Profile} profile needs AddAzureTableTreeStore (Storage.AzureStorage) on the silo builder");
 }

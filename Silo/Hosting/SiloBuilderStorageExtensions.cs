@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Storage.AzureStorage.Hosting;
 using OrleansCoord.Storage.Postgres.Hosting;
 
 namespace OrleansCoord.Silo.Hosting;
@@ -27,6 +28,7 @@ public static class SiloBuilderStorageExtensions
             silo.UseAzureStorageClustering(o => o.TableServiceClient = tables.Value);
             silo.AddAzureTableGrainStorageAsDefault(o => o.TableServiceClient = tables.Value);
             silo.AddAzureTableGrainStorage(PubSubStoreName, o => o.TableServiceClient = tables.Value);
+            silo.AddAzureTableTreeStore();
         }
         else if (storage.Profile == StorageProfile.Postgres)
         {
@@ -45,7 +47,8 @@ public static class SiloBuilderStorageExtensions
             silo.AddMemoryGrainStorage(PubSubStoreName);
         }
 
-        silo.AddCoordWatchStreams(storage.WatchStreams, storage.ConnectionString);
+        if (storage.WatchStreams == WatchStreamKind.AzureQueue) silo.AddAzureQueueWatchStreams(storage.ConnectionString);
+        else silo.AddCoordWatchStreams();
         return silo;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Grains.Hosting;
-using OrleansCoord.Watches;
+using OrleansCoord.Storage.AzureStorage.Hosting;
 
 namespace OrleansCoord.Grains.Tests.Fixtures;
 
@@ -26,7 +26,8 @@ public sealed class MemoryGridConfigurator : ISiloConfigurator
     public static void AddWatchStreams(ISiloBuilder siloBuilder, WatchStreamKind kind = WatchStreamKind.Memory)
     {
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
-        siloBuilder.AddCoordWatchStreams(kind, Azurite.ConnectionString);
+        if (kind == WatchStreamKind.AzureQueue) siloBuilder.AddAzureQueueWatchStreams(Azurite.ConnectionString);
+        else siloBuilder.AddCoordWatchStreams();
     }
 
     /// <summary>Short periods so that tests of expiry and recovery finish quickly.</summary>
@@ -52,6 +53,7 @@ public sealed class AzuriteGridConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddCoordGrid(MemoryGridConfigurator.Tune);
+        siloBuilder.AddAzureTableTreeStore();
         MemoryGridConfigurator.AddWatchStreams(siloBuilder);
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure<IOptions<ClusterOptions>>((grid, cluster) =>
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Storage.AzureStorage;
 
 namespace OrleansCoord.Robustness.Tests.Cluster;
 

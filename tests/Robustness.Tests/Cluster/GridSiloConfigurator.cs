@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Storage.AzureStorage.Hosting;
 
 namespace OrleansCoord.Robustness.Tests.Cluster;
 
@@ -27,6 +28,7 @@ public sealed class GridSiloConfigurator : ISiloConfigurator
             grid.SweepPeriod = TimeSpan.FromMilliseconds(sweepMs);
             grid.InDoubtTimeout = TimeSpan.FromSeconds(2);
         });
+        siloBuilder.AddAzureTableTreeStore();
         siloBuilder.AddMemoryGrainStorage("PubSubStore");
         siloBuilder.AddCoordWatchStreams();
         siloBuilder.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));

@@ -1,4 +1,5 @@
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Storage.AzureStorage;
 
 namespace OrleansCoord.Robustness.Tests.Faults;
 

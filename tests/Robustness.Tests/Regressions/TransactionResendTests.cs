@@ -1,6 +1,7 @@
 using System.Text;
 using Azure.Core.Pipeline;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Storage.AzureStorage;
 using OrleansCoord.Robustness.Tests.Cluster;
 
 namespace OrleansCoord.Robustness.Tests.Regressions;

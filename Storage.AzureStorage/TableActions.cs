@@ -1,7 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using OrleansCoord.Grains.Storage;
 
-namespace OrleansCoord.Grains.Storage;
+namespace OrleansCoord.Storage.AzureStorage;
 
 /// <summary>Turns record writes into table transaction actions (a record may take two entities).</summary>
 internal static class TableActions

@@ -1,7 +1,8 @@
 using Azure;
 using Azure.Data.Tables;
+using OrleansCoord.Grains.Storage;
 
-namespace OrleansCoord.Grains.Storage;
+namespace OrleansCoord.Storage.AzureStorage;
 
 /// <summary>
 /// Group commit: queues the commits of many grains and sends as many as fit (100 entities, no record

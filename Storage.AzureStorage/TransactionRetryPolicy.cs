@@ -1,8 +1,9 @@
 using System.Net.Sockets;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using OrleansCoord.Grains.Storage;
 
-namespace OrleansCoord.Grains.Storage;
+namespace OrleansCoord.Storage.AzureStorage;
 
 /// <summary>
 /// Retries of the tree's entity-group transactions: only when storage never took the request, i.e. it answered 429

@@ -1,8 +1,9 @@
 using Azure;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using OrleansCoord.Grains.Storage;
 
-namespace OrleansCoord.Grains.Storage;
+namespace OrleansCoord.Storage.AzureStorage;
 
 /// <summary>
 /// The tree store on Azure Table storage (Azurite by default). Every record lives in one partition, so

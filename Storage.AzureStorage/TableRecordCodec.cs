@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace OrleansCoord.Grains.Storage;
+namespace OrleansCoord.Storage.AzureStorage;
 
 /// <summary>
 /// Lays a record's value out in table entities: up to <see cref="MainChunks"/> binary properties of

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OrleansCoord.Grains.Storage;
+namespace OrleansCoord.Storage.AzureStorage;
 
 /// <summary>
 /// Maps logical keys to Azure Table row keys. Characters that Azure forbids in keys (or that need
