@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Placement;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Recipes.Records;
@@ -10,13 +11,17 @@ namespace OrleansCoord.Grains.Recipes.Counters;
 
 /// <summary>
 /// A counter: one record (<c>rc:</c> + name) in the tree store, replaced conditionally for every change before the
-/// change is acknowledged. Not reentrant: changes apply one at a time, in arrival order.
+/// change is acknowledged. Changes apply one at a time, in arrival order; changes that queued while a commit was in
+/// flight are decided together and share the next commit (docs/adr/008). Reentrant only so that they can queue.
 /// </summary>
+[Reentrant]
 [GrainType("recipe-counter")]
 [RandomPlacement]
 internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regression, ILogger<CounterGrain> logger) : Grain, ICounterGrain
 {
     public const string KeyPrefix = "rc:";
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Queue<PendingChange> _pending = new();
     private RecipeRecord<CounterState> _record = null!;
     private string _subject = "";
 
@@ -37,36 +42,97 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
     public async Task<long> Add(Guid requestId, long delta)
     {
         Validate();
-        var current = await _record.LoadAsync();
-        var value = current?.Value ?? 0;
-        long next;
-        try
+        return (await DecideAsync(new PendingChange(requestId, value =>
         {
-            next = checked(value + delta);
-        }
-        catch (OverflowException)
-        {
-            throw CoordException.BadArguments(_subject, $"adding {delta} to {value} overflows a 64-bit counter");
-        }
-
-        return (await DecideAsync(requestId, current, next, new CounterCasResult(true, next))).Value;
+            try
+            {
+                var next = checked(value + delta);
+                return (new CounterCasResult(true, next), null);
+            }
+            catch (OverflowException)
+            {
+                return (null, CoordException.BadArguments(_subject, $"adding {delta} to {value} overflows a 64-bit counter"));
+            }
+        }))).Value;
     }
 
     public async Task<CounterCasResult> CompareAndSet(Guid requestId, long expected, long newValue)
     {
         Validate();
-        var current = await _record.LoadAsync();
-        var value = current?.Value ?? 0;
-        if (value != expected) return new CounterCasResult(false, value);
-        return await DecideAsync(requestId, current, newValue, new CounterCasResult(true, newValue));
+        return await DecideAsync(new PendingChange(requestId, value =>
+            (value == expected ? new CounterCasResult(true, newValue) : new CounterCasResult(false, value), null)));
     }
 
-    private async Task<CounterCasResult> DecideAsync(Guid requestId, CounterState? current, long next, CounterCasResult outcome)
+    private async Task<CounterCasResult> DecideAsync(PendingChange change)
     {
-        var state = new CounterState(next, RecentRequests.With(current?.Recent, requestId, outcome));
-        if (await _record.CommitAsync(state) is not { } conflict) return outcome;
-        return RecentRequests.Find(conflict.Current?.Recent, requestId)?.Outcome ?? throw _record.ConflictError(conflict);
+        _pending.Enqueue(change);
+        await _gate.WaitAsync();
+        try
+        {
+            while (!change.Decided.Task.IsCompleted) await DecideGroupAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return await change.Decided.Task;
+    }
+
+    /// <summary>
+    /// Applies the queued changes in arrival order to the stored value, each seeing the ones before it, and commits the
+    /// result once (at most the request window's worth, so that each change's outcome stays findable after a conflict).
+    /// A change that fails (overflow) or does not swap changes nothing; on a conflict no change of the group is answered
+    /// from this activation's view, only from the stored record's request ids.
+    /// </summary>
+    private async Task DecideGroupAsync()
+    {
+        var group = new List<PendingChange>();
+        while (group.Count < RecentRequests.Window && _pending.TryDequeue(out var next)) group.Add(next);
+        try
+        {
+            var current = await _record.LoadAsync();
+            var (value, recent) = (current?.Value ?? 0, current?.Recent);
+            var outcomes = new (CounterCasResult? Outcome, Exception? Error)[group.Count];
+            var changed = false;
+            for (var i = 0; i < group.Count; i++)
+            {
+                outcomes[i] = group[i].Apply(value);
+                if (outcomes[i].Outcome is { Succeeded: true } swapped)
+                {
+                    (value, changed) = (swapped.Value, true);
+                    recent = RecentRequests.With(recent, group[i].RequestId, swapped);
+                }
+            }
+
+            if (changed && await _record.CommitAsync(new CounterState(value, recent!)) is { } conflict)
+            {
+                foreach (var change in group)
+                {
+                    if (RecentRequests.Find(conflict.Current?.Recent, change.RequestId) is { } landed) change.Decided.TrySetResult(landed.Outcome);
+                    else change.Decided.TrySetException(_record.ConflictError(conflict));
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                if (outcomes[i].Error is { } error) group[i].Decided.TrySetException(error);
+                else group[i].Decided.TrySetResult(outcomes[i].Outcome!);
+            }
+        }
+        catch (Exception exception)
+        {
+            foreach (var change in group) change.Decided.TrySetException(exception);
+        }
     }
 
     private void Validate() => RecipeNameRules.Validate("counter", this.GetPrimaryKeyString());
+
+    /// <summary>A change waiting to be decided: what it does to the value it finds (an outcome, or an error that changes nothing).</summary>
+    private sealed record PendingChange(Guid RequestId, Func<long, (CounterCasResult? Outcome, Exception? Error)> Apply)
+    {
+        public TaskCompletionSource<CounterCasResult> Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
