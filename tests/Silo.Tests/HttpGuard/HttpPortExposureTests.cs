@@ -70,7 +70,7 @@ public sealed class HttpPortExposureTests
     {
         await using var silo = await SiloProcess.StartHealthyAsync($"http-lo-{Guid.NewGuid():N}"[..20], "--storage", "Memory", "--advertised-ip", "127.0.0.1");
 
-        var addresses = ListeningAddresses(silo.Ports.Http);
+        var addresses = ListeningSockets.Addresses(silo.Ports.Http);
         Assert.NotEmpty(addresses);
         Assert.All(addresses, address => Assert.True(IPAddress.IsLoopback(address), $"HTTP port listens on {address}"));
     }
@@ -85,22 +85,7 @@ public sealed class HttpPortExposureTests
         using var metrics = await http.GetAsync(new Uri(silo.HttpBase, "metrics"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-        Assert.Contains(ListeningAddresses(silo.Ports.Http), address => !IPAddress.IsLoopback(address));
+        Assert.Contains(ListeningSockets.Addresses(silo.Ports.Http), address => !IPAddress.IsLoopback(address));
         Assert.Contains("--http-insecure", silo.Output);
-    }
-
-    // The local addresses of listening TCP sockets on the port, from /proc/net/tcp and tcp6 (state 0A: LISTEN).
-    private static List<IPAddress> ListeningAddresses(int port) =>
-        [.. new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(File.ReadLines).Skip(1)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(fields => fields.Length > 3 && fields[3] == "0A" && fields[1].EndsWith($":{port:X4}", StringComparison.Ordinal))
-            .Select(fields => ProcAddress(fields[1][..fields[1].IndexOf(':')]))];
-
-    // /proc/net/tcp writes addresses as the kernel holds them: 32-bit words in host (little-endian) order.
-    private static IPAddress ProcAddress(string hex)
-    {
-        var bytes = Convert.FromHexString(hex);
-        for (var word = 0; word < bytes.Length; word += 4) Array.Reverse(bytes, word, 4);
-        return new IPAddress(bytes);
     }
 }
