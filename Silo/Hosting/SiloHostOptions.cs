@@ -149,7 +149,8 @@ public sealed class SiloHostOptions
 }
 
 /// <summary>The <c>Tls</c> section: files in the formats operators already have (PEM or PKCS#12), read once at start.</summary>
-/// <remarks>Only the ZooKeeper secure port uses them so far; the gateway, silo-to-silo and HTTP ports are plain TCP.</remarks>
+/// <remarks>The ZooKeeper secure port uses them, and the HTTP port when it speaks TLS (docs/adr/016, which takes its own
+/// client CA bundle); the gateway and silo-to-silo ports are plain TCP.</remarks>
 public sealed class TlsSettings
 {
     /// <summary>The silo's certificate: PEM (with its key in the same file or in <see cref="KeyPath"/>; certificates
