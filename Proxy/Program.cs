@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansCoord.AdminAccess;
 using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Hosting;
@@ -50,6 +51,24 @@ if (options.HttpsPort != 0 && certificate is null)
     return 2;
 }
 
+// Who may use the admin port (docs/adr/016): loopback, or TLS and credentials; anything else is a usage error.
+var adminErrors = new List<string>();
+System.Security.Cryptography.X509Certificates.X509Certificate2? adminCertificate = null;
+if (options.AdminCertificatePath is { Length: > 0 } adminPath)
+{
+    adminCertificate = ProxyCertificate.FromFile(adminPath, options.AdminCertificateKeyPath, options.AdminCertificatePassword, "--admin-certificate", out var adminCertificateText);
+    if (adminCertificate is null) adminErrors.Add(adminCertificateText);
+}
+
+var adminGuard = adminErrors.Count > 0 ? null : AdminPortGuard.Create(options.AdminAccess, AdminPortAccess.Flags, adminCertificate, null, adminErrors);
+if (adminGuard is null)
+{
+    Console.Error.WriteLine($"BadArguments: {string.Join("; ", adminErrors)}");
+    return 2;
+}
+
+if (adminGuard.Warning is { } adminWarning) Console.Error.WriteLine($"warning: {adminWarning}");
+
 builder.Logging.SetMinimumLevel(LogLevel.Information)
     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
     .AddFilter("OrleansCoord", LogLevel.Information) // "Orleans" above is a prefix of our own categories too
@@ -63,7 +82,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     // Cleartext: HTTP/1.1, plain requests served by the fast path's event loops, the rest by Kestrel + YARP (HTTP/2 on
     // the HTTPS and h2c ports, when given: Hosting/SecondaryListeners.cs).
     kestrel.ListenMainPort(address, options);
-    kestrel.Listen(address, options.AdminPort);
+    adminGuard.Listen(kestrel, options.AdminPort);
     kestrel.ListenSecondary(address, options, certificate);
     kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
     kestrel.Limits.RequestHeadersTimeout = options.HeaderTimeout; // the fast path reads it from here too
@@ -74,7 +93,7 @@ builder.WebHost.UseInlineIo(inlineIo);
 builder.Services.AddGridProxy(options);
 
 var app = builder.Build();
-app.UseAdminPort(options.AdminPort);
+app.UseAdminPort(options.AdminPort, adminGuard);
 app.Use(StrictFramingMiddleware.InvokeAsync); // before YARP: a request framed ambiguously reaches no upstream
 if (!options.UnderscoresInHeaders) app.Use(UnderscoredHeaders.DropAsync); // as nginx and the fast path
 var observer = app.Services.GetRequiredService<RequestObserver>();
@@ -90,7 +109,7 @@ app.MapReverseProxy(pipeline =>
 app.FollowRoutesOnFastPath(options);
 
 app.Lifetime.ApplicationStarted.Register(() =>
-    Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {options.AdminPort}{SecondaryListeners.Describe(options, certificateText)}), grid {options.Server}"));
+    Console.WriteLine($"Proxy listening on {options.ListenAddress}:{options.Port} (admin {adminGuard.Scheme}://{adminGuard.Host}:{options.AdminPort}{SecondaryListeners.Describe(options, certificateText)}), grid {options.Server}"));
 try
 {
     await app.RunAsync();

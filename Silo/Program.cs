@@ -24,6 +24,7 @@ builder.AddCoordMetrics();
 
 // 4. HTTP front ends on the HTTP port.
 var app = builder.Build();
+app.UseHttpPortGuard(); // loopback, or TLS and credentials for all but /healthz (AdminAccess/, docs/adr/016)
 app.MapHealthz();
 app.MapDashboard(options);
 app.MapCoordMetrics(); // Prometheus' /metrics (Metrics/)

@@ -21,18 +21,25 @@ internal static class ProxyCertificate
             return made;
         }
 
+        return FromFile(path, options.CertificateKeyPath, options.CertificatePassword, "--certificate", out description);
+    }
+
+    /// <summary>The certificate in a PEM or PKCS#12 file (also the admin port's, <c>--admin-certificate</c>); null and a
+    /// one-line reason naming <paramref name="flag"/> when the file is unusable.</summary>
+    public static X509Certificate2? FromFile(string path, string? keyPath, string? password, string flag, out string description)
+    {
         try
         {
             var certificate = IsPem(path)
-                ? FromPem(path, options.CertificateKeyPath is { Length: > 0 } key ? key : null, options.CertificatePassword)
-                : X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
-            if (!certificate.HasPrivateKey) throw new CryptographicException("it holds no private key (give --certificate-key)");
+                ? FromPem(path, keyPath is { Length: > 0 } key ? key : null, password)
+                : X509CertificateLoader.LoadPkcs12FromFile(path, password);
+            if (!certificate.HasPrivateKey) throw new CryptographicException($"it holds no private key (give {flag}-key)");
             description = $"{certificate.Subject} from {path}";
             return certificate;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            description = $"--certificate {path}: {exception.Message}";
+            description = $"{flag} {path}: {exception.Message}";
             return null;
         }
     }

@@ -8,6 +8,13 @@ internal static class ProxyCommandLine
         ["--port"] = "Proxy:Port",
         ["--admin-port"] = "Proxy:AdminPort",
         ["--listen"] = "Proxy:ListenAddress",
+        ["--admin-listen"] = "Proxy:AdminListenAddress",
+        ["--admin-certificate"] = "Proxy:AdminCertificatePath",
+        ["--admin-certificate-key"] = "Proxy:AdminCertificateKeyPath",
+        ["--admin-client-ca"] = "Proxy:AdminClientCaPath",
+        ["--admin-user"] = "Proxy:AdminUser",
+        ["--admin-password-hash"] = "Proxy:AdminPasswordHash",
+        ["--admin-insecure"] = "Proxy:AdminInsecure",
         ["--https-port"] = "Proxy:HttpsPort",
         ["--h2c-port"] = "Proxy:H2cPort",
         ["--certificate"] = "Proxy:CertificatePath",
@@ -34,6 +41,8 @@ internal static class ProxyCommandLine
 
     public const string Usage =
         "usage: OrleansCoord.Proxy [--port 8000] [--admin-port 8001] [--listen 0.0.0.0] " +
+        "[--admin-listen 127.0.0.1 [--admin-certificate cert.pem [--admin-certificate-key key.pem]] [--admin-client-ca ca.pem] " +
+        "[--admin-user NAME --admin-password-hash pbkdf2_sha256$...] [--admin-insecure false]] " +
         "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
         "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--header-timeout 00:00:30] [--retry-body-limit 65536] [--access-log true] " +

@@ -28,6 +28,46 @@ internal sealed class ProxyOptions
     /// <summary>The address the ports listen on. <value>0.0.0.0 (all IPv4 addresses)</value></summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>The admin port's address (docs/adr/016): beyond loopback it speaks TLS with <see cref="AdminCertificatePath"/>
+    /// and needs <see cref="AdminClientCaPath"/> or <see cref="AdminUser"/>, unless <see cref="AdminInsecure"/>.
+    /// <value>127.0.0.1</value></summary>
+    public string AdminListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The admin port's certificate when it speaks TLS: PEM (key in it or in <see cref="AdminCertificateKeyPath"/>)
+    /// or PKCS#12 (password: COORD_Proxy__AdminCertificatePassword). <value>null</value></summary>
+    public string? AdminCertificatePath { get; set; }
+
+    /// <summary>The PEM private key of <see cref="AdminCertificatePath"/>, when it is a separate file.</summary>
+    public string? AdminCertificateKeyPath { get; set; }
+
+    /// <summary>Password of <see cref="AdminCertificatePath"/> (environment only, no flag).</summary>
+    public string? AdminCertificatePassword { get; set; }
+
+    /// <summary>PEM bundle of the CAs whose client certificates open the admin port. <value>null: none</value></summary>
+    public string? AdminClientCaPath { get; set; }
+
+    /// <summary>The admin port's HTTP Basic user (with <see cref="AdminPasswordHash"/>). <value>null: none</value></summary>
+    public string? AdminUser { get; set; }
+
+    /// <summary>Its password as <c>pbkdf2_sha256$ITERATIONS$SALT$BASE64</c>. <value>null</value></summary>
+    public string? AdminPasswordHash { get; set; }
+
+    /// <summary>Plain HTTP on the admin port beyond loopback, for a TLS terminator of the operator's own (logged).
+    /// <value>false</value></summary>
+    public bool AdminInsecure { get; set; }
+
+    /// <summary>The admin port's settings as AdminAccess takes them.</summary>
+    public OrleansCoord.AdminAccess.AdminPortSettings AdminAccess => new()
+    {
+        ListenAddress = AdminListenAddress,
+        ClientCaPath = NullIfEmpty(AdminClientCaPath),
+        User = NullIfEmpty(AdminUser),
+        PasswordHash = NullIfEmpty(AdminPasswordHash),
+        Insecure = AdminInsecure,
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
     /// <summary>The grid's gateways, <c>host:port[,host:port]</c>. <value>localhost:30000</value></summary>
     public string Server { get; set; } = "localhost:30000";
 

@@ -23,6 +23,11 @@ internal static class CommandLineFlags
         ["--gateway-port"] = "Endpoints:GatewayPort",
         ["--http-port"] = "Endpoints:HttpPort",
         ["--advertised-ip"] = "Endpoints:AdvertisedIp",
+        ["--http-listen"] = "Http:ListenAddress",
+        ["--http-client-ca"] = "Http:ClientCaPath",
+        ["--http-user"] = "Http:User",
+        ["--http-password-hash"] = "Http:PasswordHash",
+        ["--http-insecure"] = "Http:Insecure",
         ["--cluster-id"] = "Cluster:ClusterId",
         ["--service-id"] = "Cluster:ServiceId",
         ["--grain-directory"] = "Cluster:GrainDirectory",
@@ -41,7 +46,7 @@ internal static class CommandLineFlags
 
     /// <summary>Flags that may stand alone, meaning true (<c>--require-client-certificate</c>); they still take
     /// <c>=false</c>, or a following <c>true</c>/<c>false</c>.</summary>
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate" };
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate", "--http-insecure" };
 
     public const string Usage = """
         Usage: dotnet run --project Silo -- [flags]
@@ -59,7 +64,13 @@ internal static class CommandLineFlags
                                           how watch events reach the watch shards (default Memory: pushed; docs/adr/014)
           --silo-port N                   silo-to-silo port (default 11111)
           --gateway-port N                client gateway port (default 30000)
-          --http-port N                   /healthz and /dashboard (default 8080)
+          --http-port N                   /healthz, /dashboard, /metrics, /commands (default 8080)
+          --http-listen IP                its address (default loopback; beyond it the port speaks TLS with
+                                          --tls-certificate and needs --http-client-ca or --http-user; docs/adr/016)
+          --http-client-ca PATH           PEM bundle of the CAs whose client certificates open the HTTP port
+          --http-user NAME                the HTTP Basic user of the HTTP port (needs --http-password-hash)
+          --http-password-hash HASH       its password as pbkdf2_sha256$ITERATIONS$SALT$BASE64 (see README)
+          --http-insecure                 plain HTTP beyond loopback, for a TLS terminator of your own (logged)
           --zk-port N                     ZooKeeper wire protocol for ZooKeeper clients (default 2181; 0 = off)
           --4lw-whitelist W,W|*           four-letter words answered there (default srvr, as ZooKeeper's)
           --zk-secure-port N              the ZooKeeper protocol over TLS, as ZooKeeper's secureClientPort (default 0 = off;

@@ -29,7 +29,10 @@ public static class SiloHostConfiguration
         options = SiloHostOptionsReader.Read(builder.Configuration, errors);
         SiloHostOptionsValidator.Validate(options, errors);
         // The files are read now so that a missing or unreadable one is a usage error too, not a failed listener later.
-        if (errors.Count == 0 && Tls.SiloTlsMaterial.Load(options.Tls, errors) is { } tls) builder.Services.AddSingleton(tls);
+        var tls = errors.Count == 0 ? Tls.SiloTlsMaterial.Load(options.Tls, errors) : null;
+        if (tls is not null) builder.Services.AddSingleton(tls);
+        // Who may use the HTTP port (docs/adr/016): beyond loopback only behind TLS and credentials, else a usage error.
+        if (errors.Count == 0 && HttpPortAccess.Create(options, tls, errors) is { } httpGuard) builder.Services.AddSingleton(httpGuard);
         if (errors.Count > 0)
         {
             Console.Error.WriteLine($"orleanscoord-silo: {string.Join("; ", errors)} (see --help)");

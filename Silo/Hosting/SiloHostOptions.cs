@@ -24,6 +24,12 @@ public sealed class SiloHostOptions
     /// <summary>The silo's certificate and the CAs it trusts for client certificates (Tls/, docs/adr/015).</summary>
     public TlsSettings Tls { get; set; } = new();
 
+    /// <summary>Who may use the HTTP port (<see cref="EndpointSettings.HttpPort"/>): its address, TLS and credentials
+    /// (AdminAccess/, docs/adr/016). Flags <c>--http-listen</c>, <c>--http-client-ca</c>, <c>--http-user</c>,
+    /// <c>--http-password-hash</c>, <c>--http-insecure</c>; keys <c>Http:ListenAddress</c>, ….</summary>
+    /// <value>Loopback, plain HTTP, open (as before).</value>
+    public OrleansCoord.AdminAccess.AdminPortSettings Http { get; set; } = new();
+
     /// <summary>Whether the silo serves the Orleans dashboard (silos, grains, calls) under <c>/dashboard</c>. Flag
     /// <c>--dashboard</c>, key <c>Dashboard:Mode</c>.</summary>
     /// <value><see cref="DashboardMode.On"/></value>
@@ -83,7 +89,8 @@ public sealed class SiloHostOptions
 
         /// <summary>The address other silos and clients use to reach this one. Flag <c>--advertised-ip</c>.</summary>
         /// <value>null: loopback, and every port listens on loopback only.</value>
-        /// <remarks>When set, the silo and gateway listen on this address and the HTTP port on all addresses.</remarks>
+        /// <remarks>When set, the silo and gateway listen on this address; the HTTP port stays on loopback unless
+        /// <c>--http-listen</c> says otherwise (docs/adr/016).</remarks>
         public string? AdvertisedIp { get; set; }
 
         /// <summary>Port of the ZooKeeper wire protocol, for ZooKeeper's own clients (zkCli.sh, kazoo, Curator). Flag <c>--zk-port</c>.</summary>
@@ -142,7 +149,8 @@ public sealed class SiloHostOptions
 }
 
 /// <summary>The <c>Tls</c> section: files in the formats operators already have (PEM or PKCS#12), read once at start.</summary>
-/// <remarks>Only the ZooKeeper secure port uses them so far; the gateway, silo-to-silo and HTTP ports are plain TCP.</remarks>
+/// <remarks>The ZooKeeper secure port uses them, and the HTTP port when it speaks TLS (docs/adr/016, which takes its own
+/// client CA bundle); the gateway and silo-to-silo ports are plain TCP.</remarks>
 public sealed class TlsSettings
 {
     /// <summary>The silo's certificate: PEM (with its key in the same file or in <see cref="KeyPath"/>; certificates

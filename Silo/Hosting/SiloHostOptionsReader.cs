@@ -40,6 +40,8 @@ internal static class SiloHostOptionsReader
         tls.CaPath = NullIfEmpty(configuration["Tls:CaPath"]);
         tls.RequireClientCertificate = ReadBool(configuration, "Tls:RequireClientCertificate", tls.RequireClientCertificate, errors);
 
+        HttpPortAccess.Read(configuration, options.Http, errors);
+
         options.Proxy.Port = ReadInt(configuration, "Proxy:Port", options.Proxy.Port, errors);
         options.Proxy.AdminPort = ReadInt(configuration, "Proxy:AdminPort", options.Proxy.AdminPort, errors);
         options.Dashboard = ReadEnum(configuration, "Dashboard:Mode", options.Dashboard, errors);

@@ -48,11 +48,9 @@ public static class WebApplicationBuilderCoordSiloExtensions
             if (options.Dashboard == DashboardMode.On) silo.AddDashboard();
         });
 
+        // Loopback unless --http-listen says otherwise, and then TLS and credentials (AdminAccess/, docs/adr/016).
         builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            if (options.Endpoints.AdvertisedIp is null) kestrel.ListenLocalhost(options.Endpoints.HttpPort);
-            else kestrel.ListenAnyIP(options.Endpoints.HttpPort);
-        });
+            kestrel.ApplicationServices.GetRequiredService<AdminAccess.AdminPortGuard>().Listen(kestrel, options.Endpoints.HttpPort));
 
         // One line per event; the levels (Orleans and Microsoft at Warning) come from appsettings.json.
         builder.Logging.AddSimpleConsole(console =>

@@ -39,9 +39,10 @@ public static partial class WebApplicationCoordSiloExtensions
     public static async Task<int> RunCoordSiloAsync(this WebApplication app, SiloHostOptions options)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansCoord.Silo");
+        var http = app.Services.GetRequiredService<AdminAccess.AdminPortGuard>();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(logger, options.Cluster.ClusterId, options.Storage.Profile.ToString(),
             options.Endpoints.SiloPort, options.Endpoints.GatewayPort,
-            $"http://localhost:{options.Endpoints.HttpPort}/{(options.Dashboard == DashboardMode.On ? "dashboard" : "healthz")}"));
+            $"{http.Scheme}://{http.Host}:{options.Endpoints.HttpPort}/{(options.Dashboard == DashboardMode.On ? "dashboard" : "healthz")}"));
         try
         {
             await app.RunAsync();

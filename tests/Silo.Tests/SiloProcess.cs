@@ -21,8 +21,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public SiloPorts Ports { get; }
 
-    /// <summary>Base address of the silo's HTTP port.</summary>
-    public Uri HttpBase => new($"http://127.0.0.1:{Ports.Http}/");
+    /// <summary>Base address of the silo's HTTP port (https when started by <see cref="StartHealthyAsync(HttpClient, string, string[])"/>).</summary>
+    public Uri HttpBase => new($"{(_health == Http ? "http" : "https")}://127.0.0.1:{Ports.Http}/");
+
+    // What polls /healthz: a client that trusts the test CA when the HTTP port speaks TLS.
+    private HttpClient _health = Http;
 
     /// <summary>The silo's process id.</summary>
     public int Pid => _process.Id;
@@ -90,10 +93,15 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo on fresh ports in the given cluster and waits until <c>/healthz</c> says ok.</summary>
-    public static async Task<SiloProcess> StartHealthyAsync(string clusterId, params string[] extraFlags)
+    public static Task<SiloProcess> StartHealthyAsync(string clusterId, params string[] extraFlags) =>
+        StartHealthyAsync(Http, clusterId, extraFlags);
+
+    /// <summary>As above, for a silo whose HTTP port speaks TLS: <paramref name="https"/> polls https://…/healthz.</summary>
+    public static async Task<SiloProcess> StartHealthyAsync(HttpClient https, string clusterId, params string[] extraFlags)
     {
         var ports = SiloPorts.Pick();
         var silo = Start(ports, [.. ports.Flags, "--cluster-id", clusterId, .. extraFlags]);
+        silo._health = https;
         try
         {
             await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
@@ -115,7 +123,7 @@ public sealed class SiloProcess : IAsyncDisposable
             if (_process.HasExited) throw new InvalidOperationException($"silo exited with {_process.ExitCode}:\n{Output}");
             try
             {
-                using var response = await Http.GetAsync(new Uri(HttpBase, "healthz"));
+                using var response = await _health.GetAsync(new Uri(HttpBase, "healthz"));
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { /* Not listening yet. */ }
