@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using OrleansCoord.Proxy.Health;
 using OrleansCoord.Proxy.Tests.LoadBalancing;
 using Yarp.ReverseProxy.Forwarder;
@@ -9,7 +10,7 @@ namespace OrleansCoord.Proxy.Tests.Health;
 
 public sealed class MaxFailsPolicyTests
 {
-    private readonly ManualTime _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly RecordingHealthUpdater _updater = new();
     private readonly DestinationState _destination = Destinations.Create("a");
 
@@ -92,18 +93,4 @@ public sealed class MaxFailsPolicyTests
 
         public void SetActive(ClusterState cluster, IEnumerable<NewActiveDestinationHealth> newHealthPairs) { }
     }
-}
-
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTime : TimeProvider
-{
-    private long _ticks = TimeSpan.FromDays(1).Ticks;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => _ticks;
-
-    public override DateTimeOffset GetUtcNow() => new(_ticks, TimeSpan.Zero);
-
-    public void Advance(TimeSpan by) => _ticks += by.Ticks;
 }
