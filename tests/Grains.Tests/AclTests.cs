@@ -193,7 +193,7 @@ public abstract class AclTests(ClusterFixture fixture)
         await alice.CreateAsync(path + "/keep");
         await alice.CreateAsync(path + "/ttl", null, CreateMode.PersistentWithTtl, ttlMs: 200);
         Assert.Equal(CoordErrorCode.NoAuth, await CodeOf(() => alice.DeleteAsync(path + "/keep")));
-        await Eventually.HoldsAsync(async () => await alice.ExistsAsync(path + "/ttl") is null, TimeSpan.FromSeconds(30), "expiry of a TTL child under a no-delete ACL");
+        await Poll.UntilAsync(async () => await alice.ExistsAsync(path + "/ttl") is null, TimeSpan.FromSeconds(30), "expiry of a TTL child under a no-delete ACL");
     }
 }
 

@@ -48,7 +48,7 @@ public sealed class AzuriteDurabilityTests
         Assert.Null(await reader.ExistsAsync("/d/closed"));
 
         // The abandoned session's record survived the restart: the sweeper brings it back and it expires.
-        await Eventually.HoldsAsync(async () => await reader.ExistsAsync(abandonedEphemeral) is null,
+        await Poll.UntilAsync(async () => await reader.ExistsAsync(abandonedEphemeral) is null,
             TimeSpan.FromSeconds(2 + 2 + 15), "expiry of a session left open across the restart"); // timeout + grace + 15 s
         Assert.Equal(["m", "s-0000000000", "s-0000000001", "s-0000000003"], (await reader.GetChildrenAsync("/d")).Children);
     }

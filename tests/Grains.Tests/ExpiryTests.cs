@@ -13,7 +13,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterF
         await using var client = await fixture.ConnectAsync();
         var path = await client.CreateAsync($"/ttl-{Guid.NewGuid():N}", [], CreateMode.PersistentWithTtl, ttlMs: 1000);
         Assert.NotNull(await client.ExistsAsync(path));
-        await Eventually.HoldsAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion");
+        await Poll.UntilAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion");
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterF
         await Task.Delay(4000);
         Assert.NotNull(await client.ExistsAsync(path));
         await client.DeleteAsync(path + "/child");
-        await Eventually.HoldsAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion after the child left");
+        await Poll.UntilAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion after the child left");
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterF
         Assert.NotNull(await client.ExistsAsync(container));
 
         await client.DeleteAsync(container + "/b");
-        await Eventually.HoldsAsync(async () => await client.ExistsAsync(container) is null, TimeSpan.FromSeconds(10), "container deletion");
+        await Poll.UntilAsync(async () => await client.ExistsAsync(container) is null, TimeSpan.FromSeconds(10), "container deletion");
         Assert.NotNull(await client.ExistsAsync(fresh));
     }
 }

@@ -45,7 +45,7 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
         await fixture.Cluster.KillSiloAsync(host);
         try
         {
-            await Eventually.HoldsAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 foreach (var path in paths)
                 {
@@ -85,7 +85,7 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
             // The record has a gap in its renewals now; another activation that hears no heartbeat (a duplicate, another
             // cluster's sweeper) ends the session when the gap outlasts its patience, so the new one must close it at once.
             var session = fixture.Cluster.Client.GetGrain<ISessionGrain>(owner.SessionId);
-            await Eventually.HoldsAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 try
                 {
@@ -98,7 +98,7 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
                     return false; // the silo's death is not known everywhere yet
                 }
             }, TimeSpan.FromSeconds(60), "a new activation hears the client");
-            await Eventually.HoldsAsync(async () => (await Store.ReadAsync(key))!.Token != opened, TimeSpan.FromSeconds(15),
+            await Poll.UntilAsync(async () => (await Store.ReadAsync(key))!.Token != opened, TimeSpan.FromSeconds(15),
                 "the new activation renews the record well before half a timeout");
         }
         finally
@@ -263,7 +263,7 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
     private static async Task AssertWholeAsync(OrleansCoord.Client.CoordClient client, string root, bool applied)
     {
         var seen = "nothing";
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {

@@ -30,7 +30,7 @@ public sealed class FirstActivationTests(ClusterFixture fixture) : IClassFixture
         Assert.True(await IsActiveAsync(parentGrain));
 
         await parentGrain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.HoldsAsync(async () => !await IsActiveAsync(parentGrain), TimeSpan.FromSeconds(10), "the parent's deactivation");
+        await Poll.UntilAsync(async () => !await IsActiveAsync(parentGrain), TimeSpan.FromSeconds(10), "the parent's deactivation");
         await RewriteChildrenAsync(parent, "changed");
 
         await AssertChildrenReadAsync(client, parent, "changed");

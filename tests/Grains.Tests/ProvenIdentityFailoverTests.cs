@@ -35,7 +35,7 @@ public sealed class ProvenIdentityFailoverTests(TcpClusterFixture fixture) : ICl
         await cluster.KillSiloAsync(victim);
 
         // Every path (their grains and the gateway each went through are spread over the silos) still knows alice.
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             try
             {

@@ -51,7 +51,7 @@ public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<Cluster
         await owner.AbandonAsync();
         Assert.NotNull(await observer.ExistsAsync(path));
 
-        await Eventually.HoldsAsync(async () => await observer.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "expiry of the abandoned session");
+        await Poll.UntilAsync(async () => await observer.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "expiry of the abandoned session");
 
         var expired = await Assert.ThrowsAsync<CoordException>(() => owner.CreateAsync(path, mode: CreateMode.Ephemeral));
         Assert.Equal(CoordErrorCode.SessionExpired, expired.Code);
@@ -90,8 +90,8 @@ public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<Cluster
 
         // The hearing activation finds out at its next renewal (half a timeout): it finishes the ending, and its
         // client learns it from the next heartbeat instead of showing Connected on a session that is gone.
-        await Eventually.HoldsAsync(() => Task.FromResult(owner.State == SessionState.Expired), TimeSpan.FromSeconds(20), "the client hears Expired");
-        await Eventually.HoldsAsync(async () => await observer.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "the ephemeral goes");
+        await Poll.UntilAsync(() => Task.FromResult(owner.State == SessionState.Expired), TimeSpan.FromSeconds(20), "the client hears Expired");
+        await Poll.UntilAsync(async () => await observer.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "the ephemeral goes");
         await owner.AbandonAsync();
     }
 

@@ -31,13 +31,13 @@ public sealed class WatchDeliveryTests(ClusterFixture fixture) : IClassFixture<C
             for (var i = 1; i <= 20; i++) revisions.Add((await writer.SetDataAsync(path, Encoding.UTF8.GetBytes($"{i}"))).Mzxid);
 
             // The quick one hears every change while the stuck one still sits on its first batch.
-            await Eventually.HoldsAsync(() => Task.FromResult(quick.Revisions.Count == revisions.Count), Patience,
+            await Poll.UntilAsync(() => Task.FromResult(quick.Revisions.Count == revisions.Count), Patience,
                 () => $"the quick subscriber hearing {revisions.Count} changes (heard {quick.Revisions.Count})");
             Assert.Equal(revisions, quick.Revisions);
             Assert.True(stuck.Batches <= 1, $"the stuck subscriber took {stuck.Batches} batches while its first was unanswered");
 
             stuck.Release();
-            await Eventually.HoldsAsync(() => Task.FromResult(stuck.Revisions.Count == revisions.Count), Patience,
+            await Poll.UntilAsync(() => Task.FromResult(stuck.Revisions.Count == revisions.Count), Patience,
                 () => $"the released subscriber hearing {revisions.Count} changes (heard {stuck.Revisions.Count})");
             Assert.Equal(revisions, stuck.Revisions);
             Assert.False(stuck.Lost);
@@ -85,12 +85,12 @@ public sealed class WatchDeliveryTests(ClusterFixture fixture) : IClassFixture<C
                 }
             }));
 
-            await Eventually.HoldsAsync(() => Task.FromResult(quick.Created(parent) == Creates), Patience,
+            await Poll.UntilAsync(() => Task.FromResult(quick.Created(parent) == Creates), Patience,
                 () => $"the quick subscriber hearing {Creates} creates (heard {quick.Created(parent)})");
             Assert.False(quick.Lost);
 
             stuck.Release();
-            await Eventually.HoldsAsync(() => Task.FromResult(stuck.Lost), Patience, "the stuck subscriber told it lost events");
+            await Poll.UntilAsync(() => Task.FromResult(stuck.Lost), Patience, "the stuck subscriber told it lost events");
             Assert.True(stuck.Created(parent) < Creates, "the stuck subscriber got everything although its queue overflowed");
         }
         finally
@@ -116,12 +116,12 @@ public sealed class WatchDeliveryTests(ClusterFixture fixture) : IClassFixture<C
         try
         {
             var revisions = new List<long> { (await writer.SetDataAsync(path, Encoding.UTF8.GetBytes("1"))).Mzxid };
-            await Eventually.HoldsAsync(() => Task.FromResult(stuck.Batches == 1), Patience, "the stuck subscriber taking its first batch");
+            await Poll.UntilAsync(() => Task.FromResult(stuck.Batches == 1), Patience, "the stuck subscriber taking its first batch");
 
             // Past the test silos' response timeout (10 s) the shard gives the unanswered call up and forgets the
             // subscriber: a process that comes back finds out when it renews (WasSubscribed false) and resyncs. Asking
             // re-registers it once forgotten, so this asks until the answer says forgotten.
-            await Eventually.HoldsAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 var registration = await shard.Subscribe(stuckReference);
                 Assert.Equal(epoch, registration.Epoch);
@@ -129,7 +129,7 @@ public sealed class WatchDeliveryTests(ClusterFixture fixture) : IClassFixture<C
             }, Patience, "the shard forgetting the subscriber that does not answer");
 
             revisions.Add((await writer.SetDataAsync(path, Encoding.UTF8.GetBytes("2"))).Mzxid);
-            await Eventually.HoldsAsync(() => Task.FromResult(quick.Revisions.Count == revisions.Count), Patience,
+            await Poll.UntilAsync(() => Task.FromResult(quick.Revisions.Count == revisions.Count), Patience,
                 () => $"the quick subscriber hearing {revisions.Count} changes (heard {quick.Revisions.Count})");
             Assert.Equal(revisions, quick.Revisions);
         }

@@ -100,7 +100,7 @@ public abstract class WatchFailoverTestsBase(ClusterFixture fixture)
 
             // The last write is acknowledged; the watcher must get to it.
             lastWritten = (await writer.SetDataAsync(path, Encoding.UTF8.GetBytes("last"))).Mzxid;
-            await Eventually.HoldsAsync(() =>
+            await Poll.UntilAsync(() =>
             {
                 lock (observed) return Task.FromResult(observed.Any(e => e.Type == WatchEventType.NodeDataChanged && e.Revision == lastWritten));
             }, TimeSpan.FromSeconds(45), () => $"the watcher seeing revision {lastWritten} (last seen: {Last(observed)})");

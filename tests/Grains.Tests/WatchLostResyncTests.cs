@@ -67,17 +67,17 @@ public sealed class WatchLostResyncTests(TcpClusterFixture fixture) : IClassFixt
             }));
             release.Set();
 
-            await Eventually.HoldsAsync(() => Task.FromResult(heard.Any(e => e.Type == WatchEventType.NodeDataChanged && e.Revision == last)),
+            await Poll.UntilAsync(() => Task.FromResult(heard.Any(e => e.Type == WatchEventType.NodeDataChanged && e.Revision == last)),
                 Patience, () => $"the watch hearing the dropped change at {last} (heard: {Describe(heard)})");
             var madeUp = heard.Single(e => e.Revision == last);
             Assert.True(madeUp.Coalesced, $"the change at {last} arrived as a pushed event: the overflow did not drop it");
-            await Eventually.HoldsAsync(() => Task.FromResult(heardBelow.Any(e => e.Type == WatchEventType.None && e.Coalesced)),
+            await Poll.UntilAsync(() => Task.FromResult(heardBelow.Any(e => e.Type == WatchEventType.None && e.Coalesced)),
                 Patience, "the recursive watch hearing the coalesced None marker");
             Assert.Equal("last", Encoding.UTF8.GetString((await watcher.GetDataAsync(watched)).Data));
 
             // Registered still: the next change is pushed, in order after the made-up one.
             var next = (await writer.SetDataAsync(watched, Encoding.UTF8.GetBytes("next"))).Mzxid;
-            await Eventually.HoldsAsync(() => Task.FromResult(heard.Any(e => e.Revision == next && !e.Coalesced)), Patience,
+            await Poll.UntilAsync(() => Task.FromResult(heard.Any(e => e.Revision == next && !e.Coalesced)), Patience,
                 () => $"the watch hearing the next change at {next} pushed (heard: {Describe(heard)})");
             var revisions = heard.Where(e => e.Type == WatchEventType.NodeDataChanged).Select(e => e.Revision).ToList();
             Assert.Equal(revisions.Order(), revisions);

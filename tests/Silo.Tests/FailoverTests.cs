@@ -65,7 +65,7 @@ public sealed class FailoverTests(AzuriteFixture azurite)
                 Assert.True(member is not null, $"ephemeral gone at {clock.Elapsed}:\n{string.Join('\n', log)}\n{survivor.Output}");
                 lastOk = clock.Elapsed;
             }
-            catch (CoordException exception) when (Poll.IsTransient(exception))
+            catch (CoordException exception) when (GridErrors.IsTransient(exception))
             {
                 lock (log) log.Add($"{clock.Elapsed:ss\\.fff} {exception.Code}: {exception.Message.Split('\n')[0]}");
             }

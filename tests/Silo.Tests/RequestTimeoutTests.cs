@@ -45,8 +45,8 @@ public sealed class RequestTimeoutTests(AzuriteFixture azurite)
         }
 
         // Outcome unknown, as after ZooKeeper's ConnectionLoss: typed, retryable by the caller.
-        Assert.True(Poll.IsTransient(read), $"read failed with {read.Code}: {read.Message}");
-        Assert.True(Poll.IsTransient(write), $"write failed with {write.Code}: {write.Message}");
+        Assert.True(GridErrors.IsTransient(read), $"read failed with {read.Code}: {read.Message}");
+        Assert.True(GridErrors.IsTransient(write), $"write failed with {write.Code}: {write.Message}");
     }
 
     private static async Task<CoordException> FailsWithinBoundAsync<T>(Func<Task<T>> request, string what)

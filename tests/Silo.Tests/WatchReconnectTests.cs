@@ -47,7 +47,7 @@ public sealed class WatchReconnectTests(AzuriteFixture azurite)
             {
                 written = (await writer.SetDataAsync(path, Utf8("during"), cancellationToken: Ct)).Mzxid;
             }
-            catch (CoordException exception) when (Poll.IsTransient(exception) && attempt < 20)
+            catch (CoordException exception) when (GridErrors.IsTransient(exception) && attempt < 20)
             {
             }
         }

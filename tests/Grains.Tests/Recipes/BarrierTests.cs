@@ -19,7 +19,7 @@ public sealed class BarrierTests(ClusterFixture fixture) : IClassFixture<Cluster
         try
         {
             var early = clients.Take(3).Select(c => c.Barriers.EnterAsync(name, 4, Patience)).ToList();
-            await Eventually.HoldsAsync(async () => (await clients[0].Barriers.StatusAsync(name)).Members == 3, Patience, "three entries");
+            await Poll.UntilAsync(async () => (await clients[0].Barriers.StatusAsync(name)).Members == 3, Patience, "three entries");
             // Across more than one grain-side wait: nobody is released by three of four.
             await Task.Delay(TimeSpan.FromSeconds(4));
             Assert.DoesNotContain(early, e => e.IsCompleted);
@@ -54,10 +54,10 @@ public sealed class BarrierTests(ClusterFixture fixture) : IClassFixture<Cluster
         await using var observer = await fixture.ConnectAsync();
         var crashed = await fixture.ConnectAsync(TimeSpan.FromSeconds(2));
         var waiting = crashed.Barriers.EnterAsync(name, 2, Patience);
-        await Eventually.HoldsAsync(async () => (await observer.Barriers.StatusAsync(name)).Members == 1, Patience, "the entry");
+        await Poll.UntilAsync(async () => (await observer.Barriers.StatusAsync(name)).Members == 1, Patience, "the entry");
         await crashed.AbandonAsync();
 
-        await Eventually.HoldsAsync(async () => (await observer.Barriers.StatusAsync(name)).Members == 0, Patience, "the ended session's exit");
+        await Poll.UntilAsync(async () => (await observer.Barriers.StatusAsync(name)).Members == 0, Patience, "the ended session's exit");
         var gone = await Assert.ThrowsAsync<CoordException>(() => waiting.WaitAsync(Patience));
         Assert.Equal(CoordErrorCode.NoNode, gone.Code);
         Assert.False(await observer.Barriers.EnterAsync(name, 2, TimeSpan.FromSeconds(1)));
@@ -71,7 +71,7 @@ public sealed class BarrierTests(ClusterFixture fixture) : IClassFixture<Cluster
         try
         {
             var entering = clients.Take(2).Select(c => c.DoubleBarriers.EnterAsync(name, 3, Patience)).ToList();
-            await Eventually.HoldsAsync(async () => (await clients[0].DoubleBarriers.StatusAsync(name)).Members == 2, Patience, "two entries");
+            await Poll.UntilAsync(async () => (await clients[0].DoubleBarriers.StatusAsync(name)).Members == 2, Patience, "two entries");
             Assert.DoesNotContain(entering, e => e.IsCompleted);
             var third = await clients[2].DoubleBarriers.EnterAsync(name, 3, Patience);
             var entries = (await Task.WhenAll(entering).WaitAsync(Patience)).Append(third).Select(e => e!).ToList();
@@ -80,7 +80,7 @@ public sealed class BarrierTests(ClusterFixture fixture) : IClassFixture<Cluster
             // A latecomer waits for the next round; the first two out wait for the third.
             var late = clients[3].DoubleBarriers.EnterAsync(name, 1, Patience);
             var leaving = entries.Take(2).Select(e => e.LeaveAsync(Patience)).ToList();
-            await Eventually.HoldsAsync(async () => (await clients[0].DoubleBarriers.StatusAsync(name)).Members == 1, Patience, "two exits");
+            await Poll.UntilAsync(async () => (await clients[0].DoubleBarriers.StatusAsync(name)).Members == 1, Patience, "two exits");
             Assert.DoesNotContain(leaving, l => l.IsCompleted);
             Assert.False(late.IsCompleted);
 
@@ -102,7 +102,7 @@ public sealed class BarrierTests(ClusterFixture fixture) : IClassFixture<Cluster
         await using var client = await fixture.ConnectAsync();
         var name = $"b-{Guid.NewGuid():N}";
         var first = client.Barriers.EnterAsync(name, 3, Patience);
-        await Eventually.HoldsAsync(async () => (await client.Barriers.StatusAsync(name)).Members == 1, Patience, "the entry");
+        await Poll.UntilAsync(async () => (await client.Barriers.StatusAsync(name)).Members == 1, Patience, "the entry");
 
         async Task Expect(CoordErrorCode code, Func<Task> call) => Assert.Equal(code, (await Assert.ThrowsAsync<CoordException>(call)).Code);
         await Expect(CoordErrorCode.BadArguments, () => client.Barriers.EnterAsync(name, 2, Patience));

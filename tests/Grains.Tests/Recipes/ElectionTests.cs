@@ -48,10 +48,10 @@ public sealed class ElectionTests(ClusterFixture fixture) : IClassFixture<Cluste
                 if (leader.CandidateId == "b") return;
             }
         });
-        await Support.Eventually.HoldsAsync(() => Task.FromResult(Count(seen) == 1), Long, "the observer's first answer");
+        await Poll.UntilAsync(() => Task.FromResult(Count(seen) == 1), Long, "the observer's first answer");
 
         var leaderA = await a.Elections.CampaignAsync(name, "a", Long);
-        await Support.Eventually.HoldsAsync(() => Task.FromResult(Count(seen) == 2), Long, "the observer seeing a lead");
+        await Poll.UntilAsync(() => Task.FromResult(Count(seen) == 2), Long, "the observer seeing a lead");
         var campaignB = b.Elections.CampaignAsync(name, "b", Long);
         await WaitersAsync(fixture, LeaseKind.Election, name, 1);
         await leaderA.ResignAsync();

@@ -14,7 +14,7 @@ internal static class LeaseProbe
 
     /// <summary>Waits until <paramref name="count"/> waiters queue (the test's acquires have arrived).</summary>
     public static Task WaitersAsync(ClusterFixture fixture, LeaseKind kind, string name, int count) =>
-        Support.Eventually.HoldsAsync(async () => (await ViewAsync(fixture, kind, name)).Waiters == count,
+        Poll.UntilAsync(async () => (await ViewAsync(fixture, kind, name)).Waiters == count,
             TimeSpan.FromSeconds(30), $"{count} waiters on {name}");
 
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";

@@ -68,7 +68,7 @@ public sealed class QueueFailureTests(ClusterFixture fixture) : IClassFixture<Cl
                 }
             })).ToList();
 
-            await Eventually.HoldsAsync(() => Task.FromResult(acked.Count >= 5), TimeSpan.FromSeconds(30), "the first acks");
+            await Poll.UntilAsync(() => Task.FromResult(acked.Count >= 5), TimeSpan.FromSeconds(30), "the first acks");
             var settledAtKill = ids.Count(id => acked.ContainsKey(id));
             await fixture.Cluster.KillSiloAsync(host);
             await Task.WhenAll(consuming);

@@ -40,10 +40,10 @@ public sealed class RecipeFailureTests(ClusterFixture fixture) : IClassFixture<C
 
         try
         {
-            await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref acquired) >= 40), TimeSpan.FromSeconds(60), "40 acquisitions before the kill");
+            await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref acquired) >= 40), TimeSpan.FromSeconds(60), "40 acquisitions before the kill");
             await fixture.Cluster.KillSiloAsync(host);
             var atKill = Volatile.Read(ref acquired);
-            await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref acquired) >= atKill + 40), TimeSpan.FromSeconds(90),
+            await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref acquired) >= atKill + 40), TimeSpan.FromSeconds(90),
                 () => $"40 acquisitions after the kill (at kill {atKill}, now {Volatile.Read(ref acquired)})");
         }
         finally

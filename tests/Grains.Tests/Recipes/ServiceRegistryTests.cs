@@ -60,7 +60,7 @@ public sealed class ServiceRegistryTests(ClusterFixture fixture) : IClassFixture
         Assert.Equal(["crashed"], (await observer.Services.ListAsync(service)).Select(e => e.Id));
 
         await crashed.AbandonAsync();
-        await Eventually.HoldsAsync(async () => (await observer.Services.ListAsync(service)).Count == 0,
+        await Poll.UntilAsync(async () => (await observer.Services.ListAsync(service)).Count == 0,
             TimeSpan.FromSeconds(15), "expiry of the abandoned instance");
     }
 

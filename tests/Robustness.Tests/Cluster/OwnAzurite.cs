@@ -55,7 +55,7 @@ public sealed class OwnAzurite : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var azurite = new OwnAzurite(folder, ports, process);
-        if (!await Poll.UntilAsync(async () => process.HasExited || await AllListenAsync(ports), TimeSpan.FromSeconds(60)) || process.HasExited)
+        if (!await Poll.HoldsWithinAsync(async () => process.HasExited || await AllListenAsync(ports), TimeSpan.FromSeconds(60)) || process.HasExited)
         {
             await azurite.DisposeAsync();
             throw new InvalidOperationException($"Azurite did not listen on {string.Join(", ", ports)} within 60 s: {string.Join("\n", said)}");

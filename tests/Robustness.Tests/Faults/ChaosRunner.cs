@@ -157,7 +157,7 @@ public static class ChaosRunner
     private static async Task<TimeSpan?> TimeUntilGoneAsync(CoordClient client, string parent, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();
-        var gone = await Poll.UntilAsync(async () =>
+        var gone = await Poll.HoldsWithinAsync(async () =>
         {
             try
             {
