@@ -45,13 +45,13 @@ internal sealed partial class ZkConnection
                             // cannot serve does. The client fails this and every later request with ConnectionLoss
                             // (a write's outcome is then unknown to it, as ZooKeeper's clients expect) and reconnects.
                             LogUnanswered(_logger, _session.SessionId, reply.Xid, reply.Error);
+                            ZkServerStats.OnUnanswered(pending.Type, reply.Error, pending.Started);
                             close = true;
                         }
                         else
                         {
-                            close = Write(frames, reply);
-                            var latencyMs = (long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds;
-                            _stats.OnSent(latencyMs);
+                            close = Write(frames, reply, out var outcome);
+                            var latencyMs = _stats.OnSent(pending.Type, outcome, pending.Started);
                             Figures.OnReplied(latencyMs, Math.Max(_session.LastRevision, reply.Revision));
                             Interlocked.Increment(ref _sent);
                         }
@@ -76,6 +76,9 @@ internal sealed partial class ZkConnection
                         }
                     }
 
+                    // Notifications written for this item (the stream's event, or those a reply implied): counted once per item.
+                    ZkRequestMeter.RecordEventsDelivered(_notificationsWritten);
+                    _notificationsWritten = 0;
                     WatchCount = _watches.Count;
                     if (close || frames.WrittenCount >= FlushThreshold)
                     {
@@ -120,7 +123,7 @@ internal sealed partial class ZkConnection
     }
 
     /// <summary>Writes one reply and what goes before it; true when the connection closes after it.</summary>
-    private bool Write(JuteWriter frames, ZkReply reply)
+    private bool Write(JuteWriter frames, ZkReply reply, out CoordErrorCode outcome)
     {
         foreach (var change in reply.Notifications ?? [])
         {
@@ -156,6 +159,7 @@ internal sealed partial class ZkConnection
         frames.WriteInt((int)error);
         if (error == CoordErrorCode.Ok) reply.Body?.Invoke(frames);
         frames.EndFrame();
+        outcome = error;
         return reply.CloseAfter;
     }
 
@@ -167,8 +171,12 @@ internal sealed partial class ZkConnection
         Message = "ZooKeeper session 0x{SessionId:x16}: the grid gave no answer to request {Xid} ({Error}); closing the connection")]
     private static partial void LogUnanswered(ILogger logger, long sessionId, int xid, CoordErrorCode error);
 
-    private static void WriteNotification(JuteWriter frames, WatchEvent change)
+    /// <summary>Notifications written since the writer last counted them (the writer loop's alone).</summary>
+    private int _notificationsWritten;
+
+    private void WriteNotification(JuteWriter frames, WatchEvent change)
     {
+        _notificationsWritten++;
         frames.BeginFrame();
         frames.WriteInt(Xid.Notification);
         frames.WriteLong(-1);
