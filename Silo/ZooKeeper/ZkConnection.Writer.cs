@@ -34,8 +34,7 @@ internal sealed partial class ZkConnection
                         if (!pending.Reply.IsCompleted && frames.WrittenCount > 0)
                         {
                             // Send what is ready before waiting for the next reply: the client is waiting for it.
-                            await output.WriteAsync(frames.WrittenMemory);
-                            frames.Clear();
+                            await SendAsync(output, frames);
                         }
 
                         var reply = await pending.Reply;
@@ -51,9 +50,7 @@ internal sealed partial class ZkConnection
                         else
                         {
                             close = Write(frames, reply, out var outcome);
-                            var latencyMs = _stats.OnSent(pending.Type, outcome, pending.Started);
-                            Figures.OnReplied(latencyMs, Math.Max(_session.LastRevision, reply.Revision));
-                            Interlocked.Increment(ref _sent);
+                            _unsent.Add((pending.Type, outcome, pending.Started, Math.Max(_session.LastRevision, reply.Revision)));
                         }
 
                         if (pending.Counted)
@@ -80,11 +77,7 @@ internal sealed partial class ZkConnection
                     ZkRequestMeter.RecordEventsDelivered(_notificationsWritten);
                     _notificationsWritten = 0;
                     WatchCount = _watches.Count;
-                    if (close || frames.WrittenCount >= FlushThreshold)
-                    {
-                        await output.WriteAsync(frames.WrittenMemory);
-                        frames.Clear();
-                    }
+                    if (close || frames.WrittenCount >= FlushThreshold) await SendAsync(output, frames);
 
                     if (close)
                     {
@@ -95,11 +88,7 @@ internal sealed partial class ZkConnection
                     }
                 }
 
-                if (frames.WrittenCount > 0)
-                {
-                    await output.WriteAsync(frames.WrittenMemory);
-                    frames.Clear();
-                }
+                if (frames.WrittenCount > 0) await SendAsync(output, frames);
             }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
@@ -110,6 +99,28 @@ internal sealed partial class ZkConnection
         {
             _closing.Cancel();
         }
+    }
+
+    /// <summary>Replies in <c>frames</c> not handed to the transport yet: their latency ends when they are (the writer loop's alone,
+    /// reused: no allocation per reply).</summary>
+    private readonly List<(int Type, CoordErrorCode Outcome, long Started, long Zxid)> _unsent = [];
+
+    /// <summary>
+    /// Hands what is written to the transport. The replies' latencies (for mntr, cons and <c>/metrics</c>: from the read
+    /// that brought the request to this moment) are taken just before, so that a client that has its reply is counted.
+    /// </summary>
+    private async ValueTask SendAsync(System.IO.Pipelines.PipeWriter output, JuteWriter frames)
+    {
+        foreach (var (type, outcome, started, zxid) in _unsent)
+        {
+            var latencyMs = _stats.OnSent(type, outcome, started);
+            Figures.OnReplied(latencyMs, zxid);
+            Interlocked.Increment(ref _sent);
+        }
+
+        _unsent.Clear();
+        await output.WriteAsync(frames.WrittenMemory);
+        frames.Clear();
     }
 
     /// <summary>Fires the one-shot watches a reply implies a change for, before the reply (the stream's copy then finds none).</summary>

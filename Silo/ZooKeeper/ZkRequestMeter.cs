@@ -8,9 +8,9 @@ namespace OrleansCoord.Silo.ZooKeeper;
 
 /// <summary>
 /// The ZooKeeper port's meter (<c>OrleansCoord.ZooKeeper</c>, exported by the silo's <c>/metrics</c>): requests by
-/// operation and outcome (the ZooKeeper error code the reply carried) with their latency, from the moment the request
-/// was read to the moment its reply was written (measured where <see cref="ZkServerStats"/> takes mntr's latency, in
-/// the connection's writer); watch events written to clients; connections closed because their watch events piled up or
+/// operation and outcome (the ZooKeeper error code the reply carried) with their latency, from the read that brought
+/// the request to the moment its reply is handed to the transport (measured where <see cref="ZkServerStats"/> takes
+/// mntr's latency, in the connection's writer); watch events written to clients; connections closed because their watch events piled up or
 /// were lost. The gauges (connections, outstanding requests, watches, packets) read <see cref="ZkServerStats"/>, the
 /// source mntr reads, so the two never disagree by counting twice.
 /// </summary>
