@@ -60,4 +60,25 @@ public sealed class MetricsEndpointTests
         Assert.True(PrometheusText.Sum(text, "coord_store_commit_batch_size_count", ("store", "Postgres")) >= 1);
         Assert.Null(PrometheusText.Sum(text, "coord_store_commit_duration_seconds_count", ("store", "Memory")));
     }
+
+    [Fact]
+    public async Task Scrape_LockHeldAndAwaited_ShowsOneHolderAndOneWaiter_NoneOnceReleased()
+    {
+        var clusterId = $"metrics-lock-{Guid.NewGuid():N}";
+        await using var silo = await SiloProcess.StartHealthyAsync(clusterId, "--storage", "Memory", "--dashboard", "off");
+        await using var holder = await ToAsync(silo, clusterId);
+        await using var waiter = await ToAsync(silo, clusterId);
+        var held = await holder.Locks.AcquireAsync("metered", TimeSpan.FromSeconds(30), cancellationToken: Ct);
+        var waiting = waiter.Locks.AcquireAsync("metered", TimeSpan.FromSeconds(60), cancellationToken: Ct);
+
+        await ZooKeeper.ZkMetricsTests.ScrapeUntilAsync(silo,
+            t => PrometheusText.Sum(t, "coord_recipe_holds", ("kind", "Lock")) == 1 && PrometheusText.Sum(t, "coord_recipe_waiters", ("kind", "Lock")) == 1,
+            "one holder and one waiter of the lock");
+
+        await held.DisposeAsync();
+        await (await waiting).DisposeAsync();
+        await ZooKeeper.ZkMetricsTests.ScrapeUntilAsync(silo,
+            t => PrometheusText.Sum(t, "coord_recipe_holds", ("kind", "Lock")) == 0 && PrometheusText.Sum(t, "coord_recipe_waiters", ("kind", "Lock")) == 0,
+            "nobody holding or waiting once both released");
+    }
 }
