@@ -7,7 +7,9 @@
 #   mean:  the latency histogram's sum/count increase over the phase (the scrape before it to the scrape after it).
 # The scrape measures in the silo (request read to reply written), the benchmark in its client (request issued to
 # callback): the client's figure includes the network and its own queues. Exits 1 when a figure is off by more than 20%.
-#   bench/metrics-check.sh [--storage Memory|Postgres] [ZkBench options: --ops 100000 --concurrency 200 --size 1024 --warmup 0]
+# --reference does the same with ZooKeeper 3.8 (Debian's, forceSync=yes) and its mntr: zk_avg_latency times
+# zk_packets_sent, differenced per phase (ZooKeeper also measures from request read to reply queued).
+#   bench/metrics-check.sh [--storage Memory|Postgres | --reference] [ZkBench options: --ops 100000 --concurrency 200 --size 1024 --warmup 0]
 # Env: SILO_DLL (default: built from Silo/), SILO_ARGS, SCRAPE_INTERVAL (default 0.5), NO_BUILD=1, KEEP=DIR (keep raw files).
 set -euo pipefail
 
@@ -20,6 +22,7 @@ ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --storage) PROFILE="$2"; shift 2 ;;
+    --reference) PROFILE=zookeeper; shift ;;
     *) ARGS+=("$1"); shift ;;
   esac
 done
@@ -44,24 +47,43 @@ javac -nowarn -Xlint:-path -implicit:none -proc:none -d "$WORK/classes" -cp /usr
 
 free_port SILO_PORT; free_port GATEWAY_PORT; free_port HTTP_PORT; free_port ZK_PORT
 echo "# host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ); storage $PROFILE" >&2
-# shellcheck disable=SC2086
-(exec setsid dotnet "$SILO_DLL" --storage "$PROFILE" --silo-port "$SILO_PORT" --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" \
-  --zk-port "$ZK_PORT" --proxy-port 0 --cluster-id "metrics-$RANDOM" ${SILO_ARGS:-}) > "$WORK/silo.log" 2>&1 &
-SILO_PID=$!
-started=$SECONDS
-until curl -fsS -m 2 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1; do
-  if ! kill -0 "$SILO_PID" 2>/dev/null || (( SECONDS - started >= 180 )); then tail -n 40 "$WORK/silo.log" >&2; exit 4; fi
-  sleep 0.5
-done
+if [[ "$PROFILE" == zookeeper ]]; then
+  ZK_EXTRA_CONFIG="forceSync=yes" start_zookeeper "$WORK" "$ZK_PORT" 1g ruok,mntr || exit $?
+  SILO_PID=$SERVER_PID
+  wait_port "$ZK_PORT" 60 "$SILO_PID" || { tail -n 40 "$WORK/server.log" >&2; exit 4; }
+  SOURCE="mntr:$ZK_PORT"
+else
+  # shellcheck disable=SC2086
+  (exec setsid dotnet "$SILO_DLL" --storage "$PROFILE" --silo-port "$SILO_PORT" --gateway-port "$GATEWAY_PORT" --http-port "$HTTP_PORT" \
+    --zk-port "$ZK_PORT" --proxy-port 0 --cluster-id "metrics-$RANDOM" ${SILO_ARGS:-}) > "$WORK/silo.log" 2>&1 &
+  SILO_PID=$!
+  started=$SECONDS
+  until curl -fsS -m 2 "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1; do
+    if ! kill -0 "$SILO_PID" 2>/dev/null || (( SECONDS - started >= 180 )); then tail -n 40 "$WORK/silo.log" >&2; exit 4; fi
+    sleep 0.5
+  done
+  SOURCE="http://127.0.0.1:$HTTP_PORT/metrics"
+fi
 
 # The sampler: one JSON line per scrape with its time and the ZooKeeper port's figures by operation.
-python3 - "http://127.0.0.1:$HTTP_PORT/metrics" "${SCRAPE_INTERVAL:-0.5}" > "$WORK/scrapes.jsonl" <<'PY' &
-import json, re, sys, time, urllib.request
+python3 - "$SOURCE" "${SCRAPE_INTERVAL:-0.5}" > "$WORK/scrapes.jsonl" <<'PY' &
+import json, re, socket, sys, time, urllib.request
 url, interval = sys.argv[1], float(sys.argv[2])
 sample = re.compile(r'^(coord_requests_total|coord_request_duration_seconds_sum|coord_request_duration_seconds_count)\{([^}]*)\} (\S+)')
+def mntr(port):
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as s:
+        s.sendall(b"mntr"); s.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := s.recv(65536): data += chunk
+    return dict(line.split("\t", 1) for line in data.decode().splitlines() if "\t" in line)
 while True:
     began = time.time()
     try:
+        if url.startswith("mntr:"):
+            m = mntr(url[5:])
+            sent = float(m["zk_packets_sent"])
+            print(json.dumps({"at": (began + time.time()) / 2, "mntr": {"sent": sent, "latency_sum_ms": float(m["zk_avg_latency"]) * sent}}), flush=True)
+            time.sleep(max(0, interval - (time.time() - began))); continue
         text = urllib.request.urlopen(url, timeout=5).read().decode()
     except Exception:
         time.sleep(interval); continue
@@ -92,7 +114,10 @@ import json, sys
 bench = json.load(open(sys.argv[1]))
 scrapes = [json.loads(line) for line in open(sys.argv[2]) if line.strip()]
 ops = {"create": "create", "set": "setData", "get": "getData", "exists": "exists", "delete": "delete"}
-def fig(s, key): return s["figures"].get(key, 0.0)
+def fig(s, key):
+    if "mntr" in s:   # ZooKeeper: every reply of the run is of the phase's kind (one phase at a time, pings aside)
+        return s["mntr"]["sent"] if key.startswith(("s_total:", "_duration_seconds_count:")) else s["mntr"]["latency_sum_ms"] / 1000
+    return s["figures"].get(key, 0.0)
 print("phase      bench ops/s  scrape ops/s  ratio   bench mean ms  scrape mean ms  ratio   scrapes in phase")
 worst = 0.0
 for p in bench["phases"]:
