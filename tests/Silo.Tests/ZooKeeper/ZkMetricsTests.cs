@@ -35,6 +35,7 @@ public sealed class ZkMetricsTests
             Assert.Null(Sum(text, "coord_grid_requests_total", ("origin", "client")));
             // One watch fired and delivered; one left in place.
             Assert.Equal(1, Sum(text, "coord_watch_events_delivered_total", ("front_end", "zookeeper")));
+            Assert.True(Sum(text, "coord_watch_events_sent_total") >= 1, "the watch shard's push of the event to the silo's ZooKeeper server");
             Assert.Equal(1, Sum(text, "coord_zookeeper_watches"));
             Assert.Equal(1, Sum(text, "coord_zookeeper_connections"));
             Assert.Equal(1, Sum(text, "coord_sessions_open"));
