@@ -98,8 +98,18 @@ public sealed class AzureTableTreeStore : ITreeStore
     {
         if (writes.Count == 0) return CommitResult.Success(new Dictionary<string, string>());
         writes = CommitShape.Normalize(writes, Limits);
-        await EnsureTableAsync();
-        return await _batcher.SubmitAsync(writes);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await EnsureTableAsync();
+        }
+        catch (TreeStoreException)
+        {
+            StoreMeter.RecordFailure(TableCommitBatcher.Profile, started);
+            throw;
+        }
+
+        return await StoreMeter.MeasureAsync(TableCommitBatcher.Profile, _batcher.SubmitAsync(writes), started);
     }
 
     private async Task EnsureTableAsync()

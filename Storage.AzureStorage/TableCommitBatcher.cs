@@ -21,6 +21,9 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
     private readonly LinkedList<PendingCommit> _queue = new();
     private int _inFlight;
 
+    /// <summary>The store profile's name in the metrics.</summary>
+    public const string Profile = "AzureStorage";
+
     public Task<CommitResult> SubmitAsync(IReadOnlyList<RecordWrite> writes)
     {
         var pending = new PendingCommit(writes, TableActions.For(partition, writes));
@@ -38,6 +41,7 @@ internal sealed class TableCommitBatcher(TableClient table, string partition)
         while (_inFlight < MaxInFlight && _queue.Count > 0)
         {
             var batch = TakeBatch();
+            StoreMeter.RecordBatch(Profile, batch.Count);
             _inFlight++;
             _ = Task.Run(() => SendAsync(batch));
         }

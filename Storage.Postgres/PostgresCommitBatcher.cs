@@ -20,6 +20,9 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     private const int MaxWritesPerGroup = 512;
     private const int MaxBytesPerGroup = 16 * 1024 * 1024;
 
+    /// <summary>The store profile's name in the metrics.</summary>
+    public const string Profile = "Postgres";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresSchema _schema;
     private readonly Func<CancellationToken, Task> _ensureSchema;
@@ -58,6 +61,7 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
             var group = TakeGroup();
             Interlocked.Increment(ref _groups);
             Interlocked.Add(ref _commits, group.Count);
+            StoreMeter.RecordBatch(Profile, group.Count);
             try
             {
                 await _ensureSchema(CancellationToken.None);

@@ -88,7 +88,8 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
     {
         writes = CommitShape.Normalize(writes, Limits);
         cancellationToken.ThrowIfCancellationRequested();
-        return _batcher.EnqueueAsync(writes);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        return StoreMeter.MeasureAsync(PostgresCommitBatcher.Profile, _batcher.EnqueueAsync(writes), started);
     }
 
     public async ValueTask DisposeAsync()

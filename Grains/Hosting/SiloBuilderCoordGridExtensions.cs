@@ -32,6 +32,9 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp, sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
         builder.Services.AddSingleton<CallerCredentials>();
         builder.Services.AddSingleton<SweepShare>();
+        // Made at start (a hosted service), so that the session gauges exist before anyone asks.
+        builder.Services.AddSingleton(sp => new OrleansCoord.Grains.Sessions.SessionCensus(sp.GetRequiredService<ITreeStore>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrleansCoord.Grains.Sessions.SessionCensus>());
         builder.Services.AddSingleton<StorageRegressionGuard>();
         builder.Services.AddSingleton<WatchPublisher>();
         builder.Services.AddSingleton<OrleansCoord.Grains.ZNodes.LocalHandoffs>();

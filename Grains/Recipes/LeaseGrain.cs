@@ -36,8 +36,16 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
 
     private LeaseKind Kind => _kind ?? throw CoordException.BadArguments(_grainKey, "not a recipe key (kind:name)");
 
+    /// <summary>Waiters queued now (read by <see cref="RecipeMeter"/> from outside the grain's turn: a gauge's snapshot).</summary>
+    internal int WaiterCount => Volatile.Read(ref _waiterCount);
+
+    internal LeaseKind? KindForMetrics => _kind;
+
+    private int _waiterCount;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        RecipeMeter.Track(this);
         _grainKey = this.GetPrimaryKeyString();
         var colon = _grainKey.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && Enum.TryParse<LeaseKind>(_grainKey[..colon], out var kind) && Enum.IsDefined(kind))
@@ -68,6 +76,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         // Parked polls answer "not yet"; their clients poll again and reach the next activation.
         DropWaiters(_ => true, null);
+        RecipeMeter.Untrack(this);
         return Task.CompletedTask;
     }
 
@@ -114,7 +123,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
 
         return await waiter.WaitAsync(request.WaitMs, time);
@@ -136,7 +145,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -152,7 +161,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -172,7 +181,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -190,7 +199,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
 
         await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(waitMs), time));
@@ -201,7 +210,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
         finally
         {
-            _gate.Release();
+            Leave();
         }
     }
 
@@ -210,6 +219,13 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         var record = await LoadAsync();
         await VerifyCurrentAsync(always: false);
         return record.ToView() with { Waiters = _queue.Count };
+    }
+
+    /// <summary>Ends a turn under the gate; the waiters gauge reads the queue's length as the turn left it.</summary>
+    private void Leave()
+    {
+        Volatile.Write(ref _waiterCount, _queue.Count);
+        _gate.Release();
     }
 
     private async Task EnterAsync()

@@ -17,7 +17,10 @@ internal static class RecipeKeys
     public static string HoldIndex(long sessionId, string grainKey) => HoldPrefix(sessionId) + grainKey;
 
     /// <summary>Prefix of all hold rows of a session; the rest of the key is the recipe's grain key.</summary>
-    public static string HoldPrefix(long sessionId) => "h:" + sessionId.ToString("x16", CultureInfo.InvariantCulture) + Separator;
+    public static string HoldPrefix(long sessionId) => HoldIndexPrefix + sessionId.ToString("x16", CultureInfo.InvariantCulture) + Separator;
+
+    /// <summary>Prefix of every hold row.</summary>
+    public const string HoldIndexPrefix = "h:";
 
     /// <summary>The session of a fence key <c>s:&lt;hex&gt;</c>.</summary>
     public static long SessionOfFence(string fenceKey) =>

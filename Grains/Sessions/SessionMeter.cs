@@ -8,8 +8,9 @@ namespace OrleansCoord.Grains.Sessions;
 /// expiry is counted once.
 /// </summary>
 /// <remarks>
-/// Counters, not a gauge of open sessions: a session opened on one silo may end on another, and a silo that dies
-/// takes its counts with it, so "open now" is the sum over silos of opened minus ended since they started.
+/// The counters are this silo's (a session opened on one silo may end on another: sum them over silos). The gauges of
+/// open sessions and of ephemerals are the grid's, counted from the store by <see cref="SessionCensus"/>, so they stay
+/// true across deactivation and failover: every silo reports the same figure (take the max over silos, not the sum).
 /// </remarks>
 internal static class SessionMeter
 {
@@ -19,6 +20,16 @@ internal static class SessionMeter
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Opened = Meter.CreateCounter<long>("coord_sessions_opened", description: "Sessions opened");
     private static readonly Counter<long> Ended = Meter.CreateCounter<long>("coord_sessions_ended", description: "Sessions ended, by reason (closed by the client, expired)");
+
+    private static SessionCensus? _census;
+
+    /// <summary>The gauges read <paramref name="census"/> (the silo's; the last one made in a process of several).</summary>
+    public static void Observe(SessionCensus census)
+    {
+        if (Interlocked.Exchange(ref _census, census) is not null) return;
+        Meter.CreateObservableGauge("coord_sessions_open", () => _census?.Latest.Sessions ?? -1, description: "Open sessions in the grid (counted from the store, at most 2 s old)");
+        Meter.CreateObservableGauge("coord_ephemerals", () => _census?.Latest.Ephemerals ?? -1, description: "Ephemeral znodes in the grid (counted from the store, at most 2 s old; mntr zk_ephemerals_count)");
+    }
 
     /// <summary>A session was opened.</summary>
     public static void RecordOpened() => Opened.Add(1);

@@ -51,6 +51,18 @@ public sealed class MemoryTreeStore : ITreeStore
 
     public Task<CommitResult> CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = Commit(writes);
+        StoreMeter.RecordCommit(Profile, started, result);
+        StoreMeter.RecordBatch(Profile, 1);
+        return Task.FromResult(result);
+    }
+
+    /// <summary>The store profile's name in the metrics.</summary>
+    private const string Profile = "Memory";
+
+    private CommitResult Commit(IReadOnlyList<RecordWrite> writes)
+    {
         writes = CommitShape.Normalize(writes, Limits);
         BeforeCommit?.Invoke(writes);
         lock (_lock)
@@ -64,7 +76,7 @@ public sealed class MemoryTreeStore : ITreeStore
                     RecordWriteKind.Touch => exists,
                     _ => exists && (write.Token == "*" || write.Token == Token(current.Version)),
                 };
-                if (!holds) return Task.FromResult(CommitResult.Conflict(write.Key));
+                if (!holds) return CommitResult.Conflict(write.Key);
             }
 
             var tokens = new Dictionary<string, string>(writes.Count, StringComparer.Ordinal);
@@ -88,7 +100,7 @@ public sealed class MemoryTreeStore : ITreeStore
                 }
             }
 
-            return Task.FromResult(CommitResult.Success(tokens));
+            return CommitResult.Success(tokens);
         }
     }
 

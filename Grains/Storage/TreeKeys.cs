@@ -15,6 +15,8 @@ internal static class TreeKeys
     public const string SessionRecordPrefix = "x:";
     public const string TtlIndexPrefix = "t:";
     public const string ContainerIndexPrefix = "k:";
+    public const string SessionFencePrefix = "s:";
+    public const string EphemeralIndexPrefix = "e:";
 
     public static string Node(string path) =>
         path == ZNodePath.Root ? RootKey : "n" + ZNodePath.Parent(path) + Separator + ZNodePath.Name(path);
@@ -34,12 +36,12 @@ internal static class TreeKeys
     /// A session's fence: it exists while the session is open. An ephemeral create touches it in the same
     /// transaction, so once the session closes no ephemeral of it can be created any more.
     /// </summary>
-    public static string SessionFence(long sessionId) => "s:" + SessionHex(sessionId);
+    public static string SessionFence(long sessionId) => SessionFencePrefix + SessionHex(sessionId);
 
     /// <summary>One row per ephemeral of a session, written with the node, so that expiry finds them.</summary>
     public static string EphemeralIndex(long sessionId, string path) => EphemeralPrefix(sessionId) + path;
 
-    public static string EphemeralPrefix(long sessionId) => "e:" + SessionHex(sessionId) + Separator;
+    public static string EphemeralPrefix(long sessionId) => EphemeralIndexPrefix + SessionHex(sessionId) + Separator;
 
     public static string TtlIndex(string path) => TtlIndexPrefix + path;
 
@@ -48,7 +50,7 @@ internal static class TreeKeys
     public static long ParseSessionRecord(string key) =>
         long.Parse(key.AsSpan(SessionRecordPrefix.Length), System.Globalization.NumberStyles.HexNumber);
 
-    public static bool IsSessionFence(string key) => key.StartsWith("s:", StringComparison.Ordinal);
+    public static bool IsSessionFence(string key) => key.StartsWith(SessionFencePrefix, StringComparison.Ordinal);
 
     private static string SessionHex(long sessionId) => sessionId.ToString("x16");
 }

@@ -25,6 +25,7 @@ internal sealed class ShardSubscriber(IWatchObserver observer, int limit)
     {
         if (_queued.Count + events.Count > limit)
         {
+            WatchMeter.RecordDropped(_queued.Count + events.Count);
             _queued = [];
             _lost = true;
         }
@@ -52,6 +53,8 @@ internal sealed class ShardSubscriber(IWatchObserver observer, int limit)
                 _queued = [];
                 _lost = false;
                 await observer.OnWatchEvents(batch);
+                WatchMeter.RecordSent(batch.Events.Count);
+                if (batch.Lost) WatchMeter.RecordResync();
             }
 
             return true;

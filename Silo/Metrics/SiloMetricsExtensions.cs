@@ -15,7 +15,8 @@ public static class SiloMetricsExtensions
     public static WebApplicationBuilder AddCoordMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans", GridCallMeter.MeterName, "OrleansCoord.Grid.Sessions")
+            .AddMeter("Microsoft.Orleans", GridCallMeter.MeterName, "OrleansCoord.Grid.Sessions", "OrleansCoord.Grid.Store", "OrleansCoord.Grid.Watches", "OrleansCoord.Grid.Recipes",
+                ZooKeeper.ZkRequestMeter.MeterName)
             .AddPrometheusExporter());
         builder.Services.AddSingleton<IIncomingGrainCallFilter, GridCallMeter>();
         return builder;

@@ -37,7 +37,7 @@ internal sealed partial class FourLetterWords
         var answer = AdminCommands.First(c => c.Name == primary).Word switch
         {
             "ruok" => new JsonObject(),
-            "mntr" => FromPairs(MonitorFigures(await NodeCountAsync())),
+            "mntr" => FromPairs(MonitorFigures(await NodeCountAsync(), await census.ReadAsync())),
             "srvr" => ServerStats(await NodeCountAsync()),
             "stat" => WithConnections(ServerStats(await NodeCountAsync())),
             "cons" => WithConnections(new JsonObject()),

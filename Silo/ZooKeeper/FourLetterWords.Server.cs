@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using OrleansCoord.Grains.Sessions;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Silo.ZooKeeper;
@@ -22,15 +23,16 @@ internal sealed partial class FourLetterWords
         return text[..firstLine] + "Clients:\n" + Connections(asker) + "\n" + text[firstLine..];
     }
 
-    private string Monitor(long nodes)
+    private string Monitor(long nodes, SessionCensus.Counts census)
     {
         var text = new StringBuilder();
-        foreach (var (key, value) in MonitorFigures(nodes)) text.Append(CultureInfo.InvariantCulture, $"zk_{key}\t{value}\n");
+        foreach (var (key, value) in MonitorFigures(nodes, census)) text.Append(CultureInfo.InvariantCulture, $"zk_{key}\t{value}\n");
         return text.ToString();
     }
 
-    /// <summary>mntr's figures without ZooKeeper's <c>zk_</c> prefix (the AdminServer's <c>monitor</c> keys).</summary>
-    private (string Key, object Value)[] MonitorFigures(long nodes)
+    /// <summary>mntr's figures without ZooKeeper's <c>zk_</c> prefix (the AdminServer's <c>monitor</c> keys). Read from
+    /// the sources <c>/metrics</c> reads (<see cref="ZkServerStats"/>, <see cref="SessionCensus"/>), never counted apart.</summary>
+    private (string Key, object Value)[] MonitorFigures(long nodes, SessionCensus.Counts census)
     {
         var (min, avg, max) = stats.Latency;
         return
@@ -39,7 +41,7 @@ internal sealed partial class FourLetterWords
             ("avg_latency", Math.Round(avg, 4)), ("max_latency", max), ("min_latency", min),
             ("packets_received", stats.Received), ("packets_sent", stats.Sent),
             ("num_alive_connections", stats.Connections.Count), ("outstanding_requests", stats.Outstanding),
-            ("znode_count", nodes), ("watch_count", stats.Connections.Keys.Sum(c => c.WatchCount)),
+            ("znode_count", nodes), ("watch_count", stats.WatchCount), ("ephemerals_count", census.Ephemerals),
             ("uptime", (long)(DateTimeOffset.UtcNow - stats.Started).TotalMilliseconds),
             ("open_file_descriptor_count", OpenFileDescriptors()), ("max_file_descriptor_count", MaxFileDescriptors()),
         ];

@@ -9,7 +9,7 @@ namespace OrleansCoord.Silo.ZooKeeper;
 /// </summary>
 internal sealed partial class FourLetterWords(
     ZkServerStats stats, IGrainFactory grains, OrleansCoord.Grains.Identities.CallerCredentials credentials,
-    FourLetterWordWhitelist whitelist, int clientPort, int secureClientPort, string dataDir)
+    OrleansCoord.Grains.Sessions.SessionCensus census, FourLetterWordWhitelist whitelist, int clientPort, int secureClientPort, string dataDir)
 {
     public const string Version = "3.8.0-orleanscoord";
 
@@ -30,7 +30,7 @@ internal sealed partial class FourLetterWords(
             "ruok" => "imok",
             "srvr" => Server(await NodeCountAsync()),
             "stat" => Status(await NodeCountAsync(), asker),
-            "mntr" => Monitor(await NodeCountAsync()),
+            "mntr" => Monitor(await NodeCountAsync(), await census.ReadAsync()),
             "cons" => Connections(asker) + "\n",
             "envi" => Environment(),
             "conf" => Configuration(),

@@ -34,8 +34,7 @@ internal sealed partial class ZkConnection
                         if (!pending.Reply.IsCompleted && frames.WrittenCount > 0)
                         {
                             // Send what is ready before waiting for the next reply: the client is waiting for it.
-                            await output.WriteAsync(frames.WrittenMemory);
-                            frames.Clear();
+                            await SendAsync(output, frames);
                         }
 
                         var reply = await pending.Reply;
@@ -45,15 +44,13 @@ internal sealed partial class ZkConnection
                             // cannot serve does. The client fails this and every later request with ConnectionLoss
                             // (a write's outcome is then unknown to it, as ZooKeeper's clients expect) and reconnects.
                             LogUnanswered(_logger, _session.SessionId, reply.Xid, reply.Error);
+                            ZkServerStats.OnUnanswered(pending.Type, reply.Error, pending.Started);
                             close = true;
                         }
                         else
                         {
-                            close = Write(frames, reply);
-                            var latencyMs = (long)Stopwatch.GetElapsedTime(pending.Started).TotalMilliseconds;
-                            _stats.OnSent(latencyMs);
-                            Figures.OnReplied(latencyMs, Math.Max(_session.LastRevision, reply.Revision));
-                            Interlocked.Increment(ref _sent);
+                            close = Write(frames, reply, out var outcome);
+                            _unsent.Add((pending.Type, outcome, pending.Started, Math.Max(_session.LastRevision, reply.Revision)));
                         }
 
                         if (pending.Counted)
@@ -76,12 +73,11 @@ internal sealed partial class ZkConnection
                         }
                     }
 
+                    // Notifications written for this item (the stream's event, or those a reply implied): counted once per item.
+                    ZkRequestMeter.RecordEventsDelivered(_notificationsWritten);
+                    _notificationsWritten = 0;
                     WatchCount = _watches.Count;
-                    if (close || frames.WrittenCount >= FlushThreshold)
-                    {
-                        await output.WriteAsync(frames.WrittenMemory);
-                        frames.Clear();
-                    }
+                    if (close || frames.WrittenCount >= FlushThreshold) await SendAsync(output, frames);
 
                     if (close)
                     {
@@ -92,11 +88,7 @@ internal sealed partial class ZkConnection
                     }
                 }
 
-                if (frames.WrittenCount > 0)
-                {
-                    await output.WriteAsync(frames.WrittenMemory);
-                    frames.Clear();
-                }
+                if (frames.WrittenCount > 0) await SendAsync(output, frames);
             }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
@@ -107,6 +99,28 @@ internal sealed partial class ZkConnection
         {
             _closing.Cancel();
         }
+    }
+
+    /// <summary>Replies in <c>frames</c> not handed to the transport yet: their latency ends when they are (the writer loop's alone,
+    /// reused: no allocation per reply).</summary>
+    private readonly List<(int Type, CoordErrorCode Outcome, long Started, long Zxid)> _unsent = [];
+
+    /// <summary>
+    /// Hands what is written to the transport. The replies' latencies (for mntr, cons and <c>/metrics</c>: from the read
+    /// that brought the request to this moment) are taken just before, so that a client that has its reply is counted.
+    /// </summary>
+    private async ValueTask SendAsync(System.IO.Pipelines.PipeWriter output, JuteWriter frames)
+    {
+        foreach (var (type, outcome, started, zxid) in _unsent)
+        {
+            var latencyMs = _stats.OnSent(type, outcome, started);
+            Figures.OnReplied(latencyMs, zxid);
+            Interlocked.Increment(ref _sent);
+        }
+
+        _unsent.Clear();
+        await output.WriteAsync(frames.WrittenMemory);
+        frames.Clear();
     }
 
     /// <summary>Fires the one-shot watches a reply implies a change for, before the reply (the stream's copy then finds none).</summary>
@@ -120,7 +134,7 @@ internal sealed partial class ZkConnection
     }
 
     /// <summary>Writes one reply and what goes before it; true when the connection closes after it.</summary>
-    private bool Write(JuteWriter frames, ZkReply reply)
+    private bool Write(JuteWriter frames, ZkReply reply, out CoordErrorCode outcome)
     {
         foreach (var change in reply.Notifications ?? [])
         {
@@ -156,6 +170,7 @@ internal sealed partial class ZkConnection
         frames.WriteInt((int)error);
         if (error == CoordErrorCode.Ok) reply.Body?.Invoke(frames);
         frames.EndFrame();
+        outcome = error;
         return reply.CloseAfter;
     }
 
@@ -167,8 +182,12 @@ internal sealed partial class ZkConnection
         Message = "ZooKeeper session 0x{SessionId:x16}: the grid gave no answer to request {Xid} ({Error}); closing the connection")]
     private static partial void LogUnanswered(ILogger logger, long sessionId, int xid, CoordErrorCode error);
 
-    private static void WriteNotification(JuteWriter frames, WatchEvent change)
+    /// <summary>Notifications written since the writer last counted them (the writer loop's alone).</summary>
+    private int _notificationsWritten;
+
+    private void WriteNotification(JuteWriter frames, WatchEvent change)
     {
+        _notificationsWritten++;
         frames.BeginFrame();
         frames.WriteInt(Xid.Notification);
         frames.WriteLong(-1);

@@ -120,16 +120,19 @@ internal sealed partial class ZkConnection : IZkWatchSink
         if (Interlocked.Increment(ref _queuedEvents) > MaxQueuedEvents)
         {
             Interlocked.Decrement(ref _queuedEvents);
-            OnEventsLost();
+            Disconnect(queueFull: true);
             return;
         }
 
         if (!_out.Writer.TryWrite(change)) Interlocked.Decrement(ref _queuedEvents);
     }
 
-    public void OnEventsLost()
+    public void OnEventsLost() => Disconnect(queueFull: false);
+
+    private void Disconnect(bool queueFull)
     {
         if (Interlocked.Exchange(ref _lost, 1) != 0) return;
+        ZkRequestMeter.RecordWatchDisconnect(queueFull);
         LogEventsLost(_logger, _session.SessionId);
         try
         {
@@ -166,6 +169,8 @@ internal sealed partial class ZkConnection : IZkWatchSink
         while (!_closing.IsCancellationRequested)
         {
             var result = await input.ReadAsync(_closing.Token);
+            // When the requests were read: a packet's latency includes its wait behind the others of the same read.
+            var readAt = Stopwatch.GetTimestamp();
             var buffer = result.Buffer;
             var framingLost = false;
             try
@@ -182,7 +187,7 @@ internal sealed partial class ZkConnection : IZkWatchSink
             input.AdvanceTo(framingLost ? buffer.End : buffer.Start, buffer.End);
             foreach (var packet in packets)
             {
-                if (!await AcceptAsync(packet)) return;
+                if (!await AcceptAsync(packet, readAt)) return;
             }
 
             packets.Clear();
@@ -191,9 +196,9 @@ internal sealed partial class ZkConnection : IZkWatchSink
     }
 
     /// <summary>Decodes and starts one request; false when the connection must stop reading.</summary>
-    private async Task<bool> AcceptAsync(byte[] packet)
+    private async Task<bool> AcceptAsync(byte[] packet, long readAt)
     {
-        Volatile.Write(ref _lastReceivedTicks, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lastReceivedTicks, readAt);
         _stats.OnReceived();
         Interlocked.Increment(ref _received);
         int xid;
@@ -208,14 +213,14 @@ internal sealed partial class ZkConnection : IZkWatchSink
         {
             LogBadFrame(_logger, _session.SessionId, exception.Message);
             var header = packet.Length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(packet) : 0;
-            _out.Writer.TryWrite(new Pending(Task.FromResult(new ZkReply { Xid = header, Error = CoordErrorCode.MarshallingError, CloseAfter = true }), Stopwatch.GetTimestamp(), false));
+            _out.Writer.TryWrite(new Pending(Task.FromResult(new ZkReply { Xid = header, Error = CoordErrorCode.MarshallingError, CloseAfter = true }), readAt, false, UnknownType));
             return false;
         }
 
         if (body is null)
         {
             LogUnknownType(_logger, _session.SessionId, type);
-            _out.Writer.TryWrite(new Pending(Task.FromResult(new ZkReply { Xid = xid, Error = CoordErrorCode.Unimplemented, CloseAfter = true }), Stopwatch.GetTimestamp(), false));
+            _out.Writer.TryWrite(new Pending(Task.FromResult(new ZkReply { Xid = xid, Error = CoordErrorCode.Unimplemented, CloseAfter = true }), readAt, false, type));
             return false;
         }
 
@@ -225,7 +230,7 @@ internal sealed partial class ZkConnection : IZkWatchSink
         var (predecessors, token) = _order.Enter(ZkOrderKeys.Of(type, body));
         var reply = new TaskCompletionSource<ZkReply>();
         // Queued before it starts: an event it subscribes to can only come after its reply in the queue.
-        _out.Writer.TryWrite(new Pending(reply.Task, Stopwatch.GetTimestamp(), true));
+        _out.Writer.TryWrite(new Pending(reply.Task, readAt, true, type));
         _ = RunRequestAsync(request, predecessors, token, reply);
         return type != OpCode.CloseSession;
     }
@@ -248,8 +253,12 @@ internal sealed partial class ZkConnection : IZkWatchSink
         }
     }
 
-    /// <summary>A reply in the queue; <paramref name="Counted"/> when it holds a place in the outstanding window.</summary>
-    private sealed record Pending(Task<ZkReply> Reply, long Started, bool Counted);
+    /// <summary>A reply in the queue; <paramref name="Counted"/> when it holds a place in the outstanding window;
+    /// <paramref name="Type"/> the request's opcode (the metrics' operation).</summary>
+    private sealed record Pending(Task<ZkReply> Reply, long Started, bool Counted, int Type);
+
+    /// <summary>The opcode of a packet that could not be decoded.</summary>
+    private const int UnknownType = int.MinValue;
 
     private async Task KeepAliveAsync()
     {

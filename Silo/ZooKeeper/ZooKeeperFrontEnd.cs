@@ -34,6 +34,7 @@ public static class ZooKeeperFrontEnd
         builder.Services.AddSingleton(services => new FourLetterWords(
             services.GetRequiredService<ZkServerStats>(), services.GetRequiredService<IGrainFactory>(),
             services.GetRequiredService<OrleansCoord.Grains.Identities.CallerCredentials>(),
+            services.GetRequiredService<OrleansCoord.Grains.Sessions.SessionCensus>(),
             new FourLetterWordWhitelist(options.Endpoints.FourLetterWordWhitelist), port, securePort, dataDir));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -16,16 +16,18 @@ public final class ZkBench {
     static final String HEADER = "phase         ops  errors   seconds      ops/s    p50 ms    p99 ms    max ms";
     static final long PHASE_TIMEOUT_SECONDS = 600;
 
+    /** meanMs and the phase's wall-clock bounds (epoch ms) are in the JSON only: bench/metrics-check.sh compares them with
+     *  the silo's /metrics; the text line keeps its columns. */
     record Result(String phase, int ops, int errors, double seconds, double opsPerSecond,
-                  double p50Ms, double p99Ms, double maxMs, String firstError) {
+                  double p50Ms, double p99Ms, double maxMs, String firstError, double meanMs, long startedAtMs, long endedAtMs) {
         String line() {
             return String.format(Locale.ROOT, "%-8s %8d %7d %9.3f %10.1f %9.3f %9.3f %9.3f",
                     phase, ops, errors, seconds, opsPerSecond, p50Ms, p99Ms, maxMs);
         }
         String json() {
             return String.format(Locale.ROOT, "{\"phase\":\"%s\",\"ops\":%d,\"errors\":%d,\"seconds\":%.6f,"
-                    + "\"opsPerSecond\":%.3f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
-                    phase, ops, errors, seconds, opsPerSecond, p50Ms, p99Ms, maxMs);
+                    + "\"opsPerSecond\":%.3f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"meanMs\":%.3f,\"startedAtMs\":%d,\"endedAtMs\":%d}",
+                    phase, ops, errors, seconds, opsPerSecond, p50Ms, p99Ms, maxMs, meanMs, startedAtMs, endedAtMs);
         }
     }
 
@@ -111,6 +113,7 @@ public final class ZkBench {
         AtomicInteger done = new AtomicInteger(), errors = new AtomicInteger();
         AtomicReference<String> firstError = new AtomicReference<>();
         Semaphore outstanding = new Semaphore(concurrency);
+        long startedAtMs = System.currentTimeMillis();
         long begin = System.nanoTime();
         for (int i = 0; i < ops; i++) {
             if (!outstanding.tryAcquire(PHASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) throw new IllegalStateException(phase + " stalled");
@@ -130,9 +133,11 @@ public final class ZkBench {
         }
         if (!outstanding.tryAcquire(concurrency, PHASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) throw new IllegalStateException(phase + " did not finish");
         double seconds = (System.nanoTime() - begin) / 1e9;
+        long endedAtMs = System.currentTimeMillis();
         long[] ok = Arrays.stream(micros).filter(m -> m > 0).sorted().toArray();
         return new Result(phase, ops, errors.get(), seconds, ok.length / seconds,
-                pct(ok, 50), pct(ok, 99), ok.length == 0 ? 0 : ok[ok.length - 1] / 1000.0, firstError.get());
+                pct(ok, 50), pct(ok, 99), ok.length == 0 ? 0 : ok[ok.length - 1] / 1000.0, firstError.get(),
+                ok.length == 0 ? 0 : Arrays.stream(ok).average().orElse(0) / 1000.0, startedAtMs, endedAtMs);
     }
 
     /** The value at or below which `p` percent of the sorted samples lie (HdrHistogram's definition), in ms. */

@@ -72,6 +72,9 @@ public sealed class ZkDeafClientTests
         var creates = await flooding;
         Assert.True(silo.Output.Contains(Closed, StringComparison.Ordinal),
             $"{creates} creates and the deaf connection still open;\n{silo.Output}");
+        // The close is counted on /metrics (the connection's queue overflowed, or the watch shard dropped events for the silo).
+        await ZkMetricsTests.ScrapeUntilAsync(silo, t => PrometheusText.Sum(t, "coord_zookeeper_watch_disconnects_total") >= 1, "the deaf connection's close");
+
         // What the kernel still held reaches the deaf client, then the end of the connection.
         var drained = await deaf.ReadUntilClosedAsync();
         await stopPings.CancelAsync();

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Hosting;
+using OrleansCoord.Grains.Storage;
+
+namespace OrleansCoord.Grains.Sessions;
+
+/// <summary>
+/// How many sessions are open and how many ephemerals they own in the whole grid, counted from the tree store (a
+/// session's fence row exists while it is open; an ephemeral has an index row under its session): the source of the
+/// gauges <c>coord_sessions_open</c> and <c>coord_ephemerals</c> (<see cref="SessionMeter"/>) and of mntr's
+/// <c>zk_ephemerals_count</c>; and the recipe holds (<c>coord_recipe_holds</c>, Recipes/RecipeMeter).
+/// </summary>
+/// <remarks>
+/// Counted from the store, not by the grains, so the figures stay true when session grains deactivate, move or die with
+/// their silo (a silo's own up/down count would drift), and every silo reports the grid's total (take the max over
+/// silos, not the sum). Counting lists keys, so a count is reused for <see cref="MaxAge"/> and made only when read: a
+/// scrape or an mntr may see figures up to that old; a silo nobody asks counts nothing.
+/// </remarks>
+public sealed class SessionCensus : IHostedService
+{
+    /// <summary>How long a count is reused.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+
+    private readonly ITreeStore _store;
+    private readonly Lock _lock = new();
+    private Task<Counts>? _counting;
+    private Counts _latest = new(-1, -1, null);
+    private long _countedAtMs = -1;
+
+    internal SessionCensus(ITreeStore store)
+    {
+        _store = store;
+        SessionMeter.Observe(this);
+        Recipes.RecipeMeter.Observe(this);
+    }
+
+    /// <summary>Open sessions and their ephemerals (-1 before the first count), and the recipe hold rows by recipe kind
+    /// (one per session and recipe it holds something in; null before the first count).</summary>
+    public readonly record struct Counts(long Sessions, long Ephemerals, IReadOnlyDictionary<string, long>? Holds);
+
+    /// <summary>The last count, at most <see cref="MaxAge"/> old, else the last one while a new count runs (for gauges, which must not wait).</summary>
+    public Counts Latest
+    {
+        get
+        {
+            _ = ReadAsync();
+            lock (_lock) return _latest;
+        }
+    }
+
+    /// <summary>A count at most <see cref="MaxAge"/> old (waits for a new one when the last is older).</summary>
+    public Task<Counts> ReadAsync()
+    {
+        lock (_lock)
+        {
+            if (_countedAtMs >= 0 && Environment.TickCount64 - _countedAtMs <= (long)MaxAge.TotalMilliseconds) return Task.FromResult(_latest);
+            return _counting ??= CountAsync();
+        }
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task<Counts> CountAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            var sessions = await _store.ListKeysAsync(TreeKeys.SessionFencePrefix);
+            var ephemerals = await _store.ListKeysAsync(TreeKeys.EphemeralIndexPrefix);
+            var holds = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var key in await _store.ListKeysAsync(Recipes.RecipeKeys.HoldIndexPrefix))
+            {
+                // h:<session>\u0001<kind>:<name>
+                var kind = key.AsSpan(key.IndexOf('\u0001') + 1);
+                var name = kind[..Math.Max(0, kind.IndexOf(':'))].ToString();
+                holds[name] = holds.GetValueOrDefault(name) + 1;
+            }
+
+            var counts = new Counts(sessions.Count, ephemerals.Count, holds);
+            lock (_lock) (_latest, _countedAtMs, _counting) = (counts, Environment.TickCount64, null);
+            return counts;
+        }
+        catch (Exception)
+        {
+            // The store is away: the last figures stay, and the next read tries again.
+            lock (_lock)
+            {
+                _counting = null;
+                return _latest;
+            }
+        }
+    }
+}
