@@ -17,8 +17,9 @@ namespace OrleansCoord.Proxy.FastPath;
 /// </summary>
 internal sealed record ClusterPlan(IGridBalancingPolicy Policy, MaxFailsPolicy? PassiveHealth, int Retries, TimeSpan Timeout, HashKey? HashKey);
 
-/// <summary>Where and how to reach one instance: its connection pool, the Host header and path prefix YARP would send.</summary>
-internal sealed record UpstreamTarget(UpstreamPool Pool, byte[] Authority, byte[] PathPrefix);
+/// <summary>Where and how to reach one instance: its connection pool, the Host header and path prefix YARP would send,
+/// and its count of requests in flight (<see cref="InFlightRequests"/>), resolved here once per instance model.</summary>
+internal sealed record UpstreamTarget(UpstreamPool Pool, byte[] Authority, byte[] PathPrefix, InFlightCount InFlight);
 
 /// <summary>The plans of clusters and the targets of instances, cached per YARP model object (a new object per change).</summary>
 internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.ILoadBalancingPolicy> policies,
@@ -58,7 +59,8 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
         if (destination.Model is not { } model) return null;
         if (!_targets.TryGetValue(model, out var target))
         {
-            target = new StrongBox<UpstreamTarget?>(Target(model));
+            // A model belongs to one DestinationState (YARP makes a new one per change), so its target may keep that count.
+            target = new StrongBox<UpstreamTarget?>(Target(model, destination.InFlight()));
             _targets.AddOrUpdate(model, target);
         }
 
@@ -78,7 +80,7 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
     }
 
     // null for what the fast path does not speak: https, a query in the address, a Host override.
-    private UpstreamTarget? Target(DestinationModel model)
+    private UpstreamTarget? Target(DestinationModel model, InFlightCount inFlight)
     {
         var config = model.Config;
         if (config.Host is not null || !Uri.TryCreate(config.Address, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
@@ -94,6 +96,6 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
         };
         var pool = _pools.GetOrAdd(uri.GetLeftPart(UriPartial.Authority), _ => new UpstreamPool(endpoint, options.LoopCount));
         var prefix = uri.AbsolutePath.TrimEnd('/');
-        return new UpstreamTarget(pool, Encoding.ASCII.GetBytes(uri.Authority), Encoding.ASCII.GetBytes(prefix));
+        return new UpstreamTarget(pool, Encoding.ASCII.GetBytes(uri.Authority), Encoding.ASCII.GetBytes(prefix), inFlight);
     }
 }

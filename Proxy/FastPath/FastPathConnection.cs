@@ -211,14 +211,22 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
             if (destination is null) return WriteEmptyAnswer(503, null);
             var target = _services.Plans.TargetOf(destination);
             Exchange exchange;
-            YarpCounters.Enter(cluster, destination);
-            try
+            if (target is null)
             {
-                exchange = target is null ? Exchange.Failed(timedOut: false) : await ExchangeAsync(target, plan.Timeout);
+                exchange = Exchange.Failed(timedOut: false);
             }
-            finally
+            else
             {
-                YarpCounters.Leave(cluster, destination);
+                // In flight for the balancing policies of both paths (LoadBalancing/InFlightRequests.cs).
+                target.InFlight.Enter();
+                try
+                {
+                    exchange = await ExchangeAsync(target, plan.Timeout);
+                }
+                finally
+                {
+                    target.InFlight.Leave();
+                }
             }
 
             if (plan.PassiveHealth is { } health && (exchange.UpstreamFailed || exchange.Status is 502 or 503 or 504)) health.RecordFailure(cluster, destination);
