@@ -204,7 +204,7 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
     {
         var candidates = cluster.DestinationsState.AvailableDestinations;
-        var retryable = plan.Retries > 0 && RetryMiddleware.IsIdempotent(Method) && _head.ContentLength <= _services.Options.RetryBodyLimit;
+        var retryable = plan.Retries > 0 && RetryRules.IsIdempotent(Method) && _head.ContentLength <= _services.Options.RetryBodyLimit;
         for (var attempt = 0; ; attempt++)
         {
             var destination = candidates.Count == 0 ? null : plan.Policy.Pick(this, cluster, candidates);
