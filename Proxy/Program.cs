@@ -105,6 +105,8 @@ app.MapReverseProxy(pipeline =>
     pipeline.Use(RetryMiddleware.InvokeAsync);
     pipeline.UseLoadBalancing();
     pipeline.UsePassiveHealthChecks();
+    // The requests in flight that least-requests and power-of-two read; the fast path counts its own in the same place.
+    pipeline.Use(OrleansCoord.Proxy.LoadBalancing.InFlightMiddleware.InvokeAsync);
 });
 app.FollowRoutesOnFastPath(options);
 

@@ -66,7 +66,7 @@ internal sealed partial class StatusPublisher(IProxyStateLookup state, ProxyOpti
         var health = destination.Health;
         return new InstanceStatus(destination.Model.Config.Address,
             health.Passive != DestinationHealth.Unhealthy && health.Active != DestinationHealth.Unhealthy,
-            Name(health.Passive), Name(health.Active), destination.ConcurrentRequestCount);
+            Name(health.Passive), Name(health.Active), LoadBalancing.InFlightRequests.InFlight(destination).Value);
     }
 
     private static string Name(DestinationHealth health) => health switch

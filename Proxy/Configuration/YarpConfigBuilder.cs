@@ -11,7 +11,7 @@ namespace OrleansCoord.Proxy.Configuration;
 /// <summary>Turns a <see cref="GridSnapshot"/> into YARP routes and clusters: settings become policies and metadata.</summary>
 internal sealed class YarpConfigBuilder(ProxyOptions options)
 {
-    public const string RetriesMetadata = "retries";
+    public const string RetriesMetadata = Forwarding.RetryRules.RetriesMetadata;
 
     public IReadOnlyList<RouteConfig> Routes(GridSnapshot snapshot) =>
         snapshot.Routes.Select(pair => new RouteConfig

@@ -1,8 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using OrleansCoord.Proxy.Configuration;
 using OrleansCoord.Proxy.Hosting;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -22,8 +20,8 @@ internal static class RetryMiddleware
     {
         var proxy = context.Features.Get<IReverseProxyFeature>()!;
         var candidates = proxy.AvailableDestinations;
-        var retries = RetriesOf(proxy.Cluster.Config);
-        var retryable = retries > 0 && IsIdempotent(context.Request.Method);
+        var retries = RetryRules.RetriesOf(proxy.Cluster.Config);
+        var retryable = retries > 0 && RetryRules.IsIdempotent(context.Request.Method);
         RetryBody? body = null;
         if (retryable && HasBody(context.Request))
         {
@@ -66,12 +64,4 @@ internal static class RetryMiddleware
         !context.Response.HasStarted
         && context.Features.Get<IForwarderErrorFeature>()?.Error is { } error
         && (error is ForwarderError.Request or ForwarderError.RequestTimedOut || (bodyKept && error == ForwarderError.RequestBodyDestination));
-
-    public static bool IsIdempotent(string method) =>
-        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
-        || HttpMethods.IsTrace(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method);
-
-    public static int RetriesOf(Yarp.ReverseProxy.Configuration.ClusterConfig config) =>
-        config.Metadata is { } metadata && metadata.TryGetValue(YarpConfigBuilder.RetriesMetadata, out var text)
-            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var retries) ? retries : 0;
 }

@@ -7,7 +7,7 @@ namespace OrleansCoord.Proxy.Forwarding;
 /// <summary>
 /// An upstream's <c>101 Switching Protocols</c> to a request that asked for no upgrade becomes the proxy's 502: relayed,
 /// it tells the client the connection now speaks another protocol while the proxy goes on serving HTTP on it (the fast
-/// path refuses it the same way, FastPath/ResponseRelay). An upgrade the client asked for passes as before.
+/// path refuses it the same way, Proxy.FastPath/ResponseRelay). An upgrade the client asked for passes as before.
 /// </summary>
 internal static class UnrequestedSwitchTransform
 {

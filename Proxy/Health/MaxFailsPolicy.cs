@@ -12,7 +12,7 @@ namespace OrleansCoord.Proxy.Health;
 /// <c>fail_timeout</c>, then tried again. A failure is a transport error or timeout (nginx's <c>error timeout</c>)
 /// or a 502/503/504 from the instance (it says it cannot serve); a 500 is an answer, not an outage.
 /// </summary>
-internal sealed class MaxFailsPolicy(IDestinationHealthUpdater healthUpdater, TimeProvider time) : IPassiveHealthCheckPolicy
+internal sealed class MaxFailsPolicy(IDestinationHealthUpdater healthUpdater, TimeProvider time) : IFailureRecordingPolicy
 {
     public const string PolicyName = "max-fails";
     public const string MaxFailsMetadata = "maxFails";

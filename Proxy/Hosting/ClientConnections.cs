@@ -5,7 +5,7 @@ namespace OrleansCoord.Proxy.Hosting;
 /// <c>worker_connections</c>, Kestrel's <c>MaxConcurrentConnections</c>): past it, a new connection is closed at once,
 /// so that a flood of clients cannot take the descriptors the proxy needs for its upstreams and its admin port.
 /// </summary>
-internal sealed partial class ClientConnections(ProxyOptions options, TimeProvider time, ILogger<ClientConnections> logger)
+internal sealed partial class ClientConnections(ProxyOptions options, TimeProvider time, ILogger<ClientConnections> logger) : FastPath.IClientConnectionLimit
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
     private long _open;

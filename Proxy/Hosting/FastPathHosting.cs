@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OrleansCoord.Proxy.FastPath;
 using OrleansCoord.Proxy.FastPath.Handoff;
+using OrleansCoord.Proxy.Observability;
 
 namespace OrleansCoord.Proxy.Hosting;
 
-/// <summary>Serves the main port with the fast path's event loops (FastPath/, <c>--fast-path on</c>) or with Kestrel.</summary>
+/// <summary>Serves the main port with the fast path's event loops (Proxy.FastPath/, <c>--fast-path on</c>) or with Kestrel.</summary>
 internal static class FastPathHosting
 {
     /// <summary>Whether the fast path serves the main port: asked for, and this platform has its event loops.</summary>
@@ -14,6 +15,9 @@ internal static class FastPathHosting
 
     public static IServiceCollection AddFastPath(this IServiceCollection services, ProxyOptions options)
     {
+        services.AddSingleton(FastPathOptionsOf(options));
+        services.AddSingleton<IFastPathMetrics>(sp => sp.GetRequiredService<ProxyMetrics>());
+        services.AddSingleton<IClientConnectionLimit>(sp => sp.GetRequiredService<ClientConnections>());
         services.AddSingleton<ClusterPlans>();
         services.AddSingleton<FastPathServices>();
         if (!options.FastPathServes()) return services;
@@ -21,6 +25,18 @@ internal static class FastPathHosting
         services.AddHostedService<FastPathListener>();
         return services;
     }
+
+    private static FastPathOptions FastPathOptionsOf(ProxyOptions options) => new()
+    {
+        ListenAddress = options.ListenAddress,
+        Port = options.Port,
+        LoopCount = options.LoopCount,
+        SendTimeout = options.SendTimeout,
+        UnderscoresInHeaders = options.UnderscoresInHeaders,
+        MaxRequestBodySize = options.MaxRequestBodySize,
+        RetryBodyLimit = options.RetryBodyLimit,
+        AccessLog = options.AccessLog,
+    };
 
     /// <summary>The main port, cleartext HTTP/1.1: the fast path listens on it and hands Kestrel what it leaves; without
     /// the fast path Kestrel listens itself.</summary>

@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Model;
 namespace OrleansCoord.Proxy.LoadBalancing;
 
 /// <summary>
-/// The instance with the fewest requests in flight (nginx least_conn). Ties go round robin, so that an idle
+/// The instance with the fewest requests in flight on both request paths (nginx least_conn; <see cref="InFlightRequests"/>). Ties go round robin, so that an idle
 /// cluster still spreads its load instead of sending everything to the first instance.
 /// </summary>
 internal sealed class LeastRequestsPolicy : IGridBalancingPolicy
@@ -24,10 +24,12 @@ internal sealed class LeastRequestsPolicy : IGridBalancingPolicy
         if (count == 0) return null;
         var start = (int)((uint)Interlocked.Increment(ref _tieBreak) % (uint)count);
         var best = availableDestinations[start];
+        var fewest = best.InFlight().Value;
         for (var i = 1; i < count; i++)
         {
             var candidate = availableDestinations[(start + i) % count];
-            if (candidate.ConcurrentRequestCount < best.ConcurrentRequestCount) best = candidate;
+            var inFlight = candidate.InFlight().Value;
+            if (inFlight < fewest) (best, fewest) = (candidate, inFlight);
         }
 
         return best;

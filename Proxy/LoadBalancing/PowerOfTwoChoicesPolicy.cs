@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Model;
 
 namespace OrleansCoord.Proxy.LoadBalancing;
 
-/// <summary>Two distinct instances at random, the one with fewer requests in flight wins (nginx random two least_conn).</summary>
+/// <summary>Two distinct instances at random, the one with fewer requests in flight (<see cref="InFlightRequests"/>) wins (nginx random two least_conn).</summary>
 internal sealed class PowerOfTwoChoicesPolicy(IRandomSource random) : IGridBalancingPolicy
 {
     public string Name => YarpPolicyNames.Of(BalancingPolicyNames.PowerOfTwo);
@@ -22,6 +22,6 @@ internal sealed class PowerOfTwoChoicesPolicy(IRandomSource random) : IGridBalan
         var second = (first + 1 + random.Next(count - 1)) % count;
         var a = availableDestinations[first];
         var b = availableDestinations[second];
-        return b.ConcurrentRequestCount < a.ConcurrentRequestCount ? b : a;
+        return b.InFlight().Value < a.InFlight().Value ? b : a;
     }
 }

@@ -7,7 +7,7 @@ namespace OrleansCoord.Proxy.Observability;
 /// adds to per-thread stripes on the request path (no locks, no shared cache line, no allocation once a label set
 /// has been seen).
 /// </summary>
-internal sealed class ProxyMetrics
+internal sealed class ProxyMetrics : FastPath.IFastPathMetrics
 {
     /// <summary>Upper bounds of the latency buckets, in seconds (Prometheus' <c>le</c>).</summary>
     public static readonly double[] BucketBounds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

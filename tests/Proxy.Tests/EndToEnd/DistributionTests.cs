@@ -91,6 +91,54 @@ public sealed class DistributionTests(GridFixture grid)
         Assert.Equal((200, busy), await slowRequest);
     }
 
+    /// <summary>
+    /// Both request paths count requests in flight in one place: a slow request on one path makes its instance busy for
+    /// the policy on the other. With two instances power-of-two always compares both, so it must avoid the busy one too.
+    /// The slow request goes to YARP's path as HTTP/1.0 (the fast path hands such a connection to Kestrel); the quick
+    /// ones go to YARP's path on a connection handed over by an encoded path (/%71uick/...: YARP's path decodes it).
+    /// </summary>
+    [Theory]
+    [InlineData(BalancingPolicyNames.LeastRequests, "yarp")]
+    [InlineData(BalancingPolicyNames.LeastRequests, "fast")]
+    [InlineData(BalancingPolicyNames.PowerOfTwo, "yarp")]
+    [InlineData(BalancingPolicyNames.PowerOfTwo, "fast")]
+    public async Task BusyOnOnePath_QuickRequestsOnTheOtherGoToTheIdleInstance(string policy, string slowPath)
+    {
+        var cluster = $"inflight-{Guid.NewGuid():N}";
+        string[] slow = ["--delay-path", $"/{cluster}/slow", "--delay-ms", "8000"];
+        await using var a = await Upstream.StartAsync("a", slow);
+        await using var b = await Upstream.StartAsync("b", slow);
+        await using var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", "on");
+        await grid.Client.SetClusterAsync(cluster, new ClusterSpec(policy));
+        await grid.Client.SetRouteAsync(cluster, new RouteSpec($"/{cluster}/{{**rest}}", cluster));
+        await grid.Client.RegisterAsync(cluster, a);
+        await grid.Client.RegisterAsync(cluster, b);
+        await proxy.WaitForUpstreamsAsync($"/{cluster}/x", ["a", "b"]);
+
+        await using var slowConnection = await RawHttp.ConnectAsync(proxy.Port);
+        await slowConnection.SendAsync($"GET /{cluster}/slow HTTP/{(slowPath == "yarp" ? "1.0" : "1.1")}\r\nHost: x\r\n\r\n");
+        var slowAnswer = slowConnection.ReadResponseAsync();
+        await Poll.UntilAsync(() => Task.FromResult(a.HasPrinted($"delaying /{cluster}/slow") || b.HasPrinted($"delaying /{cluster}/slow")),
+            TimeSpan.FromSeconds(30), () => "the slow request reached an upstream");
+        var busy = a.HasPrinted($"delaying /{cluster}/slow") ? "a" : "b";
+
+        await using var quickConnection = await RawHttp.ConnectAsync(proxy.Port);
+        var answeredBy = new List<string?>();
+        for (var i = 0; i < 10; i++)
+        {
+            await quickConnection.SendAsync($"GET /{cluster}/{(slowPath == "yarp" ? "quick" : "%71uick")}/{i} HTTP/1.1\r\nHost: x\r\n\r\n");
+            var answer = await quickConnection.ReadResponseAsync();
+            Assert.Equal(200, answer.Status);
+            answeredBy.Add(answer.Header("X-Upstream-Id"));
+        }
+
+        Assert.DoesNotContain(busy, answeredBy);
+        var slowResponse = await slowAnswer;
+        Assert.Equal((200, busy), (slowResponse.Status, slowResponse.Header("X-Upstream-Id")));
+        // One connection went to YARP's path, the other stayed on the fast path.
+        await FastPathTests.AssertServedAsync(new FastPathTests.Setup(proxy, a, cluster, "on"), handoff: "request");
+    }
+
     private static async Task<Dictionary<string, int>> CountAsync(ProxyProcess proxy, IEnumerable<string> paths)
     {
         var counts = new Dictionary<string, int>();

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using OrleansCoord.Proxy.LoadBalancing;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 
@@ -14,6 +15,12 @@ internal static class Destinations
             Address = $"http://{id}.invalid",
             Metadata = new Dictionary<string, string> { ["weight"] = weight.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }));
+
+    /// <summary>Puts <paramref name="requests"/> requests in flight to <paramref name="destination"/>, as either request path would.</summary>
+    public static void Busy(DestinationState destination, int requests)
+    {
+        for (var i = 0; i < requests; i++) destination.InFlight().Enter();
+    }
 
     public static ClusterState Cluster(IReadOnlyDictionary<string, string>? metadata = null) =>
         new("c", new ClusterModel(new ClusterConfig { ClusterId = "c", Metadata = metadata }, new HttpMessageInvoker(new SocketsHttpHandler())));

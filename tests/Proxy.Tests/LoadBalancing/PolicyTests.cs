@@ -47,9 +47,8 @@ public sealed class PolicyTests
     public void LeastRequests_PrefersTheIdleInstance()
     {
         var policy = new LeastRequestsPolicy();
-        _a.ConcurrentRequestCount = 3;
-        _b.ConcurrentRequestCount = 0;
-        _c.ConcurrentRequestCount = 2;
+        Destinations.Busy(_a, 3);
+        Destinations.Busy(_c, 2);
         for (var i = 0; i < 10; i++) Assert.Same(_b, policy.PickDestination(Destinations.Request(), Destinations.Cluster(), [_a, _b, _c]));
     }
 
@@ -64,9 +63,8 @@ public sealed class PolicyTests
     [Fact]
     public void PowerOfTwo_TwoDistinctChoices_LessBusyWins()
     {
-        _a.ConcurrentRequestCount = 5;
-        _b.ConcurrentRequestCount = 1;
-        _c.ConcurrentRequestCount = 0;
+        Destinations.Busy(_a, 5);
+        Destinations.Busy(_b, 1);
         // First draw a (index 0); second draw 0 of the remaining two -> b: b is less busy than a.
         Assert.Same(_b, new PowerOfTwoChoicesPolicy(new ScriptedRandom(0, 0)).PickDestination(Destinations.Request(), Destinations.Cluster(), [_a, _b, _c]));
         // First c (2); second 0 of the remaining -> a; c is idle.

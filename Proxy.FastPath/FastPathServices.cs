@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OrleansCoord.Proxy.FastPath.Handoff;
-using OrleansCoord.Proxy.Hosting;
 using OrleansCoord.Proxy.Observability;
 
 namespace OrleansCoord.Proxy.FastPath;
@@ -12,8 +11,8 @@ namespace OrleansCoord.Proxy.FastPath;
 /// What every fast-path connection shares with YARP's path: the routes (read from YARP's endpoints), cluster plans
 /// and instance pools, metrics and the access log, the settings, and the way to Kestrel for what it leaves.
 /// </summary>
-internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics, AccessLog accessLog, ProxyOptions options,
-    ClientConnections connections, TimeProvider time, IOptions<KestrelServerOptions> kestrel, FastPathHandoff handoff, ILogger<FastPathServices> logger)
+internal sealed class FastPathServices(ClusterPlans plans, IFastPathMetrics metrics, AccessLog accessLog, FastPathOptions options,
+    IClientConnectionLimit connections, TimeProvider time, IOptions<KestrelServerOptions> kestrel, FastPathHandoff handoff, ILogger<FastPathServices> logger)
 {
     private static readonly RouteTable NoRoutes = RouteTable.Build([new Endpoint(null, null, "not following YARP's routes yet")]);
     private EndpointDataSource? _endpoints;
@@ -23,14 +22,14 @@ internal sealed class FastPathServices(ClusterPlans plans, ProxyMetrics metrics,
 
     public ClusterPlans Plans => plans;
 
-    public ProxyMetrics Metrics => metrics;
+    public IFastPathMetrics Metrics => metrics;
 
     public AccessLog AccessLog => accessLog;
 
-    public ProxyOptions Options => options;
+    public FastPathOptions Options => options;
 
     /// <summary>The count of client connections under <c>--max-connections</c>.</summary>
-    public ClientConnections Connections => connections;
+    public IClientConnectionLimit Connections => connections;
 
     public TimeProvider Time => time;
 

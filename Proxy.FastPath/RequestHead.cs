@@ -7,7 +7,7 @@ namespace OrleansCoord.Proxy.FastPath;
 /// that is not one plain Content-Length, Expect, Upgrade, a Connection upgrade or malformed Connection list, obs-fold,
 /// non-ASCII bytes, a missing or odd Host) makes <see cref="TryParse"/> return false: the request then goes to
 /// Kestrel untouched, which answers it (400 for a malformed head) as it always did. Reused per connection. Headers
-/// named with an underscore are dropped unless <paramref name="keepUnderscored"/> (ProxyOptions.UnderscoresInHeaders).
+/// named with an underscore are dropped unless <paramref name="keepUnderscored"/> (FastPathOptions.UnderscoresInHeaders).
 /// </summary>
 internal sealed class RequestHead(bool keepUnderscored = false)
 {

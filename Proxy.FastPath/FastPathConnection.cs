@@ -204,21 +204,29 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
     {
         var candidates = cluster.DestinationsState.AvailableDestinations;
-        var retryable = plan.Retries > 0 && RetryMiddleware.IsIdempotent(Method) && _head.ContentLength <= _services.Options.RetryBodyLimit;
+        var retryable = plan.Retries > 0 && RetryRules.IsIdempotent(Method) && _head.ContentLength <= _services.Options.RetryBodyLimit;
         for (var attempt = 0; ; attempt++)
         {
             var destination = candidates.Count == 0 ? null : plan.Policy.Pick(this, cluster, candidates);
             if (destination is null) return WriteEmptyAnswer(503, null);
             var target = _services.Plans.TargetOf(destination);
             Exchange exchange;
-            YarpCounters.Enter(cluster, destination);
-            try
+            if (target is null)
             {
-                exchange = target is null ? Exchange.Failed(timedOut: false) : await ExchangeAsync(target, plan.Timeout);
+                exchange = Exchange.Failed(timedOut: false);
             }
-            finally
+            else
             {
-                YarpCounters.Leave(cluster, destination);
+                // In flight for the balancing policies of both paths (LoadBalancing/InFlightRequests.cs).
+                target.InFlight.Enter();
+                try
+                {
+                    exchange = await ExchangeAsync(target, plan.Timeout);
+                }
+                finally
+                {
+                    target.InFlight.Leave();
+                }
             }
 
             if (plan.PassiveHealth is { } health && (exchange.UpstreamFailed || exchange.Status is 502 or 503 or 504)) health.RecordFailure(cluster, destination);

@@ -4,7 +4,6 @@ using System.Text;
 using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.Health;
-using OrleansCoord.Proxy.Hosting;
 using OrleansCoord.Proxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 
@@ -15,18 +14,20 @@ namespace OrleansCoord.Proxy.FastPath;
 /// the upstream timeout. Null from <see cref="ClusterPlans.Of"/> when the configuration asks for something the fast
 /// path does not do (a policy or health policy that is not ours, an instance that is not plain http://).
 /// </summary>
-internal sealed record ClusterPlan(IGridBalancingPolicy Policy, MaxFailsPolicy? PassiveHealth, int Retries, TimeSpan Timeout, HashKey? HashKey);
+internal sealed record ClusterPlan(IGridBalancingPolicy Policy, IFailureRecordingPolicy? PassiveHealth, int Retries, TimeSpan Timeout, HashKey? HashKey);
 
-/// <summary>Where and how to reach one instance: its connection pool, the Host header and path prefix YARP would send.</summary>
-internal sealed record UpstreamTarget(UpstreamPool Pool, byte[] Authority, byte[] PathPrefix);
+/// <summary>Where and how to reach one instance: its connection pool, the Host header and path prefix YARP would send,
+/// and its count of requests in flight (<see cref="InFlightRequests"/>), resolved here once per instance model.</summary>
+internal sealed record UpstreamTarget(UpstreamPool Pool, byte[] Authority, byte[] PathPrefix, InFlightCount InFlight);
 
 /// <summary>The plans of clusters and the targets of instances, cached per YARP model object (a new object per change).</summary>
 internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.ILoadBalancingPolicy> policies,
-    IEnumerable<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy> passivePolicies, ProxyOptions options)
+    IEnumerable<Yarp.ReverseProxy.Health.IPassiveHealthCheckPolicy> passivePolicies, FastPathOptions options)
 {
     private readonly Dictionary<string, IGridBalancingPolicy> _policies =
         policies.OfType<IGridBalancingPolicy>().ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-    private readonly MaxFailsPolicy? _maxFails = passivePolicies.OfType<MaxFailsPolicy>().FirstOrDefault();
+    private readonly Dictionary<string, IFailureRecordingPolicy> _passivePolicies =
+        passivePolicies.OfType<IFailureRecordingPolicy>().ToDictionary(p => p.Name, StringComparer.Ordinal);
     private readonly ConditionalWeakTable<ClusterModel, StrongBox<ClusterPlan?>> _plans = [];
     private readonly ConditionalWeakTable<ClusterDestinationsState, StrongBox<bool>> _plainDestinations = [];
     private readonly ConditionalWeakTable<DestinationModel, StrongBox<UpstreamTarget?>> _targets = [];
@@ -58,7 +59,8 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
         if (destination.Model is not { } model) return null;
         if (!_targets.TryGetValue(model, out var target))
         {
-            target = new StrongBox<UpstreamTarget?>(Target(model));
+            // A model belongs to one DestinationState (YARP makes a new one per change), so its target may keep that count.
+            target = new StrongBox<UpstreamTarget?>(Target(model, destination.InFlight()));
             _targets.AddOrUpdate(model, target);
         }
 
@@ -70,15 +72,15 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
         var config = model.Config;
         if (config.LoadBalancingPolicy is not { } name || !_policies.TryGetValue(name, out var policy)) return null;
         var passive = config.HealthCheck?.Passive is { Enabled: true } p ? p : null;
-        if (passive is not null && (passive.Policy != MaxFailsPolicy.PolicyName || _maxFails is null)) return null;
+        IFailureRecordingPolicy? health = null;
+        if (passive is not null && (passive.Policy is not { } passiveName || !_passivePolicies.TryGetValue(passiveName, out health))) return null;
         if (config.HttpRequest is { } request && (request.Version is not null || request.VersionPolicy is not null || request.AllowResponseBuffering is not null)) return null;
-        var hashKey = policy is ConsistentHashPolicy consistentHash ? consistentHash.KeySource(cluster) : null;
-        return new ClusterPlan(policy, passive is null ? null : _maxFails, RetryMiddleware.RetriesOf(config),
-            config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromSeconds(100), hashKey);
+        return new ClusterPlan(policy, health, RetryRules.RetriesOf(config),
+            config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromSeconds(100), policy.KeySource(cluster));
     }
 
     // null for what the fast path does not speak: https, a query in the address, a Host override.
-    private UpstreamTarget? Target(DestinationModel model)
+    private UpstreamTarget? Target(DestinationModel model, InFlightCount inFlight)
     {
         var config = model.Config;
         if (config.Host is not null || !Uri.TryCreate(config.Address, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
@@ -94,6 +96,6 @@ internal sealed class ClusterPlans(IEnumerable<Yarp.ReverseProxy.LoadBalancing.I
         };
         var pool = _pools.GetOrAdd(uri.GetLeftPart(UriPartial.Authority), _ => new UpstreamPool(endpoint, options.LoopCount));
         var prefix = uri.AbsolutePath.TrimEnd('/');
-        return new UpstreamTarget(pool, Encoding.ASCII.GetBytes(uri.Authority), Encoding.ASCII.GetBytes(prefix));
+        return new UpstreamTarget(pool, Encoding.ASCII.GetBytes(uri.Authority), Encoding.ASCII.GetBytes(prefix), inFlight);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using OrleansCoord.Proxy.FastPath.Loop;
-using OrleansCoord.Proxy.Hosting;
 
 namespace OrleansCoord.Proxy.FastPath;
 
@@ -10,7 +9,7 @@ namespace OrleansCoord.Proxy.FastPath;
 /// path serves them (<see cref="FastPathConnection"/>). On stop, it stops accepting, lets connections finish the
 /// answer in progress (idle ones close at once) until the host's shutdown time is up, then cuts off the rest.
 /// </summary>
-internal sealed class FastPathListener(FastPathServices services, ProxyOptions options, ILogger<FastPathListener> logger) : IHostedService
+internal sealed class FastPathListener(FastPathServices services, FastPathOptions options, ILogger<FastPathListener> logger) : IHostedService
 {
     /// <summary>Whether this platform has what the loops use (Linux, x64 or arm64); elsewhere Kestrel serves the main port.</summary>
     public static bool Supported => LinuxSockets.Supported;

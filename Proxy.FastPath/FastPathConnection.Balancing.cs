@@ -6,7 +6,7 @@ namespace OrleansCoord.Proxy.FastPath;
 /// <summary>The request as the balancing policies see it (only consistent hashing looks).</summary>
 internal sealed partial class FastPathConnection
 {
-    /// <summary>As <see cref="LoadBalancing.ConsistentHashPolicy.KeyOf"/> reads an ASP.NET request: header values joined
+    /// <summary>As Proxy's ConsistentHashPolicy.KeyOf reads an ASP.NET request: header values joined
     /// with ',', the first cookie of that name (names compared ignoring case), the path, else the client address.</summary>
     public string HashKeyOf(HashKey key)
     {

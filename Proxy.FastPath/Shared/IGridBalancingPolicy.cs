@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using OrleansCoord.Client.Proxy;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
@@ -7,13 +6,16 @@ namespace OrleansCoord.Proxy.LoadBalancing;
 
 /// <summary>
 /// A balancing policy that both request paths use, YARP's (through <see cref="ILoadBalancingPolicy"/>) and the
-/// connection-level fast path (FastPath/), so that one policy object and its state (round-robin counter, smooth
+/// connection-level fast path (Proxy.FastPath/), so that one policy object and its state (round-robin counter, smooth
 /// weights, hash ring) serve every request of a cluster whichever path carries it.
 /// </summary>
 internal interface IGridBalancingPolicy : ILoadBalancingPolicy
 {
     /// <summary>Picks among <paramref name="available"/>; null when it is empty.</summary>
     DestinationState? Pick(IBalancingRequest request, ClusterState cluster, IReadOnlyList<DestinationState> available);
+
+    /// <summary>What the policy hashes in <paramref name="cluster"/>'s requests; null for a policy that reads no request.</summary>
+    HashKey? KeySource(ClusterState cluster) => null;
 }
 
 /// <summary>What a policy may look at in a request: only consistent hashing reads it.</summary>
@@ -21,13 +23,4 @@ internal interface IBalancingRequest
 {
     /// <summary>The value of <paramref name="key"/> in this request; the client address when it is missing.</summary>
     string HashKeyOf(HashKey key);
-}
-
-/// <summary>An ASP.NET request seen by a policy (YARP's path).</summary>
-internal sealed class HttpBalancingRequest(HttpContext context) : IBalancingRequest
-{
-    /// <summary>For policies that never read the request: nothing to allocate.</summary>
-    public static readonly IBalancingRequest None = new HttpBalancingRequest(null!);
-
-    public string HashKeyOf(HashKey key) => ConsistentHashPolicy.KeyOf(context, key);
 }
