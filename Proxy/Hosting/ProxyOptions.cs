@@ -122,7 +122,7 @@ internal sealed class ProxyOptions
     /// SIGKILL, its end of the pipe closes, and the proxy does not outlive it holding its ports. <value>false</value></summary>
     public bool StopWithStandardInput { get; set; }
 
-    /// <summary>The HTTP/1.1 fast path on the main port (FastPath/, Linux): <c>on</c> or <c>off</c> (every request through
+    /// <summary>The HTTP/1.1 fast path on the main port (Proxy.FastPath/, Linux): <c>on</c> or <c>off</c> (every request through
     /// Kestrel and YARP). <value>on</value></summary>
     public string FastPath { get; set; } = "on";
 

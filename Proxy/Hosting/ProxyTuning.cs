@@ -41,7 +41,7 @@ internal static class ProxyTuning
     /// Linux is one more syscall (a one-byte MSG_PEEK) for every request: measured with strace under wrk, 3.2 receives
     /// per request before, 2.4 after (when the fast path still read through Kestrel's transport). The cost: each idle
     /// connection holds one 4 KiB block of Kestrel's memory pool while it waits (40 MB for 10,000 idle keep-alive
-    /// connections). Connections the fast path hands over get the same settings (FastPath/Handoff).
+    /// connections). Connections the fast path hands over get the same settings (Proxy.FastPath/Handoff).
     /// </summary>
     public static IWebHostBuilder UseInlineIo(this IWebHostBuilder webHost, bool inline) =>
         webHost.UseSockets(sockets =>
