@@ -3,6 +3,7 @@ using System.Globalization;
 using OrleansCoord.Cli.Sessions;
 using OrleansCoord.Cli.Shell;
 using OrleansCoord.Client;
+using OrleansCoord.Client.Tls;
 using OrleansCoord.Errors;
 
 namespace OrleansCoord.Cli;
@@ -88,6 +89,30 @@ internal sealed class GlobalOptions(ISessionSource sessions)
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>PEM bundle of the CAs that signed the silos' certificates: turns on TLS to the gateways (silos with <c>--grid-tls</c>).</summary>
+    public Option<string?> Ca { get; } = new("--ca")
+    {
+        Description = "Connect with TLS (silos run with --grid-tls): PEM bundle of the CAs that signed the silos' certificates.",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    /// <summary>The client's certificate (PEM, key in it or in <c>--key</c>; or PKCS#12 without password), for gateways that require one.</summary>
+    public Option<string?> Certificate { get; } = new("--certificate")
+    {
+        Description = "Client certificate for a TLS gateway (PEM with its key, or its key in --key; or PKCS#12); needs --ca.",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    /// <summary>The PEM private key of a PEM <c>--certificate</c>.</summary>
+    public Option<string?> Key { get; } = new("--key")
+    {
+        Description = "PEM private key of --certificate, when it is a separate file.",
+        HelpName = "path",
+        Recursive = true,
+    };
+
     /// <summary>Adds the options to the root command; they are recursive, so they work after the command name too.</summary>
     public void AddTo(RootCommand root)
     {
@@ -98,6 +123,9 @@ internal sealed class GlobalOptions(ISessionSource sessions)
         root.Add(ClusterId);
         root.Add(ServiceId);
         root.Add(Auth);
+        root.Add(Ca);
+        root.Add(Certificate);
+        root.Add(Key);
     }
 
     /// <summary>The <c>--auth</c> values as (scheme, auth). Throws BadArguments for one without a scheme.</summary>
@@ -128,7 +156,22 @@ internal sealed class GlobalOptions(ISessionSource sessions)
             RequestTimeout = !waits && TimeoutOf(parse) is { } timeout && timeout > TimeSpan.Zero ? timeout : DefaultRequestTimeout,
             ClusterId = parse.GetValue(ClusterId) ?? new CoordClientOptions().ClusterId,
             ServiceId = parse.GetValue(ServiceId) ?? new CoordClientOptions().ServiceId,
+            Tls = TlsOf(parse),
         };
+    }
+
+    // Read before connecting: a missing or unreadable file is BadArguments naming it, not a failed handshake later.
+    private CoordTlsOptions? TlsOf(ParseResult parse)
+    {
+        var (ca, certificate, key) = (parse.GetValue(Ca), parse.GetValue(Certificate), parse.GetValue(Key));
+        if (ca is null)
+        {
+            return certificate is null && key is null ? null
+                : throw CoordException.BadArguments(null, "--certificate and --key need --ca, the CA that signed the silos' certificates");
+        }
+
+        if (key is not null && certificate is null) throw CoordException.BadArguments(null, "--key needs --certificate");
+        return CoordTlsOptions.FromFiles(ca, certificate, key);
     }
 
     /// <summary>How long a waiting command waits: <c>--timeout</c>, else until interrupted.</summary>

@@ -1,3 +1,5 @@
+using OrleansCoord.Client.Tls;
+
 namespace OrleansCoord.Client;
 
 /// <summary>How a <see cref="CoordClient"/> reaches the grid and what session it asks for.</summary>
@@ -27,6 +29,11 @@ public sealed class CoordClientOptions
     /// </summary>
     /// <value>30 seconds.</value>
     public TimeSpan WatchCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>TLS to the gateways, for a grid whose silos run with <c>--grid-tls</c>; <see cref="CoordTlsOptions.FromFiles"/>
+    /// reads the usual files.</summary>
+    /// <value>null: plain TCP (a TLS gateway refuses it).</value>
+    public CoordTlsOptions? Tls { get; set; }
 
     /// <summary>Parses <c>host:port[,host:port...]</c>.</summary>
     public static IList<string> ParseServers(string servers) =>

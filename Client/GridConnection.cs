@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OrleansCoord.Client.Tls;
 using OrleansCoord.Errors;
 
 namespace OrleansCoord.Client;
@@ -18,6 +19,7 @@ internal static class GridConnection
             gateways.Add(await ResolveAsync(server, cancellationToken));
         }
 
+        var refusals = new GatewayRefusals(options.Tls is not null);
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
                 // "Orleans" is a prefix of our own categories too: theirs quiet, ours at Warning.
@@ -34,6 +36,8 @@ internal static class GridConnection
                 // ClientMessagingOptions, not its abstract base: options bind by exact type, and Orleans reads only this one.
                 client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.RequestTimeout);
                 client.Configure<GatewayOptions>(gateway => gateway.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+                client.UseConnectionRetryFilter(refusals);
+                if (options.Tls is { } tls) refusals.Watch(client, () => client.UseGridTls(tls));
             })
             .Build();
 
@@ -45,7 +49,7 @@ internal static class GridConnection
         {
             host.Dispose();
             throw new CoordException(CoordErrorCode.ConnectionLoss, string.Join(',', options.Servers),
-                $"cannot reach the grid: {exception.Message}");
+                refusals.Reason is { } refused ? $"refused: {refused}" : $"cannot reach the grid: {exception.Message}");
         }
 
         return host;

@@ -15,10 +15,14 @@ var serviceId = new Option<string>("--service-id") { Description = "Orleans serv
 var label = new Option<string?>("--label") { Description = "Free text for the report header and JSON, e.g. storage=Memory" };
 var json = new Option<bool>("--json") { Description = "Print a JSON document instead of the table" };
 var jsonOut = new Option<FileInfo?>("--json-out") { Description = "Also write the JSON document to this file" };
+// A grid whose silos run with --grid-tls (docs/adr/015): the same files as the CLI's --ca/--certificate/--key.
+var ca = new Option<string?>("--ca") { Description = "Connect with TLS: PEM bundle of the CAs that signed the silos' certificates" };
+var certificate = new Option<string?>("--certificate") { Description = "Client certificate (PEM with its key, or the key in --key) for a TLS gateway" };
+var key = new Option<string?>("--key") { Description = "PEM private key of --certificate" };
 
 var grid = new Command("grid", "Benchmark the grid through the .NET SDK (CoordClient)")
 {
-    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, clusterId, serviceId, label, json, jsonOut,
+    server, ops, concurrency, size, phases, clients, warmup, sessionTimeout, clusterId, serviceId, label, json, jsonOut, ca, certificate, key,
 };
 grid.SetAction(async (parse, cancellationToken) =>
 {
@@ -47,6 +51,7 @@ grid.SetAction(async (parse, cancellationToken) =>
         SessionTimeout = TimeSpan.FromMilliseconds(parse.GetValue(sessionTimeout)),
         ClusterId = parse.GetValue(clusterId)!,
         ServiceId = parse.GetValue(serviceId)!,
+        Tls = parse.GetValue(ca) is { } caPath ? OrleansCoord.Client.Tls.CoordTlsOptions.FromFiles(caPath, parse.GetValue(certificate), parse.GetValue(key)) : null,
     };
     var bench = new GridBench(settings, clientOptions, log);
     IReadOnlyList<PhaseResult> results;

@@ -14,7 +14,7 @@ internal sealed class ShellSessions(CoordClient client) : ISessionSource
 {
     public Task<CoordClient> AcquireAsync(ParseResult parse, GlobalOptions globals, CoordClientOptions options, bool waits, CancellationToken cancellationToken)
     {
-        Option[] fixedForTheSession = [globals.Server, globals.ClusterId, globals.ServiceId, globals.SessionTimeout, globals.Auth];
+        Option[] fixedForTheSession = [globals.Server, globals.ClusterId, globals.ServiceId, globals.SessionTimeout, globals.Auth, globals.Ca, globals.Certificate, globals.Key];
         if (!waits) fixedForTheSession = [.. fixedForTheSession, globals.Timeout];
         foreach (var option in fixedForTheSession)
         {

@@ -101,6 +101,7 @@ internal sealed partial class GridWatcher(
             ClusterId = options.ClusterId,
             ServiceId = options.ServiceId,
             RequestTimeout = options.GridTimeout,
+            Tls = options.GridTls,
         }, timeout.Token);
     }
 

@@ -23,6 +23,9 @@ internal static class ProxyCommandLine
         ["--server"] = "Proxy:Server",
         ["--cluster-id"] = "Proxy:ClusterId",
         ["--service-id"] = "Proxy:ServiceId",
+        ["--grid-ca"] = "Proxy:GridCaPath",
+        ["--grid-certificate"] = "Proxy:GridCertificatePath",
+        ["--grid-key"] = "Proxy:GridKeyPath",
         ["--snapshot"] = "Proxy:SnapshotPath",
         ["--max-body-size"] = "Proxy:MaxRequestBodySize",
         ["--access-log"] = "Proxy:AccessLog",
@@ -44,7 +47,7 @@ internal static class ProxyCommandLine
         "[--admin-listen 127.0.0.1 [--admin-certificate cert.pem [--admin-certificate-key key.pem]] [--admin-client-ca ca.pem] " +
         "[--admin-user NAME --admin-password-hash pbkdf2_sha256$...] [--admin-insecure false]] " +
         "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
-        "[--cluster-id orleanscoord] [--service-id orleanscoord] [--snapshot .data/proxy/snapshot.json] " +
+        "[--cluster-id orleanscoord] [--service-id orleanscoord] [--grid-ca ca.pem [--grid-certificate client.pem [--grid-key key.pem]]] [--snapshot .data/proxy/snapshot.json] " +
         "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--header-timeout 00:00:30] [--retry-body-limit 65536] [--access-log true] " +
         "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true] [--fast-path on|off] [--loops N] [--max-connections N] [--underscores-in-headers false]";
 

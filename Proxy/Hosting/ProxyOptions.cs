@@ -71,6 +71,24 @@ internal sealed class ProxyOptions
     /// <summary>The grid's gateways, <c>host:port[,host:port]</c>. <value>localhost:30000</value></summary>
     public string Server { get; set; } = "localhost:30000";
 
+    /// <summary>PEM bundle of the CAs that signed the silos' certificates: the proxy connects to the gateways with TLS
+    /// (silos with <c>--grid-tls</c>). Flag <c>--grid-ca</c>. <value>null: plain TCP</value></summary>
+    public string? GridCaPath { get; set; }
+
+    /// <summary>The proxy's client certificate for TLS gateways (PEM with its key, or its key in <see cref="GridKeyPath"/>;
+    /// or PKCS#12). Flag <c>--grid-certificate</c>. <value>null: none</value></summary>
+    public string? GridCertificatePath { get; set; }
+
+    /// <summary>The PEM private key of <see cref="GridCertificatePath"/>. Flag <c>--grid-key</c>.</summary>
+    public string? GridKeyPath { get; set; }
+
+    /// <summary>Password of a PKCS#12 <see cref="GridCertificatePath"/> or an encrypted PEM key: key only
+    /// (<c>COORD_Proxy__GridCertificatePassword</c>), no flag, so that it does not show in the process list.</summary>
+    public string? GridCertificatePassword { get; set; }
+
+    /// <summary>The files of <see cref="GridCaPath"/> and <see cref="GridCertificatePath"/>, read by <see cref="Validate"/>.</summary>
+    public Client.Tls.CoordTlsOptions? GridTls { get; private set; }
+
     /// <value>orleanscoord</value>
     public string ClusterId { get; set; } = "orleanscoord";
 
@@ -169,6 +187,7 @@ internal sealed class ProxyOptions
                 errors.Add($"--server '{server}' is not host:port");
             }
         }
+        ValidateGridTls(errors);
         if (FastPath is not ("on" or "off")) errors.Add($"--fast-path must be on or off, got '{FastPath}'");
         if (Loops is < 0 or > 256) errors.Add($"--loops must be 0-256 (0: one per core), got {Loops}");
         if (MaxConnections < 0) errors.Add($"--max-connections must not be negative (0: no limit), got {MaxConnections}");
@@ -179,5 +198,25 @@ internal sealed class ProxyOptions
         if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero
             || HeaderTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;
+    }
+
+    // The files are read now: a missing or unreadable one is a usage error, not a proxy that never reaches the grid.
+    private void ValidateGridTls(List<string> errors)
+    {
+        if (GridCaPath is not { Length: > 0 })
+        {
+            if (GridCertificatePath is { Length: > 0 } || GridKeyPath is { Length: > 0 }) errors.Add("--grid-certificate and --grid-key need --grid-ca");
+            return;
+        }
+
+        if (GridKeyPath is { Length: > 0 } && GridCertificatePath is not { Length: > 0 }) errors.Add("--grid-key needs --grid-certificate");
+        try
+        {
+            GridTls = Client.Tls.CoordTlsOptions.FromFiles(GridCaPath, NullIfEmpty(GridCertificatePath), NullIfEmpty(GridKeyPath), GridCertificatePassword);
+        }
+        catch (OrleansCoord.Errors.CoordException exception)
+        {
+            errors.Add($"--grid-ca/--grid-certificate: {exception.Detail}");
+        }
     }
 }

@@ -38,6 +38,7 @@ internal static class CommandLineFlags
         ["--tls-key"] = "Tls:KeyPath",
         ["--tls-ca"] = "Tls:CaPath",
         ["--require-client-certificate"] = "Tls:RequireClientCertificate",
+        ["--grid-tls"] = "Tls:Grid",
         ["--super-digest"] = "Cluster:SuperDigest",
         ["--proxy-port"] = "Proxy:Port",
         ["--proxy-admin-port"] = "Proxy:AdminPort",
@@ -46,7 +47,7 @@ internal static class CommandLineFlags
 
     /// <summary>Flags that may stand alone, meaning true (<c>--require-client-certificate</c>); they still take
     /// <c>=false</c>, or a following <c>true</c>/<c>false</c>.</summary>
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate", "--http-insecure" };
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate", "--http-insecure", "--grid-tls" };
 
     public const string Usage = """
         Usage: dotnet run --project Silo -- [flags]
@@ -80,7 +81,11 @@ internal static class CommandLineFlags
           --tls-key PATH                  PEM private key of a PEM certificate
           --tls-ca PATH                   PEM bundle of the CAs that sign client certificates (without it no client
                                           certificate is asked for)
-          --require-client-certificate    refuse TLS clients without a certificate from --tls-ca
+          --require-client-certificate    refuse TLS clients (ZooKeeper secure port; gateway with --grid-tls)
+                                          without a certificate from --tls-ca
+          --grid-tls                      silo-to-silo and gateway connections over TLS with --tls-certificate;
+                                          peers and clients checked against --tls-ca (needed); every silo and
+                                          client of the grid must use it (SDK/CLI: --ca)
           --proxy-port N                  reverse proxy started with the silo (default 8000; 0 = none)
           --proxy-admin-port N            its /healthz and /metrics (default 8001)
           --advertised-ip IP              address announced to other silos (default loopback)

@@ -149,8 +149,8 @@ public sealed class SiloHostOptions
 }
 
 /// <summary>The <c>Tls</c> section: files in the formats operators already have (PEM or PKCS#12), read once at start.</summary>
-/// <remarks>The ZooKeeper secure port uses them, and the HTTP port when it speaks TLS (docs/adr/016, which takes its own
-/// client CA bundle); the gateway and silo-to-silo ports are plain TCP.</remarks>
+/// <remarks>The ZooKeeper secure port uses them, with <see cref="Grid"/> the silo-to-silo and gateway connections, and
+/// the HTTP port when it speaks TLS (docs/adr/016, which takes its own client CA bundle).</remarks>
 public sealed class TlsSettings
 {
     /// <summary>The silo's certificate: PEM (with its key in the same file or in <see cref="KeyPath"/>; certificates
@@ -172,9 +172,21 @@ public sealed class TlsSettings
     /// <value>null: TLS ports ask for no client certificate.</value>
     public string? CaPath { get; set; }
 
-    /// <summary>Refuse, in the TLS handshake, a client that presents no certificate. Flag <c>--require-client-certificate</c>.</summary>
+    /// <summary>Refuse, in the TLS handshake, a client that presents no certificate: on every client port that runs TLS
+    /// (the ZooKeeper secure port, and the gateway with <see cref="Grid"/>). Flag <c>--require-client-certificate</c>.</summary>
     /// <value>false: a client without a certificate is served, without an <c>x509:</c> identity.</value>
+    /// <remarks>Silos always need a certificate from <see cref="CaPath"/> to talk to each other with <see cref="Grid"/>.</remarks>
     public bool RequireClientCertificate { get; set; }
+
+    /// <summary>Run the Orleans connections, silo-to-silo and gateway, over TLS with <see cref="CertificatePath"/>: a
+    /// silo accepts and reaches other silos only with certificates <see cref="CaPath"/> signed (meant for server and client
+    /// authentication), and clients must connect with TLS (SDK <c>CoordClientOptions.Tls</c>, CLI <c>--ca</c>). Every silo
+    /// of a cluster and every client must agree: a plain connection to a TLS silo fails, and so does the reverse.
+    /// Flag <c>--grid-tls</c>.</summary>
+    /// <value>false: plain TCP, as before; needs <see cref="CertificatePath"/> and <see cref="CaPath"/> when true.</value>
+    /// <remarks>Explicit rather than implied by a certificate, so that a silo given one for the ZooKeeper secure port does
+    /// not change what its gateway speaks under its clients' feet.</remarks>
+    public bool Grid { get; set; }
 }
 
 /// <summary>Whether the Orleans dashboard runs (<see cref="SiloHostOptions.Dashboard"/>).</summary>

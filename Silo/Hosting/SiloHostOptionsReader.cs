@@ -39,6 +39,7 @@ internal static class SiloHostOptionsReader
         tls.CertificatePassword = NullIfEmpty(configuration["Tls:CertificatePassword"]);
         tls.CaPath = NullIfEmpty(configuration["Tls:CaPath"]);
         tls.RequireClientCertificate = ReadBool(configuration, "Tls:RequireClientCertificate", tls.RequireClientCertificate, errors);
+        tls.Grid = ReadBool(configuration, "Tls:Grid", tls.Grid, errors);
 
         HttpPortAccess.Read(configuration, options.Http, errors);
 

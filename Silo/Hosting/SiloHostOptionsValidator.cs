@@ -96,6 +96,12 @@ internal static class SiloHostOptionsValidator
             errors.Add($"{SiloHostOptionsReader.Describe("Tls:KeyPath")}: needs {SiloHostOptionsReader.Describe("Tls:CertificatePath")}");
         }
 
+        if (tls.Grid && (tls.CertificatePath is null || tls.CaPath is null))
+        {
+            errors.Add($"{SiloHostOptionsReader.Describe("Tls:Grid")}: needs {SiloHostOptionsReader.Describe("Tls:CertificatePath")} and " +
+                $"{SiloHostOptionsReader.Describe("Tls:CaPath")}, the CA that signs the silos' and the clients' certificates");
+        }
+
         if (tls.RequireClientCertificate && tls.CaPath is null)
         {
             errors.Add($"{SiloHostOptionsReader.Describe("Tls:RequireClientCertificate")}: needs {SiloHostOptionsReader.Describe("Tls:CaPath")}, the CAs whose certificates it accepts");

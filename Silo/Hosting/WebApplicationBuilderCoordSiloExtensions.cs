@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Silo.Azurite;
 using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Tls;
 
 namespace OrleansCoord.Silo.Hosting;
 
@@ -36,6 +37,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
                 endpoints.SiloPort = options.Endpoints.SiloPort;
                 endpoints.GatewayPort = options.Endpoints.GatewayPort;
             });
+            if (options.Tls.Grid) silo.UseGridTls(); // Tls/: the certificate files, read and checked at start
             silo.UseCoordStorage(options);
             silo.AddCoordGrid(grid =>
             {

@@ -42,10 +42,13 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
         LogStopped(logger, owned.Pid);
     }
 
-    /// <summary>The proxy's flags: this silo's gateway and cluster, loopback unless the silo is reachable from the network.</summary>
+    /// <summary>The proxy's flags: this silo's gateway and cluster, loopback unless the silo is reachable from the network;
+    /// with <c>--grid-tls</c>, the silo's CA and certificate files, so that the proxy connects as a client the gateway
+    /// accepts also with <c>--require-client-certificate</c> (the password, if any, goes in its environment, not here).</summary>
     public static IReadOnlyList<string> Arguments(SiloHostOptions options)
     {
         var endpoints = options.Endpoints;
+        var tls = options.Tls;
         return
         [
             "--port", $"{options.Proxy.Port}", "--admin-port", $"{options.Proxy.AdminPort}",
@@ -54,6 +57,8 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
             "--cluster-id", options.Cluster.ClusterId, "--service-id", options.Cluster.ServiceId,
             // One file per cluster: a proxy must never serve another cluster's configuration after a switch.
             "--snapshot", SnapshotPath(options),
+            .. tls.Grid ? (string[])["--grid-ca", Path.GetFullPath(tls.CaPath!), "--grid-certificate", Path.GetFullPath(tls.CertificatePath!)] : [],
+            .. tls.Grid && tls.KeyPath is { } key ? (string[])["--grid-key", Path.GetFullPath(key)] : [],
         ];
     }
 
@@ -148,6 +153,7 @@ internal sealed partial class ProxyLauncher(SiloHostOptions options, IHostApplic
         }
 
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        if (options.Tls is { Grid: true, CertificatePassword: { } password }) start.Environment["COORD_Proxy__GridCertificatePassword"] = password;
         return start;
     }
 

@@ -29,6 +29,15 @@ public sealed class OfflineTests
         Assert.False(gateway.Pending(), $"should not have tried to connect: {result}");
     }
 
+    [Theory]
+    [InlineData("BadArguments (--certificate and --key need --ca", "--certificate", "/tmp/alice.pem", "ls", "/")]
+    [InlineData("BadArguments (--key needs --certificate)", "--ca", "/tmp/ca.pem", "--key", "/tmp/alice.key", "ls", "/")]
+    [InlineData("BadArguments (CA file /no/such/ca.pem: ", "--ca", "/no/such/ca.pem", "ls", "/")]
+    public async Task TlsFiles_MissingOrInconsistent_ExitTwoNamingThem(string message, params string[] arguments)
+    {
+        FailsWith(await _unreachable.RunAsync(arguments), 2, message);
+    }
+
     [Fact]
     public async Task NegativeVersion_ExitsTwo()
     {

@@ -35,6 +35,8 @@ public sealed class SiloTlsOptionsTests
     [InlineData("--zk-secure-port", "--zk-secure-port", "2281")]
     [InlineData("--tls-ca", "--tls-certificate", "s.pem", "--require-client-certificate")]
     [InlineData("--tls-certificate", "--tls-key", "s.key")]
+    [InlineData("--grid-tls", "--grid-tls", "--tls-certificate", "s.pem")]
+    [InlineData("--grid-tls", "--grid-tls", "--tls-ca", "ca.pem")]
     [InlineData("--zk-secure-port", "--zk-secure-port", "2181", "--tls-certificate", "s.pem")]
     public void Inconsistent_TlsOptions_AreRefused_NamingTheFlag(string named, params string[] args)
     {
@@ -57,6 +59,9 @@ public sealed class SiloTlsOptionsTests
         Assert.True(pem.Clients!.IsTrusted(certificates.Alice.Certificate, null));
         Assert.False(pem.Clients.IsTrusted(certificates.Mallory.Certificate, null));
         Assert.Null(pkcs12.Clients);
+        // With --grid-tls another silo must show a silo's certificate (server and client authentication), not a client's.
+        Assert.True(pem.Clients.IsTrustedSilo(pem.Certificate, null));
+        Assert.False(pem.Clients.IsTrustedSilo(certificates.Alice.Certificate, null));
 
         Assert.Null(SiloTlsMaterial.Load(new TlsSettings { CertificatePath = "/no/such.pem", CaPath = certificates.ServerKey }, errors));
         Assert.Equal(2, errors.Count);

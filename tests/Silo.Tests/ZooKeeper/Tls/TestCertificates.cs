@@ -6,7 +6,8 @@ namespace OrleansCoord.Silo.Tests.ZooKeeper.Tls;
 
 /// <summary>
 /// Certificates made for one test run, written to a temp directory deleted on dispose (no key is ever checked in): a
-/// CA, a server certificate for 127.0.0.1/localhost signed by it, client certificates for alice and bob signed by it,
+/// CA, a server certificate for 127.0.0.1/localhost signed by it (meant for server and client authentication, as a
+/// silo's must be for the silo-to-silo connections of <c>--grid-tls</c>), client certificates for alice and bob signed by it,
 /// and mallory's, signed by another CA. Each client's certificate and key also as a PKCS#12 keystore, and the CA as a
 /// PKCS#12 truststore (made with keytool: Java trusts no certificate-only entry of a PKCS#12 file made elsewhere).
 /// </summary>
@@ -28,6 +29,9 @@ internal sealed class TestCertificates : IDisposable
     public string ServerPem => Path.Combine(Directory, "server.pem");
 
     public string ServerKey => Path.Combine(Directory, "server.key");
+
+    /// <summary>Another CA's certificate, one that signed no silo's certificate (mallory's CA).</summary>
+    public string OtherCaPem => Path.Combine(Directory, "other-ca.pem");
 
     /// <summary>The CA as a PKCS#12 truststore for Java (<c>zookeeper.ssl.trustStore.location</c>).</summary>
     public string TrustStore => Path.Combine(Directory, "truststore.p12");
@@ -66,6 +70,7 @@ internal sealed class TestCertificates : IDisposable
         Ca = Authority("OrleansCoord test CA");
         using var otherCa = Authority("another CA");
         await File.WriteAllTextAsync(CaPem, Ca.ExportCertificatePem());
+        await File.WriteAllTextAsync(OtherCaPem, otherCa.ExportCertificatePem());
 
         using var server = Issue(Ca, new X500DistinguishedName("CN=localhost"), server: true);
         await File.WriteAllTextAsync(ServerPem, server.ExportCertificatePem());
@@ -106,7 +111,7 @@ internal sealed class TestCertificates : IDisposable
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(server ? [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")] : [new Oid("1.3.6.1.5.5.7.3.2")], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         if (server)
         {
