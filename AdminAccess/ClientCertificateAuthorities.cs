@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using OrleansCoord.Tls;
 
 namespace OrleansCoord.AdminAccess;
 
@@ -14,7 +15,6 @@ namespace OrleansCoord.AdminAccess;
 /// </remarks>
 public sealed class ClientCertificateAuthorities
 {
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
     private readonly X509Certificate2Collection _authorities;
 
     private ClientCertificateAuthorities(X509Certificate2Collection authorities) => _authorities = authorities;
@@ -31,16 +31,6 @@ public sealed class ClientCertificateAuthorities
     /// <summary>True when <paramref name="certificate"/> chains to one of the configured CAs.</summary>
     /// <param name="certificate">The client's certificate.</param>
     /// <param name="presented">The chain TLS built from what the client sent; only its intermediates are used.</param>
-    public bool IsTrusted(X509Certificate2 certificate, X509Chain? presented)
-    {
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(_authorities);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        policy.ApplicationPolicy.Add(ClientAuthentication);
-        if (presented is not null) policy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
-        return chain.Build(certificate);
-    }
+    public bool IsTrusted(X509Certificate2 certificate, X509Chain? presented) =>
+        CertificateChains.ChainsTo(certificate, presented, _authorities, CertificateChains.ClientAuthentication);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using OrleansCoord.Errors;
+using OrleansCoord.Tls;
 
 namespace OrleansCoord.Client.Tls;
 
@@ -15,8 +16,6 @@ namespace OrleansCoord.Client.Tls;
 /// </remarks>
 public sealed class CoordTlsOptions
 {
-    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
     /// <summary>The CAs whose certificates the gateways must show.</summary>
     public required X509Certificate2Collection Authorities { get; init; }
@@ -43,18 +42,8 @@ public sealed class CoordTlsOptions
     }
 
     /// <summary>True when a gateway's certificate chains to <see cref="Authorities"/> and is meant for server authentication.</summary>
-    internal bool IsGatewayTrusted(X509Certificate2 certificate, X509Chain? presented)
-    {
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(Authorities);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        policy.ApplicationPolicy.Add(ServerAuthentication);
-        if (presented is not null) policy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
-        return chain.Build(certificate);
-    }
+    internal bool IsGatewayTrusted(X509Certificate2 certificate, X509Chain? presented) =>
+        CertificateChains.ChainsTo(certificate, presented, Authorities, CertificateChains.ServerAuthentication);
 
     private static X509Certificate2 LoadCertificate(string path, string? keyPath, string? password)
     {
@@ -74,7 +63,7 @@ public sealed class CoordTlsOptions
 
         if (!certificate.HasPrivateKey) throw new CryptographicException("it holds no private key");
         var uses = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault();
-        if (uses is not null && !uses.EnhancedKeyUsages.Cast<Oid>().Any(use => use.Value == ClientAuthentication.Value))
+        if (uses is not null && !uses.EnhancedKeyUsages.Cast<Oid>().Any(use => use.Value == CertificateChains.ClientAuthentication.Value))
         {
             throw new CryptographicException("the certificate is not meant for client authentication (extended key usage 1.3.6.1.5.5.7.3.2)");
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using OrleansCoord.Tls;
 
 namespace OrleansCoord.Silo.Tls;
 
@@ -17,8 +18,6 @@ namespace OrleansCoord.Silo.Tls;
 /// </remarks>
 public sealed class ClientCertificateVerifier(X509Certificate2Collection authorities)
 {
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
-    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
 
     /// <summary>The CA certificates, as read from the bundle.</summary>
     public X509Certificate2Collection Authorities { get; } = authorities;
@@ -26,23 +25,13 @@ public sealed class ClientCertificateVerifier(X509Certificate2Collection authori
     /// <summary>True when <paramref name="certificate"/> chains to one of <see cref="Authorities"/>.</summary>
     /// <param name="certificate">The client's own certificate.</param>
     /// <param name="presented">The chain TLS built from what the client sent; only its intermediates are used.</param>
-    public bool IsTrusted(X509Certificate2 certificate, X509Chain? presented) => Chains(certificate, presented, ClientAuthentication);
+    public bool IsTrusted(X509Certificate2 certificate, X509Chain? presented) => Chains(certificate, presented, CertificateChains.ClientAuthentication);
 
     /// <summary>True when <paramref name="certificate"/>, another silo's, chains to one of <see cref="Authorities"/> and
     /// is meant for server and client authentication (a silo both accepts and opens silo-to-silo connections).</summary>
     public bool IsTrustedSilo(X509Certificate2 certificate, X509Chain? presented) =>
-        Chains(certificate, presented, ServerAuthentication, ClientAuthentication);
+        Chains(certificate, presented, CertificateChains.ServerAuthentication, CertificateChains.ClientAuthentication);
 
-    private bool Chains(X509Certificate2 certificate, X509Chain? presented, params Oid[] uses)
-    {
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(Authorities);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        foreach (var use in uses) policy.ApplicationPolicy.Add(use);
-        if (presented is not null) policy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
-        return chain.Build(certificate);
-    }
+    private bool Chains(X509Certificate2 certificate, X509Chain? presented, params Oid[] uses) =>
+        CertificateChains.ChainsTo(certificate, presented, Authorities, uses);
 }
