@@ -40,10 +40,16 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
             {
                 return await RunAsync(transaction);
             }
-            catch (RevisionBehindException exception) when (attempt < MaxRevisionRetries)
+            catch (RevisionBehindException exception)
             {
-                // A participant has seen a later revision (a clock elsewhere runs ahead): try above it.
+                // A participant has seen a later revision (a clock elsewhere runs ahead, or writes to a busy znode
+                // committed after this attempt took its revision): try above it. Nothing of the attempt was applied, so
+                // past a few tries it is a conflict the caller sends again, not an unknown failure (SystemError).
                 clock.Observe(exception.Revision);
+                if (attempt >= MaxRevisionRetries)
+                {
+                    throw new RetryableConflictException($"multi: its znodes moved past its revision {attempt + 1} times; nothing applied, retry");
+                }
             }
         }
     }

@@ -18,6 +18,14 @@ public sealed class KazooTests(ZkSiloFixture grid)
     }
 
     [Fact]
+    public async Task LockingQueue_EightConsumersAtOnce_EachItemConsumedOnce_NoCallFails()
+    {
+        ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
+        var root = $"/kazoo-queue-{Guid.NewGuid():N}";
+        await RunScriptAsync("contended_queue.py", root, TimeSpan.FromMinutes(4), "consume");
+    }
+
+    [Fact]
     public async Task ServerVersion_ReadsTheEnviFourLetterWord()
     {
         ExternalTool.Require(ExternalTool.Python, "python3-kazoo");
