@@ -70,8 +70,10 @@ admin.enableServer=false
 4lw.commands.whitelist=$whitelist
 ${ZK_EXTRA_CONFIG:-}
 CFG
+  # netty-codec and netty-resolver: NettyServerCnxnFactory (the TLS modes) needs them and zookeeper.jar's manifest
+  # leaves them out; the default NIO factory does not load them.
   setsid java "-Xmx$heap" "-Xms$heap" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$@" \
-    -cp "$jars/zookeeper.jar:$jars/slf4j-simple.jar" \
+    -cp "$jars/zookeeper.jar:$jars/netty-codec.jar:$jars/netty-resolver.jar:$jars/slf4j-simple.jar" \
     org.apache.zookeeper.server.quorum.QuorumPeerMain "$work/zoo.cfg" > "$work/server.log" 2>&1 &
   SERVER_PID=$!
 }
@@ -100,3 +102,43 @@ start_azurite() {
   AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=$account;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/$account;QueueEndpoint=http://127.0.0.1:$queue/$account;TableEndpoint=http://127.0.0.1:$table/$account;"
   echo "# private Azurite (pid $AZURITE_PID) on 127.0.0.1:$blob/$queue/$table, data in $dir" >&2
 }
+
+# Writes throw-away TLS material for the TLS modes of the bench scripts into directory $1 (a temp dir of the run; never
+# commit it): a CA (ca.pem), a server certificate for 127.0.0.1/localhost (server.pem, server.key) and a client
+# certificate (client.pem, client.key), all signed by the CA, and the same as PKCS#12 stores for Java, password
+# `changeit`: server.p12 and client.p12 (certificate and key), truststore.p12 (the CA). RSA 2048, valid one day.
+# Sets TLS_STORE_PASSWORD.
+make_tls_material() {
+  local dir="$1" name
+  command -v openssl >/dev/null && command -v keytool >/dev/null || { echo "openssl and keytool are needed for --tls" >&2; return 3; }
+  mkdir -p "$dir"
+  TLS_STORE_PASSWORD=changeit
+  (
+    set -e
+    cd "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=bench CA" -keyout ca.key -out ca.pem \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    for name in server client; do
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=bench $name" -keyout "$name.key" -out "$name.csr" 2>/dev/null
+      # Both usages on both: ZooKeeper's and Netty's checks differ in which one they want where.
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n' > "$name.ext"
+      openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile "$name.ext" -out "$name.pem" 2>/dev/null
+      openssl pkcs12 -export -in "$name.pem" -inkey "$name.key" -certfile ca.pem -name "$name" -out "$name.p12" -passout "pass:$TLS_STORE_PASSWORD"
+    done
+    keytool -importcert -noprompt -alias ca -file ca.pem -storetype PKCS12 -keystore truststore.p12 -storepass "$TLS_STORE_PASSWORD" >/dev/null 2>&1
+  ) || { echo "could not make TLS material in $dir" >&2; return 3; }
+}
+
+# The JVM flags that make Debian's ZooKeeper Java client connect over TLS with the stores of make_tls_material $1
+# (its certificate client.p12; it trusts only the bench CA and checks the server's name, 127.0.0.1), into array
+# ZK_CLIENT_TLS_FLAGS. The Netty socket is what ZooKeeper's client needs for TLS.
+zk_client_tls_flags() {
+  ZK_CLIENT_TLS_FLAGS=(-Dzookeeper.client.secure=true -Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty
+    "-Dzookeeper.ssl.keyStore.location=$1/client.p12" "-Dzookeeper.ssl.keyStore.password=$TLS_STORE_PASSWORD"
+    "-Dzookeeper.ssl.trustStore.location=$1/truststore.p12" "-Dzookeeper.ssl.trustStore.password=$TLS_STORE_PASSWORD")
+}
+
+# The class path of ZkBench/ZkWatchBench: Debian's zookeeper.jar names netty-handler/-transport/-buffer/-common in its
+# manifest but not netty-resolver and netty-codec, which the Netty client socket needs (NoClassDefFoundError otherwise).
+# $1 = the compiled classes.
+zk_client_classpath() { echo "$1:/usr/share/java/zookeeper.jar:/usr/share/java/netty-resolver.jar:/usr/share/java/netty-codec.jar:/usr/share/java/slf4j-nop.jar"; }

@@ -7,6 +7,15 @@
 # load hits all alike; each run also reports the proxy's CPU time per request (nginx: master and workers).
 # Everything started here is stopped on exit.
 #   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--paired] [--hold SECONDS]
+#                  [--https] [--skip-follow]
+# --https adds TLS to the same run: nginx gets a second listener `ssl` and the --fast-path off proxy its --https-port,
+# both with one throw-away certificate made at run time in the temp dir (RSA 2048, TLS 1.3 as both negotiate; wrk checks
+# no certificate and offers no ALPN, so both speak HTTP/1.1 over TLS), same upstreams; each round then runs nginx
+# plain, nginx https, proxy plain (--fast-path off), proxy https, proxy plain (--fast-path on). The proxy's HTTPS port
+# is served by Kestrel + YARP (the fast path serves the cleartext port only), so "proxy https / --fast-path off" is
+# the cost of TLS and "proxy https / --fast-path on" what leaving the fast path for HTTPS costs. wrk keeps its 64
+# connections alive for the whole run: the handshakes (64 per run) are not what is measured, the record layer is.
+# --skip-follow leaves out the join/leave rounds (following the grid) after the throughput rounds.
 # A/B of the fast path: B_DLL=path/to/OrleansCoord.Proxy.dll (another build, e.g. a copy of main's Release output)
 # and/or B_ENV="VAR=value ..." (environment for it, e.g. DOTNET_gcServer=0) start a second fast-path proxy, run
 # after the first in every round ("fast path on (B)"); B_ENV alone runs this build with other settings.
@@ -24,7 +33,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0; PAIRED=0
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0; PAIRED=0; HTTPS=0; SKIP_FOLLOW=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -35,6 +44,8 @@ while [[ $# -gt 0 ]]; do
     --perf) PERF=1; shift ;;
     --paired) PAIRED=1; shift ;;
     --hold) HOLD="$2"; shift 2 ;;
+    --https) HTTPS=1; shift ;;
+    --skip-follow) SKIP_FOLLOW=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +71,15 @@ trap 'exit 130' INT TERM
 
 free_port UP1; free_port UP2; free_port UP3; free_port NGINX_PROXY; free_port SILO_PORT; free_port GATEWAY; free_port SILO_HTTP
 free_port PROXY; free_port PROXY_ADMIN; free_port FAST; free_port FAST_ADMIN; free_port FAST_B; free_port FAST_B_ADMIN
+NGINX_TLS_SERVER=""; PROXY_TLS_ARGS=()
+if (( HTTPS )); then
+  make_tls_material "$WORK/tls" || exit 3
+  free_port NGINX_PROXY_TLS; free_port PROXY_TLS
+  NGINX_TLS_SERVER="server { listen 127.0.0.1:$NGINX_PROXY_TLS ssl; ssl_certificate $WORK/tls/server.pem; ssl_certificate_key $WORK/tls/server.key;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection '';
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }"
+  PROXY_TLS_ARGS=(--https-port "$PROXY_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
+fi
 B_DLL="${B_DLL:-}"; B_ENV="${B_ENV:-}"
 AB=0; [[ -n "$B_DLL" || -n "$B_ENV" ]] && AB=1
 [[ -n "$B_DLL" ]] || B_DLL="$ROOT/Proxy/bin/Release/net10.0/OrleansCoord.Proxy.dll"
@@ -86,7 +106,8 @@ nginx_conf upstreams 1 "server { listen 127.0.0.1:$UP1; location / { return 200 
   server { listen 127.0.0.1:$UP3; location / { return 200 'u3'; } }"
 nginx_conf proxy auto "upstream app { server 127.0.0.1:$UP1; server 127.0.0.1:$UP2; keepalive 64; }
   server { listen 127.0.0.1:$NGINX_PROXY; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection '';
-    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }"
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }
+  $NGINX_TLS_SERVER"
 
 setsid nginx -c "$WORK/upstreams/nginx.conf" > "$WORK/upstreams.log" 2>&1 & PIDS+=($!)
 setsid nginx -c "$WORK/proxy/nginx.conf" > "$WORK/nginx-proxy.log" 2>&1 & PIDS+=($!)
@@ -104,12 +125,14 @@ coord create /services && coord create /services/bench
 coord create /services/bench/u1 "{\"address\":\"http://127.0.0.1:$UP1\",\"weight\":1}"
 coord create /services/bench/u2 "{\"address\":\"http://127.0.0.1:$UP2\",\"weight\":1}"
 
-start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off, $5 = dll (default: this build), $6 = environment
-  # shellcheck disable=SC2086 # $6 is a list of VAR=value words
-  (cd "$WORK" && exec setsid env ${6:-} dotnet "${5:-$PROXY_DLL}" --listen 127.0.0.1 --port "$2" --admin-port "$3" --fast-path "$4" \
-    --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot-$1.json") > "$WORK/$1.log" 2>&1 & PIDS+=($!)
+start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off, $5 = dll (default: this build), $6 = environment, then further proxy flags
+  local name="$1" port="$2" admin="$3" fast="$4" dll="${5:-$PROXY_DLL}" environment="${6:-}"
+  shift $(( $# < 6 ? $# : 6 ))
+  # shellcheck disable=SC2086 # $environment is a list of VAR=value words
+  (cd "$WORK" && exec setsid env $environment dotnet "$dll" --listen 127.0.0.1 --port "$port" --admin-port "$admin" --fast-path "$fast" \
+    --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot-$name.json" "$@") > "$WORK/$name.log" 2>&1 & PIDS+=($!)
 }
-start_proxy proxy "$PROXY" "$PROXY_ADMIN" off
+start_proxy proxy "$PROXY" "$PROXY_ADMIN" off "" "" "${PROXY_TLS_ARGS[@]}"
 start_proxy fast "$FAST" "$FAST_ADMIN" on
 PORTS=("$PROXY" "$FAST")
 if (( AB )); then start_proxy fast-b "$FAST_B" "$FAST_B_ADMIN" on "$B_DLL" "$B_ENV"; PORTS+=("$FAST_B"); fi
@@ -117,12 +140,19 @@ for port in "${PORTS[@]}"; do
   for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$port/x" || true)" == u? ]] && break; sleep 0.2; done
   [[ "$(curl -s "http://127.0.0.1:$port/x")" == u? ]] || { echo "the proxy on $port does not forward; its logs:" >&2; cat "$WORK"/proxy.log "$WORK"/fast.log >&2; exit 4; }
 done
+if (( HTTPS )); then
+  for url in "https://127.0.0.1:$PROXY_TLS/x" "https://127.0.0.1:$NGINX_PROXY_TLS/x"; do
+    for _ in $(seq 1 300); do [[ "$(curl -s --cacert "$WORK/tls/ca.pem" "$url" || true)" == u? ]] && break; sleep 0.2; done
+    [[ "$(curl -s --cacert "$WORK/tls/ca.pem" "$url")" == u? ]] || { echo "$url does not forward over TLS; logs:" >&2; cat "$WORK"/proxy.log "$WORK"/proxy/error.log >&2; exit 4; }
+  done
+fi
 
 NGINX_PROXY_GROUP="${PIDS[1]}"; PROXY_GROUP="${PIDS[3]}"; FAST_GROUP="${PIDS[4]}"; FAST_B_GROUP="${PIDS[5]:-}"
 # CPU seconds used so far by every process of group $1 (nginx: master and workers).
 group_cpu() { local total=0 pid; for pid in $(pgrep -g "$1"); do total=$(awk -v t="$total" -v c="$(cpu_seconds "$pid")" 'BEGIN { print t + c }'); done; echo "$total"; }
 
-run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
+run() { # $1 = label, $2 = port, $3 = process group of the proxy under test, $4 = http (default) or https
+  local scheme="${4:-http}"
   echo "## $1 (port $2), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   local before output perf_pid="" pids
   before="$(group_cpu "$3")"
@@ -130,7 +160,7 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test
     pids="$(pgrep -g "$3" | paste -sd,)"
     perf stat -x, -e context-switches,cpu-migrations -p "$pids" -o "$WORK/perf.txt" -- sleep "$DURATION" & perf_pid=$!
   fi
-  output="$(wrk -t2 -c64 -d"${DURATION}s" --latency "http://127.0.0.1:$2/" 2>&1)"
+  output="$(wrk -t2 -c64 -d"${DURATION}s" --latency "$scheme://127.0.0.1:$2/" 2>&1)"
   echo "$output"
   # CPU per request tells the proxies' costs apart even when other load on the box moves the req/s figures.
   echo "$output" | awk -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$3")" 'BEGIN { print b - a }')" \
@@ -162,11 +192,21 @@ paired() { # $1 = round
 
 {
   echo "# $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, $(nginx -v 2>&1), wrk -t2 -c64 -d${DURATION}s"
+  if (( HTTPS )); then
+    echo "# mode: plain and https (nginx ssl on port $NGINX_PROXY_TLS, proxy --https-port $PROXY_TLS; $(openssl version | cut -d' ' -f1-2)," \
+      "one throw-away RSA 2048 certificate, HTTP/1.1 over TLS, 64 keep-alive connections per run: handshakes not measured)"
+  else
+    echo "# mode: plain"
+  fi
   echo "# warm-up (not reported): ${WARMUP} s each"
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PROXY/" >/dev/null 2>&1
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$PROXY/" >/dev/null 2>&1
   wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$FAST/" >/dev/null 2>&1
   if (( AB )); then wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$FAST_B/" >/dev/null 2>&1; fi
+  if (( HTTPS )); then
+    wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$NGINX_PROXY_TLS/" >/dev/null 2>&1
+    wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$PROXY_TLS/" >/dev/null 2>&1
+  fi
   if (( HOLD > 0 )); then
     echo "# holding ${HOLD} s: nginx proxy port $NGINX_PROXY (group $NGINX_PROXY_GROUP), fast path off $PROXY (pid $PROXY_GROUP)," \
       "on $FAST (pid $FAST_GROUP)$( (( AB )) && echo ", B $FAST_B (pid $FAST_B_GROUP)")" >&2
@@ -174,13 +214,15 @@ paired() { # $1 = round
   fi
   for round in $(seq 1 "$ROUNDS"); do
     run "round $round: nginx proxy" "$NGINX_PROXY" "$NGINX_PROXY_GROUP"
+    if (( HTTPS )); then run "round $round: nginx proxy https" "$NGINX_PROXY_TLS" "$NGINX_PROXY_GROUP" https; fi
     if (( ! SKIP_OFF )); then run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"; fi
+    if (( HTTPS )); then run "round $round: OrleansCoord.Proxy https (Kestrel + YARP)" "$PROXY_TLS" "$PROXY_GROUP" https; fi
     run "round $round: OrleansCoord.Proxy --fast-path on" "$FAST" "$FAST_GROUP"
     if (( AB )); then run "round $round: OrleansCoord.Proxy --fast-path on (B: ${B_DLL#"$ROOT/"} ${B_ENV})" "$FAST_B" "$FAST_B_GROUP"; fi
     if (( AB && PAIRED )); then paired "$round"; fi
   done
-  echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
-  for round in $(seq 1 "$ROUNDS"); do
+  (( SKIP_FOLLOW )) || echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
+  for round in $(seq 1 "$(( SKIP_FOLLOW ? 0 : ROUNDS ))"); do
     coord create /services/bench/u3 "{\"address\":\"http://127.0.0.1:$UP3\",\"weight\":1}"
     start=$(date +%s%N)
     for _ in $(seq 1 3000); do [[ "$(curl -s "http://127.0.0.1:$FAST/")" == u3 ]] && break; done

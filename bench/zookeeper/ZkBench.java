@@ -48,8 +48,12 @@ public final class ZkBench {
         int size = Integer.parseInt(opt.get("--size")), warmup = Integer.parseInt(opt.get("--warmup"));
         String[] phases = opt.get("--phases").split(",");
         for (String p : phases) if (!Arrays.asList(ALL_PHASES).contains(p)) { System.err.println("unknown phase " + p); System.exit(2); }
-        String describe = String.format(Locale.ROOT, "# target=zookeeper server=%s ops=%d concurrency=%d size=%d clients=1 warmup=%d",
-                server, ops, concurrency, size, warmup);
+        // The connection's mode, from ZooKeeper's own client properties (the bench scripts' --tls and --netty set them),
+        // so that every output says which mode it was.
+        boolean tls = Boolean.getBoolean("zookeeper.client.secure");
+        String socket = System.getProperty("zookeeper.clientCnxnSocket", "ClientCnxnSocketNIO").replaceAll(".*\\.", "");
+        String describe = String.format(Locale.ROOT, "# target=zookeeper server=%s ops=%d concurrency=%d size=%d clients=1 warmup=%d tls=%s socket=%s",
+                server, ops, concurrency, size, warmup, tls ? "on" : "off", socket);
         System.err.println(describe);
 
         CountDownLatch connected = new CountDownLatch(1);
@@ -79,7 +83,8 @@ public final class ZkBench {
         StringJoiner j = new StringJoiner(",", "[", "]");
         for (Result r : results) j.add(r.json());
         String document = String.format(Locale.ROOT, "{\"settings\":{\"target\":\"zookeeper\",\"server\":\"%s\",\"ops\":%d,"
-                + "\"concurrency\":%d,\"size\":%d,\"clients\":1,\"warmup\":%d},\"phases\":%s}%n", server, ops, concurrency, size, warmup, j);
+                + "\"concurrency\":%d,\"size\":%d,\"clients\":1,\"warmup\":%d,\"tls\":%b,\"socket\":\"%s\"},\"phases\":%s}%n",
+                server, ops, concurrency, size, warmup, tls, socket, j);
         if (!opt.get("--json-out").isEmpty()) java.nio.file.Files.writeString(java.nio.file.Path.of(opt.get("--json-out")), document);
         if (json) {
             System.out.print(document);
