@@ -142,6 +142,9 @@ async function edit(url, body) {
     const result = await api(url, { method: 'POST', headers: editHeaders, body: JSON.stringify(body) });
     $('edit-result').className = '';
     $('edit-result').textContent = 'done';
+    // Not left to the live view alone: the change shows also when the view is not live.
+    loadNode();
+    loadChildren();
     return result;
   } catch (error) {
     $('edit-result').className = 'error';
