@@ -1,3 +1,4 @@
+using OrleansCoord.Explorer.Hosting;
 using OrleansCoord.Silo.Hosting;
 using OrleansCoord.Silo.Metrics;
 using OrleansCoord.Silo.ProxyStart;
@@ -29,6 +30,7 @@ app.MapHealthz();
 app.MapDashboard(options);
 app.MapCoordMetrics(); // Prometheus' /metrics (Metrics/)
 app.MapZooKeeperAdmin(); // ZooKeeper's AdminServer commands, /commands/<name> (ZooKeeper/)
+app.MapGridExplorer(new() { EditEnabled = options.ExplorerEdit }); // the grid explorer, /explorer (Explorer/)
 
 // 5. Run until SIGTERM / Ctrl-C; shut down gracefully.
 return await app.RunCoordSiloAsync(options);

@@ -43,11 +43,12 @@ internal static class CommandLineFlags
         ["--proxy-port"] = "Proxy:Port",
         ["--proxy-admin-port"] = "Proxy:AdminPort",
         ["--dashboard"] = "Dashboard:Mode",
+        ["--explorer-edit"] = "Explorer:Edit",
     };
 
     /// <summary>Flags that may stand alone, meaning true (<c>--require-client-certificate</c>); they still take
     /// <c>=false</c>, or a following <c>true</c>/<c>false</c>.</summary>
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate", "--http-insecure", "--grid-tls" };
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--require-client-certificate", "--http-insecure", "--grid-tls", "--explorer-edit" };
 
     public const string Usage = """
         Usage: dotnet run --project Silo -- [flags]
@@ -65,7 +66,7 @@ internal static class CommandLineFlags
                                           how watch events reach the watch shards (default Memory: pushed; docs/adr/014)
           --silo-port N                   silo-to-silo port (default 11111)
           --gateway-port N                client gateway port (default 30000)
-          --http-port N                   /healthz, /dashboard, /metrics, /commands (default 8080)
+          --http-port N                   /healthz, /dashboard, /explorer, /metrics, /commands (default 8080)
           --http-listen IP                its address (default loopback; beyond it the port speaks TLS with
                                           --tls-certificate and needs --http-client-ca or --http-user; docs/adr/016)
           --http-client-ca PATH           PEM bundle of the CAs whose client certificates open the HTTP port
@@ -96,6 +97,8 @@ internal static class CommandLineFlags
           --super-digest USER:HASH        a digest id (user:base64(sha1(user:password))) that passes every ACL check
           --dashboard on|off              the Orleans dashboard at /dashboard (default on; off saves its per-call
                                           filter and its once-a-second metrics export, see docs/BENCHMARKS-HISTORY.md)
+          --explorer-edit                 the grid explorer (/explorer) may create, set and delete znodes for a user
+                                          who signs in with a digest identity; the znodes' ACLs decide (default off)
           --help                          this text
 
         Every flag has a configuration key (Storage:Profile, Endpoints:SiloPort, ...) that appsettings.json

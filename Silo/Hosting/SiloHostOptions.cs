@@ -38,6 +38,11 @@ public sealed class SiloHostOptions
     /// setting they use.</remarks>
     public DashboardMode Dashboard { get; set; } = DashboardMode.On;
 
+    /// <summary>Whether the grid explorer (<c>/explorer</c>) may create, set and delete znodes, for a user who signs in
+    /// with a digest identity (the znodes' ACLs decide). Flag <c>--explorer-edit</c>, key <c>Explorer:Edit</c>.</summary>
+    /// <value>false: read-only.</value>
+    public bool ExplorerEdit { get; set; }
+
     /// <summary>The <c>Storage</c> section.</summary>
     public sealed class StorageSettings
     {

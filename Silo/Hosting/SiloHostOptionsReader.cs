@@ -46,6 +46,7 @@ internal static class SiloHostOptionsReader
         options.Proxy.Port = ReadInt(configuration, "Proxy:Port", options.Proxy.Port, errors);
         options.Proxy.AdminPort = ReadInt(configuration, "Proxy:AdminPort", options.Proxy.AdminPort, errors);
         options.Dashboard = ReadEnum(configuration, "Dashboard:Mode", options.Dashboard, errors);
+        options.ExplorerEdit = ReadBool(configuration, "Explorer:Edit", options.ExplorerEdit, errors);
 
         cluster.ClusterId = configuration["Cluster:ClusterId"] ?? cluster.ClusterId;
         cluster.ServiceId = configuration["Cluster:ServiceId"] ?? cluster.ServiceId;

@@ -54,6 +54,21 @@ public sealed class CommandLineFlagsTests
     }
 
     [Fact]
+    public void ExplorerEdit_OffByDefault_OnAsASwitch_OtherValuesRefused()
+    {
+        var errors = new List<string>();
+        SiloHostOptions Read(params string[] args) => SiloHostOptionsReader.Read(
+            new ConfigurationBuilder().AddInMemoryCollection(CommandLineFlags.Parse(args, errors)).Build(), errors);
+
+        Assert.False(Read().ExplorerEdit);
+        Assert.True(Read("--explorer-edit").ExplorerEdit);
+        Assert.False(Read("--explorer-edit", "false").ExplorerEdit);
+        Assert.Empty(errors);
+        Assert.False(Read("--explorer-edit=maybe").ExplorerEdit);
+        Assert.Contains(errors, e => e.Contains("--explorer-edit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AzuritePorts_ThreeDistinctPorts_OnlyWithAnExplicitConnectionString()
     {
         var errors = new List<string>();

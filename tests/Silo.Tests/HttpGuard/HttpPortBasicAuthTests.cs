@@ -10,8 +10,9 @@ namespace OrleansCoord.Silo.Tests.HttpGuard;
 /// </summary>
 public sealed class HttpPortBasicAuthTests(BasicGuardedSiloFixture fixture) : IClassFixture<BasicGuardedSiloFixture>
 {
-    // Each one is served by a different front end: Prometheus' exporter, ZooKeeper's AdminServer, the Orleans dashboard.
-    public static readonly TheoryData<string> Guarded = new() { "metrics", "commands/mntr", "dashboard/", "dashboard/version" };
+    // Each one is served by a different front end: Prometheus' exporter, ZooKeeper's AdminServer, the Orleans dashboard,
+    // the grid explorer (its page and its API).
+    public static readonly TheoryData<string> Guarded = new() { "metrics", "commands/mntr", "dashboard/", "dashboard/version", "explorer", "explorer/api/node?path=/" };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
