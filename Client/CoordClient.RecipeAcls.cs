@@ -4,7 +4,7 @@ using OrleansCoord.Recipes.Acls;
 namespace OrleansCoord.Client;
 
 /// <summary>
-/// Recipe ACLs (docs/adr/017-recipe-acls.md): each lock, read/write lock, semaphore, election, queue, counter, barrier
+/// Recipe ACLs (docs/adr/018-recipe-acls.md): each lock, read/write lock, semaphore, election, queue, counter, barrier
 /// and double barrier may carry an ACL like a znode's, checked by the grid against the identities this session proved
 /// (<see cref="AddAuthAsync"/>). A recipe without one is open to everyone.
 /// </summary>

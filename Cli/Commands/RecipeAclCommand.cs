@@ -6,7 +6,7 @@ using OrleansCoord.Recipes.Acls;
 namespace OrleansCoord.Cli.Commands;
 
 /// <summary>
-/// <c>recipe-acl get KIND NAME</c> and <c>recipe-acl set KIND NAME ACL</c>: a recipe's ACL (docs/adr/017-recipe-acls.md),
+/// <c>recipe-acl get KIND NAME</c> and <c>recipe-acl set KIND NAME ACL</c>: a recipe's ACL (docs/adr/018-recipe-acls.md),
 /// written and printed as <c>getacl</c>/<c>setacl</c> do a znode's. KIND is one of lock, rwlock, semaphore, election,
 /// queue, counter, barrier, doublebarrier.
 /// </summary>

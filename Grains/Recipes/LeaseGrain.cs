@@ -17,7 +17,7 @@ namespace OrleansCoord.Grains.Recipes;
 /// grant or release is acknowledged; waiters queue in memory and long-poll (docs/adr/007-recipe-waits.md).
 /// Reentrant, so that parked polls do not block other calls; every change goes through <see cref="_gate"/>.
 /// The record's ACL decides who may acquire (CREATE), observe (READ) and change the ACL (ADMIN); releasing and
-/// cancelling one's own always pass (docs/adr/017-recipe-acls.md).
+/// cancelling one's own always pass (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 [GrainType("lease")]

@@ -4,7 +4,7 @@ using OrleansCoord.Recipes;
 namespace OrleansCoord.Grains.Recipes;
 
 /// <summary>A recipe as stored: its holders, the last token it granted, (semaphores) its number of leases, and its ACL
-/// (null: open to everyone; docs/adr/017-recipe-acls.md). The record is never deleted, so neither is the ACL.</summary>
+/// (null: open to everyone; docs/adr/018-recipe-acls.md). The record is never deleted, so neither is the ACL.</summary>
 [GenerateSerializer, Immutable, Alias("coord.lease.record")]
 internal sealed record LeaseRecord(
     [property: Id(0)] long LastToken,

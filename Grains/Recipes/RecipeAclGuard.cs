@@ -6,7 +6,7 @@ using OrleansCoord.Grains.ZNodes;
 namespace OrleansCoord.Grains.Recipes;
 
 /// <summary>
-/// The ACL check of one recipe grain (docs/adr/017-recipe-acls.md): the ACL in the recipe's own record against the
+/// The ACL check of one recipe grain (docs/adr/018-recipe-acls.md): the ACL in the recipe's own record against the
 /// identities the call's credential proves, as a znode's (<see cref="AclCheck"/>, <see cref="VerifiedCaller"/>).
 /// A recipe without an ACL (null) is open to everyone and its calls verify nothing, as before recipes had ACLs.
 /// </summary>

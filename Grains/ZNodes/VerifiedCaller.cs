@@ -4,7 +4,7 @@ using OrleansCoord.Grains.Identities;
 namespace OrleansCoord.Grains.ZNodes;
 
 /// <summary>The identities an ACL is checked against: what a call's credential proves, and nothing it merely asserts
-/// (docs/adr/013-identities.md). The znode grains and the recipe grains (docs/adr/017-recipe-acls.md) both ask here.</summary>
+/// (docs/adr/013-identities.md). The znode grains and the recipe grains (docs/adr/018-recipe-acls.md) both ask here.</summary>
 internal static class VerifiedCaller
 {
     /// <summary>

@@ -5,7 +5,7 @@ using static OrleansCoord.Cli.Tests.Infrastructure.CliAssert;
 
 namespace OrleansCoord.Cli.Tests;
 
-/// <summary><c>recipe-acl get|set</c> with the built <c>coord</c> against a real silo (docs/adr/017-recipe-acls.md).</summary>
+/// <summary><c>recipe-acl get|set</c> with the built <c>coord</c> against a real silo (docs/adr/018-recipe-acls.md).</summary>
 [Collection(GridCollection.Name)]
 public sealed class RecipeAclCommandTests(SiloFixture grid)
 {

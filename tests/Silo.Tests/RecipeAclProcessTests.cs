@@ -6,7 +6,7 @@ using static OrleansCoord.Silo.Tests.GridConnect;
 namespace OrleansCoord.Silo.Tests;
 
 /// <summary>Recipe ACLs through a real silo process and the SDK, on Azurite: set before first use, enforced for other
-/// sessions, and still there after the recipe emptied and the silo restarted (docs/adr/017-recipe-acls.md).</summary>
+/// sessions, and still there after the recipe emptied and the silo restarted (docs/adr/018-recipe-acls.md).</summary>
 public sealed class RecipeAclProcessTests(AzuriteFixture azurite)
 {
     private static readonly AclEntry[] AliceAll = [Acl.DigestEntry("alice", "secret", AclPerms.All)];

@@ -4,7 +4,7 @@ namespace OrleansCoord.Recipes.Acls;
 
 /// <summary>
 /// The ACL of one recipe, kept in the recipe's own record and checked by its grain on every call
-/// (docs/adr/017-recipe-acls.md). Every recipe grain interface has it; <see cref="RecipeAclGrains.Of"/> finds the grain.
+/// (docs/adr/018-recipe-acls.md). Every recipe grain interface has it; <see cref="RecipeAclGrains.Of"/> finds the grain.
 /// </summary>
 [Alias("coord.recipe-acl")]
 public interface IRecipeAclGrain : IGrainWithStringKey

@@ -18,7 +18,7 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// release before the reply; decisions one at a time under a gate; bounded waits that wake when the state changes;
 /// and taking out participants whose session ended. Reentrant, so that waiting participants do not hold up entries.
 /// The record's ACL decides who may enter (CREATE), see the status (READ) and change the ACL (ADMIN); waiting for and
-/// leaving one's own entry always pass (docs/adr/017-recipe-acls.md).
+/// leaving one's own entry always pass (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger logger) : Grain

@@ -12,7 +12,7 @@ internal sealed record BarrierMember(Guid Id, long SessionId);
 /// A barrier as stored. <see cref="Members"/> are the participants of round <see cref="Round"/> (for a double
 /// barrier: entering, or inside when <see cref="Inside"/>); <see cref="Next"/> are those who entered a double
 /// barrier while its round was inside, for the round after it. <see cref="Acl"/>: who may enter, see the status and change
-/// the ACL (absent: open; docs/adr/017-recipe-acls.md); the record is never deleted.
+/// the ACL (absent: open; docs/adr/018-recipe-acls.md); the record is never deleted.
 /// </summary>
 internal sealed record BarrierState(
     long Round,

@@ -17,7 +17,7 @@ namespace OrleansCoord.Grains.Recipes.Counters;
 /// A counter: one record (<c>rc:</c> + name) in the tree store, replaced conditionally for every change before the
 /// change is acknowledged. Changes apply one at a time, in arrival order; changes that queued while a commit was in
 /// flight are decided together and share the next commit (docs/adr/008). Reentrant only so that they can queue.
-/// The record's ACL decides who may read (READ), change (WRITE) and administer (ADMIN) it (docs/adr/017-recipe-acls.md).
+/// The record's ACL decides who may read (READ), change (WRITE) and administer (ADMIN) it (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 [GrainType("recipe-counter")]

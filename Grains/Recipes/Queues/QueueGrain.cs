@@ -19,7 +19,7 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 /// (hand-out, ack, release; a group of puts) is one commit that replaces the head conditionally, made before the
 /// reply, and decisions are taken one at a time under a gate; puts that queued for the gate share one commit. Reentrant, so that a take waiting for a message does not hold
 /// up the put that brings it (docs/adr/008-queue-and-barrier-recipes.md). The head's ACL decides who may put (CREATE),
-/// take, ack and give back (DELETE), see its length and peek (READ), and change the ACL (ADMIN) (docs/adr/017-recipe-acls.md).
+/// take, ack and give back (DELETE), see its length and peek (READ), and change the ACL (ADMIN) (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 [GrainType("recipe-queue")]

@@ -8,7 +8,7 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 /// A queue's head record: the next sequence number, the messages handed out and not acked (with the hand-out
 /// count and when they become visible again), and the outcomes of the last requests. Every put, take, ack and
 /// release replaces it conditionally; message data lives in records of their own, written once. The head also keeps the
-/// queue's ACL (absent: open; docs/adr/017-recipe-acls.md), and is never deleted.
+/// queue's ACL (absent: open; docs/adr/018-recipe-acls.md), and is never deleted.
 /// </summary>
 internal sealed record QueueHead(
     long NextSeq,

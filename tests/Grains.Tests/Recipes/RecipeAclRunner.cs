@@ -13,7 +13,7 @@ using static OrleansCoord.Grains.Tests.Recipes.LeaseProbe;
 namespace OrleansCoord.Grains.Tests.Recipes;
 
 /// <summary>
-/// Recipe ACLs (docs/adr/017-recipe-acls.md), run against each store: a protected recipe refuses sessions without the
+/// Recipe ACLs (docs/adr/018-recipe-acls.md), run against each store: a protected recipe refuses sessions without the
 /// identity and admits one with it, for every kind; forged identities are refused; one's own release always passes.
 /// </summary>
 internal static class RecipeAclRunner
