@@ -29,6 +29,7 @@ internal static class CoordCommandLine
         root.Add(WatchCommand.Build(globals));
         root.Add(AclCommands.BuildGetAcl(globals));
         root.Add(AclCommands.BuildSetAcl(globals));
+        root.Add(RecipeAclCommand.Build(globals));
         root.Add(QueueCommand.Build(globals));
         root.Add(CounterCommand.Build(globals));
         root.Add(BarrierCommand.Build(globals));

@@ -89,7 +89,7 @@ internal sealed class LeasePolls(CoordClient client)
     {
         var key = RecipeLimits.GrainKey(kind, name);
         var grain = client.GrainFactory.GetGrain<ILeaseGrain>(key);
-        return client.Runner.RunAsync(key, idempotent: true, () => grain.Observe(-1, -1, 0), cancellationToken);
+        return client.Runner.RunAsync(key, idempotent: true, () => { Caller.Use(client.Credential); return grain.Observe(-1, -1, 0); }, cancellationToken);
     }
 
     /// <summary>

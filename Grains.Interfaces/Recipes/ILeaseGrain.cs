@@ -1,3 +1,5 @@
+using OrleansCoord.Recipes.Acls;
+
 namespace OrleansCoord.Recipes;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace OrleansCoord.Recipes;
 /// (docs/adr/007-recipe-waits.md).
 /// </summary>
 [Alias("coord.lease")]
-public interface ILeaseGrain : IGrainWithStringKey
+public interface ILeaseGrain : IGrainWithStringKey, IRecipeAclGrain
 {
     /// <summary>Grants the hold at once (a reentrant acquire, or the queue is empty and the hold fits), or queues
     /// the waiter and waits at most <see cref="LeaseAcquire.WaitMs"/> for its turn. Polling again with the same

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes;
@@ -17,6 +18,7 @@ internal sealed class LeaseDraft(LeaseKind kind, LeaseRecord committed)
     private readonly HashSet<long> _touched = [];
     private long _lastToken = committed.LastToken;
     private int _limit = committed.Limit;
+    private AclEntry[]? _acl = committed.Acl;
 
     /// <summary>Waiters granted by <see cref="Promote"/>, with their tokens.</summary>
     public List<(LeaseWaiter Waiter, long Token)> Granted { get; } = [];
@@ -115,7 +117,14 @@ internal sealed class LeaseDraft(LeaseKind kind, LeaseRecord committed)
         }
     }
 
-    public LeaseRecord ToRecord() => new(_lastToken, _limit, [.. _holds]);
+    /// <summary>Replaces the recipe's ACL (null: open); the holds stay as they are.</summary>
+    public void SetAcl(AclEntry[]? acl)
+    {
+        _acl = acl;
+        Changed = true;
+    }
+
+    public LeaseRecord ToRecord() => new(_lastToken, _limit, [.. _holds], _acl);
 
     /// <summary>The commit: the record (on its token), the sessions' index rows, and the fences of the sessions granted.</summary>
     public List<RecordWrite> Writes(string grainKey, byte[] record, string? token)

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Serialization;
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes;
@@ -14,12 +16,14 @@ namespace OrleansCoord.Grains.Recipes;
 /// One lock, read/write lock, semaphore or election. Holders live in one tree-store record committed before any
 /// grant or release is acknowledged; waiters queue in memory and long-poll (docs/adr/007-recipe-waits.md).
 /// Reentrant, so that parked polls do not block other calls; every change goes through <see cref="_gate"/>.
+/// The record's ACL decides who may acquire (CREATE), observe (READ) and change the ACL (ADMIN); releasing and
+/// cancelling one's own always pass (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 [GrainType("lease")]
 [RandomPlacement]
 internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer, CallerCredentials credentials, StorageRegressionGuard regression,
-    TimeProvider time, ILogger<LeaseGrain> logger)
+    IOptions<CoordGridOptions> options, TimeProvider time, ILogger<LeaseGrain> logger)
     : Grain, ILeaseGrain, ILeaseMaintenanceGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -31,6 +35,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private string? _token;
     private bool _retired;
     private DateTimeOffset _verifiedAt;
+    private RecipeAclGuard _acl = null!;
 
     private static readonly TimeSpan VerifyPeriod = TimeSpan.FromSeconds(5);
 
@@ -43,10 +48,11 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
 
     private int _waiterCount;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         RecipeMeter.Track(this);
         _grainKey = this.GetPrimaryKeyString();
+        _acl = new RecipeAclGuard(credentials, options.Value.SuperDigest, _grainKey);
         var colon = _grainKey.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && Enum.TryParse<LeaseKind>(_grainKey[..colon], out var kind) && Enum.IsDefined(kind))
         {
@@ -61,7 +67,8 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
             }
         }
 
-        return Task.CompletedTask;
+        // ACL checks are synchronous once the identity key is loaded.
+        await _acl.ReadyAsync();
     }
 
     /// <summary>Grants, releases and cancels name a session: only its holder may (docs/adr/013-identities.md). The
@@ -84,6 +91,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         LeaseRequestRules.Validate(Kind, request);
         await DemandSessionAsync(request.SessionId);
+        var credential = Caller.Credential;
         LeaseWaiter waiter;
         await EnterAsync();
         try
@@ -94,6 +102,13 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
                 // Granted while the client was between polls (or the reply was lost).
                 _queue.RemoveAll(w => w.Request.WaiterId == request.WaiterId);
                 return new LeaseGrant(true, held.Token);
+            }
+
+            if (!_acl.Allows(committed.Acl, AclPerms.Create, credential))
+            {
+                // Refused (also a waiter whose ACL changed between its polls): leave no place in the queue behind.
+                DropWaiters(w => w.Request.WaiterId == request.WaiterId, null);
+                throw _acl.Refusal(AclPerms.Create);
             }
 
             if (_queue.Find(w => w.Request.WaiterId == request.WaiterId) is { } queued)
@@ -107,7 +122,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
                 var check = new LeaseDraft(Kind, committed);
                 check.CheckLimit(request);
                 check.TryReenter(request);
-                waiter = new LeaseWaiter(request, time.GetUtcNow());
+                waiter = new LeaseWaiter(request, credential, time.GetUtcNow());
                 _queue.Add(waiter);
                 try
                 {
@@ -189,11 +204,12 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         _ = Kind;
         LeaseRequestRules.ValidateWait(waitMs);
+        var credential = Caller.Credential;
         Task changed;
         await EnterAsync();
         try
         {
-            var view = await ViewAsync();
+            var view = await ViewAsync(credential);
             if (view.LastToken != knownToken || view.Holders.Length != knownHolders) return view;
             changed = _changed.Task;
         }
@@ -206,7 +222,7 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         await EnterAsync();
         try
         {
-            return await ViewAsync();
+            return await ViewAsync(credential);
         }
         finally
         {
@@ -214,9 +230,49 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
     }
 
-    private async Task<LeaseView> ViewAsync()
+    public async Task<AclEntry[]> GetAcl()
+    {
+        _ = Kind;
+        var credential = Caller.Credential;
+        await EnterAsync();
+        try
+        {
+            var record = await LoadAsync();
+            await VerifyCurrentAsync(always: false);
+            return _acl.Visible(record.Acl, credential);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    public async Task SetAcl(AclEntry[] acl)
+    {
+        _ = Kind;
+        var credential = Caller.Credential;
+        await EnterAsync();
+        try
+        {
+            var replacement = _acl.Replacement((await LoadAsync()).Acl, acl, credential);
+            // Waiters queued under the old ACL that the new one refuses go; their next poll answers NoAuth.
+            DropWaiters(w => !_acl.Allows(replacement, AclPerms.Create, w.Credential), null);
+            await MutateAsync(draft =>
+            {
+                draft.SetAcl(replacement);
+                return 0;
+            });
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private async Task<LeaseView> ViewAsync(CallerCredential? credential)
     {
         var record = await LoadAsync();
+        _acl.Demand(record.Acl, AclPerms.Read, credential);
         await VerifyCurrentAsync(always: false);
         return record.ToView() with { Waiters = _queue.Count };
     }

@@ -1,13 +1,16 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Recipes;
 
 namespace OrleansCoord.Grains.Recipes;
 
-/// <summary>A recipe as stored: its holders, the last token it granted, and (semaphores) its number of leases.</summary>
+/// <summary>A recipe as stored: its holders, the last token it granted, (semaphores) its number of leases, and its ACL
+/// (null: open to everyone; docs/adr/018-recipe-acls.md). The record is never deleted, so neither is the ACL.</summary>
 [GenerateSerializer, Immutable, Alias("coord.lease.record")]
 internal sealed record LeaseRecord(
     [property: Id(0)] long LastToken,
     [property: Id(1)] int Limit,
-    [property: Id(2)] LeaseHold[] Holds)
+    [property: Id(2)] LeaseHold[] Holds,
+    [property: Id(3)] AclEntry[]? Acl = null)
 {
     public static readonly LeaseRecord Empty = new(0, 0, []);
 

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Recipes;
 
 namespace OrleansCoord.Grains.Recipes;
@@ -6,11 +7,14 @@ namespace OrleansCoord.Grains.Recipes;
 /// A queued acquire, in memory: the promise its polls wait on and when it was last polled. Outcomes are results,
 /// never faulted tasks, because a waiter is often completed while none of its polls is waiting.
 /// </summary>
-internal sealed class LeaseWaiter(LeaseAcquire request, DateTimeOffset now)
+internal sealed class LeaseWaiter(LeaseAcquire request, CallerCredential? credential, DateTimeOffset now)
 {
     private readonly TaskCompletionSource<LeaseGrant> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LeaseAcquire Request { get; } = request;
+
+    /// <summary>What the acquire presented: checked again when the recipe's ACL changes while it waits.</summary>
+    public CallerCredential? Credential { get; } = credential;
 
     public DateTimeOffset LastPolled { get; private set; } = now;
 

@@ -254,19 +254,8 @@ internal sealed partial class ZNodeGrain(
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>The identities the current call's credential proves (AuthFailed for one that does not verify); a digest id
-    /// equal to the configured super digest is a superuser, as with ZooKeeper's <c>zookeeper.DigestAuthenticationProvider.superDigest</c>.</summary>
-    private AuthId[] CurrentCaller()
-    {
-        var identities = credentials.IdentitiesOf(Caller.Credential);
-        if (_options.SuperDigest is not { Length: > 0 } super) return identities;
-        foreach (var identity in identities)
-        {
-            if (identity.Scheme == "digest" && identity.Id == super) return [.. identities, AuthId.Super];
-        }
-
-        return identities;
-    }
+    /// <summary>The identities the current call's credential proves (docs/adr/013-identities.md).</summary>
+    private AuthId[] CurrentCaller() => VerifiedCaller.Identities(credentials, Caller.Credential, _options.SuperDigest);
 
     /// <summary>
     /// Runs a store call; a storage failure becomes a typed error and drops everything this activation knew, so

@@ -1,3 +1,5 @@
+using OrleansCoord.Recipes.Acls;
+
 namespace OrleansCoord.Recipes.Barriers;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace OrleansCoord.Recipes.Barriers;
 /// ends, its place is given up. Entries and the release are durable before they are acknowledged.
 /// </summary>
 [Alias("coord.recipes.barrier")]
-public interface IBarrierGrain : IGrainWithStringKey
+public interface IBarrierGrain : IGrainWithStringKey, IRecipeAclGrain
 {
     /// <summary>Enters the current round as <paramref name="participantId"/> (new for each entry). The round's count is set by
     /// its first entrant; a different count is BadArguments. Entering again with the same id changes nothing.</summary>
@@ -29,7 +31,7 @@ public interface IBarrierGrain : IGrainWithStringKey
 /// Who enters while a round is inside waits for the next round. Participants of ended sessions are taken out.
 /// </summary>
 [Alias("coord.recipes.doublebarrier")]
-public interface IDoubleBarrierGrain : IGrainWithStringKey
+public interface IDoubleBarrierGrain : IGrainWithStringKey, IRecipeAclGrain
 {
     /// <summary>Enters as <paramref name="participantId"/>; the ticket's round is the one it will be let in with.</summary>
     [Alias("enter")] Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count);

@@ -1,3 +1,5 @@
+using OrleansCoord.Recipes.Acls;
+
 namespace OrleansCoord.Recipes.Counters;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace OrleansCoord.Recipes.Counters;
 /// <remarks><paramref name="requestId"/> identifies one client request, so that a write whose storage outcome was
 /// ambiguous is recognised as applied rather than applied twice.</remarks>
 [Alias("coord.recipes.counter")]
-public interface ICounterGrain : IGrainWithStringKey
+public interface ICounterGrain : IGrainWithStringKey, IRecipeAclGrain
 {
     /// <summary>The current value.</summary>
     [Alias("get")] Task<long> Get();

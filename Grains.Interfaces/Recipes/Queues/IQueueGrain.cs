@@ -1,3 +1,5 @@
+using OrleansCoord.Recipes.Acls;
+
 namespace OrleansCoord.Recipes.Queues;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace OrleansCoord.Recipes.Queues;
 /// <remarks><c>requestId</c> identifies one client request, so that a write whose storage outcome was ambiguous
 /// is recognised as applied rather than applied twice.</remarks>
 [Alias("coord.recipes.queue")]
-public interface IQueueGrain : IGrainWithStringKey
+public interface IQueueGrain : IGrainWithStringKey, IRecipeAclGrain
 {
     /// <summary>Appends a message; returns its id.</summary>
     [Alias("put")] Task<string> Put(Guid requestId, byte[] data, int priority);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
@@ -18,8 +19,10 @@ internal sealed class BarrierGrain(ITreeStore store, CallerCredentials credentia
     public async Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count)
     {
         await ValidateEntryAsync(sessionId, count);
+        var credential = Caller.Credential;
         return await DecideAsync(participantId, state =>
         {
+            DemandEntry(state, credential);
             if (state.Has(participantId)) return (null, new BarrierTicket(state.Round, false));
             if (state.Members.Count > 0 && state.Count != count)
                 throw CoordException.BadArguments(Subject, $"this round waits for {state.Count} participants, not {count}");

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Recipes.Records;
 using OrleansCoord.Grains.Storage;
@@ -15,6 +17,8 @@ namespace OrleansCoord.Grains.Recipes.Barriers;
 /// What both barriers share: a <see cref="BarrierState"/> record replaced conditionally for every entry, exit and
 /// release before the reply; decisions one at a time under a gate; bounded waits that wake when the state changes;
 /// and taking out participants whose session ended. Reentrant, so that waiting participants do not hold up entries.
+/// The record's ACL decides who may enter (CREATE), see the status (READ) and change the ACL (ADMIN); waiting for and
+/// leaving one's own entry always pass (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger logger) : Grain
@@ -24,6 +28,7 @@ internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials cre
     private readonly ChangeSignal _signal = new();
     private RecipeRecord<BarrierState> _record = null!;
     private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
+    private RecipeAclGuard _acl = null!;
 
     protected abstract string Kind { get; }
 
@@ -31,13 +36,14 @@ internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials cre
 
     protected ITreeStore Store => store;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var name = this.GetPrimaryKeyString();
         Subject = RecipeNameRules.Subject(Kind, name);
         _record = new RecipeRecord<BarrierState>(store, KeyPrefix + Kind + ":" + name, Subject, () => { DeactivateOnIdle(); _signal.Raise(); },
             ServiceProvider.GetRequiredService<StorageRegressionGuard>(), logger);
-        return Task.CompletedTask;
+        _acl = new RecipeAclGuard(credentials, ServiceProvider.GetRequiredService<IOptions<CoordGridOptions>>().Value.SuperDigest, Subject);
+        await _acl.ReadyAsync();
     }
 
     /// <summary>Key prefix of barrier records: <c>rb:barrier:NAME</c>, <c>rb:doublebarrier:NAME</c>.</summary>
@@ -46,9 +52,30 @@ internal abstract class BarrierGrainBase(ITreeStore store, CallerCredentials cre
     public async Task<BarrierStatus> Status()
     {
         Validate();
+        var credential = Caller.Credential;
         var state = await LoadAsync();
+        _acl.Demand(state.Acl, AclPerms.Read, credential);
         return new BarrierStatus(state.Round, state.Count, state.Members.Count, state.Inside);
     }
+
+    public async Task<AclEntry[]> GetAcl()
+    {
+        Validate();
+        var credential = Caller.Credential;
+        return _acl.Visible((await LoadAsync()).Acl, credential);
+    }
+
+    public Task SetAcl(AclEntry[] acl)
+    {
+        Validate();
+        var credential = Caller.Credential;
+        // Before the barrier's first entry too: the record is made empty with the ACL.
+        return DecideAsync(Guid.NewGuid(), state => (state with { Acl = _acl.Replacement(state.Acl, acl, credential) }, 0),
+            _ => 0, _ => new BarrierTicket(-1, false));
+    }
+
+    /// <summary>Throws NoAuth unless the barrier's ACL lets the entrant in (CREATE); call inside the entry's decision.</summary>
+    protected void DemandEntry(BarrierState state, CallerCredential? credential) => _acl.Demand(state.Acl, AclPerms.Create, credential);
 
     protected void Validate() => RecipeNameRules.Validate(Kind, this.GetPrimaryKeyString());
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using OrleansCoord.Acls;
 using OrleansCoord.Grains.Recipes.Records;
 using OrleansCoord.Recipes.Barriers;
 
@@ -9,7 +11,8 @@ internal sealed record BarrierMember(Guid Id, long SessionId);
 /// <summary>
 /// A barrier as stored. <see cref="Members"/> are the participants of round <see cref="Round"/> (for a double
 /// barrier: entering, or inside when <see cref="Inside"/>); <see cref="Next"/> are those who entered a double
-/// barrier while its round was inside, for the round after it.
+/// barrier while its round was inside, for the round after it. <see cref="Acl"/>: who may enter, see the status and change
+/// the ACL (absent: open; docs/adr/018-recipe-acls.md); the record is never deleted.
 /// </summary>
 internal sealed record BarrierState(
     long Round,
@@ -18,7 +21,8 @@ internal sealed record BarrierState(
     List<BarrierMember> Members,
     int NextCount,
     List<BarrierMember> Next,
-    List<RecentRequest<BarrierTicket>> Recent)
+    List<RecentRequest<BarrierTicket>> Recent,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AclEntry[]? Acl = null)
 {
     public static BarrierState Empty => new(0, 0, false, [], 0, [], []);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
@@ -21,8 +22,10 @@ internal sealed class DoubleBarrierGrain(ITreeStore store, CallerCredentials cre
     public async Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count)
     {
         await ValidateEntryAsync(sessionId, count);
+        var credential = Caller.Credential;
         return await DecideAsync(participantId, state =>
         {
+            DemandEntry(state, credential);
             if (state.Has(participantId)) return (null, new BarrierTicket(state.Round, state.Inside));
             if (state.HasNext(participantId)) return (null, new BarrierTicket(state.Round + 1, false));
             var member = new BarrierMember(participantId, sessionId);

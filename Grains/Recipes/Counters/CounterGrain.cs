@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Recipes.Records;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes;
@@ -13,36 +17,69 @@ namespace OrleansCoord.Grains.Recipes.Counters;
 /// A counter: one record (<c>rc:</c> + name) in the tree store, replaced conditionally for every change before the
 /// change is acknowledged. Changes apply one at a time, in arrival order; changes that queued while a commit was in
 /// flight are decided together and share the next commit (docs/adr/008). Reentrant only so that they can queue.
+/// The record's ACL decides who may read (READ), change (WRITE) and administer (ADMIN) it (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 [GrainType("recipe-counter")]
 [RandomPlacement]
-internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regression, ILogger<CounterGrain> logger) : Grain, ICounterGrain
+internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regression, CallerCredentials credentials, IOptions<CoordGridOptions> options,
+    ILogger<CounterGrain> logger) : Grain, ICounterGrain
 {
     public const string KeyPrefix = "rc:";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PendingChange> _pending = new();
     private RecipeRecord<CounterState> _record = null!;
     private string _subject = "";
+    private RecipeAclGuard _acl = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("counter", name);
         _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, regression, logger);
-        return Task.CompletedTask;
+        _acl = new RecipeAclGuard(credentials, options.Value.SuperDigest, _subject);
+        await _acl.ReadyAsync();
     }
 
     public async Task<long> Get()
     {
         Validate();
-        return (await _record.LoadAsync())?.Value ?? 0;
+        var credential = Caller.Credential;
+        var state = await _record.LoadAsync();
+        _acl.Demand(state?.Acl, AclPerms.Read, credential);
+        return state?.Value ?? 0;
+    }
+
+    public async Task<AclEntry[]> GetAcl()
+    {
+        Validate();
+        var credential = Caller.Credential;
+        return _acl.Visible((await _record.LoadAsync())?.Acl, credential);
+    }
+
+    public async Task SetAcl(AclEntry[] acl)
+    {
+        Validate();
+        var credential = Caller.Credential;
+        await _gate.WaitAsync();
+        try
+        {
+            var current = await _record.LoadAsync();
+            var replacement = _acl.Replacement(current?.Acl, acl, credential);
+            // Before the counter's first change too: the record is made with value 0 and the ACL.
+            var next = (current ?? new CounterState(0, [])) with { Acl = replacement };
+            if (await _record.CommitAsync(next) is { } conflict) throw _record.ConflictError(conflict);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task<long> Add(Guid requestId, long delta)
     {
         Validate();
-        return (await DecideAsync(new PendingChange(requestId, value =>
+        return (await DecideAsync(new PendingChange(requestId, Caller.Credential, value =>
         {
             try
             {
@@ -59,7 +96,7 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
     public async Task<CounterCasResult> CompareAndSet(Guid requestId, long expected, long newValue)
     {
         Validate();
-        return await DecideAsync(new PendingChange(requestId, value =>
+        return await DecideAsync(new PendingChange(requestId, Caller.Credential, value =>
             (value == expected ? new CounterCasResult(true, newValue) : new CounterCasResult(false, value), null)));
     }
 
@@ -97,7 +134,10 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
             var changed = false;
             for (var i = 0; i < group.Count; i++)
             {
-                outcomes[i] = group[i].Apply(value);
+                // Each change is checked with its own caller's credential against the ACL it is decided under.
+                outcomes[i] = _acl.Refuses(current?.Acl, AclPerms.Write, group[i].Credential) is { } refused
+                    ? (null, refused)
+                    : group[i].Apply(value);
                 if (outcomes[i].Outcome is { Succeeded: true } swapped)
                 {
                     (value, changed) = (swapped.Value, true);
@@ -105,7 +145,7 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
                 }
             }
 
-            if (changed && await _record.CommitAsync(new CounterState(value, recent!)) is { } conflict)
+            if (changed && await _record.CommitAsync(new CounterState(value, recent!, current?.Acl)) is { } conflict)
             {
                 foreach (var change in group)
                 {
@@ -131,7 +171,7 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
     private void Validate() => RecipeNameRules.Validate("counter", this.GetPrimaryKeyString());
 
     /// <summary>A change waiting to be decided: what it does to the value it finds (an outcome, or an error that changes nothing).</summary>
-    private sealed record PendingChange(Guid RequestId, Func<long, (CounterCasResult? Outcome, Exception? Error)> Apply)
+    private sealed record PendingChange(Guid RequestId, CallerCredential? Credential, Func<long, (CounterCasResult? Outcome, Exception? Error)> Apply)
     {
         public TaskCompletionSource<CounterCasResult> Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

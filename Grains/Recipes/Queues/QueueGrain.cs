@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Recipes.Records;
 using OrleansCoord.Grains.Storage;
 using OrleansCoord.Recipes;
@@ -14,30 +18,53 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 /// A queue: a head record (<see cref="QueueHead"/>) and one record per message under <c>rq:</c>. Each decision
 /// (hand-out, ack, release; a group of puts) is one commit that replaces the head conditionally, made before the
 /// reply, and decisions are taken one at a time under a gate; puts that queued for the gate share one commit. Reentrant, so that a take waiting for a message does not hold
-/// up the put that brings it (docs/adr/008-queue-and-barrier-recipes.md).
+/// up the put that brings it (docs/adr/008-queue-and-barrier-recipes.md). The head's ACL decides who may put (CREATE),
+/// take, ack and give back (DELETE), see its length and peek (READ), and change the ACL (ADMIN) (docs/adr/018-recipe-acls.md).
 /// </summary>
 [Reentrant]
 [GrainType("recipe-queue")]
 [RandomPlacement]
-internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regression, TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
+internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regression, CallerCredentials credentials, IOptions<CoordGridOptions> options,
+    TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PendingPut> _pendingPuts = new();
     private string _name = "";
     private string _subject = "";
     private RecipeRecord<QueueHead> _head = null!;
+    private RecipeAclGuard _acl = null!;
 
     // Ids of the stored messages in hand-out order; null until listed (again, after the cache was voided).
     private SortedSet<string>? _messages;
     private readonly ChangeSignal _changed = new();
     private bool _retired;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("queue", _name);
         _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, regression, logger);
-        return Task.CompletedTask;
+        _acl = new RecipeAclGuard(credentials, options.Value.SuperDigest, _subject);
+        await _acl.ReadyAsync();
+    }
+
+    public Task<AclEntry[]> GetAcl()
+    {
+        var credential = Caller.Credential;
+        return Gated(async () => _acl.Visible((await _head.LoadAsync())?.Acl, credential));
+    }
+
+    public Task SetAcl(AclEntry[] acl)
+    {
+        var credential = Caller.Credential;
+        return Gated(async () =>
+        {
+            var (head, _) = await LoadAsync();
+            // Before the queue's first put too: the head is made empty with the ACL.
+            if (await _head.CommitAsync(head with { Acl = _acl.Replacement(head.Acl, acl, credential) }) is { } conflict)
+                throw _head.ConflictError(conflict);
+            return 0;
+        });
     }
 
     public async Task<string> Put(Guid requestId, byte[] data, int priority)
@@ -47,7 +74,7 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
             throw CoordException.BadArguments(_subject, $"a message holds at most {ZNodeLimits.MaxDataLength} bytes");
 
         // Puts waiting for the gate are decided together by whichever of them gets it first: one commit for all.
-        var put = new PendingPut(requestId, data, priority);
+        var put = new PendingPut(requestId, data, priority, Caller.Credential);
         _pendingPuts.Enqueue(put);
         await _gate.WaitAsync();
         try
@@ -72,6 +99,10 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
         try
         {
             var (head, messages) = await LoadAsync();
+            // Each put is checked with its own caller's credential; a refused one changes nothing and fails alone.
+            group.RemoveAll(put => _acl.Refuses(head.Acl, AclPerms.Create, put.Credential) is { } refused && put.Decided.TrySetException(refused));
+
+            if (group.Count == 0) return;
             var (seq, recent) = (head.NextSeq, head.Recent);
             var ids = new string[group.Count];
             var writes = new RecordWrite[group.Count];
@@ -131,6 +162,7 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
             throw CoordException.BadArguments(_subject, $"visibility timeout must be 1 ms to {QueueLimits.MaxVisibilityMs} ms, got {visibilityMs}");
         if (waitMs < 0) throw CoordException.BadArguments(_subject, $"wait must not be negative, got {waitMs}");
 
+        var credential = Caller.Credential;
         var until = time.GetUtcNow().AddMilliseconds(Math.Min(waitMs, QueueLimits.MaxWaitMs));
         while (!_retired)
         {
@@ -139,7 +171,7 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
             await _gate.WaitAsync();
             try
             {
-                var item = await TryTakeAsync(requestId, visibilityMs);
+                var item = await TryTakeAsync(requestId, visibilityMs, credential);
                 if (item is not null) return item;
                 wakeAtMs = _head.State?.InFlight.Values.Select(f => f.VisibleAtMs).DefaultIfEmpty(long.MaxValue).Min() ?? long.MaxValue;
             }
@@ -164,27 +196,40 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
     public Task Release(Guid requestId, string receipt) =>
         Settle(requestId, receipt, (head, id) => (head with { InFlight = With(head.InFlight, id, head.InFlight[id] with { VisibleAtMs = 0 }) }, null));
 
-    public Task<QueueLength> Length() => Gated(async () =>
+    public Task<QueueLength> Length()
     {
-        var (head, messages) = await LoadAsync();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ready = messages.Count(id => head.IsVisible(id, now));
-        return new QueueLength(ready, messages.Count - ready);
-    });
+        var credential = Caller.Credential;
+        return Gated(async () =>
+        {
+            var (head, messages) = await LoadAsync();
+            _acl.Demand(head.Acl, AclPerms.Read, credential);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var ready = messages.Count(id => head.IsVisible(id, now));
+            return new QueueLength(ready, messages.Count - ready);
+        });
+    }
 
-    public Task<QueueItem?> Peek() => Gated(async () =>
+    public Task<QueueItem?> Peek()
+    {
+        var credential = Caller.Credential;
+        return Gated(async () => await PeekAsync(credential));
+    }
+
+    private async Task<QueueItem?> PeekAsync(CallerCredential? credential)
     {
         var (head, messages) = await LoadAsync();
+        _acl.Demand(head.Acl, AclPerms.Read, credential);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var id = messages.FirstOrDefault(m => head.IsVisible(m, now));
         if (id is null) return null;
         var data = await ReadDataAsync(id) ?? throw VoidCache($"message {id} is listed but not stored");
         return new QueueItem(id, data, QueueKeys.PriorityOf(id), head.InFlight.GetValueOrDefault(id)?.Delivery ?? 0, "");
-    });
+    }
 
-    private async Task<QueueItem?> TryTakeAsync(Guid requestId, int visibilityMs)
+    private async Task<QueueItem?> TryTakeAsync(Guid requestId, int visibilityMs, CallerCredential? credential)
     {
         var (head, messages) = await LoadAsync();
+        _acl.Demand(head.Acl, AclPerms.Delete, credential);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var id = messages.FirstOrDefault(m => head.IsVisible(m, now));
         if (id is null) return null;
@@ -210,10 +255,13 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
     {
         Validate();
         var (id, delivery) = QueueKeys.ParseReceipt(_subject, receipt);
+        var credential = Caller.Credential;
         await _gate.WaitAsync();
         try
         {
             var (head, messages) = await LoadAsync();
+            // Receipts can be guessed (message id and hand-out number): acking or giving back needs DELETE as taking does.
+            _acl.Demand(head.Acl, AclPerms.Delete, credential);
             if (!messages.Contains(id) || head.InFlight.GetValueOrDefault(id)?.Delivery != delivery)
             {
                 throw new CoordException(CoordErrorCode.NoNode, _subject, $"no message is taken with receipt {receipt}");
@@ -288,7 +336,7 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
     private void Validate() => RecipeNameRules.Validate("queue", _name);
 
     /// <summary>A put waiting to be decided, alone or with the puts that waited beside it.</summary>
-    private sealed record PendingPut(Guid RequestId, byte[] Data, int Priority)
+    private sealed record PendingPut(Guid RequestId, byte[] Data, int Priority, CallerCredential? Credential)
     {
         public TaskCompletionSource<string> Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
