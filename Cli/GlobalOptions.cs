@@ -97,10 +97,12 @@ internal sealed class GlobalOptions(ISessionSource sessions)
         Recursive = true,
     };
 
-    /// <summary>The client's certificate (PEM, key in it or in <c>--key</c>; or PKCS#12 without password), for gateways that require one.</summary>
+    /// <summary>The client's certificate (PEM, key in it or in <c>--key</c>; or PKCS#12 without password): the session's
+    /// <c>x509:SUBJECT</c> identity (proven to the grid, docs/adr/017), and shown to gateways that require one when <c>--ca</c> is given.</summary>
     public Option<string?> Certificate { get; } = new("--certificate")
     {
-        Description = "Client certificate for a TLS gateway (PEM with its key, or its key in --key; or PKCS#12); needs --ca.",
+        Description = "Client certificate (PEM with its key, or its key in --key; or PKCS#12): the session's x509:SUBJECT identity; " +
+            "with --ca also shown to a TLS gateway.",
         HelpName = "path",
         Recursive = true,
     };
@@ -157,6 +159,10 @@ internal sealed class GlobalOptions(ISessionSource sessions)
             ClusterId = parse.GetValue(ClusterId) ?? new CoordClientOptions().ClusterId,
             ServiceId = parse.GetValue(ServiceId) ?? new CoordClientOptions().ServiceId,
             Tls = TlsOf(parse),
+            // Without --ca the certificate is proven over the plain connection (docs/adr/017); with it, TLS shows it too.
+            Certificate = parse.GetValue(Ca) is null && parse.GetValue(Certificate) is { } certificate
+                ? CoordTlsOptions.CertificateFromFiles(certificate, parse.GetValue(Key))
+                : null,
         };
     }
 
@@ -164,14 +170,8 @@ internal sealed class GlobalOptions(ISessionSource sessions)
     private CoordTlsOptions? TlsOf(ParseResult parse)
     {
         var (ca, certificate, key) = (parse.GetValue(Ca), parse.GetValue(Certificate), parse.GetValue(Key));
-        if (ca is null)
-        {
-            return certificate is null && key is null ? null
-                : throw CoordException.BadArguments(null, "--certificate and --key need --ca, the CA that signed the silos' certificates");
-        }
-
         if (key is not null && certificate is null) throw CoordException.BadArguments(null, "--key needs --certificate");
-        return CoordTlsOptions.FromFiles(ca, certificate, key);
+        return ca is null ? null : CoordTlsOptions.FromFiles(ca, certificate, key);
     }
 
     /// <summary>How long a waiting command waits: <c>--timeout</c>, else until interrupted.</summary>

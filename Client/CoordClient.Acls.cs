@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
@@ -13,16 +15,16 @@ namespace OrleansCoord.Client;
 public sealed partial class CoordClient
 {
     private readonly SemaphoreSlim _authGate = new(1, 1);
-    private volatile CallerCredential _credential;
+    private CallerCredential _credential;
 
     /// <summary>The identities this session has proved to the grid (<c>digest:user:hash</c>, ...).</summary>
-    public IReadOnlyList<AuthId> AuthIds => _credential.Identities;
+    public IReadOnlyList<AuthId> AuthIds => Credential.Identities;
 
     /// <summary>What each call carries: the session's secret and the identities the grid signed for it. Replaced, never
     /// changed in place: a request in flight keeps the one it took.</summary>
-    internal CallerCredential Credential => _credential;
+    internal CallerCredential Credential => Volatile.Read(ref _credential);
 
-    private AuthId[] Identities => _credential.Identities;
+    private AuthId[] Identities => Credential.Identities;
 
     /// <summary>
     /// Proves an identity to the grid for this session, like ZooKeeper's <c>addAuthInfo</c> / zkCli's <c>addauth</c>:
@@ -41,8 +43,48 @@ public sealed partial class CoordClient
         try
         {
             var session = _grains.GetGrain<ISessionGrain>(SessionId);
-            _credential = await _runner.RunAsync(null, idempotent: true,
+            var added = await _runner.RunAsync(null, idempotent: true,
                 () => { Caller.Use(Credential); return session.AddAuth(scheme, auth); }, CancellationToken.None);
+            Volatile.Write(ref _credential, added);
+        }
+        finally
+        {
+            _authGate.Release();
+        }
+    }
+
+    /// <summary>A heartbeat's renewal of <paramref name="sent"/> (docs/adr/017); dropped if an AddAuth replaced the
+    /// credential meanwhile (its answer is as new and carries the added identity).</summary>
+    private void Renewed(CallerCredential sent, CallerCredential fresh) => Interlocked.CompareExchange(ref _credential, fresh, sent);
+
+    /// <summary>
+    /// Proves <paramref name="certificate"/> to the grid (docs/adr/017): the session's grain hands out a challenge, this
+    /// client signs it with the certificate's key, the grid checks the signature, the certificate's chain to its
+    /// <c>--tls-ca</c>, its use and dates, and answers a credential with <c>x509:SUBJECT</c>. AuthFailed when refused.
+    /// </summary>
+    private async Task ProveCertificateAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        await _authGate.WaitAsync(cancellationToken);
+        try
+        {
+            var session = _grains.GetGrain<ISessionGrain>(SessionId);
+            var proven = await _runner.RunAsync(null, idempotent: true, async () =>
+            {
+                Caller.Use(Credential);
+                var challenge = await session.CertificateChallenge();
+                byte[] signature;
+                try
+                {
+                    signature = CertificateProof.Sign(certificate, SessionId, challenge);
+                }
+                catch (CryptographicException exception)
+                {
+                    throw CoordException.AuthFailed("x509", exception.Message);
+                }
+
+                return await session.AddCertificate(certificate.RawData, [], signature);
+            }, cancellationToken);
+            Volatile.Write(ref _credential, proven);
         }
         finally
         {

@@ -30,7 +30,7 @@ public sealed partial class CoordClient : IAsyncDisposable
         SessionId = session.SessionId;
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
         _credential = session.Credential ?? throw new CoordException(CoordErrorCode.SystemError, null, "the grid opened a session without a credential");
-        _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, SessionTimeout);
+        _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, Renewed, SessionTimeout);
         var services = (grains as IClusterClient)?.ServiceProvider;
         _watches = new WatchHub(grains, () => LastRevision);
         _resyncer = new WatchResyncer(_watches, path => ExistsAsync(path), options.WatchCheckPeriod);
@@ -83,6 +83,12 @@ public sealed partial class CoordClient : IAsyncDisposable
     public static Task<CoordClient> ConnectAsync(IGrainFactory grains, TimeSpan sessionTimeout, CancellationToken cancellationToken = default) =>
         OpenAsync(null, grains, new CoordClientOptions { SessionTimeout = sessionTimeout }, cancellationToken);
 
+    /// <summary>Opens a session over an Orleans client (or silo grain factory) that the caller owns, with the session
+    /// options of <paramref name="options"/> (timeouts, <see cref="CoordClientOptions.Certificate"/>); its servers and TLS
+    /// are the grain factory's business.</summary>
+    public static Task<CoordClient> ConnectAsync(IGrainFactory grains, CoordClientOptions options, CancellationToken cancellationToken = default) =>
+        OpenAsync(null, grains, options, cancellationToken);
+
     private static async Task<CoordClient> OpenAsync(IHost? host, IGrainFactory grains, CoordClientOptions options, CancellationToken cancellationToken)
     {
         var runner = new RequestRunner(options.RequestTimeout);
@@ -95,6 +101,20 @@ public sealed partial class CoordClient : IAsyncDisposable
 
         var client = new CoordClient(host, grains, options, session);
         client._keeper.Start();
+        if (options.IdentityCertificate is { } certificate)
+        {
+            try
+            {
+                await client.ProveCertificateAsync(certificate, cancellationToken);
+            }
+            catch
+            {
+                // A certificate the grid refused: no session is left behind (the caller gets AuthFailed).
+                await client.EndOpenedSessionAsync();
+                throw;
+            }
+        }
+
         return client;
     }
 
@@ -114,6 +134,10 @@ public sealed partial class CoordClient : IAsyncDisposable
             {
                 // The grid is out of reach: like ZooKeeper's close, give up; the session ends by expiry.
             }
+            catch (CoordException exception) when (exception.Code == CoordErrorCode.AuthFailed)
+            {
+                // The credential ended (its certificate did, docs/adr/017) and heartbeats are refused: the session ends by expiry.
+            }
             finally
             {
                 _keeper.MarkClosed();
@@ -125,6 +149,24 @@ public sealed partial class CoordClient : IAsyncDisposable
             await _host.StopAsync(CancellationToken.None);
             _host.Dispose();
         }
+    }
+
+    /// <summary>Closes the session at once, best effort, without stopping the host (ConnectAsync does that).</summary>
+    private async Task EndOpenedSessionAsync()
+    {
+        await StopWatchingAsync();
+        await _keeper.StopAsync();
+        try
+        {
+            Caller.Use(Credential);
+            await _grains.GetGrain<ISessionGrain>(SessionId).Close();
+        }
+        catch (Exception)
+        {
+            // Out of reach: the session ends by expiry.
+        }
+
+        _keeper.MarkClosed();
     }
 
     /// <summary>Stops heartbeats and disconnects without closing the session, as a crashed process would:

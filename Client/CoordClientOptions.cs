@@ -35,6 +35,20 @@ public sealed class CoordClientOptions
     /// <value>null: plain TCP (a TLS gateway refuses it).</value>
     public CoordTlsOptions? Tls { get; set; }
 
+    /// <summary>
+    /// A client certificate, with its private key, whose subject becomes the session's <c>x509:SUBJECT</c> identity
+    /// (as on the ZooKeeper secure port): at connect the client proves to the grid that it holds the key, and the grid
+    /// checks the certificate against its <c>--tls-ca</c> (docs/adr/017). Works with and without grid TLS;
+    /// <see cref="CoordTlsOptions.CertificateFromFiles"/> reads the usual files.
+    /// </summary>
+    /// <value>null: the certificate of <see cref="Tls"/>, if it has one; a client with neither gets no <c>x509:</c> identity.</value>
+    /// <remarks>A certificate the grid does not take (another CA's, expired, not meant for client authentication, or a
+    /// grid without <c>--tls-ca</c>) fails the connect with AuthFailed.</remarks>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
+    /// <summary>The certificate the session proves: <see cref="Certificate"/>, else the one TLS shows.</summary>
+    internal System.Security.Cryptography.X509Certificates.X509Certificate2? IdentityCertificate => Certificate ?? Tls?.Certificate;
+
     /// <summary>Parses <c>host:port[,host:port...]</c>.</summary>
     public static IList<string> ParseServers(string servers) =>
         servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -4,10 +4,16 @@ using OrleansCoord.Sessions;
 
 namespace OrleansCoord.Client;
 
-/// <summary>Sends the session's heartbeats, a third of the timeout apart, and tracks its state.</summary>
-/// <remarks>Each heartbeat carries the session's credential: the session grain answers nobody else.</remarks>
-internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential> credential, TimeSpan timeout)
+/// <summary>Sends the session's heartbeats, a third of the timeout (or of the credential's lifetime, if shorter) apart,
+/// and tracks its state.</summary>
+/// <remarks>Each heartbeat carries the session's credential: the session grain answers nobody else, and answers it
+/// renewed (docs/adr/017), which <paramref name="renewed"/> takes in place of the one sent.</remarks>
+internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential> credential, Action<CallerCredential, CallerCredential> renewed,
+    TimeSpan timeout)
 {
+    /// <summary>Never more often than this, whatever the credential says (one nearly ended by its certificate).</summary>
+    private static readonly TimeSpan MinPeriod = TimeSpan.FromMilliseconds(200);
+
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private int _state = (int)SessionState.Connected;
@@ -32,14 +38,17 @@ internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential
 
     private async Task RunAsync()
     {
-        var period = timeout / 3;
         while (!_stop.IsCancellationRequested)
         {
+            var sent = credential();
+            var period = Period(sent);
             try
             {
                 await Task.Delay(State == SessionState.Connected ? period : TimeSpan.FromMilliseconds(200), _stop.Token);
-                Caller.Use(credential());
-                await session.Heartbeat().WaitAsync(period, _stop.Token);
+                sent = credential();
+                Caller.Use(sent);
+                var info = await session.Heartbeat().WaitAsync(period, _stop.Token);
+                if (info.Credential is { } fresh) renewed(sent, fresh);
                 SetState(SessionState.Connected);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -57,6 +66,16 @@ internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential
                 SetState(SessionState.Disconnected);
             }
         }
+    }
+
+    /// <summary>A third of the timeout, or of the credential's lifetime when that is shorter (the grid's clock gives the
+    /// lifetime, this one only the wait: no clocks are compared).</summary>
+    private TimeSpan Period(CallerCredential current)
+    {
+        var lifetime = TimeSpan.FromMilliseconds(Math.Max(0, current.ExpiresAtMs - current.IssuedAtMs));
+        var period = timeout / 3;
+        if (lifetime / 3 < period) period = lifetime / 3;
+        return period < MinPeriod ? MinPeriod : period;
     }
 
     private void SetState(SessionState state)

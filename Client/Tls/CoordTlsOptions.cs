@@ -41,6 +41,12 @@ public sealed class CoordTlsOptions
         return new CoordTlsOptions { Authorities = authorities, Certificate = certificate };
     }
 
+    /// <summary>Reads a client certificate with its private key, PEM (its key in the same file or in
+    /// <paramref name="keyPath"/>) or PKCS#12, meant for client authentication: for <see cref="CoordClientOptions.Certificate"/>
+    /// without TLS. Throws BadArguments naming the file and what is wrong with it.</summary>
+    public static X509Certificate2 CertificateFromFiles(string certificatePath, string? keyPath = null, string? password = null) =>
+        Read("certificate file", certificatePath, path => LoadCertificate(path, keyPath, password));
+
     /// <summary>True when a gateway's certificate chains to <see cref="Authorities"/> and is meant for server authentication.</summary>
     internal bool IsGatewayTrusted(X509Certificate2 certificate, X509Chain? presented) =>
         CertificateChains.ChainsTo(certificate, presented, Authorities, CertificateChains.ServerAuthentication);

@@ -23,7 +23,24 @@ public interface ISessionGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("add-auth")] Task<CallerCredential> AddAuth(string scheme, string auth);
 
-    /// <summary>Keeps the session alive. Throws SessionExpired for a closed, expired or unknown session.</summary>
+    /// <summary>A fresh challenge for <see cref="AddCertificate"/>, good for one attempt (the latest one asked counts).</summary>
+    [Alias("certificate-challenge")] Task<byte[]> CertificateChallenge();
+
+    /// <summary>
+    /// Adds the <c>x509:SUBJECT</c> identity of a client certificate whose private key the caller proves it holds
+    /// (<see cref="CertificateProof"/> over the latest <see cref="CertificateChallenge"/>), once the certificate chains to
+    /// the CAs the grid trusts for client certificates (<c>--tls-ca</c>), is meant for client authentication and is
+    /// within its validity. Returns the session's new credential, which ends at the certificate's NotAfter at the latest.
+    /// AuthFailed otherwise (and on a grid without client CAs), the session's credential unchanged
+    /// (docs/adr/017-credential-expiry-and-x509-sessions.md).
+    /// </summary>
+    /// <param name="certificate">The certificate's DER.</param>
+    /// <param name="intermediates">DER of intermediate CA certificates that help build its chain (may be empty).</param>
+    /// <param name="signature">The proof, <see cref="CertificateProof.Sign"/>.</param>
+    [Alias("add-certificate")] Task<CallerCredential> AddCertificate(byte[] certificate, byte[][] intermediates, byte[] signature);
+
+    /// <summary>Keeps the session alive and answers the caller's credential renewed (<see cref="SessionInfo.Credential"/>:
+    /// same identities, a new expiry). Throws SessionExpired for a closed, expired or unknown session.</summary>
     [Alias("heartbeat")] Task<SessionInfo> Heartbeat();
 
     /// <summary>
@@ -46,7 +63,8 @@ public interface ISessionGrain : IGrainWithIntegerKey
     [Alias("ephemerals")] Task<string[]> GetEphemerals();
 }
 
-/// <summary>A session's id and negotiated timeout; <see cref="Credential"/> only in the answer to <see cref="ISessionGrain.Open"/>.</summary>
+/// <summary>A session's id and negotiated timeout; <see cref="Credential"/> only in the answers to <see cref="ISessionGrain.Open"/>
+/// (the session's first) and <see cref="ISessionGrain.Heartbeat"/> (the caller's, renewed).</summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionInfo([property: Id(0)] long SessionId, [property: Id(1)] int TimeoutMs,
     [property: Id(2)] CallerCredential? Credential = null);

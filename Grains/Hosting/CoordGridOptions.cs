@@ -84,6 +84,17 @@ public sealed class CoordGridOptions
     /// <value>null: no superuser.</value>
     public string? SuperDigest { get; set; }
 
+    /// <summary>How long a credential the grid issues stays valid (docs/adr/017): the SDK renews it with each heartbeat,
+    /// the ZooKeeper port with the connection's calls; a credential of an ended session stops working this long (plus
+    /// <see cref="CredentialClockTolerance"/>) after its last renewal. All silos of a cluster should agree.</summary>
+    /// <value>60 seconds.</value>
+    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How far past its expiry a silo still accepts a credential another silo issued: the clock difference
+    /// between silos this grid tolerates.</summary>
+    /// <value>5 seconds.</value>
+    public TimeSpan CredentialClockTolerance { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The grain directory. Read when the grid is added to the silo builder; later changes have no effect.</summary>
     /// <value><see cref="GrainDirectoryChoice.Default"/></value>
     public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;

@@ -30,7 +30,14 @@ public static class SiloBuilderCoordGridExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<RevisionClock>(sp => new RevisionClock(sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<ITreeStore>(sp => CreateStore(sp, sp.GetRequiredService<IOptions<CoordGridOptions>>().Value));
-        builder.Services.AddSingleton<CallerCredentials>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var grid = sp.GetRequiredService<IOptions<CoordGridOptions>>().Value;
+            return new CallerCredentials(sp.GetRequiredService<ITreeStore>(), sp.GetRequiredService<TimeProvider>(), grid.CredentialLifetime, grid.CredentialClockTolerance);
+        });
+        // The CAs whose client certificates prove x509 identities to sessions (none unless the host says; ADR 017).
+        builder.Services.TryAddSingleton(new ClientCertificateAuthorities(null));
+        builder.Services.AddSingleton<CertificateIdentities>();
         builder.Services.AddSingleton<SweepShare>();
         // Made at start (a hosted service), so that the session gauges exist before anyone asks.
         builder.Services.AddSingleton(sp => new OrleansCoord.Grains.Sessions.SessionCensus(sp.GetRequiredService<ITreeStore>()));

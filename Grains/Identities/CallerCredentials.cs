@@ -9,18 +9,25 @@ using OrleansCoord.Grains.Storage;
 namespace OrleansCoord.Grains.Identities;
 
 /// <summary>
-/// Issues and verifies the credentials that session calls carry (docs/adr/013-identities.md), with the grid's identity
-/// key (<see cref="IdentityKey"/>): a session's secret is HMAC(key, session id), a credential's signature is HMAC(key,
-/// session id + identities). Both are checked here, in the silo that serves the call, without a grain call.
+/// Issues and verifies the credentials that session calls carry (docs/adr/013-identities.md, 017), with the grid's
+/// identity key (<see cref="IdentityKey"/>): a session's secret is HMAC(key, session id), a credential's signature is
+/// HMAC(key, session id + validity + identities). Both are checked here, in the silo that serves the call, without a
+/// grain call; so is the expiry, against this silo's clock with <see cref="ClockTolerance"/> to spare.
 /// </summary>
 /// <remarks>In-silo code (the ZooKeeper wire server, the grid's housekeeping) issues credentials directly; everyone else
 /// gets them from a session grain, which checks what the client proves first.</remarks>
-public sealed class CallerCredentials(ITreeStore store)
+/// <param name="store">Where the identity key is kept.</param>
+/// <param name="time">The silo's clock (issue and expiry times).</param>
+/// <param name="lifetime">How long an issued credential is valid (CoordGridOptions.CredentialLifetime); default 60 s.</param>
+/// <param name="clockTolerance">How far past its expiry a credential is still taken; default 5 s.</param>
+public sealed class CallerCredentials(ITreeStore store, TimeProvider? time = null, TimeSpan? lifetime = null, TimeSpan? clockTolerance = null)
 {
     private const int SecretLength = 16;
 
     /// <summary>Past this many sessions the cache of verified credentials starts again (it only saves work).</summary>
     private const int VerifiedLimit = 65_536;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>The last credential of each session that verified: every call of a session carries the same one, and two
     /// HMACs per call were ~1.3% of a silo's CPU on the ZooKeeper benchmark.</summary>
@@ -29,6 +36,12 @@ public sealed class CallerCredentials(ITreeStore store)
     private Task<byte[]>? _loading;
     private byte[]? _key;
     private CallerCredential? _grid;
+
+    /// <summary>How long an issued credential is valid.</summary>
+    public TimeSpan Lifetime { get; } = lifetime is { } given && given > TimeSpan.Zero ? given : TimeSpan.FromSeconds(60);
+
+    /// <summary>How far past its expiry a credential is still taken: the clock difference between silos tolerated.</summary>
+    public TimeSpan ClockTolerance { get; } = clockTolerance is { } tolerance && tolerance >= TimeSpan.Zero ? tolerance : TimeSpan.FromSeconds(5);
 
     /// <summary>Loads (or, at a new grid's first start, makes) the identity key; cheap once done. Call before the others.</summary>
     public async Task ReadyAsync()
@@ -45,15 +58,28 @@ public sealed class CallerCredentials(ITreeStore store)
         _key = key;
     }
 
-    /// <summary>The credential of the grid's own housekeeping (TTL and container expiry): the super identity.</summary>
-    public CallerCredential Grid => _grid ??= Issue(0, [AuthId.Super]);
+    /// <summary>The credential of the grid's own housekeeping (TTL and container expiry): the super identity, renewed
+    /// here as it ages like any other.</summary>
+    public CallerCredential Grid => _grid is { } grid && !NeedsRenewal(grid) ? grid : _grid = Issue(0, [AuthId.Super]);
 
-    /// <summary>A credential for <paramref name="sessionId"/> proving <paramref name="identities"/>, which the caller has checked.</summary>
-    public CallerCredential Issue(long sessionId, IReadOnlyList<AuthId> identities)
+    /// <summary>A credential for <paramref name="sessionId"/> proving <paramref name="identities"/>, which the caller has
+    /// checked, valid for <see cref="Lifetime"/> from now and not past <paramref name="identitiesEndMs"/>.</summary>
+    public CallerCredential Issue(long sessionId, IReadOnlyList<AuthId> identities, long identitiesEndMs = long.MaxValue)
     {
         AuthId[] kept = [.. identities.Distinct()];
-        return new CallerCredential(sessionId, SecretOf(sessionId), kept, Sign(sessionId, kept));
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var expires = Math.Min(now + (long)Lifetime.TotalMilliseconds, identitiesEndMs);
+        return new CallerCredential(sessionId, SecretOf(sessionId), kept, Sign(sessionId, now, expires, identitiesEndMs, kept), now, expires, identitiesEndMs);
     }
+
+    /// <summary>The same session and identities, valid for another <see cref="Lifetime"/> (never past their end), for a
+    /// credential the caller has verified (<see cref="DemandSession"/>).</summary>
+    public CallerCredential Renew(CallerCredential verified) => Issue(verified.SessionId, verified.Identities, verified.IdentitiesEndMs);
+
+    /// <summary>True once half of <paramref name="credential"/>'s validity has passed: the in-silo holders (the
+    /// ZooKeeper port's connections, the housekeeping) issue a new one then.</summary>
+    public bool NeedsRenewal(CallerCredential credential) =>
+        _time.GetUtcNow().ToUnixTimeMilliseconds() >= credential.IssuedAtMs + (credential.ExpiresAtMs - credential.IssuedAtMs) / 2;
 
     /// <summary>The secret of a session (its ZooKeeper-style password), the same on every silo.</summary>
     public byte[] SecretOf(long sessionId)
@@ -66,8 +92,8 @@ public sealed class CallerCredentials(ITreeStore store)
 
     /// <summary>
     /// The identities a call may use: none without a credential (or with one that proves none); those of a credential
-    /// whose secret and signature verify. A credential that does not verify (forged, tampered, another session's
-    /// signature with this caller's secret) fails the call with AuthFailed.
+    /// whose secret and signature verify and that has not expired. A credential that does not verify (forged, tampered,
+    /// another session's signature with this caller's secret) or has expired fails the call with AuthFailed.
     /// </summary>
     public AuthId[] IdentitiesOf(CallerCredential? credential)
     {
@@ -76,7 +102,7 @@ public sealed class CallerCredentials(ITreeStore store)
         return credential.Identities;
     }
 
-    /// <summary>Throws AuthFailed unless the call carries the credential of session <paramref name="sessionId"/>.</summary>
+    /// <summary>Throws AuthFailed unless the call carries the credential of session <paramref name="sessionId"/>, unexpired.</summary>
     public void DemandSession(CallerCredential? credential, long sessionId)
     {
         if (credential is null || credential.SessionId != sessionId)
@@ -90,14 +116,24 @@ public sealed class CallerCredentials(ITreeStore store)
 
     private void Verify(CallerCredential credential)
     {
-        if (_verified.TryGetValue(credential.SessionId, out var known) && Same(known, credential)) return;
-        var secretOk = credential.Secret is { } secret && CryptographicOperations.FixedTimeEquals(SecretOf(credential.SessionId), secret);
-        var signed = credential.Signature is { } signature && credential.Identities is { } identities
-            && CryptographicOperations.FixedTimeEquals(Sign(credential.SessionId, identities), signature);
-        if (!secretOk || !signed)
-            throw CoordException.AuthFailed("session", $"the credential of session 0x{credential.SessionId:x16} does not verify");
-        if (_verified.Count >= VerifiedLimit) _verified.Clear();
-        _verified[credential.SessionId] = credential;
+        if (!(_verified.TryGetValue(credential.SessionId, out var known) && Same(known, credential)))
+        {
+            var secretOk = credential.Secret is { } secret && CryptographicOperations.FixedTimeEquals(SecretOf(credential.SessionId), secret);
+            var signed = credential.Signature is { } signature && credential.Identities is { } identities
+                && CryptographicOperations.FixedTimeEquals(
+                    Sign(credential.SessionId, credential.IssuedAtMs, credential.ExpiresAtMs, credential.IdentitiesEndMs, identities), signature);
+            if (!secretOk || !signed)
+                throw CoordException.AuthFailed("session", $"the credential of session 0x{credential.SessionId:x16} does not verify");
+            if (_verified.Count >= VerifiedLimit) _verified.Clear();
+            _verified[credential.SessionId] = credential;
+        }
+
+        // After the signature: the times are the grid's only once it verified. A comparison of two numbers per call.
+        if (_time.GetUtcNow().ToUnixTimeMilliseconds() > credential.ExpiresAtMs + (long)ClockTolerance.TotalMilliseconds)
+        {
+            throw CoordException.AuthFailed("session",
+                $"the credential of session 0x{credential.SessionId:x16} expired at {DateTimeOffset.FromUnixTimeMilliseconds(credential.ExpiresAtMs):O}");
+        }
     }
 
     /// <summary>Whether <paramref name="presented"/> carries the very bytes and identities of a credential that verified.
@@ -108,15 +144,21 @@ public sealed class CallerCredentials(ITreeStore store)
         || (presented.Secret is { } secret && presented.Signature is { } signature && presented.Identities is { } identities
             && CryptographicOperations.FixedTimeEquals(verified.Secret, secret)
             && CryptographicOperations.FixedTimeEquals(verified.Signature, signature)
+            && verified.IssuedAtMs == presented.IssuedAtMs && verified.ExpiresAtMs == presented.ExpiresAtMs
+            && verified.IdentitiesEndMs == presented.IdentitiesEndMs
             && verified.Identities.AsSpan().SequenceEqual(identities));
 
-    private byte[] Sign(long sessionId, AuthId[] identities)
+    private byte[] Sign(long sessionId, long issuedAtMs, long expiresAtMs, long identitiesEndMs, AuthId[] identities)
     {
-        var input = new List<byte>(64);
-        input.AddRange("coord.identities\0"u8.ToArray());
+        var input = new List<byte>(96);
+        input.AddRange("coord.identities.2\0"u8.ToArray());
         Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(number, sessionId);
-        input.AddRange(number.ToArray());
+        foreach (var value in (long[])[sessionId, issuedAtMs, expiresAtMs, identitiesEndMs])
+        {
+            BinaryPrimitives.WriteInt64BigEndian(number, value);
+            input.AddRange(number.ToArray());
+        }
+
         foreach (var identity in identities)
         {
             AddField(input, identity?.Scheme);

@@ -24,7 +24,8 @@ namespace OrleansCoord.Grains.Sessions;
 [GrainType("session")]
 [RandomPlacement]
 [MayInterleave(nameof(MayInterleave))]
-internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials credentials, TimeProvider time, ILogger<SessionGrain> logger)
+internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials credentials, CertificateIdentities certificates, TimeProvider time,
+    ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, ISessionMaintenanceGrain
 {
     private SessionRecord? _record;
@@ -84,11 +85,14 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
     public static bool MayInterleave(IInvokable request) =>
         request.GetMethodName() is nameof(Heartbeat) or nameof(HeartbeatFrom) or nameof(Attach);
 
-    public Task<SessionInfo> Heartbeat()
+    public async Task<SessionInfo> Heartbeat()
     {
         if (_record is null) throw CoordException.SessionExpired(Id);
-        credentials.DemandSession(Caller.Credential, Id);
-        return Beat();
+        var current = Caller.Credential;
+        credentials.DemandSession(current, Id);
+        var info = await Beat();
+        // The heartbeat renews the credential it came with (ADR 017): a session's calls stay valid while it lives.
+        return info with { Credential = credentials.Renew(current!) };
     }
 
     private async Task<SessionInfo> Beat()

@@ -40,6 +40,7 @@ internal static class CommandLineFlags
         ["--require-client-certificate"] = "Tls:RequireClientCertificate",
         ["--grid-tls"] = "Tls:Grid",
         ["--super-digest"] = "Cluster:SuperDigest",
+        ["--credential-lifetime"] = "Cluster:CredentialLifetimeSeconds",
         ["--proxy-port"] = "Proxy:Port",
         ["--proxy-admin-port"] = "Proxy:AdminPort",
         ["--dashboard"] = "Dashboard:Mode",
@@ -95,6 +96,8 @@ internal static class CommandLineFlags
           --grain-directory Default|Distributed
                                           grain directory (default Default; see docs/adr/005)
           --super-digest USER:HASH        a digest id (user:base64(sha1(user:password))) that passes every ACL check
+          --credential-lifetime SECONDS   how long a session's signed credential is valid before its renewal (default 60,
+                                          1-3600; an ended session's credential stops working this long + 5 s later)
           --dashboard on|off              the Orleans dashboard at /dashboard (default on; off saves its per-call
                                           filter and its once-a-second metrics export, see docs/BENCHMARKS-HISTORY.md)
           --explorer-edit                 the grid explorer (/explorer) may create, set and delete znodes for a user

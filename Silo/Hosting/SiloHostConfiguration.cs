@@ -31,6 +31,10 @@ public static class SiloHostConfiguration
         // The files are read now so that a missing or unreadable one is a usage error too, not a failed listener later.
         var tls = errors.Count == 0 ? Tls.SiloTlsMaterial.Load(options.Tls, errors) : null;
         if (tls is not null) builder.Services.AddSingleton(tls);
+        // The CAs whose client certificates prove x509 identities to SDK and CLI sessions too (docs/adr/017): --tls-ca,
+        // read here also when the silo has no certificate of its own (grid TLS off).
+        var clientAuthorities = tls?.Clients?.Authorities ?? (errors.Count == 0 ? Tls.SiloTlsMaterial.LoadClientAuthorities(options.Tls, errors) : null);
+        builder.Services.AddSingleton(new OrleansCoord.Grains.Identities.ClientCertificateAuthorities(clientAuthorities));
         // Who may use the HTTP port (docs/adr/016): beyond loopback only behind TLS and credentials, else a usage error.
         if (errors.Count == 0 && HttpPortAccess.Create(options, tls, errors) is { } httpGuard) builder.Services.AddSingleton(httpGuard);
         if (errors.Count > 0)

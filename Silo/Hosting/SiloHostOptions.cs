@@ -133,6 +133,12 @@ public sealed class SiloHostOptions
         /// <value>null: no superuser.</value>
         public string? SuperDigest { get; set; }
 
+        /// <summary>How long a credential the grid issues is valid; sessions renew theirs while they live, so this bounds
+        /// how long a credential of an ended session still works (plus a 5 s clock tolerance; docs/adr/017). All silos of a
+        /// cluster should agree. Flag <c>--credential-lifetime</c>.</summary>
+        /// <value>60 (seconds); 1-3600.</value>
+        public int CredentialLifetimeSeconds { get; set; } = 60;
+
         /// <summary>Which grain directory the silos use; all silos of a cluster must agree. Flag <c>--grain-directory</c>.</summary>
         /// <value><see cref="GrainDirectoryChoice.Default"/></value>
         public GrainDirectoryChoice GrainDirectory { get; set; } = GrainDirectoryChoice.Default;

@@ -52,6 +52,9 @@ internal static class SiloHostOptionsReader
         cluster.ServiceId = configuration["Cluster:ServiceId"] ?? cluster.ServiceId;
         cluster.GrainDirectory = ReadEnum(configuration, "Cluster:GrainDirectory", cluster.GrainDirectory, errors);
         cluster.SuperDigest = NullIfEmpty(configuration["Cluster:SuperDigest"]) ?? cluster.SuperDigest;
+        cluster.CredentialLifetimeSeconds = ReadInt(configuration, "Cluster:CredentialLifetimeSeconds", cluster.CredentialLifetimeSeconds, errors);
+        if (cluster.CredentialLifetimeSeconds is < 1 or > 3600)
+            errors.Add($"{Describe("Cluster:CredentialLifetimeSeconds")}: {cluster.CredentialLifetimeSeconds} is not between 1 and 3600 seconds");
         if (cluster.SuperDigest is { } super && super.Split(':').Length != 2)
             errors.Add($"{Describe("Cluster:SuperDigest")}: '{super}' is not user:base64(sha1(user:password))");
         return options;

@@ -45,6 +45,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
                 grid.ConnectionString = options.Storage.ConnectionString;
                 grid.GrainDirectory = options.Cluster.GrainDirectory;
                 grid.SuperDigest = options.Cluster.SuperDigest;
+                grid.CredentialLifetime = TimeSpan.FromSeconds(options.Cluster.CredentialLifetimeSeconds);
                 grid.TableName = CoordGridOptions.TableNameFor(options.Cluster.ServiceId);
             });
             if (options.Dashboard == DashboardMode.On) silo.AddDashboard();

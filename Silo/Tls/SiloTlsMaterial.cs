@@ -46,6 +46,11 @@ public sealed class SiloTlsMaterial
         return new SiloTlsMaterial(certificate, chain!, clients is null ? null : new ClientCertificateVerifier(clients), settings.RequireClientCertificate);
     }
 
+    /// <summary>The <c>--tls-ca</c> bundle alone (for a silo without a certificate of its own, whose sessions still prove
+    /// client certificates: docs/adr/017); null when none is configured or it is unusable (then with an error).</summary>
+    public static X509Certificate2Collection? LoadClientAuthorities(TlsSettings settings, List<string> errors) =>
+        settings.CaPath is { } caPath ? Read("Tls:CaPath", caPath, errors, LoadAuthorities) : null;
+
     private static T? Read<T>(string key, string path, List<string> errors, Func<string, T> load)
     {
         try

@@ -4,7 +4,6 @@ using OrleansCoord.Acls;
 using OrleansCoord.Grains.Identities;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
-using OrleansCoord.Silo.Tls;
 using OrleansCoord.Silo.ZooKeeper.Jute;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 using OrleansCoord.Silo.ZooKeeper.Sessions;
@@ -84,6 +83,7 @@ internal sealed partial class ZkConnectionHandler(
         {
             ConnectionId = connectionId,
             Identities = ConnectionIdentities(connection),
+            CertificateNotAfter = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate?.NotAfter.ToUniversalTime() ?? DateTimeOffset.MaxValue,
         };
         var served = new ZkConnection(connection, session, stats, logger);
         session.Interest = new ZkWatchInterest(hub, served);

@@ -1,7 +1,7 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
-using OrleansCoord.Silo.Tls;
+using OrleansCoord.Grains.Identities;
 using OrleansCoord.Silo.ZooKeeper.Protocol;
 using OrleansCoord.ZNodes;
 

@@ -8,6 +8,7 @@ namespace OrleansCoord.Silo.ZooKeeper;
 internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials credentials, long sessionId, int timeoutMs, long lastZxidSeen)
 {
     private AuthId[] _identities = [];
+    private CallerCredential? _credential;
     private long _lastRevision = Math.Max(0, lastZxidSeen);
 
     public IGrainFactory Grains { get; } = grains;
@@ -34,12 +35,31 @@ internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials c
         set
         {
             _identities = value;
-            Credential = credentials.Issue(SessionId, value);
+            _credential = null;
         }
     }
 
-    /// <summary>What the grain calls of this connection carry (Acls.Caller): the session's secret and <see cref="Identities"/>, signed.</summary>
-    public CallerCredential Credential { get; private set; } = credentials.Issue(sessionId, []);
+    /// <summary>When the connection's client certificate ends (its <c>x509:</c> identity with it; ADR 017).</summary>
+    public DateTimeOffset CertificateNotAfter { get; init; } = DateTimeOffset.MaxValue;
+
+    /// <summary>What the grain calls of this connection carry (Acls.Caller): the session's secret and <see cref="Identities"/>,
+    /// signed; issued again once half its lifetime has passed (ADR 017), without the <c>x509:</c> identity once the
+    /// client certificate has ended. Two requests may both renew it: either credential is good.</summary>
+    public CallerCredential Credential
+    {
+        get
+        {
+            if (_credential is { } credential && !credentials.NeedsRenewal(credential)) return credential;
+            var end = CertificateNotAfter == DateTimeOffset.MaxValue ? long.MaxValue : CertificateNotAfter.ToUnixTimeMilliseconds();
+            if (end <= DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+            {
+                (_identities, end) = ([.. _identities.Where(id => id.Scheme != X509Identity.Scheme)], long.MaxValue);
+            }
+
+            var identities = _identities;
+            return _credential = credentials.Issue(SessionId, identities, identities.Any(id => id.Scheme == X509Identity.Scheme) ? end : long.MaxValue);
+        }
+    }
 
     /// <summary>The highest revision this session has seen; its writes get higher ones, as the SDK's do.</summary>
     public long LastRevision => Interlocked.Read(ref _lastRevision);

@@ -30,7 +30,7 @@ public sealed class OfflineTests
     }
 
     [Theory]
-    [InlineData("BadArguments (--certificate and --key need --ca", "--certificate", "/tmp/alice.pem", "ls", "/")]
+    [InlineData("BadArguments (certificate file /no/such/alice.pem: ", "--certificate", "/no/such/alice.pem", "ls", "/")]
     [InlineData("BadArguments (--key needs --certificate)", "--ca", "/tmp/ca.pem", "--key", "/tmp/alice.key", "ls", "/")]
     [InlineData("BadArguments (CA file /no/such/ca.pem: ", "--ca", "/no/such/ca.pem", "ls", "/")]
     public async Task TlsFiles_MissingOrInconsistent_ExitTwoNamingThem(string message, params string[] arguments)

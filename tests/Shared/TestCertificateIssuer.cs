@@ -24,8 +24,10 @@ internal static class TestCertificateIssuer
 
     /// <summary>A certificate <paramref name="ca"/> signs for <paramref name="subject"/>, meant for <paramref name="uses"/>
     /// (extended key usages), with its private key, valid for 30 days; with <paramref name="serverNames"/> it names
-    /// localhost and 127.0.0.1.</summary>
-    public static X509Certificate2 Issue(X509Certificate2 ca, X500DistinguishedName subject, Oid[] uses, bool serverNames)
+    /// localhost and 127.0.0.1. <paramref name="notBefore"/> and <paramref name="notAfter"/> replace the validity (an
+    /// expired certificate, one that ends in a few seconds).</summary>
+    public static X509Certificate2 Issue(X509Certificate2 ca, X500DistinguishedName subject, Oid[] uses, bool serverNames,
+        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -43,7 +45,7 @@ internal static class TestCertificateIssuer
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        using var certificate = request.Create(ca, notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30), serial);
         return certificate.CopyWithPrivateKey(key);
     }
 }

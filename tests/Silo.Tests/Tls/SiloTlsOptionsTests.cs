@@ -46,6 +46,22 @@ public sealed class SiloTlsOptionsTests
         Assert.Contains(errors, e => e.Contains(named, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("3601")]
+    [InlineData("sixty")]
+    public void CredentialLifetime_OutOfRange_IsRefused_NamingTheFlag(string seconds)
+    {
+        var errors = new List<string>();
+        Read(errors, "--credential-lifetime", seconds);
+        Assert.Contains(errors, e => e.Contains("--credential-lifetime", StringComparison.Ordinal));
+
+        var fine = new List<string>();
+        Assert.Equal(3, Read(fine, "--credential-lifetime", "3").Cluster.CredentialLifetimeSeconds);
+        Assert.Equal(60, Read(fine).Cluster.CredentialLifetimeSeconds);
+        Assert.Empty(fine);
+    }
+
     [Fact]
     public async Task Load_ReadsPemAndPkcs12_AndNamesEachUnusableFile()
     {

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using OrleansCoord.Acls;
 
-namespace OrleansCoord.Silo.Tls;
+namespace OrleansCoord.Grains.Identities;
 
 /// <summary>
 /// The <c>x509:</c> identity of a verified client certificate, formed as ZooKeeper's X509AuthenticationProvider forms
