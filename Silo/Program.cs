@@ -1,7 +1,7 @@
 using OrleansCoord.Silo.Hosting;
 using OrleansCoord.Silo.Metrics;
 using OrleansCoord.Silo.ProxyStart;
-using OrleansCoord.Silo.ZooKeeper;
+using OrleansCoord.ZooKeeper.Server;
 
 // An OrleansCoord silo. Each step is a builder extension in Hosting/; Azurite start-up is in Azurite/.
 
@@ -14,7 +14,7 @@ if (!builder.TryLoadSiloHostOptions(args, out var options, out var exitCode))
 }
 
 // 2. The silo: Azurite when needed, clustering, storage, streams, the grid, the dashboard, logging;
-//    the ZooKeeper wire protocol on its own port (ZooKeeper/).
+//    the ZooKeeper wire protocol on its own port (ZooKeeper.Server/).
 builder.AddCoordSilo(options);
 builder.AddZooKeeperFrontEnd(options);
 
@@ -28,7 +28,7 @@ app.UseHttpPortGuard(); // loopback, or TLS and credentials for all but /healthz
 app.MapHealthz();
 app.MapDashboard(options);
 app.MapCoordMetrics(); // Prometheus' /metrics (Metrics/)
-app.MapZooKeeperAdmin(); // ZooKeeper's AdminServer commands, /commands/<name> (ZooKeeper/)
+app.MapZooKeeperAdmin(); // ZooKeeper's AdminServer commands, /commands/<name> (ZooKeeper.Server/)
 
 // 5. Run until SIGTERM / Ctrl-C; shut down gracefully.
 return await app.RunCoordSiloAsync(options);

@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using OrleansCoord.Silo.Tests.ZooKeeper.Tls;
-using OrleansCoord.Silo.Tls;
+using OrleansCoord.ZooKeeper.Server.Tls;
 
 namespace OrleansCoord.Silo.Tests.Tls;
 
