@@ -50,7 +50,7 @@ internal sealed partial class ZkConnection : IZkWatchSink
     {
         _connection = connection;
         _session = session;
-        _operations = new ZkOperations(session);
+        _operations = new ZkOperations(session, logger);
         _stats = stats;
         _logger = logger;
     }

@@ -60,6 +60,7 @@ internal static class ZkGridCalls
                 // ZooKeeper server that cannot serve (no quorum) closes the connection, and its clients reconnect and
                 // retry (kazoo's retry covers ConnectionLoss, not SystemError). ConnectionLoss closes it (ZkConnection).
                 if (idempotent && IsUnanswered(exception)) return (default, CoordErrorCode.ConnectionLoss);
+                if (decision is null) ZkUnknownFailures.Report(exception);
                 return (default, decision?.FailWith ?? CoordErrorCode.SystemError);
             }
         }

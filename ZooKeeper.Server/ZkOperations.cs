@@ -12,12 +12,13 @@ namespace OrleansCoord.ZooKeeper.Server;
 /// what a wire client and an SDK client do are the same znodes, sessions and events. Reads are here, writes in
 /// ZkOperations.Writes.cs, multi in ZkOperations.Multi.cs, watches in ZkOperations.Watches.cs.
 /// </summary>
-internal sealed partial class ZkOperations(ZkSessionContext session)
+internal sealed partial class ZkOperations(ZkSessionContext session, ILogger logger)
 {
     public Task<ZkReply> RunAsync(ZkRequest request)
     {
         // The grain calls of this request carry the connection's credential; the grains verify it and check ACLs (NoAuth).
         Caller.Use(session.Credential);
+        ZkUnknownFailures.Enter(logger, session.SessionId, request);
         return SystemNode(request) ?? Dispatch(request);
     }
 
