@@ -3,7 +3,8 @@ using OrleansCoord.Silo.Metrics;
 using OrleansCoord.Silo.ProxyStart;
 using OrleansCoord.ZooKeeper.Server;
 
-// An OrleansCoord silo. Each step is a builder extension in Hosting/; Azurite start-up is in Azurite/.
+// An OrleansCoord silo. Each step is a builder extension in Hosting/; Azurite and PostgreSQL start-up are in
+// Silo.Launchers/, the ZooKeeper server in ZooKeeper.Server/.
 
 // 1. Configuration: appsettings.json (next to the dll), COORD_* environment variables, then flags.
 //    --help prints the flags; a bad value prints one line and exits with 2.

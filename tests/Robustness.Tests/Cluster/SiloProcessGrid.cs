@@ -74,7 +74,7 @@ public sealed class SiloProcessGrid : IChaosGrid
         grid._gateways.Add($"127.0.0.1:{ports[1]}");
         grid.Silos.Add(new SiloProcess(
         [
-            "--storage", "AzureStorage", "--connection-string", OrleansCoord.Silo.Azurite.DevelopmentStorage.ConnectionStringFor(azurite),
+            "--storage", "AzureStorage", "--connection-string", OrleansCoord.Silo.Launchers.Azurite.DevelopmentStorage.ConnectionStringFor(azurite),
             "--azurite-ports", string.Join(',', azurite), "--azurite-dir", grid._azuriteDirectory, "--cluster-id", grid.ClusterId,
             "--zk-port", "0", "--proxy-port", "0", "--dashboard", "off",
             "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",

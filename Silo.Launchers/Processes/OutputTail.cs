@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OrleansCoord.Silo.Processes;
+namespace OrleansCoord.Silo.Launchers.Processes;
 
 /// <summary>
 /// Keeps the last lines a child process wrote, so its output stays out of the silo's (and the tests')

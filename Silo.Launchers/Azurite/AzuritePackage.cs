@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Processes;
 
-namespace OrleansCoord.Silo.Azurite;
+namespace OrleansCoord.Silo.Launchers.Azurite;
 
 /// <summary>
-/// The pinned Azurite npm package (Silo/Azurite/package.json + package-lock.json): where it is and
+/// The pinned Azurite npm package (Silo.Launchers/Azurite/package.json + package-lock.json): where it is and
 /// installing it with <c>npm ci</c> when its node_modules is missing.
 /// </summary>
 internal sealed class AzuritePackage(string directory)
@@ -18,12 +18,12 @@ internal sealed class AzuritePackage(string directory)
     /// <summary>The script preloaded into Azurite that ends it when the silo that started it is gone (exit-with-silo.cjs).</summary>
     public string SiloWatchdog => Path.Combine(Directory, "exit-with-silo.cjs");
 
-    /// <summary>The repo's Silo/Azurite when the repo is around (one install shared by every build), else the copy next to the dll.</summary>
+    /// <summary>The repo's Silo.Launchers/Azurite when the repo is around (one install shared by every build), else the copy next to the dll.</summary>
     public static AzuritePackage Locate()
     {
-        if (Hosting.RepoRoot.Find() is { } root && File.Exists(Path.Combine(root, "Silo", "Azurite", "package.json")))
+        if (RepoRoot.Find() is { } root && File.Exists(Path.Combine(root, "Silo.Launchers", "Azurite", "package.json")))
         {
-            return new AzuritePackage(Path.Combine(root, "Silo", "Azurite"));
+            return new AzuritePackage(Path.Combine(root, "Silo.Launchers", "Azurite"));
         }
 
         return new AzuritePackage(Path.Combine(AppContext.BaseDirectory, "Azurite"));

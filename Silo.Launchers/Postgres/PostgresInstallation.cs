@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OrleansCoord.Silo.Postgres;
+namespace OrleansCoord.Silo.Launchers.Postgres;
 
 /// <summary>Where Debian's <c>postgresql</c> package put its server binaries, and whether they must run as another user.</summary>
 internal static class PostgresInstallation

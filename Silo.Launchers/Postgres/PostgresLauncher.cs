@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Processes;
 
-namespace OrleansCoord.Silo.Postgres;
+namespace OrleansCoord.Silo.Launchers.Postgres;
 
 /// <summary>
 /// Makes sure the default PostgreSQL (<see cref="EmbeddedPostgres"/>) can be used: one that already listens on

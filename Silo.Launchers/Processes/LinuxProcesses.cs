@@ -1,4 +1,4 @@
-namespace OrleansCoord.Silo.Processes;
+namespace OrleansCoord.Silo.Launchers.Processes;
 
 /// <summary>What Linux's /proc says of a process: whether it runs, and when it started (which tells a reused pid apart).</summary>
 internal static class LinuxProcesses

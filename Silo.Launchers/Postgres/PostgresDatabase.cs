@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OrleansCoord.Silo.Postgres;
+namespace OrleansCoord.Silo.Launchers.Postgres;
 
 /// <summary>The grid's database on the default server: created when missing.</summary>
 internal static class PostgresDatabase

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OrleansCoord.Silo.Postgres;
+namespace OrleansCoord.Silo.Launchers.Postgres;
 
 /// <summary>
 /// The PostgreSQL a developer's silo uses when no connection string is given: 127.0.0.1:5432, database, user and

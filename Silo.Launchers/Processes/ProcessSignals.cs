@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace OrleansCoord.Silo.Processes;
+namespace OrleansCoord.Silo.Launchers.Processes;
 
 /// <summary>Stops child processes politely: SIGTERM first so they can flush, a kill only after a bounded wait.</summary>
 /// <remarks>

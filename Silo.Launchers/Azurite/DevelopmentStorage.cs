@@ -1,4 +1,4 @@
-namespace OrleansCoord.Silo.Azurite;
+namespace OrleansCoord.Silo.Launchers.Azurite;
 
 /// <summary>Recognises connection strings that mean "the local Azurite", which the silo may start itself.</summary>
 internal static class DevelopmentStorage

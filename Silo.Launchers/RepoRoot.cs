@@ -1,4 +1,4 @@
-namespace OrleansCoord.Silo.Hosting;
+namespace OrleansCoord.Silo.Launchers;
 
 /// <summary>Finds the repository root: the nearest folder, upwards, that holds OrleansCoord.sln.</summary>
 internal static class RepoRoot

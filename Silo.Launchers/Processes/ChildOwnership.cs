@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrleansCoord.Silo.Processes;
+namespace OrleansCoord.Silo.Launchers.Processes;
 
 /// <summary>
 /// A child process a silo started that may outlive it (the embedded Azurite, saving its tables on the way out; the

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansCoord.Silo.Processes;
+namespace OrleansCoord.Silo.Launchers.Processes;
 
 /// <summary>Asks whether something accepts TCP connections on a loopback port.</summary>
 internal static class PortProbe

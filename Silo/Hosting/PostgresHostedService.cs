@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OrleansCoord.Grains.Hosting;
-using OrleansCoord.Silo.Hosting;
+using OrleansCoord.Silo.Launchers.Postgres;
 using OrleansCoord.Storage.Postgres.Clustering;
 
-namespace OrleansCoord.Silo.Postgres;
+namespace OrleansCoord.Silo.Hosting;
 
 /// <summary>
 /// Before the silo starts (registered ahead of Orleans: hosted services start in registration order and stop in

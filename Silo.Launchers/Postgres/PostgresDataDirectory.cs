@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace OrleansCoord.Silo.Postgres;
+namespace OrleansCoord.Silo.Launchers.Postgres;
 
 /// <summary>Makes the embedded server's cluster with initdb on first use: user <c>orleanscoord</c> with the default
 /// password on TCP, UTF-8, the C locale (the tree's keys compare by bytes anyway). fsync stays on.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using OrleansCoord.Silo.Launchers.Azurite;
 
-namespace OrleansCoord.Silo.Azurite;
+namespace OrleansCoord.Silo.Hosting;
 
 /// <summary>
 /// Starts Azurite before the silo (it is registered ahead of Orleans, and hosted services start in

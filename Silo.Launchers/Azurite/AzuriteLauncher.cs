@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Processes;
 
-namespace OrleansCoord.Silo.Azurite;
+namespace OrleansCoord.Silo.Launchers.Azurite;
 
 /// <summary>
 /// Makes sure Azurite listens on 127.0.0.1 on its blob, queue and table ports (10000-10002 unless told otherwise):
