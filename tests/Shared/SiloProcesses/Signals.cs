@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OrleansCoord.Silo.Tests;
+namespace OrleansCoord.Tests.Shared;
 
 /// <summary>POSIX signals to processes under test: freezing one (SIGSTOP) or interrupting a process group as a terminal does.</summary>
 internal static class Signals

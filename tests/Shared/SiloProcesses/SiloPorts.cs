@@ -1,4 +1,4 @@
-namespace OrleansCoord.Silo.Tests;
+namespace OrleansCoord.Tests.Shared;
 
 /// <summary>The ports of one silo, each free when chosen.</summary>
 public sealed record SiloPorts(int Silo, int Gateway, int Http, int ZooKeeper)
