@@ -58,7 +58,7 @@ fi
 SILO_DLL="${SILO_DLL:-$(dotnet msbuild Silo -getProperty:TargetPath -p:Configuration=Release | tail -n 1)}"
 BENCH_DLL="$ROOT/bench/bin/Release/net10.0/bench.dll"
 [[ -f "$SILO_DLL" && -f "$BENCH_DLL" ]] || { echo "missing $SILO_DLL or $BENCH_DLL" >&2; exit 3; }
-# The repo the silo was built from (its Silo/Azurite package, its .data): the nearest OrleansCoord.sln above it.
+# The repo the silo was built from (its Silo.Launchers/Azurite package, its .data): the nearest OrleansCoord.sln above it.
 SILO_REPO="$(d="$(dirname "$SILO_DLL")"; while [[ "$d" != / && ! -f "$d/OrleansCoord.sln" ]]; do d="$(dirname "$d")"; done; echo "$d")"
 [[ "$SILO_REPO" != / ]] || SILO_REPO="$ROOT"
 

@@ -78,14 +78,14 @@ CFG
   SERVER_PID=$!
 }
 
-# Starts a private Azurite from the repo's pinned package (Silo/Azurite) on free ports with its data in $2.
+# Starts a private Azurite from the repo's pinned package (Silo.Launchers/Azurite) on free ports with its data in $2.
 # $1 = repo root. Sets AZURITE_PID and AZURITE_CONNECTION_STRING (Azurite's well-known development account).
 start_azurite() {
-  local repo="$1" dir="$2" entry="$1/Silo/Azurite/node_modules/azurite/dist/src/azurite.js"
+  local repo="$1" dir="$2" entry="$1/Silo.Launchers/Azurite/node_modules/azurite/dist/src/azurite.js"
   if [[ ! -f "$entry" ]]; then
-    [[ -f "$repo/Silo/Azurite/package-lock.json" ]] || { echo "no pinned Azurite package under $repo/Silo/Azurite" >&2; return 1; }
-    echo "# installing the pinned Azurite (npm ci in $repo/Silo/Azurite)" >&2
-    (cd "$repo/Silo/Azurite" && timeout 300 npm ci --no-audit --no-fund --loglevel=error >&2)
+    [[ -f "$repo/Silo.Launchers/Azurite/package-lock.json" ]] || { echo "no pinned Azurite package under $repo/Silo.Launchers/Azurite" >&2; return 1; }
+    echo "# installing the pinned Azurite (npm ci in $repo/Silo.Launchers/Azurite)" >&2
+    (cd "$repo/Silo.Launchers/Azurite" && timeout 300 npm ci --no-audit --no-fund --loglevel=error >&2)
   fi
   local blob queue table
   free_port blob && free_port queue && free_port table || return 1

@@ -1,4 +1,5 @@
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.Silo.Launchers;
 
 namespace OrleansCoord.Silo.Hosting;
 
@@ -52,7 +53,7 @@ public sealed class SiloHostOptions
 
         /// <summary>The storage's connection string: Azure Storage's for AzureStorage, Npgsql's for Postgres. Flag <c>--connection-string</c>.</summary>
         /// <value>AzureStorage: <c>UseDevelopmentStorage=true</c> (Azurite on 127.0.0.1:10000-10002). Postgres: user, password
-        /// and database <c>orleanscoord</c> on 127.0.0.1:5432 (Postgres.EmbeddedPostgres).</value>
+        /// and database <c>orleanscoord</c> on 127.0.0.1:5432 (Silo.Launchers/Postgres/EmbeddedPostgres).</value>
         /// <remarks>With the default connection string and nothing listening the silo starts Azurite, or PostgreSQL, itself.</remarks>
         public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
 
@@ -68,7 +69,7 @@ public sealed class SiloHostOptions
         /// these loopback ports lets the silo start Azurite on them (so that several development grids can share a
         /// machine). Flag <c>--azurite-ports</c> (<c>BLOB,QUEUE,TABLE</c>).</summary>
         /// <value>10000, 10001, 10002 (what <c>UseDevelopmentStorage=true</c> means).</value>
-        public int[] AzuritePorts { get; set; } = [.. Azurite.DevelopmentStorage.Ports];
+        public int[] AzuritePorts { get; set; } = [.. Launchers.Azurite.DevelopmentStorage.Ports];
 
         /// <summary>How watch events reach the watch shards: pushed by grain calls, or on Azure queues in the storage of
         /// <see cref="ConnectionString"/> (events survive a silo's death; slower); the shards push on to the watchers either

@@ -19,7 +19,7 @@ internal static class SiloHostOptionsReader
 
         storage.Profile = ReadEnum(configuration, "Storage:Profile", storage.Profile, errors);
         storage.ConnectionString = configuration["Storage:ConnectionString"]
-            ?? (storage.Profile == StorageProfile.Postgres ? Postgres.EmbeddedPostgres.ConnectionString : storage.ConnectionString);
+            ?? (storage.Profile == StorageProfile.Postgres ? Launchers.Postgres.EmbeddedPostgres.ConnectionString : storage.ConnectionString);
         storage.PostgresDir = configuration["Storage:PostgresDir"] ?? storage.PostgresDir;
         storage.AzuriteDir = configuration["Storage:AzuriteDir"] ?? storage.AzuriteDir;
         storage.AzuritePorts = ReadPorts(configuration, "Storage:AzuritePorts", 3, storage.AzuritePorts, errors);

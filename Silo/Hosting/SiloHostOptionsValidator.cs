@@ -60,8 +60,8 @@ internal static class SiloHostOptionsValidator
 
         if (options.Storage.Profile == StorageProfile.Postgres) ValidatePostgres(options.Storage, errors);
 
-        if (Azurite.DevelopmentStorage.IsDefaultShortcut(options.Storage.ConnectionString)
-            && !options.Storage.AzuritePorts.SequenceEqual(Azurite.DevelopmentStorage.Ports))
+        if (Launchers.Azurite.DevelopmentStorage.IsDefaultShortcut(options.Storage.ConnectionString)
+            && !options.Storage.AzuritePorts.SequenceEqual(Launchers.Azurite.DevelopmentStorage.Ports))
         {
             errors.Add($"{SiloHostOptionsReader.Describe("Storage:AzuritePorts")}: UseDevelopmentStorage=true means ports 10000-10002; " +
                 "give a devstoreaccount1 connection string with endpoints on the other ports");

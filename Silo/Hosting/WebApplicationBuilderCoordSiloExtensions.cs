@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansCoord.Grains.Hosting;
-using OrleansCoord.Silo.Azurite;
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Azurite;
+using OrleansCoord.Silo.Launchers.Processes;
 using OrleansCoord.Silo.Tls;
 
 namespace OrleansCoord.Silo.Hosting;
@@ -20,7 +20,7 @@ public static class WebApplicationBuilderCoordSiloExtensions
     public static WebApplicationBuilder AddCoordSilo(this WebApplicationBuilder builder, SiloHostOptions options)
     {
         AzuriteHostedService.AddIfNeeded(builder.Services, options);
-        Postgres.PostgresHostedService.AddIfNeeded(builder.Services, options);
+        PostgresHostedService.AddIfNeeded(builder.Services, options);
         SiloReadiness.Add(builder.Services);
 
         builder.UseOrleans(silo =>

@@ -48,7 +48,7 @@ public static partial class WebApplicationCoordSiloExtensions
             await app.RunAsync();
             return 0;
         }
-        catch (Exception exception) when (exception.GetBaseException() is Postgres.PostgresNotInstalledException)
+        catch (Exception exception) when (exception.GetBaseException() is Launchers.Postgres.PostgresNotInstalledException)
         {
             // Like a bad flag: the user must install something or say where the database is.
             Console.Error.WriteLine($"orleanscoord-silo: {exception.GetBaseException().Message}");

@@ -28,7 +28,7 @@ internal sealed class GridCallMeter : IIncomingGrainCallFilter
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Requests = Meter.CreateCounter<long>("coord_grid_requests", description: "Calls into the grid's grains by operation and outcome");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram("coord_grid_request_duration", unit: "s", description: "Latency of calls into the grid's grains",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ZooKeeper.ZkRequestMeter.LatencyBuckets });
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = OrleansCoord.ZooKeeper.Server.ZooKeeperServerMetrics.LatencyBuckets });
 
     /// <summary>How Orleans names the client every silo runs for its own code (HostedClient.CreateHostedClientGrainId).</summary>
     private static ReadOnlySpan<byte> HostedClientPrefix => "hosted-"u8;

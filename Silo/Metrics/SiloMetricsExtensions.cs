@@ -16,7 +16,7 @@ public static class SiloMetricsExtensions
     {
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.Orleans", GridCallMeter.MeterName, "OrleansCoord.Grid.Sessions", "OrleansCoord.Grid.Store", "OrleansCoord.Grid.Watches", "OrleansCoord.Grid.Recipes",
-                ZooKeeper.ZkRequestMeter.MeterName)
+                OrleansCoord.ZooKeeper.Server.ZooKeeperServerMetrics.MeterName)
             .AddPrometheusExporter());
         builder.Services.AddSingleton<IIncomingGrainCallFilter, GridCallMeter>();
         return builder;

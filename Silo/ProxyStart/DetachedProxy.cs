@@ -1,4 +1,4 @@
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Processes;
 
 namespace OrleansCoord.Silo.ProxyStart;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
 using OrleansCoord.Silo.Hosting;
+using OrleansCoord.Silo.Launchers;
 
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Processes;
 
 namespace OrleansCoord.Silo.ProxyStart;
 

@@ -23,8 +23,9 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterF
         // A TTL long enough that the child is surely created first on a loaded machine; then waited out.
         var path = await client.CreateAsync($"/ttl-{Guid.NewGuid():N}", [], CreateMode.PersistentWithTtl, ttlMs: 2000);
         await client.CreateAsync(path + "/child");
-        await Task.Delay(4000);
-        Assert.NotNull(await client.ExistsAsync(path));
+        // Watched the whole time, not once after a sleep: the node must not go while it has a child.
+        Assert.False(await Poll.HoldsWithinAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(4)),
+            "the TTL node was deleted while it had a child");
         await client.DeleteAsync(path + "/child");
         await Poll.UntilAsync(async () => await client.ExistsAsync(path) is null, TimeSpan.FromSeconds(10), "TTL deletion after the child left");
     }
@@ -48,8 +49,8 @@ public sealed class ExpiryTests(ClusterFixture fixture) : IClassFixture<ClusterF
         await client.CreateAsync(container + "/a");
         await client.CreateAsync(container + "/b");
         await client.DeleteAsync(container + "/a");
-        await Task.Delay(1500);
-        Assert.NotNull(await client.ExistsAsync(container));
+        Assert.False(await Poll.HoldsWithinAsync(async () => await client.ExistsAsync(container) is null, TimeSpan.FromSeconds(1.5)),
+            "the container was deleted while it had a child");
 
         await client.DeleteAsync(container + "/b");
         await Poll.UntilAsync(async () => await client.ExistsAsync(container) is null, TimeSpan.FromSeconds(10), "container deletion");

@@ -196,7 +196,8 @@ public sealed class FailureTests(ClusterFixture fixture) : IClassFixture<Cluster
             }
         }).ToList();
 
-        await Task.Delay(1500);
+        // The silo dies under running load: after every writer could have had two creates acknowledged, not a fixed time.
+        await Poll.UntilAsync(() => Task.FromResult(acknowledged.Count >= 2 * writers.Length), TimeSpan.FromSeconds(4), "creates before the kill");
         await fixture.Cluster.KillSiloAsync(victim);
         await Task.WhenAll(load);
         try

@@ -61,7 +61,8 @@ public sealed class WatchTests(ClusterFixture fixture) : IClassFixture<ClusterFi
         Assert.Equal(WatchEventType.NodeDataChanged, change.Type);
         Assert.Equal(stat.Mzxid, change.Revision);
         Assert.True((await client.GetDataAsync(path)).Stat.Mzxid >= change.Revision);
-        await Task.Delay(500);
+        Assert.False(await Poll.HoldsWithinAsync(() => Task.FromResult(fired.Count > 1), TimeSpan.FromMilliseconds(500)),
+            "a one-shot watch fired twice");
         Assert.Single(fired);
     }
 
@@ -89,8 +90,8 @@ public sealed class WatchTests(ClusterFixture fixture) : IClassFixture<ClusterFi
         await client.GetChildrenAsync(path, change => fired.TrySetResult(change));
 
         await client.SetDataAsync(path, Text("not a child change"));
-        await Task.Delay(300);
-        Assert.False(fired.Task.IsCompleted);
+        Assert.False(await Poll.HoldsWithinAsync(() => Task.FromResult(fired.Task.IsCompleted), TimeSpan.FromMilliseconds(300)),
+            "a child watch fired on a data change");
 
         await client.CreateAsync(path + "/c");
         var change = await fired.Task.WaitAsync(Patience);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Launchers.Azurite;
 using OrleansCoord.Silo.Tests;
 
 [assembly: AssemblyFixture(typeof(AzuriteFixture))]

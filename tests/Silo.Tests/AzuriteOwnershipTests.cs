@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using OrleansCoord.Silo.Azurite;
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Azurite;
+using OrleansCoord.Silo.Launchers.Processes;
 
 namespace OrleansCoord.Silo.Tests;
 

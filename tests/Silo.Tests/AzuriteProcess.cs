@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using OrleansCoord.Silo.Azurite;
-using OrleansCoord.Silo.Processes;
+using OrleansCoord.Silo.Launchers.Azurite;
+using OrleansCoord.Silo.Launchers.Processes;
 
 namespace OrleansCoord.Silo.Tests;
 

@@ -92,20 +92,8 @@ public sealed class CrashRestartTests(AzuriteFixture azurite) : IAsyncDisposable
         }
     }
 
-    private static async Task<SiloProcess> StartAsync(SiloPorts ports, string[] flags)
-    {
-        var silo = SiloProcess.StartWithDotnetRun(ports, flags);
-        try
-        {
-            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(120));
-            return silo;
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
-    }
+    private static Task<SiloProcess> StartAsync(SiloPorts ports, string[] flags) =>
+        SiloProcess.StartWithDotnetRun(ports, flags).HealthyWithinAsync(TimeSpan.FromSeconds(120));
 
     public ValueTask DisposeAsync()
     {

@@ -1,4 +1,4 @@
-using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Launchers.Azurite;
 
 namespace OrleansCoord.Silo.Tests;
 

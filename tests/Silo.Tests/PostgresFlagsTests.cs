@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Silo.Hosting;
-using OrleansCoord.Silo.Postgres;
+using OrleansCoord.Silo.Launchers.Postgres;
 
 namespace OrleansCoord.Silo.Tests;
 

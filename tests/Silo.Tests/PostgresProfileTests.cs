@@ -104,19 +104,7 @@ public sealed class PostgresProfileTests
 
     private static long Number(string path) => long.Parse(path[(path.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
 
-    private static async Task<SiloProcess> StartSiloAsync(SiloPorts ports, TestPostgres postgres)
-    {
-        var silo = SiloProcess.Start(ports, [.. ports.Flags, "--cluster-id", ClusterId, "--storage", "Postgres",
-            "--connection-string", postgres.ConnectionString, "--dashboard", "off"]);
-        try
-        {
-            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
-            return silo;
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
-    }
+    private static Task<SiloProcess> StartSiloAsync(SiloPorts ports, TestPostgres postgres) =>
+        SiloProcess.Start(ports, [.. ports.Flags, "--cluster-id", ClusterId, "--storage", "Postgres",
+            "--connection-string", postgres.ConnectionString, "--dashboard", "off"]).HealthyWithinAsync(TimeSpan.FromSeconds(90));
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansCoord.Grains.Tests.Fixtures;
-using OrleansCoord.Silo.Azurite;
+using OrleansCoord.Silo.Launchers.Azurite;
 
 [assembly: AssemblyFixture(typeof(Azurite))]
 

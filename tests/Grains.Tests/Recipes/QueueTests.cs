@@ -52,8 +52,8 @@ public sealed class QueueTests(ClusterFixture fixture) : IClassFixture<ClusterFi
 
         // Longer than one grain-side wait (3 s), so the take spans several polls before the put arrives.
         var waiting = taker.Queues.TakeAsync(queue, Patience);
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        Assert.False(waiting.IsCompleted, "take returned before anything was put");
+        Assert.False(await Poll.HoldsWithinAsync(() => Task.FromResult(waiting.IsCompleted), TimeSpan.FromSeconds(4)),
+            "take returned before anything was put");
 
         await putter.Queues.PutAsync(queue, "wake"u8.ToArray());
         var item = await waiting.WaitAsync(Patience);

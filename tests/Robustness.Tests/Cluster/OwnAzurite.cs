@@ -8,7 +8,7 @@ namespace OrleansCoord.Robustness.Tests.Cluster;
 /// <summary>
 /// An Azurite of one run's own, on free loopback ports and a fresh folder, that the run may freeze (SIGSTOP) and
 /// thaw (SIGCONT) without disturbing the Azurite that other tests share. Uses the repo's pinned package
-/// (Silo/Azurite; installed with npm ci when missing). Dispose kills it and deletes the folder.
+/// (Silo.Launchers/Azurite; installed with npm ci when missing). Dispose kills it and deletes the folder.
 /// </summary>
 public sealed class OwnAzurite : IAsyncDisposable
 {
@@ -25,12 +25,12 @@ public sealed class OwnAzurite : IAsyncDisposable
         _process = process;
     }
 
-    public string ConnectionString => OrleansCoord.Silo.Azurite.DevelopmentStorage.ConnectionStringFor(_ports);
+    public string ConnectionString => OrleansCoord.Silo.Launchers.Azurite.DevelopmentStorage.ConnectionStringFor(_ports);
 
     public static async Task<OwnAzurite> StartAsync()
     {
         // The pinned package, installed (npm ci, once, under a lock other test projects respect) when missing.
-        var package = OrleansCoord.Silo.Azurite.AzuritePackage.Locate();
+        var package = OrleansCoord.Silo.Launchers.Azurite.AzuritePackage.Locate();
         await package.EnsureInstalledAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
         var entryPoint = package.EntryPoint;
 

@@ -43,12 +43,12 @@ public sealed class SiloProcessGrid : IChaosGrid
             {
                 var ports = FreePorts.Pick(3);
                 grid._gateways.Add($"127.0.0.1:{ports[1]}");
-                grid.Silos.Add(new SiloProcess(
+                grid.Silos.Add(SiloProcess.Create(new SiloPorts(ports[0], ports[1], ports[2], ZooKeeper: 0),
                 [
                     .. storage, "--cluster-id", grid.ClusterId,
                     "--grain-directory", "Distributed", "--zk-port", "0", "--proxy-port", "0",
                     "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
-                ], ports[2]));
+                ]));
             }
 
             await Task.WhenAll(grid.Silos.Select(s => s.StartAsync(TimeSpan.FromSeconds(120))));
@@ -72,13 +72,13 @@ public sealed class SiloProcessGrid : IChaosGrid
         grid._azuriteDirectory = Path.Combine(Path.GetTempPath(), $"coord-chaos-embedded-{Guid.NewGuid():N}");
         var ports = FreePorts.Pick(3);
         grid._gateways.Add($"127.0.0.1:{ports[1]}");
-        grid.Silos.Add(new SiloProcess(
+        grid.Silos.Add(SiloProcess.Create(new SiloPorts(ports[0], ports[1], ports[2], ZooKeeper: 0),
         [
-            "--storage", "AzureStorage", "--connection-string", OrleansCoord.Silo.Azurite.DevelopmentStorage.ConnectionStringFor(azurite),
+            "--storage", "AzureStorage", "--connection-string", OrleansCoord.Silo.Launchers.Azurite.DevelopmentStorage.ConnectionStringFor(azurite),
             "--azurite-ports", string.Join(',', azurite), "--azurite-dir", grid._azuriteDirectory, "--cluster-id", grid.ClusterId,
             "--zk-port", "0", "--proxy-port", "0", "--dashboard", "off",
             "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
-        ], ports[2]));
+        ]));
         try
         {
             await grid.Silos[0].StartAsync(TimeSpan.FromSeconds(120));
@@ -102,7 +102,8 @@ public sealed class SiloProcessGrid : IChaosGrid
 
     public async Task StopAsync()
     {
-        foreach (var silo in Silos) await silo.DisposeAsync();
+        // The silo alone, not its process tree: an embedded Azurite ends on its own and saves on the way out.
+        foreach (var silo in Silos) await silo.KillAsync();
         if (Postgres is not null) await Postgres.DisposeAsync();
         if (_azuriteDirectory is null) return;
 

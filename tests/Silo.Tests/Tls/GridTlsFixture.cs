@@ -30,22 +30,13 @@ public sealed class GridTlsFixture : IAsyncLifetime
         Second = await StartAsync([]);
     }
 
-    private async Task<SiloProcess> StartAsync(string[] extra)
+    private Task<SiloProcess> StartAsync(string[] extra)
     {
         var ports = SiloPorts.Pick();
         // Flags after ports.Flags win (its --proxy-port 0 included): the parser keeps the last value of a key.
-        var silo = SiloProcess.Start(ports, [.. ports.Flags, "--cluster-id", ClusterId, "--grid-tls", "--tls-certificate", Certificates.ServerPem,
-            "--tls-key", Certificates.ServerKey, "--tls-ca", Certificates.CaPem, "--require-client-certificate", "--dashboard", "off", .. extra]);
-        try
-        {
-            await silo.WaitHealthyAsync(TimeSpan.FromSeconds(90));
-            return silo;
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
+        return SiloProcess.Start(ports, [.. ports.Flags, "--cluster-id", ClusterId, "--grid-tls", "--tls-certificate", Certificates.ServerPem,
+            "--tls-key", Certificates.ServerKey, "--tls-ca", Certificates.CaPem, "--require-client-certificate", "--dashboard", "off", .. extra])
+            .HealthyWithinAsync(TimeSpan.FromSeconds(90));
     }
 
     public async ValueTask DisposeAsync()

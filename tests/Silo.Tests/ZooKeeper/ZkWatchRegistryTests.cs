@@ -1,4 +1,4 @@
-using OrleansCoord.Silo.ZooKeeper.Watches;
+using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
 

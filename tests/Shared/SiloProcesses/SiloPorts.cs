@@ -1,0 +1,15 @@
+namespace OrleansCoord.Tests.Shared;
+
+/// <summary>The ports of one silo, each free when chosen.</summary>
+public sealed record SiloPorts(int Silo, int Gateway, int Http, int ZooKeeper)
+{
+    /// <summary>Flags for the silo process (the ZooKeeper port too: its default, 2181, would clash between silos; and no proxy on 8000).</summary>
+    public string[] Flags => ["--silo-port", $"{Silo}", "--gateway-port", $"{Gateway}", "--http-port", $"{Http}", "--zk-port", $"{ZooKeeper}", "--proxy-port", "0"];
+
+    /// <summary>Four distinct ports the OS says are free now.</summary>
+    public static SiloPorts Pick()
+    {
+        var ports = FreePorts.Pick(4);
+        return new SiloPorts(ports[0], ports[1], ports[2], ports[3]);
+    }
+}
