@@ -13,6 +13,19 @@ public sealed class PostgresTreeStoreTests(PostgresFixture postgres) : TreeStore
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
+    /// <summary>Statements are prepared unless the connection string says otherwise (PgBouncer in transaction mode
+    /// needs 0); this contract suite runs with preparation on.</summary>
+    [Theory]
+    [InlineData("Host=h;Username=u;Database=d", 16)]
+    [InlineData("Host=h;Username=u;Database=d;Max Auto Prepare=0", 0)]
+    [InlineData("Host=h;Username=u;Database=d;maxautoprepare=4", 4)]
+    public void StatementPreparation_IsOnByDefault_AndAsTheConnectionStringSays(string connectionString, int expected)
+    {
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(PostgresTreeStore.WithStatementPreparation(connectionString));
+        Assert.Equal(expected, effective.MaxAutoPrepare);
+        Assert.Equal("h", effective.Host);
+    }
+
     [Fact]
     public async Task ConcurrentCommits_ShareTransactions()
     {
