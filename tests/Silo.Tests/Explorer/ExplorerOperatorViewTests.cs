@@ -52,6 +52,18 @@ public sealed class ExplorerOperatorViewTests(ExplorerSiloFixture fixture) : ICl
         await Expect(recipe).ToContainTextAsync("first (exclusive, token");
         await Expect(recipe).ToContainTextAsync("in " + ownerId);
         await Expect(recipe).ToContainTextAsync("second (exclusive) in " + secondId);
+        if (Environment.GetEnvironmentVariable("COORD_EXPLORER_SCREENSHOTS") == "1")
+        {
+            // The README's picture of the recipes page: this lock with its holder and waiter, beside a queue.
+            var jobs = NewName("jobs");
+            for (var i = 1; i <= 3; i++) await owner.Queues.PutAsync(jobs, GridConnect.Utf8("job" + i), cancellationToken: GridConnect.Ct);
+            await page.GotoAsync(fixture.Page("recipes").ToString());
+            await Expect(page.Locator("#recipes tr", new() { HasText = jobs })).ToContainTextAsync("3 ready");
+            await Expect(page.Locator("#recipes tr", new() { HasText = lockName })).ToContainTextAsync("second");
+            await ExplorerBrowser.ScreenshotAsync(page, "explorer-recipes");
+            await page.GotoAsync(fixture.Page("recipe:Lock:" + lockName).ToString());
+        }
+
 
         // A holder leads to its session.
         await recipe.GetByText(ownerId, new() { Exact = true }).ClickAsync();
@@ -78,7 +90,6 @@ public sealed class ExplorerOperatorViewTests(ExplorerSiloFixture fixture) : ICl
         var row = page.Locator("#recipes tr", new() { HasText = queue });
         await Expect(row).ToContainTextAsync("Queue");
         await Expect(row).ToContainTextAsync("3 ready, 0 taken");
-        await ExplorerBrowser.ScreenshotAsync(page, "explorer-recipes");
 
         var taken = await fixture.Client.Queues.TakeAsync(queue, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5), GridConnect.Ct);
         Assert.NotNull(taken);
