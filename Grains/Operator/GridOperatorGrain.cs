@@ -54,13 +54,28 @@ internal sealed class GridOperatorGrain(ITreeStore store) : Grain, IGridOperator
         var ephemerals = store.ListKeysAsync(ephemeralPrefix);
         var holdPrefix = RecipeKeys.HoldPrefix(id);
         var holds = store.ListKeysAsync(holdPrefix);
-        var silo = GrainFactory.GetGrain<IManagementGrain>(0).GetActivationAddress(GrainFactory.GetGrain<ISessionGrain>(id));
+        var silo = SiloOfAsync(id);
         if (await record is not { } stored) return null;
         var session = SessionRecord.Decode(stored.Value);
         var paths = await ephemerals;
-        return new SessionSummary(id, session.TimeoutMs, session.Closing, (await silo)?.Endpoint.ToString(),
+        return new SessionSummary(id, session.TimeoutMs, session.Closing, await silo,
             [.. paths.Take(SessionSummary.MaxEphemerals).Select(key => key[ephemeralPrefix.Length..])], paths.Count,
             [.. (await holds).Select(key => key[holdPrefix.Length..])]);
+    }
+
+    /// <summary>The silo the session's grain is active on, as Orleans' directory last knew it; null when none is or the
+    /// directory cannot say (a failed lookup does not fail the summary).</summary>
+    private async Task<string?> SiloOfAsync(long id)
+    {
+        try
+        {
+            var address = await GrainFactory.GetGrain<IManagementGrain>(0).GetActivationAddress(GrainFactory.GetGrain<ISessionGrain>(id));
+            return address?.Endpoint.ToString();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     /// <summary>Every recipe with a record: the lease records (their keys sort by kind, then name), then the queue heads
