@@ -42,7 +42,7 @@ public static class WebApplicationExplorerExtensions
         TreeEndpoints.Map(api, session);
         LiveEndpoint.Map(api, session, limits, app.Lifetime.ApplicationStopping);
         ProxyEndpoint.Map(api, session);
-        RecipeEndpoints.Map(api, session);
+        OperatorEndpoints.Map(api, grains);
         EditEndpoints.Map(api, options, editors);
         return app;
     }

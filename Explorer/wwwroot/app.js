@@ -177,30 +177,6 @@ $('create-form').onsubmit = async (event) => {
   await edit('/create', { path: join(state.path, $('create-name').value), data: $('create-data').value });
 };
 
-// ---- recipes ----
-$('lease-form').onsubmit = async (event) => {
-  event.preventDefault();
-  const target = $('lease-result');
-  try {
-    const view = await api('/lease?kind=' + encodeURIComponent($('lease-kind').value) + '&name=' + encodeURIComponent($('lease-name').value));
-    const holders = el('table');
-    table(holders, ['session', 'holder', 'mode', 'token'], view.holders.map((h) => [h.session, h.holder, h.mode, h.token]));
-    target.replaceChildren(el('p', view.kind + ' ' + view.name + ': ' + view.holders.length + ' holder(s), ' + view.waiters + ' waiting, last token ' + view.lastToken), holders);
-  } catch (error) {
-    target.replaceChildren(el('p', error.code + ': ' + error.message, { class: 'error' }));
-  }
-};
-$('queue-form').onsubmit = async (event) => {
-  event.preventDefault();
-  const target = $('queue-result');
-  try {
-    const queue = await api('/queue?name=' + encodeURIComponent($('queue-name').value));
-    target.replaceChildren(el('p', 'queue ' + queue.name + ': ' + queue.ready + ' ready, ' + queue.inFlight + ' taken and not acked'));
-  } catch (error) {
-    target.replaceChildren(el('p', error.code + ': ' + error.message, { class: 'error' }));
-  }
-};
-
 // ---- proxy ----
 function specText(spec) { return JSON.stringify(spec); }
 function treeLink(path) { return el('a', path, { href: '#tree:' + path }); }
@@ -211,7 +187,7 @@ async function loadProxy() {
     table($('proxy-routes'), ['route', 'spec'], proxy.routes.map((r) => [cell(treeLink(r.path)), specText(r.spec)]));
     table($('proxy-clusters'), ['cluster', 'spec'], proxy.clusters.map((c) => [cell(treeLink(c.path)), specText(c.spec)]));
     table($('proxy-instances'), ['cluster', 'instance', 'spec', 'session'],
-      proxy.services.flatMap((s) => s.instances.map((i) => [s.cluster, cell(treeLink(i.path)), specText(i.spec), i.ephemeralOwner])));
+      proxy.services.flatMap((s) => s.instances.map((i) => [s.cluster, cell(treeLink(i.path)), specText(i.spec), i.ephemeralOwner === '0x0' ? '' : cell(sessionLink(i.ephemeralOwner))])));
     const health = [];
     for (const status of proxy.status) {
       for (const [cluster, view] of Object.entries((status.spec && status.spec.clusters) || {})) {
@@ -227,19 +203,24 @@ async function loadProxy() {
 }
 $('proxy-refresh').onclick = loadProxy;
 
-// ---- navigation: #tree:/path, #recipes, #proxy, #sessions ----
+// ---- navigation: #tree:/path, #recipes, #recipe:Kind:name, #proxy, #sessions, #session:0x… ----
 function route() {
   const hash = decodeURIComponent(location.hash.substring(1)) || 'tree:/';
-  const tab = hash.startsWith('tree:') ? 'tree' : hash;
+  const colon = hash.indexOf(':');
+  const [head, argument] = colon < 0 ? [hash, ''] : [hash.substring(0, colon), hash.substring(colon + 1)];
+  const tab = { tree: 'tree', recipe: 'recipes', session: 'sessions' }[head] || head;
   for (const section of document.querySelectorAll('.tab')) section.hidden = section.id !== 'tab-' + tab;
   for (const link of document.querySelectorAll('#tabs a')) link.classList.toggle('active', link.dataset.tab === tab);
-  if (tab === 'tree') openPath(hash.substring(5) || '/');
+  if (tab === 'tree') openPath(argument || '/');
   else if (state.live) { state.live.close(); state.live = null; }
   if (tab === 'proxy') loadProxy();
+  // operator.js: the sessions and recipes views (null when another tab shows).
+  showOperatorView(tab === 'sessions' || tab === 'recipes' ? tab : null, argument);
 }
 
 window.addEventListener('hashchange', route);
 // The watch goes when the page goes.
 window.addEventListener('pagehide', () => { if (state.live) state.live.close(); });
 loadEditing().catch(() => {});
-route();
+// After every script of the page ran (operator.js comes after this one).
+window.addEventListener('DOMContentLoaded', route);

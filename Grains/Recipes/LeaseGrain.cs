@@ -200,6 +200,23 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         }
     }
 
+    public async Task<LeaseInspection> Inspect()
+    {
+        _ = Kind;
+        await EnterAsync();
+        try
+        {
+            var record = await LoadAsync();
+            await VerifyCurrentAsync(always: false);
+            var waiters = _queue.Where(w => !w.IsDone).Select(w => new LeaseWaiting(w.Request.SessionId, w.Request.Holder, w.Request.Mode)).ToArray();
+            return new LeaseInspection(record.ToView() with { Waiters = waiters.Length }, record.Limit, waiters);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
     public async Task<LeaseView> Observe(long knownToken, int knownHolders, int waitMs)
     {
         _ = Kind;

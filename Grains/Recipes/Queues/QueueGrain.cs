@@ -25,7 +25,7 @@ namespace OrleansCoord.Grains.Recipes.Queues;
 [GrainType("recipe-queue")]
 [RandomPlacement]
 internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regression, CallerCredentials credentials, IOptions<CoordGridOptions> options,
-    TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain
+    TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain, IQueueMaintenanceGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<PendingPut> _pendingPuts = new();
@@ -203,10 +203,25 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
         {
             var (head, messages) = await LoadAsync();
             _acl.Demand(head.Acl, AclPerms.Read, credential);
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var ready = messages.Count(id => head.IsVisible(id, now));
-            return new QueueLength(ready, messages.Count - ready);
+            return Count(head, messages);
         });
+    }
+
+    public Task<QueueLength> Inspect()
+    {
+        Validate();
+        return Gated(async () =>
+        {
+            var (head, messages) = await LoadAsync();
+            return Count(head, messages);
+        });
+    }
+
+    private QueueLength Count(QueueHead head, SortedSet<string> messages)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var ready = messages.Count(id => head.IsVisible(id, now));
+        return new QueueLength(ready, messages.Count - ready);
     }
 
     public Task<QueueItem?> Peek()
