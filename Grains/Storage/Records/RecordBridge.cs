@@ -33,12 +33,12 @@ internal sealed partial class RecordBridge<T>(ITreeStore store, string key, stri
 
     /// <summary>Reads the record unless it is cached; <paramref name="witness"/> checks a record read back before it is
     /// cached (StorageRegressionGuard).</summary>
-    public async Task<T?> LoadAsync(Action<T>? witness = null)
+    public async Task<T?> LoadAsync(Action<T>? witness = null, CancellationToken cancellationToken = default)
     {
         while (!Loaded)
         {
             var epoch = _epoch;
-            var stored = await Guard(() => store.ReadAsync(key));
+            var stored = await Guard(() => store.ReadAsync(key, cancellationToken));
             var value = stored is null ? null : codec.Decode(stored.Value);
             if (epoch != _epoch) continue;
             if (value is not null) witness?.Invoke(value);
