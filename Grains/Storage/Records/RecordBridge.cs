@@ -73,10 +73,8 @@ internal sealed partial class RecordBridge<T>(ITreeStore store, string key, stri
 
     /// <summary>The conditional write of <paramref name="next"/>: an insert when the record is absent, else a replace
     /// conditional on the cached token.</summary>
-    public RecordWrite Write(T next) => Token is null ? RecordWrite.Insert(key, codec.Encode(next)) : Write(next, Token);
-
-    /// <summary>A replace of <paramref name="next"/> conditional on <paramref name="token"/>.</summary>
-    public RecordWrite Write(T next, string token) => RecordWrite.Replace(key, codec.Encode(next), token);
+    public RecordWrite Write(T next) =>
+        Token is null ? RecordWrite.Insert(key, codec.Encode(next)) : RecordWrite.Replace(key, codec.Encode(next), Token);
 
     /// <summary>Commits <paramref name="writes"/>, which write this record as <paramref name="next"/>; on success caches
     /// <paramref name="next"/> with its new token. A conflict is returned for the caller to handle

@@ -94,7 +94,7 @@ public sealed class RecordBridgeTests
         await held.Reading.Task; // the read has started and waits
 
         var token = (await _store.ReadAsync(_key))!.Token;
-        Assert.True((await bridge.CommitAsync("new", [bridge.Write("new", token)])).Committed);
+        Assert.True((await bridge.CommitAsync("new", [RecordWrite.Replace(_key, "new"u8.ToArray(), token)])).Committed);
         held.Release.SetResult(); // the read now returns what it saw before the commit: "old"
 
         Assert.Equal("new", await loading);
