@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
 
@@ -26,20 +25,8 @@ internal sealed partial class LeaseGrain
             if (draft.Changed)
             {
                 var next = draft.ToRecord();
-                var writes = draft.Writes(_grainKey, serializer.SerializeToArray(next), _token);
-                CommitResult commit;
-                try
-                {
-                    commit = await store.CommitAsync(writes);
-                }
-                catch (TreeStoreException exception)
-                {
-                    // Outcome unknown: read the record again next time. A grant that landed is found by its waiter id.
-                    (_record, _token) = (null, null);
-                    LogStoreFailed(logger, _grainKey, exception);
-                    throw TreeStoreErrors.Unavailable(_grainKey, exception);
-                }
-
+                // A storage failure leaves the outcome unknown: the bridge forgets the record, the next call reads it again.
+                var commit = await _lease.CommitAsync(next, draft.Writes(_grainKey, _codec.Encode(next), _lease.Token));
                 if (!commit.Committed)
                 {
                     if (TreeKeys.IsSessionFence(commit.ConflictKey!) && round < 1000)
@@ -49,12 +36,12 @@ internal sealed partial class LeaseGrain
                         continue;
                     }
 
-                    Retire(commit.ConflictKey!);
+                    _lease.Conflicted(commit.ConflictKey!);
                     throw new RetryableConflictException($"recipe {_grainKey} was changed by another activation; retry");
                 }
 
-                regression.Committed(RecipeKeys.Record(_grainKey), next.LastToken);
-                (_record, _token, _verifiedAt) = (next, commit.Tokens![RecipeKeys.Record(_grainKey)], time.GetUtcNow());
+                regression.Committed(_lease.Key, next.LastToken);
+                _verifiedAt = time.GetUtcNow();
                 var changed = _changed;
                 _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 changed.TrySetResult();
@@ -77,20 +64,12 @@ internal sealed partial class LeaseGrain
         }
     }
 
-    /// <summary>Storage holds a record this activation did not write: forget everything and let the next
-    /// activation load it. Waiters are told to retry there.</summary>
-    private void Retire(string conflictKey)
+    /// <summary>Storage holds a record this activation did not write: the bridge has forgotten it and the next
+    /// activation loads it. Waiters are told to retry there.</summary>
+    private void RetireActivation()
     {
-        LogConflict(logger, _grainKey, conflictKey);
         _retired = true;
-        (_record, _token) = (null, null);
         DropWaiters(_ => true, new RetryableConflictException($"recipe {_grainKey} moved to another activation; retry"));
         DeactivateOnIdle();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recipe {Recipe}: conflict on {Key}; another activation wrote it, deactivating")]
-    private static partial void LogConflict(ILogger logger, string recipe, string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recipe {Recipe}: storage failed during a commit; will reload")]
-    private static partial void LogStoreFailed(ILogger logger, string recipe, Exception exception);
 }

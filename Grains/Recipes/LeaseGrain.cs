@@ -8,6 +8,7 @@ using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Storage.Records;
 using OrleansCoord.Recipes;
 
 namespace OrleansCoord.Grains.Recipes;
@@ -31,8 +32,9 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _grainKey = "";
     private LeaseKind? _kind;
-    private LeaseRecord? _record;
-    private string? _token;
+    private RecordBridge<LeaseRecord> _lease = null!;
+    private LeaseRecordCodec _codec = null!;
+    private Action<LeaseRecord> _witness = null!;
     private bool _retired;
     private DateTimeOffset _verifiedAt;
     private RecipeAclGuard _acl = null!;
@@ -52,6 +54,12 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         RecipeMeter.Track(this);
         _grainKey = this.GetPrimaryKeyString();
+        var key = RecipeKeys.Record(_grainKey);
+        _codec = new LeaseRecordCodec(serializer);
+        // A storage failure voids the cache (a grant that landed is found by its waiter id); a conflict retires.
+        _lease = new RecordBridge<LeaseRecord>(store, key, _grainKey, _codec, RecordPolicy.RetireOnConflictOnly, logger, RetireActivation);
+        // A store that lost a grant would have the next activation hand out its fencing token a second time.
+        _witness = read => regression.Witness(key, read.LastToken, _grainKey, "last fencing token");
         _acl = new RecipeAclGuard(credentials, options.Value.SuperDigest, _grainKey);
         var colon = _grainKey.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && Enum.TryParse<LeaseKind>(_grainKey[..colon], out var kind) && Enum.IsDefined(kind))
@@ -314,17 +322,9 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     private async Task<LeaseRecord> LoadAsync()
     {
         regression.ThrowIfDetected(_grainKey);
-        if (_record is not null) return _record;
-        var key = RecipeKeys.Record(_grainKey);
-        // _changed is replaced by every commit of this activation: a read it overtook is older rightly (a view's read
-        // next to a grant) and is neither witnessed nor kept.
-        var changed = _changed;
-        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
-        var record = stored is null ? LeaseRecord.Empty : serializer.Deserialize<LeaseRecord>(stored.Value) ?? LeaseRecord.Empty;
-        if (!ReferenceEquals(changed, _changed)) return _record ?? await LoadAsync();
-        // A store that lost a grant would have the next activation hand out its fencing token a second time.
-        if (stored is not null) regression.Witness(key, record.LastToken, _grainKey, "last fencing token");
-        (_record, _token, _verifiedAt) = (record, stored?.Token, time.GetUtcNow());
+        if (_lease.Loaded) return _lease.Value ?? LeaseRecord.Empty;
+        var record = await _lease.LoadAsync(_witness) ?? LeaseRecord.Empty;
+        _verifiedAt = time.GetUtcNow();
         return record;
     }
 
@@ -337,11 +337,9 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         var now = time.GetUtcNow();
         if (!always && now - _verifiedAt < VerifyPeriod) return;
-        var key = RecipeKeys.Record(_grainKey);
-        var stored = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
-        if (stored?.Token != _token)
+        if (await _lease.ReadTokenAsync() != _lease.Token)
         {
-            Retire(key);
+            _lease.Conflicted(_lease.Key);
             throw new RetryableConflictException($"recipe {_grainKey} was changed by another activation; retry");
         }
 

@@ -18,7 +18,7 @@ internal sealed partial class SessionGrain
 
     public Task<CallerCredential> AddAuth(string scheme, string auth)
     {
-        if (_record is not { Closing: false }) throw CoordException.SessionExpired(Id);
+        if (Record is not { Closing: false }) throw CoordException.SessionExpired(Id);
         var current = Caller.Credential;
         credentials.DemandSession(current, Id);
         var identity = Prove(scheme, auth);
@@ -28,7 +28,7 @@ internal sealed partial class SessionGrain
 
     public Task<byte[]> CertificateChallenge()
     {
-        if (_record is not { Closing: false }) throw CoordException.SessionExpired(Id);
+        if (Record is not { Closing: false }) throw CoordException.SessionExpired(Id);
         credentials.DemandSession(Caller.Credential, Id);
         _challenge = RandomNumberGenerator.GetBytes(CertificateProof.ChallengeLength);
         return Task.FromResult(_challenge);
@@ -36,7 +36,7 @@ internal sealed partial class SessionGrain
 
     public Task<CallerCredential> AddCertificate(byte[] certificate, byte[][] intermediates, byte[] signature)
     {
-        if (_record is not { Closing: false }) throw CoordException.SessionExpired(Id);
+        if (Record is not { Closing: false }) throw CoordException.SessionExpired(Id);
         var current = Caller.Credential;
         credentials.DemandSession(current, Id);
         // One attempt per challenge, right or wrong: a signature seen once cannot be tried again.

@@ -28,7 +28,7 @@ internal sealed partial class SessionGrain
     /// <summary>How many times an explicit close retries its first commit after another activation renewed.</summary>
     private const int CloseAttempts = 5;
 
-    private TimeSpan Timeout => TimeSpan.FromMilliseconds(_record!.TimeoutMs);
+    private TimeSpan Timeout => TimeSpan.FromMilliseconds(Record!.TimeoutMs);
 
     /// <summary>
     /// How much longer than the timeout an activation that hears no heartbeat waits: one timeout, at most 10 s. After a
@@ -36,7 +36,7 @@ internal sealed partial class SessionGrain
     /// be heard again (failure detection, ~6-8 s on a loaded machine); the grace covers that gap. Its cost: a session
     /// whose silo died and whose client is gone expires up to the grace later.
     /// </summary>
-    private TimeSpan DeafGrace => TimeSpan.FromMilliseconds(Math.Min(_record!.TimeoutMs, 10_000));
+    private TimeSpan DeafGrace => TimeSpan.FromMilliseconds(Math.Min(Record!.TimeoutMs, 10_000));
 
     /// <param name="reactivated">Activated for a stored session (its silo died, or a sweeper woke it): the first
     /// heartbeat heard renews the record at the next tick rather than half a timeout later.</param>
@@ -46,7 +46,7 @@ internal sealed partial class SessionGrain
         _deadline = time.GetUtcNow() + Timeout + DeafGrace;
         _renewedAt = reactivated ? DateTimeOffset.MinValue : time.GetUtcNow();
         // An eighth of the timeout, between 250 ms and 1 s: expiry lands within that of the deadline.
-        var period = TimeSpan.FromMilliseconds(Math.Clamp(_record!.TimeoutMs / 8, 250, 1000));
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(Record!.TimeoutMs / 8, 250, 1000));
         _timer ??= this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions
         {
             DueTime = period,
@@ -58,11 +58,11 @@ internal sealed partial class SessionGrain
     private async Task Tick(CancellationToken cancellationToken)
     {
         // An ending under way (a close, while a heartbeat waiting for it lets this tick interleave) decides alone.
-        if (_record is null || _ending is not null) return;
+        if (Record is null || _ending is not null) return;
         var now = time.GetUtcNow();
         try
         {
-            if (_record.Closing || now >= _deadline)
+            if (Record.Closing || now >= _deadline)
             {
                 await EndAsync(closing: false);
             }
@@ -82,26 +82,23 @@ internal sealed partial class SessionGrain
     private async Task RenewAsync()
     {
         _heardSinceRenewal = false;
-        var result = await store.CommitAsync([RecordWrite.Replace(Key, _record!.Encode(), _token!)]);
+        var record = Record!;
+        var result = await _session.CommitAsync(record, [_session.Write(record)]);
         _renewedAt = time.GetUtcNow();
-        if (result.Committed)
-        {
-            _token = result.Tokens![Key];
-            return;
-        }
+        if (result.Committed) return;
 
         // Another activation wrote it: it renewed too (it also hears heartbeats), or it is ending the session. A
         // closing record is finished by the next tick; a deleted one means the session is over.
-        await ReloadAsync();
-        if (_record is null) Retire();
-        else if (_record.Closing) LogEndedElsewhere(logger, Id);
+        await _session.ReloadAsync();
+        if (Record is null) Retire();
+        else if (Record.Closing) LogEndedElsewhere(logger, Id);
     }
 
     /// <param name="closing">An explicit close: it ends the session even when another activation renewed it.</param>
     private async Task EndAsync(bool closing)
     {
         // A close that joined an expiry under way runs again if that expiry stood down.
-        for (var round = 0; round < 2 && _record is not null; round++)
+        for (var round = 0; round < 2 && Record is not null; round++)
         {
             _ending ??= EndCoreAsync(closing);
             try
@@ -113,29 +110,25 @@ internal sealed partial class SessionGrain
                 _ending = null;
             }
 
-            if (!closing || _record is not { Closing: false }) return;
+            if (!closing || Record is not { Closing: false }) return;
         }
     }
 
     private async Task EndCoreAsync(bool closing)
     {
-        for (var attempt = 1; _record is { Closing: false } open; attempt++)
+        for (var attempt = 1; Record is { Closing: false } open; attempt++)
         {
             var marked = open with { Closing = true };
-            var result = await store.CommitAsync([
-                RecordWrite.Replace(Key, marked.Encode(), _token!),
-                RecordWrite.Delete(TreeKeys.SessionFence(Id), "*"),
-            ]);
+            var result = await _session.CommitAsync(marked, [_session.Write(marked), RecordWrite.Delete(TreeKeys.SessionFence(Id), "*")]);
             if (result.Committed)
             {
-                (_record, _token) = (marked, result.Tokens![Key]);
                 SessionMeter.RecordEnded(closing);
                 LogExpired(logger, Id);
                 break;
             }
 
-            await ReloadAsync();
-            if (_record is not { Closing: false }) continue;
+            await _session.ReloadAsync();
+            if (Record is not { Closing: false }) continue;
             if (!closing)
             {
                 // Renewed since this activation read it: the client was heard within the last timeout, elsewhere.
@@ -147,7 +140,7 @@ internal sealed partial class SessionGrain
             if (attempt >= CloseAttempts) throw new InvalidOperationException($"session 0x{Id:x16} keeps changing under the close");
         }
 
-        if (_record is null)
+        if (Record is null)
         {
             Retire();
             return;
@@ -155,15 +148,15 @@ internal sealed partial class SessionGrain
 
         await DeleteEphemeralsAsync();
         await SessionRecipeHolds.ReleaseAsync(store, GrainFactory, Id);
-        var done = await store.CommitAsync([RecordWrite.Delete(Key, _token!)]);
-        if (!done.Committed) await ReloadAsync();
+        var done = await _session.Guard(() => store.CommitAsync([RecordWrite.Delete(Key, _session.Token!)]));
+        if (!done.Committed) await _session.ReloadAsync();
         Retire();
     }
 
     /// <summary>The session is over: heartbeats get SessionExpired, and the activation goes when idle.</summary>
     private void Retire()
     {
-        _record = null;
+        _session.Forget();
         _timer?.Dispose();
         _timer = null;
         DeactivateOnIdle();
@@ -183,12 +176,6 @@ internal sealed partial class SessionGrain
         {
             throw new InvalidOperationException($"session 0x{Id:x16} still owns ephemerals; retrying");
         }
-    }
-
-    private async Task ReloadAsync()
-    {
-        var stored = await store.ReadAsync(Key);
-        (_record, _token) = stored is null ? (null, null) : (SessionRecord.Decode(stored.Value), stored.Token);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session 0x{SessionId:x16} ended; deleting its ephemerals")]

@@ -6,6 +6,7 @@ using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Storage.Records;
 using OrleansCoord.Sessions;
 using OrleansCoord.ZNodes;
 
@@ -28,8 +29,8 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, ISessionMaintenanceGrain
 {
-    private SessionRecord? _record;
-    private string? _token;
+    // The record is the session's life, not a cache: a storage failure keeps it (RecordPolicy.Keep).
+    private RecordBridge<SessionRecord> _session = null!;
     private DateTimeOffset _deadline;
     private IGrainTimer? _timer;
     private Task? _ending;
@@ -43,36 +44,31 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
 
     private string Key => TreeKeys.SessionRecord(Id);
 
+    /// <summary>The session as committed; null when it does not exist or has ended.</summary>
+    private SessionRecord? Record => _session.Value;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await credentials.ReadyAsync();
-        var stored = await TreeStoreErrors.Translate(Key, () => store.ReadAsync(Key, cancellationToken));
-        if (stored is not null)
-        {
-            (_record, _token) = (SessionRecord.Decode(stored.Value), stored.Token);
-            StartClock(reactivated: true);
-        }
+        _session = new RecordBridge<SessionRecord>(store, Key, Key, SessionRecordCodec.Instance, RecordPolicy.Keep, logger);
+        if (await _session.LoadAsync(cancellationToken: cancellationToken) is not null) StartClock(reactivated: true);
     }
 
     public Task Touch()
     {
         // Touched for a session that has ended meanwhile: nothing to keep alive here.
-        if (_record is null) DeactivateOnIdle();
+        if (Record is null) DeactivateOnIdle();
         return Task.CompletedTask;
     }
 
     public async Task<SessionInfo> Open(int requestedTimeoutMs)
     {
         // Only the opener gets the credential: opening an id that is in use (or was, and is ending) is a conflict.
-        if (_record is not null) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
+        if (Record is not null) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
         var timeout = Math.Clamp(requestedTimeoutMs, ZNodeLimits.MinSessionTimeoutMs, ZNodeLimits.MaxSessionTimeoutMs);
         var record = new SessionRecord(false, timeout);
-        var result = await TreeStoreErrors.Translate(Key, () => store.CommitAsync([
-            RecordWrite.Insert(Key, record.Encode()),
-            RecordWrite.Insert(TreeKeys.SessionFence(Id), []),
-        ]));
+        var result = await _session.CommitAsync(record, [_session.Write(record), RecordWrite.Insert(TreeKeys.SessionFence(Id), [])]);
         if (!result.Committed) throw new RetryableConflictException($"session id 0x{Id:x16} is taken; retry with another");
-        (_record, _token) = (record, result.Tokens![Key]);
         SessionMeter.RecordOpened();
         StartClock(reactivated: false);
 
@@ -87,7 +83,7 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
 
     public async Task<SessionInfo> Heartbeat()
     {
-        if (_record is null) throw CoordException.SessionExpired(Id);
+        if (Record is null) throw CoordException.SessionExpired(Id);
         var current = Caller.Credential;
         credentials.DemandSession(current, Id);
         var info = await Beat();
@@ -103,7 +99,7 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
             try { await ending; } catch (Exception) { /* Logged by whoever started it; the record says what holds. */ }
         }
 
-        if (_record is not { Closing: false } record) throw CoordException.SessionExpired(Id);
+        if (Record is not { Closing: false } record) throw CoordException.SessionExpired(Id);
         _deadline = time.GetUtcNow().AddMilliseconds(record.TimeoutMs);
         _heardSinceRenewal = true;
         return new SessionInfo(Id, record.TimeoutMs);
@@ -122,23 +118,23 @@ internal sealed partial class SessionGrain(ITreeStore store, CallerCredentials c
         credentials.DemandSession(Caller.Credential, Id);
         if (_holder != Guid.Empty && _holder != connection)
             throw new CoordException(CoordErrorCode.SessionMoved, $"0x{Id:x16}", "the session was resumed on another connection");
-        if (_record is { Closing: false }) _holder = connection;
+        if (Record is { Closing: false }) _holder = connection;
         return Beat();
     }
 
     public Task Close()
     {
-        if (_record is null) return Task.CompletedTask;
+        if (Record is null) return Task.CompletedTask;
         credentials.DemandSession(Caller.Credential, Id);
-        return TreeStoreErrors.Translate(Key, async () => { await EndAsync(closing: true); return 0; });
+        return _session.Guard(async () => { await EndAsync(closing: true); return 0; });
     }
 
     public async Task<string[]> GetEphemerals()
     {
-        if (_record is not { Closing: false }) return [];
+        if (Record is not { Closing: false }) return [];
         credentials.DemandSession(Caller.Credential, Id);
         var prefix = TreeKeys.EphemeralPrefix(Id);
-        var keys = await TreeStoreErrors.Translate(Key, () => store.ListKeysAsync(prefix));
+        var keys = await _session.Guard(() => store.ListKeysAsync(prefix));
         return [.. keys.Select(key => key[prefix.Length..])];
     }
 }

@@ -107,7 +107,7 @@ internal sealed partial class ZNodeGrain
                         throw;
                     }
 
-                    var take = _record is null ? queued : int.MaxValue;
+                    var take = Record is null ? queued : int.MaxValue;
                     var room = BatchRoom;
                     while (_queue.Count > 0 && batch.Count < take && (batch.Count == 0 || room >= _queue.Peek().MaxExtraRecords))
                     {
@@ -167,12 +167,12 @@ internal sealed partial class ZNodeGrain
         var again = new List<PendingWrite>();
         var deferred = new List<PendingWrite>();
         var deletedNames = new HashSet<string>(StringComparer.Ordinal);
-        var before = _record;
-        var draft = new NodeDraft(_path, _record, _children);
+        var before = Record;
+        var draft = new NodeDraft(_path, Record, _children);
         var applied = new List<PendingWrite>(batch.Count);
         var refused = new List<(PendingWrite Write, Exception Error)>();
         var preparedChildren = new List<(IZNodeParticipantGrain Child, Guid TxId)>();
-        var revision = _record?.Revision ?? 0;
+        var revision = Record?.Revision ?? 0;
         var now = NowMs;
         var childDeletes = StartChildDeletes(batch);
 
@@ -251,7 +251,7 @@ internal sealed partial class ZNodeGrain
         if (applied.Count == 0) return (deferred, again);
 
         var writes = draft.Writes.ToList();
-        if (ChildRecordWrites.OwnWrite(_key, before, _token, draft.Record, draft.ForceWrite) is { } own) writes.Add(own);
+        if (ChildRecordWrites.OwnWrite(_key, before, Token, draft.Record, draft.ForceWrite) is { } own) writes.Add(own);
 
         CommitResult result;
         try
@@ -269,7 +269,7 @@ internal sealed partial class ZNodeGrain
         if (result.Committed)
         {
             // The parent's list changes before the deleted children let their readers go (ADR 003).
-            AdoptCommitted(draft.Record, result.Tokens!.GetValueOrDefault(_key, _token!), draft.Children);
+            AdoptCommitted(draft.Record, result.Tokens!.GetValueOrDefault(_key, Token!), draft.Children);
             foreach (var write in applied)
             {
                 if (write is PendingCreate { Record: { } child } create)
@@ -376,15 +376,11 @@ internal sealed partial class ZNodeGrain
 
     private void FailConflict(List<PendingWrite> applied, string conflictKey)
     {
-        if (conflictKey == _key)
-        {
-            // Storage holds a record this activation did not write (another activation, or a foreign writer): drop
-            // what this activation knew, so the next call reloads from storage. It does not retire (DeactivateOnIdle),
-            // for the reason StoreCall gives: a child activating for a delete still in this pipeline asks this parent
-            // HasChild, and calls to a deactivating activation wait until it has finished that very request.
-            LogOwnConflict(logger, _path);
-            ForgetCommitted(); // hand-offs too
-        }
+        // Storage holds a record this activation did not write (another activation, or a foreign writer): the bridge
+        // drops what this activation knew (hand-offs too), so the next call reloads from storage. It does not retire
+        // (DeactivateOnIdle), for the reason StoreCall gives: a child activating for a delete still in this pipeline
+        // asks this parent HasChild, and calls to a deactivating activation wait until it has finished that very request.
+        if (conflictKey == _key) _node.Conflicted(conflictKey);
 
         var conflict = new RetryableConflictException($"conflict on {conflictKey} while writing {_path}; retry");
         foreach (var write in applied)
@@ -394,8 +390,4 @@ internal sealed partial class ZNodeGrain
             write.Fail(expired ? CoordException.SessionExpired(((PendingCreate)write).Request.SessionId) : conflict);
         }
     }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information,
-        Message = "Znode {Path} lost a conditional write to another writer; reloading")]
-    private static partial void LogOwnConflict(Microsoft.Extensions.Logging.ILogger logger, string path);
 }

@@ -118,7 +118,7 @@ internal sealed partial class ZNodeGrain
         try
         {
             var record = await LoadAsync(txId);
-            var tx = new Participation(txId, record, _token, new NodeDraft(_path, record, _children)) { Generation = _generation };
+            var tx = new Participation(txId, record, Token, new NodeDraft(_path, record, _children)) { Generation = _generation };
             _tx = tx;
             _ = ExpireLaterAsync(tx);
             return tx;
@@ -160,20 +160,20 @@ internal sealed partial class ZNodeGrain
     {
         try
         {
-            var stored = await store.ReadAsync(_key);
+            var stored = await StoreCall(() => store.ReadAsync(_key));
             if (stored is not null && stored.Token == tx.Token)
             {
-                var fence = await store.CommitAsync([RecordWrite.Replace(_key, stored.Value, stored.Token)]);
-                if (fence.Committed && _record is not null && _generation == tx.Generation)
+                var fence = await StoreCall(() => store.CommitAsync([RecordWrite.Replace(_key, stored.Value, stored.Token)]));
+                if (fence.Committed && Record is not null && _generation == tx.Generation)
                 {
-                    _token = fence.Tokens![_key];
+                    _node.Adopt(Record, fence.Tokens![_key]);
                     return;
                 }
             }
         }
-        catch (TreeStoreException exception)
+        catch (CoordException)
         {
-            LogStorageFailure(logger, _path, exception);
+            // Storage failed (logged, and the cache forgotten, by StoreCall): what storage holds is read again next time.
         }
 
         ForgetCommitted();

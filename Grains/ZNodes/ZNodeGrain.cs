@@ -8,6 +8,7 @@ using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Grains.Revisions;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Storage.Records;
 using OrleansCoord.Grains.Watches;
 using OrleansCoord.ZNodes;
 
@@ -42,9 +43,9 @@ internal sealed partial class ZNodeGrain(
     private string _path = ZNodePath.Root;
     private string _key = TreeKeys.RootKey;
 
-    // Committed state. _record is null when the znode does not exist or has not been loaded yet.
-    private ZNodeRecord? _record;
-    private string? _token;
+    // Committed state: the record bridge holds the record (null when the znode does not exist or has not been loaded
+    // yet) and its token; its failure and conflict policy is Stay (see StoreCall's reason below).
+    private RecordBridge<ZNodeRecord> _node = null!;
     private SortedSet<string> _children = new(StringComparer.Ordinal);
     private long _generation;
 
@@ -54,12 +55,17 @@ internal sealed partial class ZNodeGrain(
     private Task? _loading;
     private long _loadsStarted;
 
+    private ZNodeRecord? Record => _node.Value;
+
+    private string? Token => _node.Token;
+
     private bool IsRoot => _path == ZNodePath.Root;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _path = this.GetPrimaryKeyString();
         _key = TreeKeys.Node(_path);
+        _node = new RecordBridge<ZNodeRecord>(store, _key, _path, ZNodeRecordCodec.Instance, RecordPolicy.Stay, logger, forgotten: ForgetBesideRecord);
         // Calls are checked against ACLs with the identity key (CurrentCaller): have it before the first one.
         await credentials.ReadyAsync();
     }
@@ -101,8 +107,7 @@ internal sealed partial class ZNodeGrain(
     public async Task<long> Sync()
     {
         await WaitUntilSettledAsync();
-        var stored = await StoreCall(() => store.ReadAsync(_key));
-        if (stored?.Token != _token)
+        if (await _node.ReadTokenAsync() != Token)
         {
             // Storage moved on without this activation (another activation, or a commit whose verdict was lost).
             ForgetCommitted();
@@ -135,13 +140,13 @@ internal sealed partial class ZNodeGrain(
     {
         regression.ThrowIfDetected(_path);
         var arrived = _loadsStarted;
-        while (_record is null)
+        while (Record is null)
         {
             if (_loading is { } loading)
             {
                 var number = _loadsStarted;
                 await loading;
-                if (_record is not null || number > arrived) return _record;
+                if (Record is not null || number > arrived) return Record;
                 continue;
             }
 
@@ -155,10 +160,11 @@ internal sealed partial class ZNodeGrain(
                 if (generation == _generation && record is not null)
                 {
                     Witness(record);
-                    (_record, _token, _children) = (record, token, children);
+                    _children = children;
+                    _node.Adopt(record, token);
                 }
 
-                return _record;
+                return Record;
             }
             finally
             {
@@ -166,7 +172,7 @@ internal sealed partial class ZNodeGrain(
             }
         }
 
-        return _record;
+        return Record;
     }
 
     private async Task<(ZNodeRecord?, string?, SortedSet<string>)> LoadFromStoreAsync(Guid txId)
@@ -227,12 +233,13 @@ internal sealed partial class ZNodeGrain(
     /// Drops the cached committed state; the next access loads it again. The hand-offs go too: this activation no
     /// longer knows that its list of children is the committed one (storage failed, or another activation wrote).
     /// </summary>
-    private void ForgetCommitted()
+    private void ForgetCommitted() => _node.Forget();
+
+    /// <summary>What goes with the record when the bridge forgets it.</summary>
+    private void ForgetBesideRecord()
     {
         _handoff?.Clear();
         _generation++;
-        _record = null;
-        _token = null;
         _children = new SortedSet<string>(StringComparer.Ordinal);
     }
 
@@ -248,8 +255,7 @@ internal sealed partial class ZNodeGrain(
         Witness(record);
 
         children.ApplyTo(_children);
-        _record = record;
-        _token = token;
+        _node.Adopt(record, token);
     }
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -259,23 +265,11 @@ internal sealed partial class ZNodeGrain(
 
     /// <summary>
     /// Runs a store call; a storage failure becomes a typed error and drops everything this activation knew, so
-    /// the next call reloads from storage. The activation stays: retiring it (DeactivateOnIdle) deadlocked a
-    /// request still in flight whose child, activating for a delete, asked this parent <c>HasChild</c> — calls to
-    /// a deactivating activation wait for it to finish, and it waited for that request (30 s, the call timeout).
+    /// the next call reloads from storage (the bridge's policy Stay). The activation stays: retiring it (DeactivateOnIdle)
+    /// deadlocked a request still in flight whose child, activating for a delete, asked this parent <c>HasChild</c> —
+    /// calls to a deactivating activation wait for it to finish, and it waited for that request (30 s, the call timeout).
     /// </summary>
-    private async Task<T> StoreCall<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (TreeStoreException exception)
-        {
-            LogStorageFailure(logger, _path, exception);
-            ForgetCommitted();
-            throw TreeStoreErrors.Unavailable(_path, exception);
-        }
-    }
+    private Task<T> StoreCall<T>(Func<Task<T>> call) => _node.Guard(call);
 
     /// <summary>Publishes watch events; a failure is logged, never turned into a failed write (the write is durable).</summary>
     private async Task PublishAsync(IEnumerable<OrleansCoord.Watches.WatchEvent> events)
@@ -292,7 +286,4 @@ internal sealed partial class ZNodeGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing watch events of znode {Path} failed")]
     private static partial void LogPublishFailure(ILogger logger, string path, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed for znode {Path}")]
-    private static partial void LogStorageFailure(ILogger logger, string path, Exception exception);
 }

@@ -1,4 +1,5 @@
 using OrleansCoord.Acls;
+using OrleansCoord.Grains.Storage.Records;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Grains.ZNodes;
@@ -10,8 +11,10 @@ namespace OrleansCoord.Grains.ZNodes;
 /// stores no data bytes (length 0); every other record is written as before, so records from before null data read
 /// unchanged, and a silo without null data refuses a null-data record ("unknown format") rather than misread it.
 /// </summary>
-internal static class ZNodeRecordCodec
+internal sealed class ZNodeRecordCodec : IRecordCodec<ZNodeRecord>
 {
+    public static readonly ZNodeRecordCodec Instance = new();
+
     private const byte FormatVersion = 1;
     private const byte FormatWithAcl = 2;
     private const byte NullDataFlag = 0x80;
@@ -81,4 +84,8 @@ internal static class ZNodeRecordCodec
         for (var i = 0; i < acl.Length; i++) acl[i] = new AclEntry((AclPerms)reader.ReadInt32(), reader.ReadString(), reader.ReadString());
         return record with { Acl = acl };
     }
+
+    byte[] IRecordCodec<ZNodeRecord>.Encode(ZNodeRecord value) => Encode(value);
+
+    ZNodeRecord IRecordCodec<ZNodeRecord>.Decode(byte[] bytes) => Decode(bytes);
 }

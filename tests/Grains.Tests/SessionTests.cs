@@ -82,9 +82,9 @@ public sealed class SessionTests(ClusterFixture fixture) : IClassFixture<Cluster
         var store = MemoryTreeStore.GetShared(fixture.Cluster.Options.ClusterId);
         var key = TreeKeys.SessionRecord(owner.SessionId);
         var stored = await store.ReadAsync(key);
-        var record = Grains.Sessions.SessionRecord.Decode(stored!.Value);
+        var record = Grains.Sessions.SessionRecordCodec.Instance.Decode(stored!.Value);
         Assert.True((await store.CommitAsync([
-            RecordWrite.Replace(key, (record with { Closing = true }).Encode(), stored.Token),
+            RecordWrite.Replace(key, Grains.Sessions.SessionRecordCodec.Instance.Encode(record with { Closing = true }), stored.Token),
             RecordWrite.Delete(TreeKeys.SessionFence(owner.SessionId), "*"),
         ])).Committed);
 

@@ -12,7 +12,7 @@ internal static class SessionLiveness
     public static async Task<bool> IsOpenAsync(ITreeStore store, long sessionId)
     {
         var stored = await store.ReadAsync(TreeKeys.SessionRecord(sessionId));
-        return stored is not null && !SessionRecord.Decode(stored.Value).Closing;
+        return stored is not null && !SessionRecordCodec.Instance.Decode(stored.Value).Closing;
     }
 
     /// <summary>The sessions among <paramref name="sessionIds"/> that have ended (closed, closing or expired).</summary>

@@ -1,51 +1,43 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Storage;
+using OrleansCoord.Grains.Storage.Records;
 
 namespace OrleansCoord.Grains.Recipes.Records;
 
 /// <summary>
 /// The stored state of one recipe object (a counter, a queue's head, a barrier): one JSON record in the tree
-/// store under the recipe's own key prefix. Every decision is a commit that replaces this record conditional on
-/// the token it was read with, so when two activations of one grain exist, the second to decide fails instead of
-/// acknowledging a conflicting decision (docs/adr/008-queue-and-barrier-recipes.md).
+/// store under the recipe's own key prefix, kept through the record bridge. Every decision is a commit that replaces
+/// this record conditional on the token it was read with, so when two activations of one grain exist, the second to
+/// decide fails instead of acknowledging a conflicting decision (docs/adr/008-queue-and-barrier-recipes.md).
 /// </summary>
-/// <remarks>The stored JSON carries the record's commit count (<c>$commits</c>; absent, i.e. 0, in records written before
-/// it existed), so that a store that went back in time is noticed when the record is read back (StorageRegressionGuard).</remarks>
+/// <remarks>The stored record carries its commit count (RecipeRecordCodec), so that a store that went back in time is
+/// noticed when the record is read back (StorageRegressionGuard). Any doubt (a conflict, a storage failure) retires.</remarks>
 /// <param name="retire">Called when the cached state can no longer be trusted: the grain deactivates.</param>
-internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key, string subject, Action retire, StorageRegressionGuard regression, ILogger logger)
+internal sealed class RecipeRecord<TState>
     where TState : class
 {
-    private const string CommitsProperty = "$commits";
-    private string? _token;
-    private bool _loaded;
-    private long _commits;
+    private readonly RecordBridge<CountedState<TState>> _record;
+    private readonly StorageRegressionGuard _regression;
+    private readonly Action<CountedState<TState>> _witness;
 
-    // Bumped by every commit and every Forget, so that a read that started before one of them is not cached after it.
-    private long _epoch;
+    public RecipeRecord(ITreeStore store, string key, string subject, Action retire, StorageRegressionGuard regression, ILogger logger)
+    {
+        _record = new(store, key, subject, RecipeRecordCodec<TState>.Instance, RecordPolicy.RetireOnDoubt, logger, retire);
+        _regression = regression;
+        _witness = read => regression.Witness(key, read.Commits, subject, "commit");
+    }
 
     /// <summary>The committed state; null before the first decision.</summary>
-    public TState? State { get; private set; }
+    public TState? State => _record.Value?.State;
 
-    public string Key => key;
+    public string Key => _record.Key;
 
     /// <summary>Reads the record unless it is cached.</summary>
     public async Task<TState?> LoadAsync()
     {
-        regression.ThrowIfDetected(subject);
-        while (!_loaded)
-        {
-            var epoch = _epoch;
-            var stored = await Guard(() => store.ReadAsync(key));
-            var (state, commits) = stored is null ? (null, 0) : Decode(stored.Value);
-            if (epoch != _epoch) continue; // a commit of this activation during the read: the read is older, rightly
-            if (stored is not null) regression.Witness(key, commits, subject, "commit");
-            (State, _token, _commits, _loaded) = (state, stored?.Token, commits, true);
-        }
-
-        return State;
+        _regression.ThrowIfDetected(_record.Subject);
+        return (await _record.LoadAsync(_witness))?.State;
     }
 
     /// <summary>
@@ -56,75 +48,28 @@ internal sealed partial class RecipeRecord<TState>(ITreeStore store, string key,
     /// </summary>
     public async Task<Conflict?> CommitAsync(TState next, IEnumerable<RecordWrite>? extra = null)
     {
-        regression.ThrowIfDetected(subject);
-        var commits = _commits + 1;
-        var head = State is null || _token is null
-            ? RecordWrite.Insert(key, Encode(next, commits))
-            : RecordWrite.Replace(key, Encode(next, commits), _token);
-        var result = await Guard(() => store.CommitAsync([head, .. extra ?? []]));
+        _regression.ThrowIfDetected(_record.Subject);
+        var counted = new CountedState<TState>(next, (_record.Value?.Commits ?? 0) + 1);
+        var result = await _record.CommitAsync(counted, [_record.Write(counted), .. extra ?? []]);
         if (result.Committed)
         {
-            regression.Committed(key, commits);
-            (State, _token, _commits, _loaded) = (next, result.Tokens![key], commits, true);
-            _epoch++;
+            _regression.Committed(_record.Key, counted.Commits);
             return null;
         }
 
-        LogConflict(logger, subject, result.ConflictKey!);
-        Forget();
-        var stored = await Guard(() => store.ReadAsync(key));
-        if (stored is null) return new Conflict(null, result.ConflictKey!);
-        var (current, storedCommits) = Decode(stored.Value);
-        regression.Witness(key, storedCommits, subject, "commit");
-        return new Conflict(current, result.ConflictKey!);
+        _record.Conflicted(result.ConflictKey!);
+        return new Conflict((await _record.ReadAsync(_witness))?.State, result.ConflictKey!);
     }
 
     /// <summary>The grain's cache is void: forget it and retire, so the next call reloads on a fresh activation.</summary>
-    public void Forget()
-    {
-        (State, _token, _commits, _loaded) = (null, null, 0, false);
-        _epoch++;
-        retire();
-    }
+    public void Forget() => _record.Retire();
 
     /// <summary>The typed error for a conflict whose request did not land: the SDK retries it.</summary>
     public RetryableConflictException ConflictError(Conflict conflict) =>
-        new($"{subject} was changed by another activation ({conflict.Key}); retry");
+        new($"{_record.Subject} was changed by another activation ({conflict.Key}); retry");
 
-    /// <summary>Runs a store call; a storage failure voids the cache and becomes SystemError.</summary>
-    public async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (TreeStoreException exception)
-        {
-            LogStorageFailed(logger, subject, exception);
-            Forget();
-            throw TreeStoreErrors.Unavailable(subject, exception);
-        }
-    }
-
-    private static byte[] Encode(TState state, long commits)
-    {
-        var json = JsonSerializer.SerializeToNode(state)?.AsObject() ?? throw new InvalidDataException("a recipe state serialized to null");
-        json[CommitsProperty] = commits;
-        return JsonSerializer.SerializeToUtf8Bytes(json);
-    }
-
-    private static (TState State, long Commits) Decode(byte[] value)
-    {
-        var json = JsonNode.Parse(value)?.AsObject() ?? throw new InvalidDataException("empty recipe record");
-        var commits = json.Remove(CommitsProperty, out var stored) && stored is not null ? stored.GetValue<long>() : 0;
-        return (json.Deserialize<TState>() ?? throw new InvalidDataException("empty recipe record"), commits);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Subject}: conditional write of {Key} refused; another activation decided first, retiring")]
-    private static partial void LogConflict(ILogger logger, string subject, string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subject}: storage failed; forgetting the cached state and retiring")]
-    private static partial void LogStorageFailed(ILogger logger, string subject, Exception exception);
+    /// <summary>Runs a store call; a storage failure voids the cache, retires and becomes SystemError.</summary>
+    public Task<T> Guard<T>(Func<Task<T>> call) => _record.Guard(call);
 
     /// <summary>A refused commit: the record as it is now (null when absent) and the key whose condition failed.</summary>
     public sealed record Conflict(TState? Current, string Key);
