@@ -56,7 +56,7 @@ internal sealed class GridOperatorGrain(ITreeStore store) : Grain, IGridOperator
         var holds = store.ListKeysAsync(holdPrefix);
         var silo = SiloOfAsync(id);
         if (await record is not { } stored) return null;
-        var session = SessionRecord.Decode(stored.Value);
+        var session = SessionRecordCodec.Instance.Decode(stored.Value);
         var paths = await ephemerals;
         return new SessionSummary(id, session.TimeoutMs, session.Closing, await silo,
             [.. paths.Take(SessionSummary.MaxEphemerals).Select(key => key[ephemeralPrefix.Length..])], paths.Count,
