@@ -99,7 +99,7 @@ public sealed partial class CoordClient
         return Read(path, async () =>
         {
             var result = await Node(path).GetAcl();
-            ObserveRevision(Math.Max(result.Stat.Mzxid, result.Stat.Pzxid));
+            _revisions.Observe(Math.Max(result.Stat.Mzxid, result.Stat.Pzxid));
             return result;
         }, cancellationToken);
     }

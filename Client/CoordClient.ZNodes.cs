@@ -31,7 +31,7 @@ public sealed partial class CoordClient
         return Write(path, async () =>
         {
             var result = await parent.CreateChild(request with { MinRevision = LastRevision });
-            ObserveRevision(result.Stat.Czxid);
+            _revisions.Observe(result.Stat.Czxid);
             return result;
         }, cancellationToken);
     }
@@ -43,7 +43,7 @@ public sealed partial class CoordClient
         return Read(path, async () =>
         {
             var result = await Node(path).GetData();
-            ObserveRevision(result.Stat.Mzxid);
+            _revisions.Observe(result.Stat.Mzxid);
             return result;
         }, cancellationToken);
     }
@@ -55,7 +55,7 @@ public sealed partial class CoordClient
         return Read(path, async () =>
         {
             var stat = await Node(path).Exists();
-            if (stat is not null) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
+            if (stat is not null) _revisions.Observe(Math.Max(stat.Mzxid, stat.Pzxid));
             return stat;
         }, cancellationToken);
     }
@@ -68,7 +68,7 @@ public sealed partial class CoordClient
         return Write(path, async () =>
         {
             var stat = await Node(path).SetData(data ?? [], version, LastRevision);
-            ObserveRevision(stat.Mzxid);
+            _revisions.Observe(stat.Mzxid);
             return stat;
         }, cancellationToken);
     }
@@ -94,7 +94,7 @@ public sealed partial class CoordClient
         return Read(path, async () =>
         {
             var result = await Node(path).GetChildren();
-            ObserveRevision(result.Stat.Pzxid);
+            _revisions.Observe(result.Stat.Pzxid);
             return result;
         }, cancellationToken);
     }
@@ -112,7 +112,7 @@ public sealed partial class CoordClient
         ZNodePath.Validate(path);
         return Read(path, async () =>
         {
-            ObserveRevision(await Node(path).Sync());
+            _revisions.Observe(await Node(path).Sync());
             return 0;
         }, cancellationToken);
     }
@@ -137,7 +137,7 @@ public sealed partial class CoordClient
             var results = await _grains.GetGrain<IMultiGrain>(0).Multi(list!, SessionId, LastRevision);
             foreach (var result in results)
             {
-                if (result.Stat is { } stat) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
+                if (result.Stat is { } stat) _revisions.Observe(Math.Max(stat.Mzxid, stat.Pzxid));
             }
 
             return results;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
 
 namespace OrleansCoord.Client;
@@ -20,7 +21,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     private readonly WatchHub _watches;
     private readonly WatchResyncer _resyncer;
     private readonly GridConnectionEvents? _connectionEvents;
-    private long _lastRevision;
+    private readonly RevisionTracker _revisions = new();
 
     private CoordClient(IHost? host, IGrainFactory grains, CoordClientOptions options, SessionInfo session)
     {
@@ -57,7 +58,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     }
 
     /// <summary>The highest revision this session has seen; its writes get higher ones.</summary>
-    public long LastRevision => Interlocked.Read(ref _lastRevision);
+    public long LastRevision => _revisions.Last;
 
     /// <summary>Connects to the grid's gateways and opens a session.</summary>
     public static async Task<CoordClient> ConnectAsync(CoordClientOptions options, CancellationToken cancellationToken = default)
@@ -195,17 +196,6 @@ public sealed partial class CoordClient : IAsyncDisposable
         catch (Exception)
         {
             // Unsubscribing needs the grid; when it is away, the subscriptions go with this client's connection.
-        }
-    }
-
-    private void ObserveRevision(long revision)
-    {
-        var seen = Interlocked.Read(ref _lastRevision);
-        while (revision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _lastRevision, revision, seen);
-            if (previous == seen) return;
-            seen = previous;
         }
     }
 

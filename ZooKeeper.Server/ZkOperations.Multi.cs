@@ -42,7 +42,7 @@ internal sealed partial class ZkOperations
             }
         }
 
-        session.ObserveRevision(revision);
+        session.Revisions.Observe(revision);
         var types = request.Ops.Select(o => o.Type).ToArray();
         return new ZkReply
         {

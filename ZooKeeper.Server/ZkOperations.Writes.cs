@@ -21,7 +21,7 @@ internal sealed partial class ZkOperations
         var (result, failure) = await ZkGridCalls.RunAsync(() => parent.CreateChild(create with { MinRevision = session.LastRevision }));
         if (result is null) return ZkReply.Failed(xid, failure);
 
-        session.ObserveRevision(result.Stat.Czxid);
+        session.Revisions.Observe(result.Stat.Czxid);
         return new ZkReply
         {
             Xid = xid,
@@ -85,7 +85,7 @@ internal sealed partial class ZkOperations
         var path = request.Path!;
         var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).SetData(request.Data, request.Version, session.LastRevision));
         if (stat is null) return ZkReply.Failed(xid, error);
-        session.ObserveRevision(stat.Mzxid);
+        session.Revisions.Observe(stat.Mzxid);
         return new ZkReply { Xid = xid, Revision = stat.Mzxid, Body = w => w.WriteStat(stat), Observed = [(path, stat)] };
     }
 

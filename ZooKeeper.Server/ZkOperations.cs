@@ -60,7 +60,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
         if (request.Watch) await session.Interest.AcquireAsync(path);
         var (stat, error) = await ReadAsync(() => Node(path).Exists());
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
-        if (stat is not null) session.ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
+        if (stat is not null) session.Revisions.Observe(Math.Max(stat.Mzxid, stat.Pzxid));
         var watched = request.Watch && error is CoordErrorCode.Ok or CoordErrorCode.NoNode;
         if (request.Watch && !watched) session.Interest.Release(path);
         return new ZkReply
@@ -87,7 +87,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
             return new ZkReply { Xid = xid, Error = error, Observed = error == CoordErrorCode.NoNode ? [(path, null)] : null };
         }
 
-        session.ObserveRevision(node.Stat.Mzxid);
+        session.Revisions.Observe(node.Stat.Mzxid);
         return new ZkReply
         {
             Xid = xid,
@@ -111,7 +111,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
             return new ZkReply { Xid = xid, Error = error, Observed = error == CoordErrorCode.NoNode ? [(path, null)] : null };
         }
 
-        session.ObserveRevision(children.Stat.Pzxid);
+        session.Revisions.Observe(children.Stat.Pzxid);
         return new ZkReply
         {
             Xid = xid,
@@ -141,7 +141,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
         var path = request.Path!;
         var (revision, error) = await ReadAsync(() => Node(path).Sync());
         if (error != CoordErrorCode.Ok) return ZkReply.Failed(xid, error);
-        session.ObserveRevision(revision);
+        session.Revisions.Observe(revision);
         return ZkReply.Ok(xid, w => w.WriteString(path), revision);
     }
 

@@ -1,5 +1,6 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Grains.Identities;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Watches;
 
 namespace OrleansCoord.ZooKeeper.Server;
@@ -9,7 +10,6 @@ internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials c
 {
     private AuthId[] _identities = [];
     private CallerCredential? _credential;
-    private long _lastRevision = Math.Max(0, lastZxidSeen);
 
     public IGrainFactory Grains { get; } = grains;
 
@@ -62,16 +62,7 @@ internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials c
     }
 
     /// <summary>The highest revision this session has seen; its writes get higher ones, as the SDK's do.</summary>
-    public long LastRevision => Interlocked.Read(ref _lastRevision);
+    public RevisionTracker Revisions { get; } = new(lastZxidSeen);
 
-    public void ObserveRevision(long revision)
-    {
-        var seen = Interlocked.Read(ref _lastRevision);
-        while (revision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _lastRevision, revision, seen);
-            if (previous == seen) return;
-            seen = previous;
-        }
-    }
+    public long LastRevision => Revisions.Last;
 }
