@@ -1,6 +1,7 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Protocol;
 using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.ZNodes;
@@ -50,7 +51,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     private IZNodeGrain Node(string path) => session.Grains.GetStringKeyGrain<IZNodeGrain>(path);
 
     /// <summary>A read: retried while the grid gives no answer, within the patience this session's timeout allows.</summary>
-    private Task<(T? Value, CoordErrorCode Error)> ReadAsync<T>(Func<Task<T>> call) =>
+    private Task<GridCallOutcome<T>> ReadAsync<T>(Func<Task<T>> call) =>
         ZkGridCalls.RunAsync(call, ZkGridCalls.ReadPatienceFor(session.TimeoutMs));
 
     private async Task<ZkReply> ExistsAsync(int xid, PathWatchRecord request)
