@@ -5,6 +5,7 @@ using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
 using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
+using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Client;
 
@@ -17,6 +18,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     private readonly IHost? _host;
     private readonly IGrainFactory _grains;
     private readonly RequestRunner _runner;
+    private readonly ZNodeCalls _znodes;
     private readonly SessionKeeper _keeper;
     private readonly WatchHub _watches;
     private readonly WatchResyncer _resyncer;
@@ -31,6 +33,9 @@ public sealed partial class CoordClient : IAsyncDisposable
         SessionId = session.SessionId;
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
         _credential = session.Credential ?? throw new CoordException(CoordErrorCode.SystemError, null, "the grid opened a session without a credential");
+        // Each call carries the session's credential (Acls.Caller), set per attempt inside the call's own async flow.
+        _znodes = new ZNodeCalls(grains, path => grains.GetGrain<IZNodeGrain>(path), SessionId, _revisions,
+            _runner.RulesCarrying(() => Credential), options.RequestTimeout);
         _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, Renewed, SessionTimeout);
         var services = (grains as IClusterClient)?.ServiceProvider;
         _watches = new WatchHub(grains, () => LastRevision);

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.SessionLayer;
 
@@ -17,11 +18,14 @@ internal sealed class RequestRunner(TimeSpan requestTimeout)
     /// <summary>How long one request may take (the Orleans response timeout of the client).</summary>
     public TimeSpan RequestTimeout => requestTimeout;
 
+    /// <summary>The same rules, each attempt carrying the session's credential as it is then (the znode calls).</summary>
+    public GridCallRules RulesCarrying(Func<CallerCredential> credential) => new() { WritePatience = requestTimeout, Credential = credential };
+
     public async Task<T> RunAsync<T>(string? path, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
         ValueOrThrow(await GridCalls.RunAsync(request, idempotent ? requestTimeout : null, _rules, cancellationToken), path);
 
     /// <summary>The value, or the outcome's failure as the SDK throws it.</summary>
-    private static T ValueOrThrow<T>(GridCallOutcome<T> outcome, string? path)
+    internal static T ValueOrThrow<T>(GridCallOutcome<T> outcome, string? path)
     {
         if (outcome.Failure is not { } failure) return outcome.Value!;
         // A bug to surface, or the grid's own answer (NoNode, BadVersion, ...): thrown as it came, with its stack.

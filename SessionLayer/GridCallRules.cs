@@ -1,3 +1,5 @@
+using OrleansCoord.Acls;
+
 namespace OrleansCoord.SessionLayer;
 
 /// <summary>
@@ -17,6 +19,10 @@ public sealed class GridCallRules
     /// <summary>A read that would have been asked again, had patience remained, ends as ConnectionLoss (the ZooKeeper
     /// server then closes the connection, as a server without quorum does) instead of the policy's code.</summary>
     public bool UnansweredReadsLoseConnection { get; init; }
+
+    /// <summary>What each attempt carries (Acls.Caller), read anew per attempt, so a renewed credential goes with the
+    /// next one; null when the front door sets it once for the whole request (the wire server does).</summary>
+    public Func<CallerCredential>? Credential { get; init; }
 
     /// <summary>Told of each failure the retry policy does not know, before it is answered SystemError.</summary>
     public Action<Exception>? ReportUnknownFailure { get; init; }

@@ -1,3 +1,4 @@
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 
 namespace OrleansCoord.SessionLayer;
@@ -28,6 +29,8 @@ public static class GridCalls
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                // Set inside this async flow, so it goes no further than this call.
+                if (rules.Credential is { } credential) Caller.Use(credential());
                 var result = idempotent && rules.BoundReadAttempts ? await call.Send().WaitAsync(Remaining(started, patience)) : await call.Send();
                 call.Answered(result);
                 return new GridCallOutcome<T>(result, CoordErrorCode.Ok);

@@ -1,7 +1,9 @@
 using OrleansCoord.Acls;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Watches;
+using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.ZooKeeper.Server;
 
@@ -62,7 +64,12 @@ internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials c
     }
 
     /// <summary>The highest revision this session has seen; its writes get higher ones, as the SDK's do.</summary>
-    public RevisionTracker Revisions { get; } = new(lastZxidSeen);
+    public RevisionTracker Revisions => ZNodes.Revisions;
+
+    /// <summary>The session's znode operations as grain calls (the session layer's, shared with the SDK), run by the
+    /// wire server's rules (<see cref="ZkGridCalls"/>) with the read patience of this session's timeout.</summary>
+    public ZNodeCalls ZNodes { get; } = new(grains, grains.GetStringKeyGrain<IZNodeGrain>, sessionId, new RevisionTracker(lastZxidSeen),
+        ZkGridCalls.Rules, ZkGridCalls.ReadPatienceFor(timeoutMs));
 
     public long LastRevision => Revisions.Last;
 }
