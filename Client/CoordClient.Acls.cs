@@ -96,12 +96,7 @@ public sealed partial class CoordClient
     public Task<AclResult> GetAclAsync(string path, CancellationToken cancellationToken = default)
     {
         ZNodePath.Validate(path);
-        return Read(path, async () =>
-        {
-            var result = await Node(path).GetAcl();
-            ObserveRevision(Math.Max(result.Stat.Mzxid, result.Stat.Pzxid));
-            return result;
-        }, cancellationToken);
+        return Answer(_znodes.GetAclAsync(path, cancellationToken), path);
     }
 
     /// <summary>Replaces the znode's ACL if its ACL version matches (-1: any); returns the new Stat. Needs ADMIN.</summary>
@@ -111,7 +106,7 @@ public sealed partial class CoordClient
         ZNodeRequests.ValidateVersion(path, aclVersion);
         var resolved = Acl.Resolve(path, acl, Identities);
         ThrowIfEnded();
-        return Write(path, () => Node(path).SetAcl(resolved, aclVersion, LastRevision), cancellationToken);
+        return Answer(_znodes.SetAclAsync(path, resolved, aclVersion, cancellationToken), path);
     }
 
     /// <summary>Creates a znode with an ACL and returns its path (with the sequence number for sequential modes).</summary>

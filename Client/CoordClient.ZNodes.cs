@@ -1,5 +1,6 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Client;
@@ -26,38 +27,21 @@ public sealed partial class CoordClient
         ZNodeRequests.ValidateCreate(path, data, mode, ttlMs);
         var resolved = acl is null ? null : Acl.Resolve(path, acl, Identities);
         ThrowIfEnded();
-        var request = new CreateRequest(ZNodePath.Name(path), data ?? [], mode, ttlMs, SessionId, LastRevision, resolved);
-        var parent = Node(ZNodePath.Parent(path));
-        return Write(path, async () =>
-        {
-            var result = await parent.CreateChild(request with { MinRevision = LastRevision });
-            ObserveRevision(result.Stat.Czxid);
-            return result;
-        }, cancellationToken);
+        return Answer(_znodes.CreateAsync(path, data ?? [], mode, ttlMs, resolved, cancellationToken), path);
     }
 
     /// <summary>Reads data and Stat. Throws NoNode when the znode does not exist.</summary>
     public Task<NodeData> GetDataAsync(string path, CancellationToken cancellationToken = default)
     {
         ZNodePath.Validate(path);
-        return Read(path, async () =>
-        {
-            var result = await Node(path).GetData();
-            ObserveRevision(result.Stat.Mzxid);
-            return result;
-        }, cancellationToken);
+        return Answer(_znodes.GetDataAsync(path, cancellationToken), path);
     }
 
     /// <summary>The Stat, or null when the znode does not exist.</summary>
     public Task<Stat?> ExistsAsync(string path, CancellationToken cancellationToken = default)
     {
         ZNodePath.Validate(path);
-        return Read(path, async () =>
-        {
-            var stat = await Node(path).Exists();
-            if (stat is not null) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
-            return stat;
-        }, cancellationToken);
+        return Answer(_znodes.ExistsAsync(path, cancellationToken), path);
     }
 
     /// <summary>Sets the data if the version matches (-1: any); returns the new Stat.</summary>
@@ -65,12 +49,7 @@ public sealed partial class CoordClient
     {
         ZNodeRequests.ValidateSet(path, data, version);
         ThrowIfEnded();
-        return Write(path, async () =>
-        {
-            var stat = await Node(path).SetData(data ?? [], version, LastRevision);
-            ObserveRevision(stat.Mzxid);
-            return stat;
-        }, cancellationToken);
+        return Answer(_znodes.SetDataAsync(path, data ?? [], version, cancellationToken), path);
     }
 
     /// <summary>Deletes the znode if the version matches (-1: any). Fails with NotEmpty when it has children.</summary>
@@ -78,43 +57,28 @@ public sealed partial class CoordClient
     {
         ZNodeRequests.ValidateDelete(path, version);
         ThrowIfEnded();
-        var parent = Node(ZNodePath.Parent(path));
-        var name = ZNodePath.Name(path);
-        return Write(path, async () =>
-        {
-            await parent.DeleteChild(name, version, LastRevision);
-            return 0;
-        }, cancellationToken);
+        return Answer(_znodes.DeleteAsync(path, version, cancellationToken), path);
     }
 
     /// <summary>The children's names (sorted) and the znode's Stat.</summary>
     public Task<ChildrenResult> GetChildrenAsync(string path, CancellationToken cancellationToken = default)
     {
         ZNodePath.Validate(path);
-        return Read(path, async () =>
-        {
-            var result = await Node(path).GetChildren();
-            ObserveRevision(result.Stat.Pzxid);
-            return result;
-        }, cancellationToken);
+        return Answer(_znodes.GetChildrenAsync(path, cancellationToken), path);
     }
 
     /// <summary>The number of all descendants of the znode.</summary>
     public Task<int> GetAllChildrenNumberAsync(string path, CancellationToken cancellationToken = default)
     {
         ZNodePath.Validate(path);
-        return Read(path, () => Node(path).GetAllChildrenNumber(), cancellationToken);
+        return Answer(_znodes.GetAllChildrenNumberAsync(path, cancellationToken), path);
     }
 
     /// <summary>Makes the next read of <paramref name="path"/> see every write acknowledged before this call.</summary>
     public Task SyncAsync(string path, CancellationToken cancellationToken = default)
     {
         ZNodePath.Validate(path);
-        return Read(path, async () =>
-        {
-            ObserveRevision(await Node(path).Sync());
-            return 0;
-        }, cancellationToken);
+        return Answer(_znodes.SyncAsync(path, cancellationToken), path);
     }
 
     /// <summary>Applies all ops in one step, or none. See <see cref="OpResult"/> for the results of a failed multi.</summary>
@@ -132,24 +96,9 @@ public sealed partial class CoordClient
         }).ToArray();
         ZNodeRequests.ValidateMulti(list);
         ThrowIfEnded();
-        return Write(null, async () =>
-        {
-            var results = await _grains.GetGrain<IMultiGrain>(0).Multi(list!, SessionId, LastRevision);
-            foreach (var result in results)
-            {
-                if (result.Stat is { } stat) ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
-            }
-
-            return results;
-        }, cancellationToken);
+        return Answer(_znodes.MultiAsync(list!, cancellationToken), null);
     }
 
-    private IZNodeGrain Node(string path) => _grains.GetGrain<IZNodeGrain>(path);
-
-    // Each call carries the session's credential (Acls.Caller); set inside the runner's async flow, so it goes no further.
-    private Task<T> Read<T>(string path, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(path, idempotent: true, () => { Caller.Use(Credential); return request(); }, cancellationToken);
-
-    private Task<T> Write<T>(string? path, Func<Task<T>> request, CancellationToken cancellationToken) =>
-        _runner.RunAsync(path, idempotent: false, () => { Caller.Use(Credential); return request(); }, cancellationToken);
+    /// <summary>The session layer's outcome as the SDK answers it: the value, or the exception (RequestRunner's rules).</summary>
+    private static async Task<T> Answer<T>(Task<GridCallOutcome<T>> call, string? path) => RequestRunner.ValueOrThrow(await call, path);
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Hosting;
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
+using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.Client;
 
@@ -16,11 +18,12 @@ public sealed partial class CoordClient : IAsyncDisposable
     private readonly IHost? _host;
     private readonly IGrainFactory _grains;
     private readonly RequestRunner _runner;
+    private readonly ZNodeCalls _znodes;
     private readonly SessionKeeper _keeper;
     private readonly WatchHub _watches;
     private readonly WatchResyncer _resyncer;
     private readonly GridConnectionEvents? _connectionEvents;
-    private long _lastRevision;
+    private readonly RevisionTracker _revisions = new();
 
     private CoordClient(IHost? host, IGrainFactory grains, CoordClientOptions options, SessionInfo session)
     {
@@ -30,6 +33,9 @@ public sealed partial class CoordClient : IAsyncDisposable
         SessionId = session.SessionId;
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
         _credential = session.Credential ?? throw new CoordException(CoordErrorCode.SystemError, null, "the grid opened a session without a credential");
+        // Each call carries the session's credential (Acls.Caller), set per attempt inside the call's own async flow.
+        _znodes = new ZNodeCalls(grains, path => grains.GetGrain<IZNodeGrain>(path), SessionId, _revisions,
+            _runner.RulesCarrying(() => Credential), options.RequestTimeout);
         _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, Renewed, SessionTimeout);
         var services = (grains as IClusterClient)?.ServiceProvider;
         _watches = new WatchHub(grains, () => LastRevision);
@@ -57,7 +63,7 @@ public sealed partial class CoordClient : IAsyncDisposable
     }
 
     /// <summary>The highest revision this session has seen; its writes get higher ones.</summary>
-    public long LastRevision => Interlocked.Read(ref _lastRevision);
+    public long LastRevision => _revisions.Last;
 
     /// <summary>Connects to the grid's gateways and opens a session.</summary>
     public static async Task<CoordClient> ConnectAsync(CoordClientOptions options, CancellationToken cancellationToken = default)
@@ -195,17 +201,6 @@ public sealed partial class CoordClient : IAsyncDisposable
         catch (Exception)
         {
             // Unsubscribing needs the grid; when it is away, the subscriptions go with this client's connection.
-        }
-    }
-
-    private void ObserveRevision(long revision)
-    {
-        var seen = Interlocked.Read(ref _lastRevision);
-        while (revision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _lastRevision, revision, seen);
-            if (previous == seen) return;
-            seen = previous;
         }
     }
 

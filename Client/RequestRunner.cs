@@ -1,40 +1,35 @@
+using System.Runtime.ExceptionServices;
+using OrleansCoord.Acls;
 using OrleansCoord.Errors;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.Client;
 
 /// <summary>
-/// Runs one grid request: retries what is known not to have been applied (storage conflicts) and reads whose attempt
-/// ended without an answer, and turns the rest into ZooKeeper's ConnectionLoss / OperationTimeout, whose outcome is
-/// unknown (RequestRetryPolicy, shared with the ZooKeeper front end).
+/// Runs one grid request of the SDK on the session layer's retry loop (SessionLayer/GridCalls.cs, shared with the
+/// ZooKeeper server) and throws what it ends with: ZooKeeper's ConnectionLoss / OperationTimeout when the outcome is
+/// unknown, the grid's own CoordException as it came, a failure the retry policy does not know as it came.
 /// </summary>
 internal sealed class RequestRunner(TimeSpan requestTimeout)
 {
+    // Reads are retried within the request timeout, writes only when refused without being applied, for as long.
+    private readonly GridCallRules _rules = new() { WritePatience = requestTimeout };
+
     /// <summary>How long one request may take (the Orleans response timeout of the client).</summary>
     public TimeSpan RequestTimeout => requestTimeout;
 
-    public async Task<T> RunAsync<T>(string? path, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken)
+    /// <summary>The same rules, each attempt carrying the session's credential as it is then (the znode calls).</summary>
+    public GridCallRules RulesCarrying(Func<CallerCredential> credential) => new() { WritePatience = requestTimeout, Credential = credential };
+
+    public async Task<T> RunAsync<T>(string? path, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
+        ValueOrThrow(await GridCalls.RunAsync(request, idempotent ? requestTimeout : null, _rules, cancellationToken), path);
+
+    /// <summary>The value, or the outcome's failure as the SDK throws it.</summary>
+    internal static T ValueOrThrow<T>(GridCallOutcome<T> outcome, string? path)
     {
-        var started = DateTime.UtcNow;
-        for (var attempt = 0; ; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                return await request();
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception exception)
-            {
-                // The ZooKeeper front end decides by the same policy (Grains.Interfaces/Errors/RequestRetryPolicy.cs);
-                // reads are retried within the request timeout, writes only when refused without being applied.
-                var decision = RequestRetryPolicy.Decide(exception, idempotent, attempt, DateTime.UtcNow - started, requestTimeout, requestTimeout);
-                if (decision is null || exception is CoordException && decision.Value.FailWith is not null) throw;
-                if (decision.Value.FailWith is { } code) throw new CoordException(code, path, exception.Message);
-                await Task.Delay(decision.Value.Delay, cancellationToken);
-            }
-        }
+        if (outcome.Failure is not { } failure) return outcome.Value!;
+        // A bug to surface, or the grid's own answer (NoNode, BadVersion, ...): thrown as it came, with its stack.
+        if (outcome.IsUnknownFailure || failure is CoordException) ExceptionDispatchInfo.Throw(failure);
+        throw new CoordException(outcome.Error, path, failure.Message);
     }
 }

@@ -1,19 +1,31 @@
-using OrleansCoord.Errors;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.ZooKeeper.Server;
 
 /// <summary>
-/// Runs one grain call for a wire request: retries what storage refused without applying (RetryableConflict), and
-/// turns everything else into ZooKeeper's error codes, never an exception that could end the connection.
+/// How the wire server runs its grain calls on the session layer's retry loop (SessionLayer/GridCalls.cs, shared with
+/// the SDK): each read attempt bounded by the read's patience, an unanswered read answered ConnectionLoss (the
+/// connection closes), a failure the retry policy does not know named in the log (<see cref="ZkUnknownFailures"/>).
+/// Never an exception that could end the connection.
 /// </summary>
 internal static class ZkGridCalls
 {
+    /// <summary>How long the wire server retries a write refused without being applied.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a read is retried while the silo of its grain is unreachable (it may be dying, and
     /// the cluster has not said so yet: 6-10 s on a quiet machine, more under load); bounded, because the replies
     /// after it wait, pings too. Past it the connection closes and the client retries, reconnected.</summary>
     private static readonly TimeSpan MaxReadPatience = TimeSpan.FromSeconds(15);
+
+    /// <summary>The rules of every wire request; one instance, so a request allocates none.</summary>
+    public static readonly GridCallRules Rules = new()
+    {
+        WritePatience = Patience,
+        BoundReadAttempts = true,
+        UnansweredReadsLoseConnection = true,
+        ReportUnknownFailure = ZkUnknownFailures.Report,
+    };
 
     /// <summary>
     /// The patience of a read for a session with this negotiated timeout: <see cref="MaxReadPatience"/>, but at most
@@ -32,47 +44,6 @@ internal static class ZkGridCalls
     /// <param name="call">The grain call.</param>
     /// <param name="readPatience">For a read (sent again when its silo is unreachable, which a write cannot be: its
     /// outcome is unknown): how long it may take in all, attempts included (<see cref="ReadPatienceFor"/>); null for a write.</param>
-    public static async Task<(T? Value, CoordErrorCode Error)> RunAsync<T>(Func<Task<T>> call, TimeSpan? readPatience = null)
-    {
-        var idempotent = readPatience is not null;
-        var patience = readPatience ?? TimeSpan.Zero;
-        var started = DateTime.UtcNow;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                // A read's attempt is bounded too: one that hangs (storage that answers nothing, a silo that froze)
-                // must not outlast the patience; its late answer is dropped (a read changes nothing).
-                var result = idempotent ? await call().WaitAsync(Remaining(started, patience)) : await call();
-                return (result, CoordErrorCode.Ok);
-            }
-            catch (Exception exception)
-            {
-                // The SDK's RequestRunner decides by the same policy (Grains.Interfaces/Errors/RequestRetryPolicy.cs).
-                var decision = RequestRetryPolicy.Decide(exception, idempotent, attempt, DateTime.UtcNow - started, Patience, patience);
-                if (decision is { FailWith: null } retry)
-                {
-                    await Task.Delay(retry.Delay);
-                    continue;
-                }
-
-                // A read that would have been asked again, had patience remained, got no answer from the grid: a
-                // ZooKeeper server that cannot serve (no quorum) closes the connection, and its clients reconnect and
-                // retry (kazoo's retry covers ConnectionLoss, not SystemError). ConnectionLoss closes it (ZkConnection).
-                if (idempotent && IsUnanswered(exception)) return (default, CoordErrorCode.ConnectionLoss);
-                if (decision is null) ZkUnknownFailures.Report(exception);
-                return (default, decision?.FailWith ?? CoordErrorCode.SystemError);
-            }
-        }
-    }
-
-    /// <summary>An attempt that ended without the grid's answer: what the policy retries for a read with patience left.</summary>
-    private static bool IsUnanswered(Exception exception) =>
-        RequestRetryPolicy.Decide(exception, idempotent: true, attempt: 0, TimeSpan.Zero, Patience, MaxReadPatience) is { FailWith: null };
-
-    private static TimeSpan Remaining(DateTime started, TimeSpan patience)
-    {
-        var left = patience - (DateTime.UtcNow - started);
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
-    }
+    public static Task<GridCallOutcome<T>> RunAsync<T>(Func<Task<T>> call, TimeSpan? readPatience = null) =>
+        GridCalls.RunAsync(call, readPatience, Rules);
 }

@@ -23,7 +23,7 @@ internal sealed partial class ZkOperations
             ops[i] = op;
         }
 
-        var (results, failure) = await ZkGridCalls.RunAsync(() => session.Grains.GetGrain<IMultiGrain>(0).Multi(ops, session.SessionId, session.LastRevision));
+        var (results, failure) = await session.ZNodes.MultiAsync(ops);
         if (results is null) return ZkReply.Failed(xid, failure);
 
         var failed = results.Any(r => r.IsError);
@@ -42,7 +42,6 @@ internal sealed partial class ZkOperations
             }
         }
 
-        session.ObserveRevision(revision);
         var types = request.Ops.Select(o => o.Type).ToArray();
         return new ZkReply
         {

@@ -16,12 +16,9 @@ internal sealed partial class ZkOperations
         var path = request.Path!;
         var mode = (CreateMode)request.Flags;
         // Null data stays null (ZooKeeper reads it back as length -1), as do a multi's and setData's.
-        var create = new CreateRequest(ZNodePath.Name(path), request.Data, mode, request.Ttl, session.SessionId, 0, acl);
-        var parent = Node(ZNodePath.Parent(path));
-        var (result, failure) = await ZkGridCalls.RunAsync(() => parent.CreateChild(create with { MinRevision = session.LastRevision }));
+        var (result, failure) = await session.ZNodes.CreateAsync(path, request.Data, mode, request.Ttl, acl);
         if (result is null) return ZkReply.Failed(xid, failure);
 
-        session.ObserveRevision(result.Stat.Czxid);
         return new ZkReply
         {
             Xid = xid,
@@ -63,11 +60,7 @@ internal sealed partial class ZkOperations
         }
 
         var path = request.Path!;
-        var (_, error) = await ZkGridCalls.RunAsync(async () =>
-        {
-            await Node(ZNodePath.Parent(path)).DeleteChild(ZNodePath.Name(path), request.Version, session.LastRevision);
-            return true;
-        });
+        var (_, error) = await session.ZNodes.DeleteAsync(path, request.Version);
         return new ZkReply { Xid = xid, Error = error, Observed = error == CoordErrorCode.Ok ? [(path, null)] : null };
     }
 
@@ -83,9 +76,8 @@ internal sealed partial class ZkOperations
         }
 
         var path = request.Path!;
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(path).SetData(request.Data, request.Version, session.LastRevision));
+        var (stat, error) = await session.ZNodes.SetDataAsync(path, request.Data, request.Version);
         if (stat is null) return ZkReply.Failed(xid, error);
-        session.ObserveRevision(stat.Mzxid);
         return new ZkReply { Xid = xid, Revision = stat.Mzxid, Body = w => w.WriteStat(stat), Observed = [(path, stat)] };
     }
 
@@ -104,7 +96,7 @@ internal sealed partial class ZkOperations
             return ZkReply.Failed(xid, exception.Code);
         }
 
-        var (stat, error) = await ZkGridCalls.RunAsync(() => Node(request.Path!).SetAcl(acl, request.Version, session.LastRevision));
+        var (stat, error) = await session.ZNodes.SetAclAsync(request.Path!, acl, request.Version);
         return stat is null ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteStat(stat));
     }
 

@@ -1,6 +1,7 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Protocol;
 using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.ZNodes;
@@ -8,8 +9,8 @@ using OrleansCoord.ZNodes;
 namespace OrleansCoord.ZooKeeper.Server;
 
 /// <summary>
-/// Maps wire requests onto the grid's grains, the same calls the SDK makes (Client/CoordClient.ZNodes.cs), so that
-/// what a wire client and an SDK client do are the same znodes, sessions and events. Reads are here, writes in
+/// Maps wire requests onto the grid's grains through the session layer the SDK uses too (SessionLayer/ZNodeCalls.cs), so
+/// that what a wire client and an SDK client do are the same znodes, sessions and events. Reads are here, writes in
 /// ZkOperations.Writes.cs, multi in ZkOperations.Multi.cs, watches in ZkOperations.Watches.cs.
 /// </summary>
 internal sealed partial class ZkOperations(ZkSessionContext session, ILogger logger)
@@ -50,7 +51,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     private IZNodeGrain Node(string path) => session.Grains.GetStringKeyGrain<IZNodeGrain>(path);
 
     /// <summary>A read: retried while the grid gives no answer, within the patience this session's timeout allows.</summary>
-    private Task<(T? Value, CoordErrorCode Error)> ReadAsync<T>(Func<Task<T>> call) =>
+    private Task<GridCallOutcome<T>> ReadAsync<T>(Func<Task<T>> call) =>
         ZkGridCalls.RunAsync(call, ZkGridCalls.ReadPatienceFor(session.TimeoutMs));
 
     private async Task<ZkReply> ExistsAsync(int xid, PathWatchRecord request)
@@ -58,9 +59,8 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (stat, error) = await ReadAsync(() => Node(path).Exists());
+        var (stat, error) = await session.ZNodes.ExistsAsync(path);
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
-        if (stat is not null) session.ObserveRevision(Math.Max(stat.Mzxid, stat.Pzxid));
         var watched = request.Watch && error is CoordErrorCode.Ok or CoordErrorCode.NoNode;
         if (request.Watch && !watched) session.Interest.Release(path);
         return new ZkReply
@@ -80,14 +80,13 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (node, error) = await ReadAsync(() => Node(path).GetData());
+        var (node, error) = await session.ZNodes.GetDataAsync(path);
         if (node is null)
         {
             if (request.Watch) session.Interest.Release(path);
             return new ZkReply { Xid = xid, Error = error, Observed = error == CoordErrorCode.NoNode ? [(path, null)] : null };
         }
 
-        session.ObserveRevision(node.Stat.Mzxid);
         return new ZkReply
         {
             Xid = xid,
@@ -104,14 +103,13 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
         if (request.Watch) await session.Interest.AcquireAsync(path);
-        var (children, error) = await ReadAsync(() => Node(path).GetChildren());
+        var (children, error) = await session.ZNodes.GetChildrenAsync(path);
         if (children is null)
         {
             if (request.Watch) session.Interest.Release(path);
             return new ZkReply { Xid = xid, Error = error, Observed = error == CoordErrorCode.NoNode ? [(path, null)] : null };
         }
 
-        session.ObserveRevision(children.Stat.Pzxid);
         return new ZkReply
         {
             Xid = xid,
@@ -131,7 +129,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     private async Task<ZkReply> GetAllChildrenNumberAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
-        var (count, error) = await ReadAsync(() => Node(request.Path!).GetAllChildrenNumber());
+        var (count, error) = await session.ZNodes.GetAllChildrenNumberAsync(request.Path!);
         return error != CoordErrorCode.Ok ? ZkReply.Failed(xid, error) : ZkReply.Ok(xid, w => w.WriteInt(count));
     }
 
@@ -139,15 +137,15 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
-        var (revision, error) = await ReadAsync(() => Node(path).Sync());
+        var (revision, error) = await session.ZNodes.SyncAsync(path);
         if (error != CoordErrorCode.Ok) return ZkReply.Failed(xid, error);
-        session.ObserveRevision(revision);
         return ZkReply.Ok(xid, w => w.WriteString(path), revision);
     }
 
     private async Task<ZkReply> GetAclAsync(int xid, PathRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
+        // Not the session layer's getACL: the wire server's never raised the session's revision (the SDK's does).
         var (result, error) = await ReadAsync(() => Node(request.Path!).GetAcl());
         if (result is null) return ZkReply.Failed(xid, error);
         return ZkReply.Ok(xid, w => { ZkAcl.WriteVector(w, result.Acl); w.WriteStat(result.Stat); });

@@ -1,6 +1,9 @@
 using OrleansCoord.Acls;
+using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Watches;
+using OrleansCoord.ZNodes;
 
 namespace OrleansCoord.ZooKeeper.Server;
 
@@ -9,7 +12,6 @@ internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials c
 {
     private AuthId[] _identities = [];
     private CallerCredential? _credential;
-    private long _lastRevision = Math.Max(0, lastZxidSeen);
 
     public IGrainFactory Grains { get; } = grains;
 
@@ -62,16 +64,12 @@ internal sealed class ZkSessionContext(IGrainFactory grains, CallerCredentials c
     }
 
     /// <summary>The highest revision this session has seen; its writes get higher ones, as the SDK's do.</summary>
-    public long LastRevision => Interlocked.Read(ref _lastRevision);
+    public RevisionTracker Revisions => ZNodes.Revisions;
 
-    public void ObserveRevision(long revision)
-    {
-        var seen = Interlocked.Read(ref _lastRevision);
-        while (revision > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref _lastRevision, revision, seen);
-            if (previous == seen) return;
-            seen = previous;
-        }
-    }
+    /// <summary>The session's znode operations as grain calls (the session layer's, shared with the SDK), run by the
+    /// wire server's rules (<see cref="ZkGridCalls"/>) with the read patience of this session's timeout.</summary>
+    public ZNodeCalls ZNodes { get; } = new(grains, grains.GetStringKeyGrain<IZNodeGrain>, sessionId, new RevisionTracker(lastZxidSeen),
+        ZkGridCalls.Rules, ZkGridCalls.ReadPatienceFor(timeoutMs));
+
+    public long LastRevision => Revisions.Last;
 }

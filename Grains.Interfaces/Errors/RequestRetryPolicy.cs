@@ -2,7 +2,7 @@ namespace OrleansCoord.Errors;
 
 /// <summary>
 /// What a grid request does after an attempt failed: try again after a delay, or fail with a ZooKeeper error code.
-/// One policy for the SDK (Client/RequestRunner.cs) and the ZooKeeper front end (ZooKeeper.Server/ZkGridCalls.cs), so
+/// One policy, applied by one retry loop (SessionLayer/GridCalls.cs) for the SDK and the ZooKeeper front end, so
 /// that a read or a write fails or is retried alike whichever way a client came in.
 /// </summary>
 /// <remarks>
