@@ -13,7 +13,8 @@ namespace OrleansCoord.Storage.Postgres;
 /// <remarks>
 /// One group is in flight at a time: while it waits for its flush, the next group gathers, so groups grow with the
 /// load. A group that fails for any reason other than a condition (connection lost, server gone) fails every commit
-/// in it with <see cref="TreeStoreException"/>: the transaction may or may not have committed.
+/// in it with <see cref="TreeStoreException"/>: the transaction may or may not have committed. A group of one commit
+/// of one write skips the function (<see cref="PostgresSingleWrite"/>): at low load every group is one commit.
 /// </remarks>
 internal sealed class PostgresCommitBatcher : IAsyncDisposable
 {
@@ -94,6 +95,12 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
 
     private async Task ApplyAsync(List<PendingCommit> group)
     {
+        if (group is [{ Writes.Count: 1 } single])
+        {
+            await ApplySingleWriteAsync(single);
+            return;
+        }
+
         var count = group.Sum(p => p.Writes.Count);
         var (commits, kinds, keys, values, tokens) = (new int[count], new int[count], new string[count], new byte[count][], new long[count]);
         var at = 0;
@@ -126,6 +133,21 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
 
         foreach (var (commit, conflict, versions) in rows) group[commit].Result.TrySetResult(Result(group[commit].Writes, conflict, versions));
         foreach (var pending in group) pending.Result.TrySetException(new TreeStoreException("the commit function returned no row for a commit"));
+    }
+
+    private async Task ApplySingleWriteAsync(PendingCommit pending)
+    {
+        var write = pending.Writes[0];
+        await using var batch = PostgresSingleWrite.Create(_dataSource, _schema, write, ExpectedVersion(write));
+        long? version = null;
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            await reader.NextResultAsync(); // past the lock's row
+            if (await reader.ReadAsync()) version = reader.GetInt64(0);
+            await reader.CloseAsync(); // the commit: an error there throws here
+        }
+
+        pending.Result.TrySetResult(version is { } v ? Result(pending.Writes, null, [v]) : CommitResult.Conflict(write.Key));
     }
 
     private static CommitResult Result(IReadOnlyList<RecordWrite> writes, string? conflict, long[]? versions)

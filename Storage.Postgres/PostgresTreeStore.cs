@@ -22,28 +22,43 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
     /// <param name="tableName">The tree's table: lower-case letters, digits and '_', a letter first.</param>
     public PostgresTreeStore(string connectionString, string tableName)
     {
-        _dataSource = NpgsqlDataSource.Create(WithStatementPreparation(connectionString));
+        _dataSource = NpgsqlDataSource.Create(WithoutConnectionReset(WithStatementPreparation(connectionString)));
         _schema = new PostgresSchema(tableName);
         _batcher = new PostgresCommitBatcher(_dataSource, _schema, EnsureSchemaAsync);
     }
 
     /// <summary>
     /// The connection string with Npgsql's automatic statement preparation on (<c>Max Auto Prepare=16</c>, after two uses)
-    /// unless it says otherwise: the store sends the same three statements all the time, and without preparation the
+    /// unless it says otherwise: the store sends the same few statements all the time (the commit function's call, a read,
+    /// a listing, and a single write's lock and statement), and without preparation the
     /// server parses and plans each anew. One write at a time, a commit's p50 went from 3.2 to 1.8 ms (docs/BENCHMARKS.md,
     /// "Session 12"). A connection string that sets <c>Max Auto Prepare</c> (say 0, behind PgBouncer in transaction mode,
     /// which cannot keep prepared statements) is taken as it is.
     /// </summary>
     internal static string WithStatementPreparation(string connectionString)
     {
+        if (Said(connectionString, "MaxAutoPrepare")) return connectionString;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var said = connectionString.Split(';').Select(part => part.Split('=', 2)[0].Replace(" ", "", StringComparison.Ordinal).Trim())
-            .Any(key => key.Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
-        if (said) return connectionString;
         builder.MaxAutoPrepare = 16;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
     }
+
+    /// <summary>
+    /// The connection string with <c>No Reset On Close=true</c> unless it says otherwise: a pooled connection given back
+    /// is otherwise reset with seven statements (<c>RESET ALL</c>, <c>SELECT pg_advisory_unlock_all()</c>, ...) that the
+    /// server runs before the next commit or read on it, one set per commit at low load. The store leaves no session state
+    /// to reset: no <c>SET</c>, no temporary tables, only transaction-scoped advisory locks.
+    /// </summary>
+    internal static string WithoutConnectionReset(string connectionString)
+    {
+        if (Said(connectionString, "NoResetOnClose")) return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+    }
+
+    private static bool Said(string connectionString, string key) =>
+        connectionString.Split(';').Select(part => part.Split('=', 2)[0].Replace(" ", "", StringComparison.Ordinal).Trim())
+            .Any(said => said.Equals(key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A table name PostgreSQL takes as it is, from the grid's tree name (CoordGridOptions.TableNameFor): names
     /// too long for an identifier with the suffixes of <see cref="PostgresSchema"/> keep their start and get a short hash.</summary>

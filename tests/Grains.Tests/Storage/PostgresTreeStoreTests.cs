@@ -26,6 +26,61 @@ public sealed class PostgresTreeStoreTests(PostgresFixture postgres) : TreeStore
         Assert.Equal("h", effective.Host);
     }
 
+    /// <summary>Pooled connections are not reset on return (the store keeps no session state) unless the connection
+    /// string says otherwise.</summary>
+    [Theory]
+    [InlineData("Host=h;Username=u;Database=d", true)]
+    [InlineData("Host=h;Username=u;Database=d;No Reset On Close=false", false)]
+    public void ConnectionReset_IsOffByDefault_AndAsTheConnectionStringSays(string connectionString, bool expected)
+    {
+        var effective = new Npgsql.NpgsqlConnectionStringBuilder(PostgresTreeStore.WithoutConnectionReset(connectionString));
+        Assert.Equal(expected, effective.NoResetOnClose);
+        Assert.Equal("h", effective.Host);
+    }
+
+    /// <summary>
+    /// A group of one single write skips the commit function but takes its key's lock (ADR 012): increments of one
+    /// counter, one at a time from one store (single writes) and many at once from another (groups through the function,
+    /// each increment with a second record), lose none: the counter ends at the number of increments that committed.
+    /// </summary>
+    [Fact]
+    public async Task SingleWrites_AndGroupsOfAnotherStore_OnOneKey_LoseNoUpdate()
+    {
+        await using var other = new PostgresTreeStore(postgres.ConnectionString, "storecontract");
+        var counter = $"counter:{Guid.NewGuid():N}";
+        Assert.True((await _store.CommitAsync([RecordWrite.Insert(counter, BitConverter.GetBytes(0))])).Committed);
+
+        static async Task<bool> Increment(ITreeStore store, string key, RecordWrite? alongside)
+        {
+            var current = (await store.ReadAsync(key))!;
+            var next = BitConverter.GetBytes(BitConverter.ToInt32(current.Value) + 1);
+            IReadOnlyList<RecordWrite> writes = alongside is null
+                ? [RecordWrite.Replace(key, next, current.Token)]
+                : [RecordWrite.Replace(key, next, current.Token), alongside];
+            return (await store.CommitAsync(writes)).Committed;
+        }
+
+        async Task<int> OneAtATime()
+        {
+            var committed = 0;
+            for (var i = 0; i < 150; i++) committed += await Increment(_store, counter, null) ? 1 : 0;
+            return committed;
+        }
+
+        async Task<int> ManyAtOnce(int worker)
+        {
+            var committed = 0;
+            for (var i = 0; i < 30; i++)
+                committed += await Increment(other, counter, RecordWrite.Insert($"{counter}:{worker}:{i}", [1])) ? 1 : 0;
+            return committed;
+        }
+
+        var counts = await Task.WhenAll([OneAtATime(), .. Enumerable.Range(0, 8).Select(ManyAtOnce)]);
+
+        Assert.True(counts[0] > 0 && counts.Skip(1).Sum() > 0, $"increments committed: {string.Join(", ", counts)}");
+        Assert.Equal(counts.Sum(), BitConverter.ToInt32((await _store.ReadAsync(counter))!.Value));
+    }
+
     [Fact]
     public async Task ConcurrentCommits_ShareTransactions()
     {
