@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How long `coord get /x` takes from start to answer, beside ZooKeeper's own zkCli.sh on the same silo's ZooKeeper
 # port (issue 23): starts a silo on free ports, creates /x, then times N runs of each client, interleaved (one run of
-# each in turn, so drifting load hits all alike), and prints per client the median, min and max wall time in seconds.
+# each in turn, so drifting load hits all alike), and prints per client the median, min and max wall time in seconds
+# and the median CPU time (user + system).
 #   bench/cli.sh [--runs 20] [--storage Memory|AzureStorage] [--coord "CMD ..."]...
 # --coord is repeatable; default: `dotnet Cli/bin/Release/net10.0/coord.dll` and, when on PATH, the installed `coord`.
 # Env: SILO_DLL (default: built from Silo/), NO_BUILD=1 to skip the builds, READY_TIMEOUT (default 180 s).
@@ -67,15 +68,18 @@ COORD_ARGS=(--server "127.0.0.1:$GATEWAY_PORT" --cluster-id "$CLUSTER_ID")
 ${COORDS[0]} "${COORD_ARGS[@]}" create /x hello >/dev/null
 echo "# $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ), silo --storage $PROFILE, $RUNS runs each" >&2
 
-# One timed run: "$1" is the client's label, the rest its command line; checks that it printed the data.
-declare -A TIMES
+# One timed run: "$1" is the client's label, the rest its command line; checks that it printed the data. Records the
+# wall time and the CPU time (user + system, the client's own and its children's): on a loaded machine the wall time
+# mostly measures the load, the CPU time what the client itself does.
+declare -A TIMES CPU
 time_run() {
-  local label="$1" start end out; shift
+  local label="$1" start end out TIMEFORMAT='%U %S'; shift
   start=$(date +%s%N)
-  out="$("$@" 2>/dev/null)" || { echo "$label failed: $*" >&2; return 1; }
+  { time out="$("$@" 2>/dev/null)"; } 2> "$WORK/cpu" || { echo "$label failed: $*" >&2; return 1; }
   end=$(date +%s%N)
   [[ "$out" == *hello* ]] || { echo "$label printed no data: $out" >&2; return 1; }
   TIMES[$label]+="$(( (end - start) / 1000000 )) "
+  CPU[$label]+="$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$WORK/cpu") "
 }
 
 for _ in $(seq 1 "$RUNS"); do
@@ -86,11 +90,14 @@ for _ in $(seq 1 "$RUNS"); do
   done
 done
 
-printf '%-60s %8s %8s %8s\n' client median min max
+# The median of the milliseconds on stdin, in seconds.
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", ((NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }'; }
+
+printf '%-60s %8s %8s %8s %8s\n' client median min max cpu
 for label in zkCli.sh "${COORDS[@]}"; do
   # shellcheck disable=SC2086
-  printf '%s\n' ${TIMES[$label]} | sort -n | awk -v label="$label" '
-    { v[NR] = $1 }
-    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-          printf "%-60s %8.3f %8.3f %8.3f\n", label, m / 1000, v[1] / 1000, v[NR] / 1000 }'
+  wall="$(printf '%s\n' ${TIMES[$label]} | sort -n)"
+  # shellcheck disable=SC2086
+  printf '%-60s %8s %8.3f %8.3f %8s\n' "$label" "$(median <<< "$wall")" "$(head -n1 <<< "$wall")e-3" "$(tail -n1 <<< "$wall")e-3" \
+    "$(printf '%s\n' ${CPU[$label]} | median)"
 done
