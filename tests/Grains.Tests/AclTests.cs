@@ -180,7 +180,7 @@ public abstract class AclTests(ClusterFixture fixture)
     {
         await using var alice = await AliceAsync();
         await using var super = await fixture.ConnectAsync();
-        await super.AddAuthAsync("digest", MemoryGridConfigurator.SuperUserPassword);
+        await super.AddAuthAsync("digest", TestGrid.SuperUserPassword);
         var path = Unique("super");
         await alice.CreateAsync(path, Text("v"), AliceOnly);
 

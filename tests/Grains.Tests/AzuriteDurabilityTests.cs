@@ -57,7 +57,7 @@ public sealed class AzuriteDurabilityTests
     {
         var builder = new TestClusterBuilder(2);
         builder.Options.ServiceId = serviceId;
-        builder.AddSiloBuilderConfigurator<AzuriteGridConfigurator>();
+        builder.AddGridSilos(TestGrid.OnAzurite(serviceId));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

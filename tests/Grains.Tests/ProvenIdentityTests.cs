@@ -56,7 +56,7 @@ public sealed class ProvenIdentityTests(ClusterFixture fixture) : IClassFixture<
         var (alice, path) = await AliceNodeAsync();
         await using var _ = alice;
 
-        Claim(new AuthId("digest", Acl.Digest(MemoryGridConfigurator.SuperUserPassword)));
+        Claim(new AuthId("digest", Acl.Digest(TestGrid.SuperUserPassword)));
         Assert.Equal(CoordErrorCode.NoAuth, await CodeOf(() => Node(path).GetData()));
         Claim(AuthId.Super);
         Assert.Equal(CoordErrorCode.NoAuth, await CodeOf(() => Node(path).SetAcl(Acl.OpenUnsafe, -1, 0)));
@@ -77,7 +77,7 @@ public sealed class ProvenIdentityTests(ClusterFixture fixture) : IClassFixture<
             new(mallory.SessionId, new byte[16], [Alice], new byte[32]),
             own with { Identities = [Alice] },
             own with { Identities = [AuthId.Super] },
-            own with { Identities = [new AuthId("digest", Acl.Digest(MemoryGridConfigurator.SuperUserPassword))] },
+            own with { Identities = [new AuthId("digest", Acl.Digest(TestGrid.SuperUserPassword))] },
             alice.Credential with { Secret = own.Secret },
             alice.Credential with { SessionId = mallory.SessionId },
             // Alice's own secret and signature with more identities than were signed: the silo has just verified

@@ -69,7 +69,7 @@ public sealed class WatchDeliveryTests(ClusterFixture fixture) : IClassFixture<C
         {
             // Three times what a subscriber's queue holds (each create is a NodeCreated of the child; the parent's
             // NodeChildrenChanged travels on its own parent's shard).
-            const int Creates = 3 * MemoryGridConfigurator.WatchQueueLimit;
+            const int Creates = 3 * TestGrid.WatchQueueLimit;
             _ = Task.Delay(TimeSpan.FromSeconds(8)).ContinueWith(_ => stuck.Release(), TaskScheduler.Default);
             using var inFlight = new SemaphoreSlim(200);
             await Task.WhenAll(Enumerable.Range(0, Creates).Select(async i =>

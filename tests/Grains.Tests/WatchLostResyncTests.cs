@@ -51,7 +51,7 @@ public sealed class WatchLostResyncTests(TcpClusterFixture fixture) : IClassFixt
         {
             // The change whose event the overflow drops, then more than the test silos' queue limit on the same shard.
             var last = (await writer.SetDataAsync(watched, Encoding.UTF8.GetBytes("last"))).Mzxid;
-            const int Creates = MemoryGridConfigurator.WatchQueueLimit + 200;
+            const int Creates = TestGrid.WatchQueueLimit + 200;
             using var inFlight = new SemaphoreSlim(100);
             await Task.WhenAll(Enumerable.Range(0, Creates).Select(async i =>
             {

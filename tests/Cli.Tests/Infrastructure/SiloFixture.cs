@@ -1,20 +1,16 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-
 namespace OrleansCoord.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// One real silo process with the in-memory profile on free ports and its own cluster id, shared by the
-/// tests of <see cref="GridCollection"/>. Started once, killed at the end.
+/// One real silo process (<see cref="SiloProcess"/>) with the in-memory profile on free ports and its own cluster id,
+/// shared by the tests of <see cref="GridCollection"/>. Started once, killed at the end.
 /// </summary>
 public sealed class SiloFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly ConcurrentQueue<string> _log = new();
-    private Process? _silo;
+    private SiloProcess? _silo;
 
     /// <summary>The silo's gateway, as <c>--server</c> takes it.</summary>
-    public string Server { get; private set; } = "";
+    public string Server => (_silo ?? throw new InvalidOperationException("the silo is not started")).Gateway;
 
     /// <summary>The cluster id the silo was started with; the CLI must name the same.</summary>
     public string ClusterId { get; } = $"cli-tests-{Guid.NewGuid():N}";
@@ -24,74 +20,20 @@ public sealed class SiloFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var siloDll = BuildOutputs.SiloDll;
-        var ports = FreePorts.Pick(3);
-        Server = $"127.0.0.1:{ports[1]}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(siloDll)!,
-        };
-        foreach (var argument in new[]
-        {
-            siloDll, "--storage", "Memory", "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}",
-            "--http-port", $"{ports[2]}", "--zk-port", "0", "--proxy-port", "0", "--cluster-id", ClusterId,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _silo = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start the silo");
-        // Drain both pipes: a silo that fills an unread pipe blocks on its next log line.
-        _silo.OutputDataReceived += (_, e) => Keep(e.Data);
-        _silo.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _silo.BeginOutputReadLine();
-        _silo.BeginErrorReadLine();
-
-        await WaitHealthyAsync($"http://127.0.0.1:{ports[2]}/healthz");
+        // The silo's dll as BuildOutputs finds it (and fails clearly when it is not built).
+        _ = BuildOutputs.SiloDll;
+        var ports = SiloPorts.Pick();
+        // No ZooKeeper port: the CLI tests talk to the grid through the gateway only.
+        _silo = await SiloProcess.Start(ports,
+            "--storage", "Memory", "--silo-port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}",
+            "--http-port", $"{ports.Http}", "--zk-port", "0", "--proxy-port", "0", "--cluster-id", ClusterId)
+            .HealthyWithinAsync(StartTimeout);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        if (_silo is { HasExited: false }) _silo.Kill(entireProcessTree: true);
-        _silo?.Dispose();
-        return ValueTask.CompletedTask;
+        if (_silo is not null) await _silo.DisposeAsync();
     }
-
-    private async Task WaitHealthyAsync(string url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
-        {
-            if (_silo!.HasExited) throw new InvalidOperationException($"The silo exited with {_silo.ExitCode} before it was healthy.\n{Log()}");
-            try
-            {
-                using var response = await http.GetAsync(url);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{url} did not answer 200 within {StartTimeout}.\n{Log()}");
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null) return;
-        _log.Enqueue(line);
-        while (_log.Count > 200 && _log.TryDequeue(out _)) { }
-    }
-
-    private string Log() => string.Join('\n', _log);
 }
 
 /// <summary>The tests that need a running grid; they share one silo and run one after another.</summary>

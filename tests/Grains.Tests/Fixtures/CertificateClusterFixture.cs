@@ -15,10 +15,14 @@ public sealed class CertificateClusterFixture : ClusterFixture
 {
     protected override short Silos => 2;
 
-    protected override void ConfigureGrid(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<CertificateGridConfigurator>();
+    protected override void ConfigureGrid(TestClusterBuilder builder)
+    {
+        base.ConfigureGrid(builder);
+        builder.AddSiloBuilderConfigurator<CertificateGridConfigurator>();
+    }
 }
 
-/// <summary>The silos of <see cref="CertificateClusterFixture"/>.</summary>
+/// <summary>The silos of <see cref="CertificateClusterFixture"/>: their credentials, over the in-memory grid.</summary>
 public sealed class CertificateGridConfigurator : ISiloConfigurator
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
@@ -30,7 +34,6 @@ public sealed class CertificateGridConfigurator : ISiloConfigurator
 
     public void Configure(ISiloBuilder siloBuilder)
     {
-        new MemoryGridConfigurator().Configure(siloBuilder);
         siloBuilder.Services.AddSingleton(new ClientCertificateAuthorities([Ca]));
         siloBuilder.Services.Configure<CoordGridOptions>(grid => (grid.CredentialLifetime, grid.CredentialClockTolerance) = (Lifetime, Tolerance));
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansCoord.Client;
@@ -22,7 +21,7 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Chooses the grid's storage for the cluster's silos.</summary>
-    protected virtual void ConfigureGrid(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<MemoryGridConfigurator>();
+    protected virtual void ConfigureGrid(TestClusterBuilder builder) => builder.AddGridSilos(TestGrid.InMemory);
 
     /// <summary>Opens a session through the cluster's client.</summary>
     public Task<CoordClient> ConnectAsync(TimeSpan? sessionTimeout = null) =>
@@ -37,7 +36,7 @@ public class ClusterFixture : IAsyncLifetime
 }
 
 /// <summary>A test cluster that keeps something in Azurite under a fresh service id (its table, its queues).</summary>
-public abstract class AzuriteBackedClusterFixture<TConfigurator> : ClusterFixture where TConfigurator : ISiloConfigurator, new()
+public abstract class AzuriteBackedClusterFixture : ClusterFixture
 {
     public override ValueTask InitializeAsync()
     {
@@ -48,27 +47,25 @@ public abstract class AzuriteBackedClusterFixture<TConfigurator> : ClusterFixtur
     protected override void ConfigureGrid(TestClusterBuilder builder)
     {
         builder.Options.ServiceId = "svc" + Guid.NewGuid().ToString("N")[..16];
-        builder.AddSiloBuilderConfigurator<TConfigurator>();
+        builder.AddGridSilos(Grid(builder.Options.ServiceId));
     }
+
+    /// <summary>The grid of the cluster whose service id is <paramref name="serviceId"/>.</summary>
+    protected abstract GridSiloSettings Grid(string serviceId);
 }
 
 /// <summary>A two-silo test cluster with the tree on Azurite, one table per fixture.</summary>
-public sealed class AzuriteClusterFixture : AzuriteBackedClusterFixture<AzuriteGridConfigurator>
+public sealed class AzuriteClusterFixture : AzuriteBackedClusterFixture
 {
     protected override short Silos => 2;
+
+    protected override GridSiloSettings Grid(string serviceId) => TestGrid.OnAzurite(serviceId);
 }
 
 /// <summary>A three-silo test cluster whose watch events travel on Azure queues (Azurite).</summary>
-public sealed class AzureQueueWatchClusterFixture : AzuriteBackedClusterFixture<AzureQueueWatchGridConfigurator>;
-
-/// <summary>The test client: watch resync triggers, and requests to a killed silo fail after seconds, not the default 30 s.</summary>
-public sealed class GridClientConfigurator : IClientBuilderConfigurator
+public sealed class AzureQueueWatchClusterFixture : AzuriteBackedClusterFixture
 {
-    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
-    {
-        clientBuilder.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(8));
-        OrleansCoord.Client.ClientBuilderCoordExtensions.AddCoordWatches(clientBuilder);
-    }
+    protected override GridSiloSettings Grid(string serviceId) => TestGrid.WithAzureQueueWatches;
 }
 
 /// <summary>A three-silo cluster on the in-memory store whose gateways listen on TCP, so that the SDK's own connection

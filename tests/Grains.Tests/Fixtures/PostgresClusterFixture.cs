@@ -21,8 +21,10 @@ public sealed class PostgresClusterFixture : ClusterFixture
 
     protected override void ConfigureGrid(TestClusterBuilder builder)
     {
-        builder.Properties[PostgresGridConfigurator.ConnectionStringKey] = _server!.ConnectionString;
-        builder.AddSiloBuilderConfigurator<PostgresGridConfigurator>();
+        builder.Properties[PostgresStoreConfigurator.ConnectionStringKey] = _server!.ConnectionString;
+        // The grid's silos keep Orleans' default response timeout here, as they always have; the store goes over it.
+        builder.AddGridSilos(TestGrid.InMemory with { SiloResponseTimeout = null });
+        builder.AddSiloBuilderConfigurator<PostgresStoreConfigurator>();
     }
 
     public override async ValueTask DisposeAsync()

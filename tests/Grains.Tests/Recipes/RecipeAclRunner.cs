@@ -136,7 +136,7 @@ internal static class RecipeAclRunner
         try
         {
             // Bare identities under the request context's key, as clients sent them before ADR 013.
-            foreach (var claimed in new[] { Alice, AuthId.Super, new AuthId("digest", Acl.Digest(MemoryGridConfigurator.SuperUserPassword)) })
+            foreach (var claimed in new[] { Alice, AuthId.Super, new AuthId("digest", Acl.Digest(TestGrid.SuperUserPassword)) })
             {
                 RequestContext.Set("coord.auth", new[] { claimed });
                 Assert.Equal(CoordErrorCode.NoAuth, await CodeOf(() => grains.GetGrain<ICounterGrain>(counter).Add(Guid.NewGuid(), 5)));
@@ -225,7 +225,7 @@ internal static class RecipeAclRunner
     {
         await using var alice = await AuthenticatedAsync(fixture, "alice:secret");
         await using var bob = await AuthenticatedAsync(fixture, "bob:other");
-        await using var super = await AuthenticatedAsync(fixture, MemoryGridConfigurator.SuperUserPassword);
+        await using var super = await AuthenticatedAsync(fixture, TestGrid.SuperUserPassword);
         await using var anonymous = await fixture.ConnectAsync();
         var name = UniqueName("acl-rules");
 

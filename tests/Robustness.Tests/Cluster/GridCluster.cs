@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orleans.TestingHost;
 using OrleansCoord.Client;
 
@@ -17,17 +16,14 @@ public static class GridCluster
         var id = "rb" + Guid.NewGuid().ToString("N")[..16];
         builder.Options.ClusterId = id;
         builder.Options.ServiceId = id;
-        builder.Properties[GridSiloConfigurator.SweepPeriodMsKey] =
-            ((int)(sweepPeriod ?? TimeSpan.FromMilliseconds(500)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        if (connectionString is not null)
-        {
-            builder.Properties[GridSiloConfigurator.ConnectionStringKey] = connectionString;
-            builder.Properties[GridSiloConfigurator.TableNameKey] = TableName(id);
-        }
-
         // Extra configurators go first: the grid only adds what is not registered yet (its store, for one).
         configure?.Invoke(builder);
-        builder.AddSiloBuilderConfigurator<GridSiloConfigurator>();
+        builder.AddGridSilos(new GridSiloSettings
+        {
+            TreeConnectionString = connectionString,
+            TableName = connectionString is null ? null : TableName(id),
+            SweepPeriod = sweepPeriod ?? TimeSpan.FromMilliseconds(500),
+        });
         builder.AddClientBuilderConfigurator<GridClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -6,9 +6,10 @@ using OrleansCoord.Storage.Postgres;
 
 namespace OrleansCoord.Grains.Tests.Fixtures;
 
-/// <summary>Silos of a test cluster with the tree on PostgreSQL (<see cref="PostgresClusterFixture"/>'s server). Clustering
-/// stays the test cluster's own: this checks the tree store under the grains, not Orleans' ADO.NET clustering.</summary>
-public sealed class PostgresGridConfigurator : ISiloConfigurator
+/// <summary>Puts the tree of the grid's silos (<see cref="GridSiloConfigurator"/>, added before this) on PostgreSQL
+/// (<see cref="PostgresClusterFixture"/>'s server). Clustering stays the test cluster's own: this checks the tree store
+/// under the grains, not Orleans' ADO.NET clustering.</summary>
+public sealed class PostgresStoreConfigurator : ISiloConfigurator
 {
     /// <summary>The test cluster property that carries the server's connection string to the silos.</summary>
     public const string ConnectionStringKey = "PostgresConnectionString";
@@ -17,8 +18,6 @@ public sealed class PostgresGridConfigurator : ISiloConfigurator
     {
         var connectionString = siloBuilder.Configuration[ConnectionStringKey]
             ?? throw new InvalidOperationException($"the test cluster has no {ConnectionStringKey} property");
-        siloBuilder.AddCoordGrid(MemoryGridConfigurator.Tune);
-        MemoryGridConfigurator.AddWatchStreams(siloBuilder);
         siloBuilder.Services.AddSingleton<ITreeStore>(_ => new PostgresTreeStore(connectionString, "coordtree"));
         siloBuilder.Services.AddOptions<CoordGridOptions>().Configure(grid => grid.Profile = StorageProfile.Postgres);
     }
