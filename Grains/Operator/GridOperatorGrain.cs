@@ -82,10 +82,9 @@ internal sealed class GridOperatorGrain(ITreeStore store) : Grain, IGridOperator
     /// (a queue's message records share the prefix and are skipped: they hold a separator).</summary>
     private async Task<List<(string Kind, string Name)>> RecipeNamesAsync()
     {
-        const string leasePrefix = "r:";
-        var leases = (await store.ListKeysAsync(leasePrefix)).Select(key => key[leasePrefix.Length..])
+        var leases = (await store.ListKeysAsync(RecipeKeys.RecordPrefix)).Select(key => key[RecipeKeys.RecordPrefix.Length..])
             .Select(key => (Kind: key[..Math.Max(0, key.IndexOf(':'))], Name: key[(key.IndexOf(':') + 1)..]));
-        var queues = (await store.ListKeysAsync(QueueKeys.Prefix)).Where(key => !key.Contains('\u0001'))
+        var queues = (await store.ListKeysAsync(QueueKeys.Prefix)).Where(QueueKeys.IsHead)
             .Select(key => (Kind: RecipeSummary.QueueKind, Name: key[QueueKeys.Prefix.Length..]));
         return [.. leases, .. queues];
     }

@@ -10,8 +10,11 @@ internal static class RecipeKeys
 {
     private const char Separator = '\u0001';
 
+    /// <summary>Prefix of every lease recipe's record; the rest of the key is the recipe's grain key (kind:name).</summary>
+    public const string RecordPrefix = "r:";
+
     /// <summary>The record of the recipe whose grain key is <paramref name="grainKey"/> (kind:name).</summary>
-    public static string Record(string grainKey) => "r:" + grainKey;
+    public static string Record(string grainKey) => RecordPrefix + grainKey;
 
     /// <summary>The row saying that <paramref name="sessionId"/> holds something in the recipe.</summary>
     public static string HoldIndex(long sessionId, string grainKey) => HoldPrefix(sessionId) + grainKey;

@@ -12,10 +12,16 @@ internal static class QueueKeys
 {
     public const string Prefix = "rq:";
 
+    // Between a queue's name and its message ids: names have no control characters, so no head key holds it.
+    private const char MessageSeparator = '\u0001';
+
     public static string Head(string queue) => Prefix + queue;
 
+    /// <summary>Whether <paramref name="key"/> (under <see cref="Prefix"/>) is a queue's head rather than one of its messages.</summary>
+    public static bool IsHead(string key) => !key.Contains(MessageSeparator);
+
     /// <summary>Prefix of the message records of <paramref name="queue"/> (names have no control characters).</summary>
-    public static string Messages(string queue) => Prefix + queue + '\u0001';
+    public static string Messages(string queue) => Prefix + queue + MessageSeparator;
 
     public static string Message(string queue, string id) => Messages(queue) + id;
 
