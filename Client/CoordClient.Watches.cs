@@ -51,11 +51,17 @@ public sealed partial class CoordClient
         return new ZNodeWatch(channel.Reader, await AddPersistentWatcherAsync(watcher));
     }
 
+    /// <summary>Registers a watcher with its watch shards, a grid call like a read: sent again while a shard's silo is
+    /// unreachable (it may be dying, and the cluster has not said so yet) within the request timeout, then
+    /// ConnectionLoss; never the transport's own exception. A failed attempt leaves nothing registered.</summary>
+    private Task<IAsyncDisposable> AddWatcherAsync(Watcher watcher) =>
+        _runner.RunAsync(watcher.Path, idempotent: true, () => _watches.AddAsync(watcher), CancellationToken.None);
+
     /// <summary>Registers a persistent watcher that starts from a read of its znode (a recursive one: of its root):
     /// older events of that znode are not reported, and a resync starts there.</summary>
     private async Task<IAsyncDisposable> AddPersistentWatcherAsync(Watcher watcher)
     {
-        var registration = await _watches.AddAsync(watcher);
+        var registration = await AddWatcherAsync(watcher);
         try
         {
             if (watcher.Kind == WatcherKind.PersistentRecursive)
@@ -114,7 +120,7 @@ public sealed partial class CoordClient
         ZNodePath.Validate(path);
         ThrowIfEnded();
         var watcher = new Watcher(path, kind, callback, types);
-        var registration = await _watches.AddAsync(watcher);
+        var registration = await AddWatcherAsync(watcher);
         try
         {
             var result = await read();

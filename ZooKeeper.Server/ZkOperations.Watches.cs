@@ -29,24 +29,39 @@ internal sealed partial class ZkOperations
 
         var checkedWatches = await Task.WhenAll(oneShot.Select(async watch =>
         {
-            await session.Interest.AcquireAsync(watch.Path);
+            if (await WatchAsync(watch.Path) is not CoordErrorCode.Ok and var unwatched)
+            {
+                return (watch.Path, watch.Kind, Stat: (Stat?)null, Error: unwatched, Held: false);
+            }
+
             var (stat, error) = await ReadAsync(() => Node(watch.Path).Exists());
-            return (watch.Path, watch.Kind, Stat: stat, Error: error);
+            return (watch.Path, watch.Kind, Stat: stat, Error: error, Held: true);
         }));
-        if (checkedWatches.Any(w => w.Error == CoordErrorCode.ConnectionLoss))
+        if (checkedWatches.Any(w => !w.Held || w.Error == CoordErrorCode.ConnectionLoss))
         {
-            // A check the grid could not serve: dropping that watch would lose it silently. The connection closes
-            // instead (ZkGridCalls), and the client sends setWatches again on its next connection.
-            foreach (var watch in checkedWatches) session.Interest.Release(watch.Path);
+            // A check or a registration the grid could not serve: dropping that watch would lose it silently. The
+            // connection closes instead (ZkGridCalls), and the client sends setWatches again on its next connection.
+            foreach (var watch in checkedWatches.Where(w => w.Held)) session.Interest.Release(watch.Path);
             return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
         }
 
-        foreach (var path in persistent) await session.Interest.AcquireAsync(path);
-        foreach (var path in recursive) await session.Interest.AcquireAsync(path, subtree: true);
+        var persistentHeld = new List<(string Path, bool Subtree)>();
+        foreach (var (path, subtree) in persistent.Select(p => (p, false)).Concat(recursive.Select(p => (p, true))))
+        {
+            if (await WatchAsync(path, subtree) is not CoordErrorCode.Ok)
+            {
+                // As above: the client sends setWatches again on its next connection.
+                foreach (var watch in checkedWatches) session.Interest.Release(watch.Path);
+                foreach (var held in persistentHeld) session.Interest.Release(held.Path, subtree: held.Subtree);
+                return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
+            }
+
+            persistentHeld.Add((path, subtree));
+        }
 
         var notifications = new List<WatchEvent>();
         var keep = new List<(string Path, ZkWatchKind Kind, Stat? Stat)>();
-        foreach (var (path, kind, stat, error) in checkedWatches)
+        foreach (var (path, kind, stat, error, _) in checkedWatches)
         {
             WatchEvent? fired = error != CoordErrorCode.Ok ? null : kind switch
             {
@@ -97,7 +112,7 @@ internal sealed partial class ZkOperations
         if (Invalid(request.Path) is { } bad || request.Mode is not (0 or 1)) return ZkReply.Failed(xid, CoordErrorCode.BadArguments);
         var path = request.Path!;
         var recursive = request.Mode == 1;
-        await session.Interest.AcquireAsync(path, subtree: recursive);
+        if (await WatchAsync(path, recursive) is not CoordErrorCode.Ok and var unwatched) return ZkReply.Failed(xid, unwatched);
         return new ZkReply
         {
             Xid = xid,

@@ -54,11 +54,24 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     private Task<GridCallOutcome<T>> ReadAsync<T>(Func<Task<T>> call) =>
         ZkGridCalls.RunAsync(call, ZkGridCalls.ReadPatienceFor(session.TimeoutMs));
 
+    /// <summary>
+    /// Takes a watch's interest (its count and the silo's registration with the path's watch shard) before the read
+    /// it goes with. The registration is a grid call like a read: retried while the shard's silo is unreachable (it
+    /// may be dying, and the cluster has not said so yet), within the read's patience; Ok, or the code to answer
+    /// (ConnectionLoss closes the connection, and the client sets the watch again, reconnected).
+    /// </summary>
+    private async Task<CoordErrorCode> WatchAsync(string path, bool subtree = false) =>
+        (await ReadAsync(async () =>
+        {
+            await session.Interest.AcquireAsync(path, subtree);
+            return true;
+        })).Error;
+
     private async Task<ZkReply> ExistsAsync(int xid, PathWatchRecord request)
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
-        if (request.Watch) await session.Interest.AcquireAsync(path);
+        if (request.Watch && await WatchAsync(path) is not CoordErrorCode.Ok and var unwatched) return ZkReply.Failed(xid, unwatched);
         var (stat, error) = await session.ZNodes.ExistsAsync(path);
         if (error == CoordErrorCode.Ok && stat is null) error = CoordErrorCode.NoNode;
         var watched = request.Watch && error is CoordErrorCode.Ok or CoordErrorCode.NoNode;
@@ -79,7 +92,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
-        if (request.Watch) await session.Interest.AcquireAsync(path);
+        if (request.Watch && await WatchAsync(path) is not CoordErrorCode.Ok and var unwatched) return ZkReply.Failed(xid, unwatched);
         var (node, error) = await session.ZNodes.GetDataAsync(path);
         if (node is null)
         {
@@ -102,7 +115,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
     {
         if (Invalid(request.Path) is { } bad) return ZkReply.Failed(xid, bad);
         var path = request.Path!;
-        if (request.Watch) await session.Interest.AcquireAsync(path);
+        if (request.Watch && await WatchAsync(path) is not CoordErrorCode.Ok and var unwatched) return ZkReply.Failed(xid, unwatched);
         var (children, error) = await session.ZNodes.GetChildrenAsync(path);
         if (children is null)
         {

@@ -10,7 +10,9 @@ internal sealed class ZkWatchInterest(ZkWatchHub hub, IZkWatchSink sink)
     private readonly Dictionary<string, int> _paths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _subtrees = new(StringComparer.Ordinal);
 
-    public Task AcquireAsync(string path, bool subtree = false)
+    /// <summary>Takes one count and makes sure the hub's subscription stands; when the subscription fails (the watch
+    /// shard's silo is unreachable), the count is given back and the failure thrown, so the caller may try again.</summary>
+    public async Task AcquireAsync(string path, bool subtree = false)
     {
         var counts = subtree ? _subtrees : _paths;
         lock (counts)
@@ -18,8 +20,16 @@ internal sealed class ZkWatchInterest(ZkWatchHub hub, IZkWatchSink sink)
             counts[path] = counts.GetValueOrDefault(path) + 1;
         }
 
-        // Adding again is harmless and makes sure the subscription is there before the caller reads.
-        return subtree ? hub.AddSubtreeAsync(path, sink) : hub.AddAsync(path, sink);
+        try
+        {
+            // Adding again is harmless and makes sure the subscription is there before the caller reads.
+            await (subtree ? hub.AddSubtreeAsync(path, sink) : hub.AddAsync(path, sink));
+        }
+        catch
+        {
+            Release(path, subtree: subtree);
+            throw;
+        }
     }
 
     public void Release(string path, int count = 1, bool subtree = false)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using OrleansCoord.Sessions;
+using OrleansCoord.Watches;
 
 namespace OrleansCoord.Silo.Tests;
 
@@ -46,6 +47,13 @@ internal sealed class ClusterInspector : IAsyncDisposable
     public async Task<int?> SiloPortOfSessionAsync(long sessionId)
     {
         var address = await Management.GetActivationAddress(Client.GetGrain<ISessionGrain>(sessionId));
+        return address?.Endpoint.Port;
+    }
+
+    /// <summary>The silo port of the silo that hosts the watch shard of <paramref name="path"/>, or null when it is not active anywhere.</summary>
+    public async Task<int?> SiloPortOfWatchShardAsync(string path)
+    {
+        var address = await Management.GetActivationAddress(Client.GetGrain<IWatchShardGrain>(WatchStreams.ShardOf(path)));
         return address?.Endpoint.Port;
     }
 
