@@ -83,7 +83,7 @@ internal sealed class GridOperatorGrain(ITreeStore store) : Grain, IGridOperator
     private async Task<List<(string Kind, string Name)>> RecipeNamesAsync()
     {
         var leases = (await store.ListKeysAsync(RecipeKeys.RecordPrefix)).Select(key => key[RecipeKeys.RecordPrefix.Length..])
-            .Select(key => (Kind: key[..Math.Max(0, key.IndexOf(':'))], Name: key[(key.IndexOf(':') + 1)..]));
+            .Select(key => (Kind: RecipeKeys.KindOf(key), Name: RecipeKeys.NameOf(key)));
         var queues = (await store.ListKeysAsync(QueueKeys.Prefix)).Where(QueueKeys.IsHead)
             .Select(key => (Kind: RecipeSummary.QueueKind, Name: key[QueueKeys.Prefix.Length..]));
         return [.. leases, .. queues];

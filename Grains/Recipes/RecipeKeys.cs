@@ -25,6 +25,15 @@ internal static class RecipeKeys
     /// <summary>Prefix of every hold row.</summary>
     public const string HoldIndexPrefix = "h:";
 
+    /// <summary>The recipe's grain key (kind:name) of any hold row (<see cref="HoldIndex"/>).</summary>
+    public static string GrainKeyOfHold(string holdKey) => holdKey[(holdKey.IndexOf(Separator) + 1)..];
+
+    /// <summary>The recipe kind of a grain key (kind:name): "lock", "queue", ...</summary>
+    public static string KindOf(string grainKey) => grainKey[..Math.Max(0, grainKey.IndexOf(':'))];
+
+    /// <summary>The recipe name of a grain key (kind:name).</summary>
+    public static string NameOf(string grainKey) => grainKey[(grainKey.IndexOf(':') + 1)..];
+
     /// <summary>The session of a fence key <c>s:&lt;hex&gt;</c>.</summary>
     public static long SessionOfFence(string fenceKey) =>
         long.Parse(fenceKey.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);

@@ -71,10 +71,8 @@ public sealed class SessionCensus : IHostedService
             var holds = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var key in await _store.ListKeysAsync(Recipes.RecipeKeys.HoldIndexPrefix))
             {
-                // h:<session>\u0001<kind>:<name>
-                var kind = key.AsSpan(key.IndexOf('\u0001') + 1);
-                var name = kind[..Math.Max(0, kind.IndexOf(':'))].ToString();
-                holds[name] = holds.GetValueOrDefault(name) + 1;
+                var kind = Recipes.RecipeKeys.KindOf(Recipes.RecipeKeys.GrainKeyOfHold(key));
+                holds[kind] = holds.GetValueOrDefault(kind) + 1;
             }
 
             var counts = new Counts(sessions.Count, ephemerals.Count, holds);
