@@ -1,4 +1,5 @@
 using OrleansCoord.Errors;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
 
 namespace OrleansCoord.Client;
@@ -17,12 +18,12 @@ internal sealed partial class WatchHub
     private readonly Dictionary<string, List<Watcher>> _recursive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TrackedNode> _tracked = new(StringComparer.Ordinal);
     private readonly int[] _exactPathsPerShard = new int[WatchStreams.Shards];
-    private readonly ShardSubscriptions _subscriptions;
+    private readonly WatchShardRegistrations _subscriptions;
     private readonly Func<long> _currentRevision;
 
-    public WatchHub(IGrainFactory? grains, Func<long> currentRevision)
+    public WatchHub(IGrainFactory grains, Func<long> currentRevision)
     {
-        _subscriptions = new ShardSubscriptions(grains, Deliver, () => EventsLost?.Invoke());
+        _subscriptions = new WatchShardRegistrations(grains, Deliver, _ => EventsLost?.Invoke());
         _currentRevision = currentRevision;
     }
 
