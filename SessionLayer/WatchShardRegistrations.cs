@@ -77,7 +77,9 @@ public sealed class WatchShardRegistrations
     /// forgotten this observer meanwhile, whose events of the time between may be missing, and the first failure, if
     /// any (a shard whose silo is failing over; its registration stays as it was, for the next renewal).
     /// </summary>
-    public async Task<ShardRenewal> RenewAsync()
+    /// <param name="oneAtATime">One shard after the other (the ZooKeeper server: its silo renews up to every shard every
+    /// few seconds, and must not crowd out its own requests with them); otherwise all at once (the SDK, while resyncing).</param>
+    public async Task<ShardRenewal> RenewAsync(bool oneAtATime = false)
     {
         List<(int Shard, ShardRegistration Registration)> registered = [];
         IWatchObserver? reference;
@@ -91,29 +93,39 @@ public sealed class WatchShardRegistrations
             reference = _reference;
         }
 
-        if (registered.Count == 0 || reference is null) return new ShardRenewal([], null);
         List<int> forgotten = [];
         Exception? failure = null;
-        await Task.WhenAll(registered.Select(async held =>
+        if (registered.Count == 0 || reference is null) return new ShardRenewal(forgotten, failure);
+        if (oneAtATime)
+        {
+            foreach (var held in registered) await RenewOneAsync(held.Shard, held.Registration);
+        }
+        else
+        {
+            await Task.WhenAll(registered.Select(held => RenewOneAsync(held.Shard, held.Registration)));
+        }
+
+        forgotten.Sort();
+        return new ShardRenewal(forgotten, failure);
+
+        async Task RenewOneAsync(int shard, ShardRegistration before)
         {
             try
             {
-                var renewed = await _grains!.GetGrain<IWatchShardGrain>(held.Shard).Subscribe(reference);
+                var renewed = await _grains!.GetGrain<IWatchShardGrain>(shard).Subscribe(reference);
                 lock (_gate)
                 {
                     // Released meanwhile: not this observer's any more.
-                    if (_shards[held.Shard] is null) return;
-                    _shards[held.Shard] = Task.FromResult(renewed);
-                    if (renewed.Epoch != held.Registration.Epoch || !renewed.WasSubscribed) forgotten.Add(held.Shard);
+                    if (_shards[shard] is null) return;
+                    _shards[shard] = Task.FromResult(renewed);
+                    if (renewed.Epoch != before.Epoch || !renewed.WasSubscribed) forgotten.Add(shard);
                 }
             }
             catch (Exception exception)
             {
                 Interlocked.CompareExchange(ref failure, exception, null);
             }
-        }));
-        forgotten.Sort();
-        return new ShardRenewal(forgotten, failure);
+        }
     }
 
     private async Task UnsubscribeQuietlyAsync(int shard, IWatchObserver reference)

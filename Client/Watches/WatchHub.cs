@@ -45,7 +45,7 @@ internal sealed partial class WatchHub
             lock (_gate) Register(watcher);
             try
             {
-                await _subscriptions.EnsureAsync(watcher.Kind == WatcherKind.PersistentRecursive
+                await _subscriptions.EnsureAsync(watcher.Kind == WatchKind.PersistentRecursive
                     ? Enumerable.Range(0, WatchStreams.Shards)
                     : [WatchStreams.ShardOf(watcher.Path)]);
             }
@@ -167,7 +167,7 @@ internal sealed partial class WatchHub
 
     private void Register(Watcher watcher)
     {
-        var table = watcher.Kind == WatcherKind.PersistentRecursive ? _recursive : _exact;
+        var table = watcher.Kind == WatchKind.PersistentRecursive ? _recursive : _exact;
         if (!table.TryGetValue(watcher.Path, out var list))
         {
             table[watcher.Path] = list = [];
@@ -179,7 +179,7 @@ internal sealed partial class WatchHub
 
     private void Unregister(Watcher watcher)
     {
-        var table = watcher.Kind == WatcherKind.PersistentRecursive ? _recursive : _exact;
+        var table = watcher.Kind == WatchKind.PersistentRecursive ? _recursive : _exact;
         if (!table.TryGetValue(watcher.Path, out var list) || !list.Remove(watcher) || list.Count > 0) return;
         table.Remove(watcher.Path);
         if (table != _exact) return;

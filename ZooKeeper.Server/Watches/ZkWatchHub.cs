@@ -82,7 +82,7 @@ internal sealed partial class ZkWatchHub : IDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                var renewal = await _registrations.RenewAsync();
+                var renewal = await _registrations.RenewAsync(oneAtATime: true);
                 foreach (var shard in renewal.Forgotten) Lost(shard, "had forgotten this silo");
             }
         }
