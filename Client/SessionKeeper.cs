@@ -23,17 +23,21 @@ internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential
 
     public void Start()
     {
-        var keepAlive = new SessionKeepAlive(session.Heartbeat, new KeepAliveRules
-        {
-            SessionTimeout = timeout,
-            Credential = credential,
-            Renewed = renewed,
-            PaceByCredential = true,
-            BoundEachBeat = true,
-            RetryAfterUnreachable = KeepAliveRules.MinPeriod,
-        }, Heard);
+        var keepAlive = new SessionKeepAlive(session.Heartbeat, Rules(timeout, credential, renewed), Heard);
         _loop = Task.Run(() => keepAlive.RunAsync(_stop.Token));
     }
+
+    /// <summary>The SDK's keep-alive timing: paced by the credential's lifetime too, whose renewal each beat answers;
+    /// each beat bounded by the period; the grid out of reach tried again soon.</summary>
+    public static KeepAliveRules Rules(TimeSpan timeout, Func<CallerCredential> credential, Action<CallerCredential, CallerCredential>? renewed) => new()
+    {
+        SessionTimeout = timeout,
+        Credential = credential,
+        Renewed = renewed,
+        PaceByCredential = true,
+        BoundEachBeat = true,
+        RetryAfterUnreachable = KeepAliveRules.MinPeriod,
+    };
 
     /// <summary>Stops the heartbeats; true the first time.</summary>
     public async Task<bool> StopAsync()

@@ -15,15 +15,8 @@ public sealed class SessionKeepAliveTests
     private static CallerCredential CredentialNamed(string name) =>
         new(1, [], [new AuthId("digest", name)], [], IssuedAtMs: 0, ExpiresAtMs: 60_000);
 
-    private static KeepAliveRules SdkRules(Func<CallerCredential> credential, Action<CallerCredential, CallerCredential>? renewed = null) => new()
-    {
-        SessionTimeout = Timeout,
-        Credential = credential,
-        Renewed = renewed,
-        PaceByCredential = true,
-        BoundEachBeat = true,
-        RetryAfterUnreachable = KeepAliveRules.MinPeriod,
-    };
+    private static KeepAliveRules SdkRules(Func<CallerCredential> credential, Action<CallerCredential, CallerCredential>? renewed = null) =>
+        Client.SessionKeeper.Rules(Timeout, credential, renewed);
 
     private static KeepAliveRules WireRules(Func<bool>? stillWanted = null) => new()
     {
