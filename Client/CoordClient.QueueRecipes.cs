@@ -1,6 +1,7 @@
 using OrleansCoord.Acls;
 using OrleansCoord.Client.Recipes;
 using OrleansCoord.Client.Services;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.Client;
 
@@ -39,5 +40,5 @@ public sealed partial class CoordClient
 
     /// <summary>A watcher of one path's events (the shared subscription of <see cref="WatchAsync"/>), for SDK recipes.</summary>
     internal Task<IAsyncDisposable> AddRecipeWatchAsync(string path, Action<Watches.WatchEvent> watcher) =>
-        AddPersistentWatcherAsync(new Watcher(path, WatcherKind.Persistent, watcher, PersistentEvents));
+        AddPersistentWatcherAsync(new Watcher(path, WatchKind.Persistent, watcher, PersistentEvents));
 }

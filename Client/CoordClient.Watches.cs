@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using OrleansCoord.Errors;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.Client;
 
@@ -42,7 +43,7 @@ public sealed partial class CoordClient
         ThrowIfEnded();
         var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         var recursive = mode == AddWatchMode.PersistentRecursive;
-        var watcher = new Watcher(path, recursive ? WatcherKind.PersistentRecursive : WatcherKind.Persistent,
+        var watcher = new Watcher(path, recursive ? WatchKind.PersistentRecursive : WatchKind.Persistent,
             change => channel.Writer.TryWrite(change), recursive ? RecursiveEvents : PersistentEvents)
         {
             Finished = () => channel.Writer.TryComplete(),
@@ -64,7 +65,7 @@ public sealed partial class CoordClient
         var registration = await AddWatcherAsync(watcher);
         try
         {
-            if (watcher.Kind == WatcherKind.PersistentRecursive)
+            if (watcher.Kind == WatchKind.PersistentRecursive)
             {
                 watcher.SetBaseline(TrackedNode.Of(await ExistsAsync(watcher.Path)).Revision);
                 return registration;
@@ -96,25 +97,25 @@ public sealed partial class CoordClient
     /// <summary>Reads data and Stat, and sets a one-shot data watch: <paramref name="watcher"/> is called once, on the
     /// next NodeDataChanged or NodeDeleted after this read (and with session events meanwhile).</summary>
     public Task<NodeData> GetDataAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, WatcherKind.Data, watcher, () => GetDataAsync(path, cancellationToken), read => read.Stat,
+        WatchOnceAsync(path, WatchKind.Data, watcher, () => GetDataAsync(path, cancellationToken), read => read.Stat,
             WatchEventType.NodeDataChanged, WatchEventType.NodeDeleted);
 
     /// <summary>The Stat or null, and a one-shot exists watch: called once, on the next NodeCreated,
     /// NodeDataChanged or NodeDeleted after this read.</summary>
     public Task<Stat?> ExistsAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, WatcherKind.Data, watcher, () => ExistsAsync(path, cancellationToken), stat => stat,
+        WatchOnceAsync(path, WatchKind.Exist, watcher, () => ExistsAsync(path, cancellationToken), stat => stat,
             WatchEventType.NodeCreated, WatchEventType.NodeDataChanged, WatchEventType.NodeDeleted);
 
     /// <summary>The children and a one-shot child watch: called once, on the next NodeChildrenChanged or NodeDeleted.</summary>
     public Task<ChildrenResult> GetChildrenAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, WatcherKind.Children, watcher, () => GetChildrenAsync(path, cancellationToken), read => read.Stat,
+        WatchOnceAsync(path, WatchKind.Children, watcher, () => GetChildrenAsync(path, cancellationToken), read => read.Stat,
             WatchEventType.NodeChildrenChanged, WatchEventType.NodeDeleted);
 
     /// <summary>
     /// Subscribes first, then reads, so no change between the two is missed; the watcher fires for the first
     /// matching event newer than what the read returned, then the registration goes.
     /// </summary>
-    private async Task<T> WatchOnceAsync<T>(string path, WatcherKind kind, Action<WatchEvent> callback, Func<Task<T>> read,
+    private async Task<T> WatchOnceAsync<T>(string path, WatchKind kind, Action<WatchEvent> callback, Func<Task<T>> read,
         Func<T, Stat?> statOf, params WatchEventType[] types)
     {
         ZNodePath.Validate(path);
@@ -126,7 +127,7 @@ public sealed partial class CoordClient
             var result = await read();
             var stat = statOf(result);
             _watches.Track(path, TrackedNode.Of(stat));
-            var baseline = kind == WatcherKind.Children ? stat?.Pzxid ?? 0 : stat?.Mzxid ?? 0;
+            var baseline = kind == WatchKind.Children ? stat?.Pzxid ?? 0 : stat?.Mzxid ?? 0;
             if (watcher.SetBaseline(baseline)) await registration.DisposeAsync();
             return result;
         }

@@ -1,19 +1,17 @@
 using OrleansCoord.Acls;
-using OrleansCoord.Errors;
 using OrleansCoord.Sessions;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.Client;
 
-/// <summary>Sends the session's heartbeats, a third of the timeout (or of the credential's lifetime, if shorter) apart,
-/// and tracks its state.</summary>
+/// <summary>Keeps the session alive with the session layer's keep-alive (<see cref="SessionKeepAlive"/>) and tracks its
+/// state from what the heartbeats find.</summary>
 /// <remarks>Each heartbeat carries the session's credential: the session grain answers nobody else, and answers it
-/// renewed (docs/adr/017), which <paramref name="renewed"/> takes in place of the one sent.</remarks>
+/// renewed (docs/adr/017), which <paramref name="renewed"/> takes in place of the one sent. Heartbeats go a third of the
+/// timeout (or of the credential's lifetime, if shorter) apart, 200 ms apart while the grid is out of reach.</remarks>
 internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential> credential, Action<CallerCredential, CallerCredential> renewed,
     TimeSpan timeout)
 {
-    /// <summary>Never more often than this, whatever the credential says (one nearly ended by its certificate).</summary>
-    private static readonly TimeSpan MinPeriod = TimeSpan.FromMilliseconds(200);
-
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private int _state = (int)SessionState.Connected;
@@ -23,7 +21,23 @@ internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential
 
     public event Action<SessionState>? StateChanged;
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    public void Start()
+    {
+        var keepAlive = new SessionKeepAlive(session.Heartbeat, Rules(timeout, credential, renewed), Heard);
+        _loop = Task.Run(() => keepAlive.RunAsync(_stop.Token));
+    }
+
+    /// <summary>The SDK's keep-alive timing: paced by the credential's lifetime too, whose renewal each beat answers;
+    /// each beat bounded by the period; the grid out of reach tried again soon.</summary>
+    public static KeepAliveRules Rules(TimeSpan timeout, Func<CallerCredential> credential, Action<CallerCredential, CallerCredential>? renewed) => new()
+    {
+        SessionTimeout = timeout,
+        Credential = credential,
+        Renewed = renewed,
+        PaceByCredential = true,
+        BoundEachBeat = true,
+        RetryAfterUnreachable = KeepAliveRules.MinPeriod,
+    };
 
     /// <summary>Stops the heartbeats; true the first time.</summary>
     public async Task<bool> StopAsync()
@@ -36,47 +50,14 @@ internal sealed class SessionKeeper(ISessionGrain session, Func<CallerCredential
 
     public void MarkClosed() => SetState(SessionState.Closed);
 
-    private async Task RunAsync()
+    /// <summary>The SDK's heartbeat is never answered Moved (only a wire connection's is): anything but an ended session
+    /// is the grid out of reach for now.</summary>
+    private void Heard(SessionBeat beat) => SetState(beat switch
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            var sent = credential();
-            var period = Period(sent);
-            try
-            {
-                await Task.Delay(State == SessionState.Connected ? period : TimeSpan.FromMilliseconds(200), _stop.Token);
-                sent = credential();
-                Caller.Use(sent);
-                var info = await session.Heartbeat().WaitAsync(period, _stop.Token);
-                if (info.Credential is { } fresh) renewed(sent, fresh);
-                SetState(SessionState.Connected);
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionExpired)
-            {
-                SetState(SessionState.Expired);
-                return;
-            }
-            catch (Exception)
-            {
-                // Gateway or silo away: the Orleans client fails over; keep trying until the grid expires us.
-                SetState(SessionState.Disconnected);
-            }
-        }
-    }
-
-    /// <summary>A third of the timeout, or of the credential's lifetime when that is shorter (the grid's clock gives the
-    /// lifetime, this one only the wait: no clocks are compared).</summary>
-    private TimeSpan Period(CallerCredential current)
-    {
-        var lifetime = TimeSpan.FromMilliseconds(Math.Max(0, current.ExpiresAtMs - current.IssuedAtMs));
-        var period = timeout / 3;
-        if (lifetime / 3 < period) period = lifetime / 3;
-        return period < MinPeriod ? MinPeriod : period;
-    }
+        SessionBeat.Alive => SessionState.Connected,
+        SessionBeat.Expired => SessionState.Expired,
+        _ => SessionState.Disconnected,
+    });
 
     private void SetState(SessionState state)
     {

@@ -4,6 +4,7 @@ using OrleansCoord.ZooKeeper.Server.Jute;
 using OrleansCoord.ZooKeeper.Server.Protocol;
 using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.Watches;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.ZooKeeper.Server;
 
@@ -159,7 +160,7 @@ internal sealed partial class ZkConnection
 
         var error = reply.Error;
         if (reply.RegistryAction is { } action && error == CoordErrorCode.Ok) error = action(_watches);
-        if (reply.Watch != ZkWatchKind.None && !_watches.AddOneShot(reply.WatchPath!, reply.Watch, reply.WatchStat))
+        if (reply.Watch is { } kind && !_watches.AddOneShot(reply.WatchPath!, kind, reply.WatchStat))
         {
             _session.Interest.Release(reply.WatchPath!);
         }

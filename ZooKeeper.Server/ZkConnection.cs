@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using OrleansCoord.Errors;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Jute;
 using OrleansCoord.ZooKeeper.Server.Protocol;
 using OrleansCoord.ZooKeeper.Server.Watches;
@@ -260,50 +261,43 @@ internal sealed partial class ZkConnection : IZkWatchSink
     /// <summary>The opcode of a packet that could not be decoded.</summary>
     private const int UnknownType = int.MinValue;
 
-    private async Task KeepAliveAsync()
+    /// <summary>The session lives while packets arrive (the client pings when idle): the session layer's keep-alive
+    /// tells the session grain, from this connection, a third of the timeout apart; a client silent for a whole timeout
+    /// is gone, and ZooKeeper then drops the connection. The credential is the connection's own (renewed at half-life).</summary>
+    private Task KeepAliveAsync()
     {
-        // The session lives while packets arrive (the client pings when idle): tell the session grain a third of
-        // the timeout apart; a client silent for a whole timeout is gone, and ZooKeeper then drops the connection.
-        var period = TimeSpan.FromMilliseconds(Math.Max(200, _session.TimeoutMs / 3));
         var timeout = TimeSpan.FromMilliseconds(_session.TimeoutMs);
         var session = _session.Grains.GetGrain<OrleansCoord.Sessions.ISessionGrain>(_session.SessionId);
-        try
+        var keepAlive = new SessionKeepAlive(() => session.HeartbeatFrom(_session.ConnectionId), new KeepAliveRules
         {
-            while (!_closing.IsCancellationRequested)
-            {
-                await Task.Delay(period, _closing.Token);
-                if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceivedTicks)) > timeout)
-                {
-                    LogClientSilent(_logger, _session.SessionId);
-                    _connection.Abort();
-                    return;
-                }
+            SessionTimeout = timeout,
+            Credential = () => _session.Credential,
+            StillWanted = () => ClientHeardWithin(timeout),
+        }, Heard);
+        return keepAlive.RunAsync(_closing.Token);
+    }
 
-                try
-                {
-                    OrleansCoord.Acls.Caller.Use(_session.Credential);
-                    await session.HeartbeatFrom(_session.ConnectionId);
-                }
-                catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionExpired)
-                {
-                    LogSessionEnded(_logger, _session.SessionId);
-                    _connection.Abort();
-                    return;
-                }
-                catch (CoordException exception) when (exception.Code == CoordErrorCode.SessionMoved)
-                {
-                    // Resumed through another silo; one on this silo is closed at once (ZkConnectionHandler).
-                    CloseMoved();
-                    return;
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    // The session's silo may be failing over; the next beat tries again.
-                }
-            }
-        }
-        catch (OperationCanceledException)
+    /// <summary>Whether the client sent anything within <paramref name="timeout"/>; when not, the connection closes.</summary>
+    private bool ClientHeardWithin(TimeSpan timeout)
+    {
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastReceivedTicks)) <= timeout) return true;
+        LogClientSilent(_logger, _session.SessionId);
+        _connection.Abort();
+        return false;
+    }
+
+    private void Heard(SessionBeat beat)
+    {
+        switch (beat)
         {
+            case SessionBeat.Expired:
+                LogSessionEnded(_logger, _session.SessionId);
+                _connection.Abort();
+                break;
+            case SessionBeat.Moved:
+                // Resumed through another silo; one on this silo is closed at once (ZkConnectionHandler).
+                CloseMoved();
+                break;
         }
     }
 

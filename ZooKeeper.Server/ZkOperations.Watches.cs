@@ -4,6 +4,7 @@ using OrleansCoord.ZooKeeper.Server.Protocol;
 using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.ZooKeeper.Server;
 
@@ -18,9 +19,9 @@ internal sealed partial class ZkOperations
     private async Task<ZkReply> SetWatchesAsync(int xid, SetWatchesRecord request)
     {
         var relative = request.RelativeZxid;
-        var oneShot = request.DataWatches.Select(p => (Path: p, Kind: ZkWatchKind.Data))
-            .Concat(request.ExistWatches.Select(p => (Path: p, Kind: ZkWatchKind.Exist)))
-            .Concat(request.ChildWatches.Select(p => (Path: p, Kind: ZkWatchKind.Child)))
+        var oneShot = request.DataWatches.Select(p => (Path: p, Kind: WatchKind.Data))
+            .Concat(request.ExistWatches.Select(p => (Path: p, Kind: WatchKind.Exist)))
+            .Concat(request.ChildWatches.Select(p => (Path: p, Kind: WatchKind.Children)))
             // /zookeeper/config and /quota never change and are not stored (SystemNode): a watch there has nothing to
             // report, and a check against the store would report them deleted.
             .Where(w => ZNodePath.Check(w.Path) is null && w.Path is not (ConfigNode or QuotaNode)).ToList();
@@ -60,15 +61,15 @@ internal sealed partial class ZkOperations
         }
 
         var notifications = new List<WatchEvent>();
-        var keep = new List<(string Path, ZkWatchKind Kind, Stat? Stat)>();
+        var keep = new List<(string Path, WatchKind Kind, Stat? Stat)>();
         foreach (var (path, kind, stat, error, _) in checkedWatches)
         {
             WatchEvent? fired = error != CoordErrorCode.Ok ? null : kind switch
             {
-                ZkWatchKind.Exist => stat is null ? null : new WatchEvent(WatchEventType.NodeCreated, path, stat.Czxid),
+                WatchKind.Exist => stat is null ? null : new WatchEvent(WatchEventType.NodeCreated, path, stat.Czxid),
                 _ when stat is null => new WatchEvent(WatchEventType.NodeDeleted, path, 0),
-                ZkWatchKind.Data when stat.Mzxid > relative => new WatchEvent(WatchEventType.NodeDataChanged, path, stat.Mzxid),
-                ZkWatchKind.Child when stat.Pzxid > relative => new WatchEvent(WatchEventType.NodeChildrenChanged, path, stat.Pzxid),
+                WatchKind.Data when stat.Mzxid > relative => new WatchEvent(WatchEventType.NodeDataChanged, path, stat.Mzxid),
+                WatchKind.Children when stat.Pzxid > relative => new WatchEvent(WatchEventType.NodeChildrenChanged, path, stat.Pzxid),
                 _ => null,
             };
             if (fired is not null) notifications.Add(fired);
@@ -133,16 +134,16 @@ internal sealed partial class ZkOperations
     {
         if (Invalid(request.Path) is { } bad || request.WatcherType is < 1 or > 5) return ZkReply.Failed(xid, CoordErrorCode.BadArguments);
         var path = request.Path!;
-        var type = request.WatcherType;
+        var type = (WatcherType)request.WatcherType;
         return new ZkReply
         {
             Xid = xid,
             RegistryAction = registry =>
             {
-                var child = type is 1 or 3 && registry.HasOneShot(path, ZkWatchKind.Child);
-                var data = type is 2 or 3 && (registry.HasOneShot(path, ZkWatchKind.Data) || registry.HasOneShot(path, ZkWatchKind.Exist));
-                var persistent = type is 3 or 4 && registry.HasPersistent(path, recursive: false);
-                var recursive = type is 3 or 5 && registry.HasPersistent(path, recursive: true);
+                var child = WatchKind.Children.RemovedBy(type) && registry.HasOneShot(path, WatchKind.Children);
+                var data = WatchKind.Data.RemovedBy(type) && (registry.HasOneShot(path, WatchKind.Data) || registry.HasOneShot(path, WatchKind.Exist));
+                var persistent = WatchKind.Persistent.RemovedBy(type) && registry.HasPersistent(path, recursive: false);
+                var recursive = WatchKind.PersistentRecursive.RemovedBy(type) && registry.HasPersistent(path, recursive: true);
                 if (!(child || data || persistent || recursive)) return CoordErrorCode.NoWatcher;
                 if (!remove) return CoordErrorCode.Ok;
 

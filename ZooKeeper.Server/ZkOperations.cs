@@ -82,7 +82,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
             Error = error,
             Body = stat is null ? null : w => w.WriteStat(stat),
             Observed = error is CoordErrorCode.Ok or CoordErrorCode.NoNode ? [(path, stat)] : null,
-            Watch = watched ? ZkWatchKind.Exist : ZkWatchKind.None,
+            Watch = watched ? WatchKind.Exist : null,
             WatchPath = path,
             WatchStat = stat,
         };
@@ -105,7 +105,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
             Xid = xid,
             Body = w => { w.WriteBufferOrNull(node.DataIsNull ? null : node.Data); w.WriteStat(node.Stat); },
             Observed = [(path, node.Stat)],
-            Watch = request.Watch ? ZkWatchKind.Data : ZkWatchKind.None,
+            Watch = request.Watch ? WatchKind.Data : null,
             WatchPath = path,
             WatchStat = node.Stat,
         };
@@ -133,7 +133,7 @@ internal sealed partial class ZkOperations(ZkSessionContext session, ILogger log
             },
             Observed = [(path, children.Stat)],
             ObservedChildren = (path, children.Children, children.Stat.Pzxid),
-            Watch = request.Watch ? ZkWatchKind.Child : ZkWatchKind.None,
+            Watch = request.Watch ? WatchKind.Children : null,
             WatchPath = path,
             WatchStat = children.Stat,
         };

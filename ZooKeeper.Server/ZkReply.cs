@@ -3,6 +3,7 @@ using OrleansCoord.ZooKeeper.Server.Jute;
 using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.ZooKeeper.Server;
 
@@ -30,7 +31,7 @@ internal sealed class ZkReply
     public (string Parent, IReadOnlyList<string> Children, long ParentPzxid)? ObservedChildren { get; init; }
 
     /// <summary>The one-shot watch the request leaves, on <see cref="WatchPath"/>; the request took one interest for it.</summary>
-    public ZkWatchKind Watch { get; init; }
+    public WatchKind? Watch { get; init; }
 
     public string? WatchPath { get; init; }
 

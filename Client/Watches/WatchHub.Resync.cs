@@ -20,7 +20,9 @@ internal sealed partial class WatchHub
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            forgotten = await _subscriptions.RenewAsync();
+            var renewal = await _subscriptions.RenewAsync();
+            if (renewal.Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            forgotten = renewal.Forgotten.Count > 0;
             lock (_gate)
             {
                 paths = [.. _exact.Keys];

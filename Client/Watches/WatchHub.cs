@@ -1,4 +1,5 @@
 using OrleansCoord.Errors;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
 
 namespace OrleansCoord.Client;
@@ -17,12 +18,12 @@ internal sealed partial class WatchHub
     private readonly Dictionary<string, List<Watcher>> _recursive = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TrackedNode> _tracked = new(StringComparer.Ordinal);
     private readonly int[] _exactPathsPerShard = new int[WatchStreams.Shards];
-    private readonly ShardSubscriptions _subscriptions;
+    private readonly WatchShardRegistrations _subscriptions;
     private readonly Func<long> _currentRevision;
 
-    public WatchHub(IGrainFactory? grains, Func<long> currentRevision)
+    public WatchHub(IGrainFactory grains, Func<long> currentRevision)
     {
-        _subscriptions = new ShardSubscriptions(grains, Deliver, () => EventsLost?.Invoke());
+        _subscriptions = new WatchShardRegistrations(grains, Deliver, _ => EventsLost?.Invoke());
         _currentRevision = currentRevision;
     }
 
@@ -44,7 +45,7 @@ internal sealed partial class WatchHub
             lock (_gate) Register(watcher);
             try
             {
-                await _subscriptions.EnsureAsync(watcher.Kind == WatcherKind.PersistentRecursive
+                await _subscriptions.EnsureAsync(watcher.Kind == WatchKind.PersistentRecursive
                     ? Enumerable.Range(0, WatchStreams.Shards)
                     : [WatchStreams.ShardOf(watcher.Path)]);
             }
@@ -166,7 +167,7 @@ internal sealed partial class WatchHub
 
     private void Register(Watcher watcher)
     {
-        var table = watcher.Kind == WatcherKind.PersistentRecursive ? _recursive : _exact;
+        var table = watcher.Kind == WatchKind.PersistentRecursive ? _recursive : _exact;
         if (!table.TryGetValue(watcher.Path, out var list))
         {
             table[watcher.Path] = list = [];
@@ -178,7 +179,7 @@ internal sealed partial class WatchHub
 
     private void Unregister(Watcher watcher)
     {
-        var table = watcher.Kind == WatcherKind.PersistentRecursive ? _recursive : _exact;
+        var table = watcher.Kind == WatchKind.PersistentRecursive ? _recursive : _exact;
         if (!table.TryGetValue(watcher.Path, out var list) || !list.Remove(watcher) || list.Count > 0) return;
         table.Remove(watcher.Path);
         if (table != _exact) return;

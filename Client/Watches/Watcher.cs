@@ -1,4 +1,5 @@
 using OrleansCoord.Watches;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.Client;
 
@@ -10,7 +11,7 @@ namespace OrleansCoord.Client;
 /// A recursive watcher reads its root the same way; below the root it has no read to go by, so it may also hear a
 /// change made just before it was set (never miss one made after).
 /// </summary>
-internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> callback, IReadOnlyCollection<WatchEventType> fireOn)
+internal sealed class Watcher(string path, WatchKind kind, Action<WatchEvent> callback, IReadOnlyCollection<WatchEventType> fireOn)
 {
     private readonly object _gate = new();
     private List<WatchEvent>? _early = [];
@@ -21,9 +22,9 @@ internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> 
 
     public string Path { get; } = path;
 
-    public WatcherKind Kind { get; } = kind;
+    public WatchKind Kind { get; } = kind;
 
-    public bool OneShot => Kind is WatcherKind.Data or WatcherKind.Children;
+    public bool OneShot => Kind.IsOneShot();
 
     /// <summary>Called when the watcher is taken away (removed, fired, or its session ended).</summary>
     public Action? Finished { get; init; }
@@ -73,7 +74,7 @@ internal sealed class Watcher(string path, WatcherKind kind, Action<WatchEvent> 
     /// znode: those of different znodes travel on different streams), forgotten when the znode is deleted.</summary>
     private EventOrder OrderOf(WatchEvent change)
     {
-        if (Kind != WatcherKind.PersistentRecursive) return _order;
+        if (Kind != WatchKind.PersistentRecursive) return _order;
         if (!_subtreeOrder.TryGetValue(change.Path, out var order)) _subtreeOrder[change.Path] = order = new EventOrder();
         if (change.Type == WatchEventType.NodeDeleted) _subtreeOrder.Remove(change.Path);
         return order;

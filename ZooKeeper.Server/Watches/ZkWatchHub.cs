@@ -1,35 +1,38 @@
 using System.Collections.Concurrent;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
 
 namespace OrleansCoord.ZooKeeper.Server.Watches;
 
 /// <summary>
 /// The silo's side of wire-protocol watches: one observer of the silo, registered with the watch shards that hold
-/// watched paths (docs/adr/014-watch-delivery.md), that hands each event to the connections interested in its path, or
-/// in a subtree above it. A registration stays once made (at most 256), so a path watched again costs nothing; it is
-/// renewed every <see cref="RenewPeriod"/>. When a shard forgot the silo (its own silo died) or dropped events for it,
-/// the connections that watch anything on that shard are closed: their clients reconnect and set their watches again
-/// with the last revision they saw (setWatches), which reports what changed meanwhile, as after any connection loss.
+/// watched paths (<see cref="WatchShardRegistrations"/>, docs/adr/014-watch-delivery.md), that hands each event to the
+/// connections interested in its path, or in a subtree above it. A registration stays once made (at most 256), so a
+/// path watched again costs nothing; it is renewed every <see cref="RenewPeriod"/>. When a shard forgot the silo (its
+/// own silo died) or dropped events for it, the connections that watch anything on that shard are closed: their
+/// clients reconnect and set their watches again with the last revision they saw (setWatches), which reports what
+/// changed meanwhile, as after any connection loss.
 /// </summary>
-internal sealed partial class ZkWatchHub : IWatchObserver, IDisposable
+internal sealed partial class ZkWatchHub : IDisposable
 {
     /// <summary>How often the registrations are checked: bounds how long a shard that lost its silo stays silent.</summary>
     public static readonly TimeSpan RenewPeriod = TimeSpan.FromSeconds(5);
 
-    private readonly IGrainFactory? _grains;
+    private readonly bool _delivers;
+    private readonly WatchShardRegistrations _registrations;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<IZkWatchSink, byte>> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Prefix, IZkWatchSink Sink), byte> _subtrees = new();
-    private readonly Task<ShardRegistration>?[] _shards = new Task<ShardRegistration>?[WatchStreams.Shards];
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private IWatchObserver? _reference;
     private Task? _renewals;
 
     public ZkWatchHub(IServiceProvider services, ILogger<ZkWatchHub> logger)
     {
         // A silo without watch delivery (tests that leave it out) serves no watch events.
-        _grains = services.GetService<OrleansCoord.Grains.Watches.WatchDeliveryMarker>() is null ? null : services.GetRequiredService<IGrainFactory>();
+        _delivers = services.GetService<OrleansCoord.Grains.Watches.WatchDeliveryMarker>() is not null;
+        _registrations = new WatchShardRegistrations(_delivers ? services.GetRequiredService<IGrainFactory>() : null, Deliver,
+            shard => Lost(shard, "dropped events for this silo"));
         _logger = logger;
     }
 
@@ -37,7 +40,8 @@ internal sealed partial class ZkWatchHub : IWatchObserver, IDisposable
     public Task AddAsync(string path, IZkWatchSink sink)
     {
         lock (_gate) _paths.GetOrAdd(path, _ => new()).TryAdd(sink, 0);
-        return SubscribeAsync(WatchStreams.ShardOf(path));
+        StartRenewals();
+        return _registrations.EnsureAsync(WatchStreams.ShardOf(path));
     }
 
     public void Remove(string path, IZkWatchSink sink)
@@ -52,42 +56,25 @@ internal sealed partial class ZkWatchHub : IWatchObserver, IDisposable
     public Task AddSubtreeAsync(string prefix, IZkWatchSink sink)
     {
         _subtrees.TryAdd((prefix, sink), 0);
-        return Task.WhenAll(Enumerable.Range(0, WatchStreams.Shards).Select(SubscribeAsync));
+        StartRenewals();
+        return _registrations.EnsureAsync(Enumerable.Range(0, WatchStreams.Shards));
     }
 
     public void RemoveSubtree(string prefix, IZkWatchSink sink) => _subtrees.TryRemove((prefix, sink), out _);
-
-    public Task OnWatchEvents(WatchBatch batch)
-    {
-        if (batch.Lost) Lost(batch.Shard, "dropped events for this silo");
-        foreach (var change in batch.Events) Deliver(change);
-        return Task.CompletedTask;
-    }
 
     public void Dispose()
     {
         _stop.Cancel();
     }
 
-    private Task SubscribeAsync(int shard)
+    private void StartRenewals()
     {
-        if (_grains is null) return Task.CompletedTask;
-        lock (_gate)
-        {
-            var current = _shards[shard];
-            if (current is null || current.IsFaulted || current.IsCanceled)
-            {
-                _reference ??= _grains.CreateObjectReference<IWatchObserver>(this);
-                current = _grains.GetGrain<IWatchShardGrain>(shard).Subscribe(_reference);
-                _shards[shard] = current;
-                _renewals ??= Task.Run(RenewLoopAsync);
-            }
-
-            return current;
-        }
+        if (!_delivers || Volatile.Read(ref _renewals) is not null) return;
+        lock (_gate) _renewals ??= Task.Run(RenewLoopAsync);
     }
 
-    /// <summary>Registers again with every shard registered with; a shard that forgot the silo has lost its events meanwhile.</summary>
+    /// <summary>Registers again with every shard registered with; a shard that forgot the silo has lost its events
+    /// meanwhile. A shard whose silo is failing over is tried again next round.</summary>
     private async Task RenewLoopAsync()
     {
         using var timer = new PeriodicTimer(RenewPeriod);
@@ -95,22 +82,8 @@ internal sealed partial class ZkWatchHub : IWatchObserver, IDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                for (var shard = 0; shard < WatchStreams.Shards; shard++)
-                {
-                    Task<ShardRegistration>? current;
-                    lock (_gate) current = _shards[shard];
-                    if (current is not { IsCompletedSuccessfully: true }) continue;
-                    try
-                    {
-                        var renewed = await _grains!.GetGrain<IWatchShardGrain>(shard).Subscribe(_reference!);
-                        lock (_gate) _shards[shard] = Task.FromResult(renewed);
-                        if (renewed.Epoch != current.Result.Epoch || !renewed.WasSubscribed) Lost(shard, "had forgotten this silo");
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
-                    {
-                        // The shard's silo may be failing over: the next round tries again.
-                    }
-                }
+                var renewal = await _registrations.RenewAsync(oneAtATime: true);
+                foreach (var shard in renewal.Forgotten) Lost(shard, "had forgotten this silo");
             }
         }
         catch (OperationCanceledException)

@@ -1,5 +1,6 @@
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.ZooKeeper.Server.Watches;
 
@@ -29,19 +30,19 @@ internal sealed class ZkWatchRegistry
 
     /// <summary>Adds a one-shot watch; false when the connection already had one of that kind on the path (then the
     /// newer revision is kept and the caller releases its extra interest).</summary>
-    public bool AddOneShot(string path, ZkWatchKind kind, Stat? stat)
+    public bool AddOneShot(string path, WatchKind kind, Stat? stat)
     {
         _oneShot.TryGetValue(path, out var entry);
         var fresh = kind switch
         {
-            ZkWatchKind.Data => entry.Data is null,
-            ZkWatchKind.Exist => entry.Exist is null,
+            WatchKind.Data => entry.Data is null,
+            WatchKind.Exist => entry.Exist is null,
             _ => entry.Child is null,
         };
         entry = kind switch
         {
-            ZkWatchKind.Data => entry with { Data = Math.Max(entry.Data ?? long.MinValue, stat!.Mzxid) },
-            ZkWatchKind.Exist => entry with { Exist = Math.Max(entry.Exist ?? long.MinValue, stat?.Mzxid ?? Absent) },
+            WatchKind.Data => entry with { Data = Math.Max(entry.Data ?? long.MinValue, stat!.Mzxid) },
+            WatchKind.Exist => entry with { Exist = Math.Max(entry.Exist ?? long.MinValue, stat?.Mzxid ?? Absent) },
             _ => entry with { Child = Math.Max(entry.Child ?? long.MinValue, stat!.Pzxid) },
         };
         _oneShot[path] = entry;
@@ -59,11 +60,11 @@ internal sealed class ZkWatchRegistry
     /// take no event at or below those revisions.</summary>
     public void Saw(string path, Stat stat) => _seen.Saw(path, stat);
 
-    public bool HasOneShot(string path, ZkWatchKind kind) => _oneShot.TryGetValue(path, out var e) && kind switch
+    public bool HasOneShot(string path, WatchKind kind) => _oneShot.TryGetValue(path, out var e) && kind switch
     {
-        ZkWatchKind.Data => e.Data is not null,
-        ZkWatchKind.Exist => e.Exist is not null,
-        ZkWatchKind.Child => e.Child is not null,
+        WatchKind.Data => e.Data is not null,
+        WatchKind.Exist => e.Exist is not null,
+        WatchKind.Children => e.Child is not null,
         _ => false,
     };
 

@@ -1,6 +1,7 @@
 using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.Watches;
 using OrleansCoord.ZNodes;
+using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.Silo.Tests.ZooKeeper;
 
@@ -14,7 +15,7 @@ public sealed class ZkWatchRegistryTests
     public void ChildShownCreatedAfterTheParentsChildWatch_FiresNodeChildrenChangedOnTheParent()
     {
         var registry = new ZkWatchRegistry();
-        registry.AddOneShot("/p", ZkWatchKind.Child, new Stat { Pzxid = 100 });
+        registry.AddOneShot("/p", WatchKind.Children, new Stat { Pzxid = 100 });
 
         Assert.Null(registry.ObserveParent("/p/old", new Stat { Czxid = 90, Mzxid = 120 }));
         Assert.Null(registry.ObserveParent("/q/x", new Stat { Czxid = 150 }));
@@ -29,10 +30,10 @@ public sealed class ZkWatchRegistryTests
     public void ChildrenListWithoutAWatchedChild_FiresNodeDeleted_OnlyWhenTheListIsNewerThanTheWatch()
     {
         var registry = new ZkWatchRegistry();
-        registry.AddOneShot("/p/gone", ZkWatchKind.Data, new Stat { Czxid = 10, Mzxid = 50 });
-        registry.AddOneShot("/p/kept", ZkWatchKind.Exist, new Stat { Czxid = 10, Mzxid = 20 });
-        registry.AddOneShot("/p/later", ZkWatchKind.Exist, null);
-        registry.AddOneShot("/p/gone/deeper", ZkWatchKind.Data, new Stat { Czxid = 30, Mzxid = 30 });
+        registry.AddOneShot("/p/gone", WatchKind.Data, new Stat { Czxid = 10, Mzxid = 50 });
+        registry.AddOneShot("/p/kept", WatchKind.Exist, new Stat { Czxid = 10, Mzxid = 20 });
+        registry.AddOneShot("/p/later", WatchKind.Exist, null);
+        registry.AddOneShot("/p/gone/deeper", WatchKind.Data, new Stat { Czxid = 30, Mzxid = 30 });
 
         // A list read before the watch's read (revision 40 < 50) says nothing about /p/gone.
         Assert.Null(registry.ObserveChildren("/p", ["kept"], parentPzxid: 40));
@@ -41,8 +42,8 @@ public sealed class ZkWatchRegistryTests
         Assert.Equal([new WatchEvent(WatchEventType.NodeDeleted, "/p/gone", long.MaxValue)], changes);
         Assert.True(registry.Trigger(changes![0], out var released, oneShotOnly: true));
         Assert.Equal(1, released);
-        Assert.False(registry.HasOneShot("/p/gone", ZkWatchKind.Data));
-        Assert.True(registry.HasOneShot("/p/later", ZkWatchKind.Exist));
+        Assert.False(registry.HasOneShot("/p/gone", WatchKind.Data));
+        Assert.True(registry.HasOneShot("/p/later", WatchKind.Exist));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class ZkWatchRegistryTests
     {
         // One notification per event and connection: the client hands it to its data watcher and its recursive watcher.
         var registry = new ZkWatchRegistry();
-        registry.AddOneShot("/r/a", ZkWatchKind.Data, new Stat { Czxid = 10, Mzxid = 10 });
+        registry.AddOneShot("/r/a", WatchKind.Data, new Stat { Czxid = 10, Mzxid = 10 });
         registry.AddPersistent("/r", recursive: true);
 
         var implied = registry.Observe("/r/a", new Stat { Czxid = 10, Mzxid = 20 });
@@ -70,7 +71,7 @@ public sealed class ZkWatchRegistryTests
         var registry = new ZkWatchRegistry();
         registry.Saw("/r", new Stat { Czxid = 10, Mzxid = 10, Pzxid = 11 });
         registry.Saw("/r/a", new Stat { Czxid = 11, Mzxid = 11, Pzxid = 11 });
-        registry.AddOneShot("/r/a", ZkWatchKind.Data, new Stat { Czxid = 11, Mzxid = 11 });
+        registry.AddOneShot("/r/a", WatchKind.Data, new Stat { Czxid = 11, Mzxid = 11 });
         registry.AddPersistent("/r", recursive: true);
         registry.AddPersistent("/r/a", recursive: false);
 

@@ -1,0 +1,48 @@
+using OrleansCoord.Watches;
+
+namespace OrleansCoord.SessionLayer;
+
+/// <summary>What one watch watches, at either front door; decides which removal takes it away and which event tells
+/// its watcher it went.</summary>
+public enum WatchKind
+{
+    /// <summary>One-shot, set by a data read.</summary>
+    Data,
+
+    /// <summary>One-shot, set by an exists read: fires on the znode's creation too. Removed as a data watch.</summary>
+    Exist,
+
+    /// <summary>One-shot, set by a children read.</summary>
+    Children,
+
+    /// <summary>Every change of one znode until removed.</summary>
+    Persistent,
+
+    /// <summary>Creations, data changes and deletions of a znode and its whole subtree until removed.</summary>
+    PersistentRecursive,
+}
+
+public static class WatchKindRules
+{
+    /// <summary>Whether the watch ends when it fires once.</summary>
+    public static bool IsOneShot(this WatchKind kind) => kind is WatchKind.Data or WatchKind.Exist or WatchKind.Children;
+
+    /// <summary>Whether a removal of watchers of <paramref name="type"/> (ZooKeeper's removeWatches) takes a watch of this kind.</summary>
+    public static bool RemovedBy(this WatchKind kind, WatcherType type) => type switch
+    {
+        WatcherType.Any => true,
+        WatcherType.Data => kind is WatchKind.Data or WatchKind.Exist,
+        WatcherType.Children => kind == WatchKind.Children,
+        WatcherType.Persistent => kind == WatchKind.Persistent,
+        WatcherType.PersistentRecursive => kind == WatchKind.PersistentRecursive,
+        _ => false,
+    };
+
+    /// <summary>The event a watcher of this kind gets when it is removed.</summary>
+    public static WatchEventType RemovalEvent(this WatchKind kind) => kind switch
+    {
+        WatchKind.Data or WatchKind.Exist => WatchEventType.DataWatchRemoved,
+        WatchKind.Children => WatchEventType.ChildWatchRemoved,
+        _ => WatchEventType.PersistentWatchRemoved,
+    };
+}
