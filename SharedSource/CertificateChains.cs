@@ -16,12 +16,20 @@ internal static class CertificateChains
     public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
     /// <summary>True when <paramref name="certificate"/> chains to one of <paramref name="authorities"/> for all of
-    /// <paramref name="uses"/>.</summary>
+    /// <paramref name="uses"/>, now.</summary>
     /// <param name="certificate">The peer's own certificate.</param>
     /// <param name="presented">The chain TLS built from what the peer sent; only its intermediates are used.</param>
     /// <param name="authorities">The configured CAs: the only roots trusted.</param>
     /// <param name="uses">The extended key usages the certificate must allow (serverAuth, clientAuth).</param>
-    public static bool ChainsTo(X509Certificate2 certificate, X509Chain? presented, X509Certificate2Collection authorities, params Oid[] uses)
+    public static bool ChainsTo(X509Certificate2 certificate, X509Chain? presented, X509Certificate2Collection authorities, params Oid[] uses) =>
+        Build(certificate, presented, authorities, null, uses);
+
+    /// <summary>As above, with every certificate of the chain valid at <paramref name="at"/>: the time of the caller's
+    /// clock, when it checks the dates by that clock too (a grid's sessions, whose clock a test may move).</summary>
+    public static bool ChainsTo(X509Certificate2 certificate, X509Chain? presented, X509Certificate2Collection authorities, DateTimeOffset at, params Oid[] uses) =>
+        Build(certificate, presented, authorities, at, uses);
+
+    private static bool Build(X509Certificate2 certificate, X509Chain? presented, X509Certificate2Collection authorities, DateTimeOffset? at, Oid[] uses)
     {
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
@@ -29,6 +37,7 @@ internal static class CertificateChains
         policy.CustomTrustStore.AddRange(authorities);
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.DisableCertificateDownloads = true;
+        if (at is { } moment) policy.VerificationTime = moment.UtcDateTime;
         foreach (var use in uses) policy.ApplicationPolicy.Add(use);
         if (presented is not null) policy.ExtraStore.AddRange(presented.ChainPolicy.ExtraStore);
         return chain.Build(certificate);

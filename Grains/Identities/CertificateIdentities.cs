@@ -11,7 +11,7 @@ namespace OrleansCoord.Grains.Identities;
 /// Checks what a session's client sends to prove a certificate (docs/adr/017): the signature over the session's
 /// challenge with the certificate's key (<see cref="CertificateProof"/>), then the certificate itself by the one rule of
 /// every client-certificate check of the grid (<see cref="CertificateChains"/>: it chains to <c>--tls-ca</c> alone, is
-/// meant for client authentication, within its validity), and its dates against this silo's clock. Only then is its
+/// meant for client authentication, every certificate of the chain within its validity), both by this silo's clock. Only then is its
 /// subject an identity, formed as on the ZooKeeper secure port (<see cref="X509Identity"/>), so one ACL entry names the
 /// client on both.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class CertificateIdentities(ClientCertificateAuthorities authoriti
         try
         {
             helpers.ChainPolicy.ExtraStore.AddRange(loaded);
-            if (!CertificateChains.ChainsTo(presented, helpers, trusted, CertificateChains.ClientAuthentication))
+            if (!CertificateChains.ChainsTo(presented, helpers, trusted, now, CertificateChains.ClientAuthentication))
                 throw Refused("the certificate does not chain to the grid's client CAs for client authentication");
         }
         finally

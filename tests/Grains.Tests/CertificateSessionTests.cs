@@ -136,18 +136,24 @@ public sealed class CertificateSessionTests(CertificateClusterFixture fixture) :
     [Fact]
     public async Task X509Credential_EndsAtTheCertificatesNotAfter_RenewalsDoNotExtendIt()
     {
-        // X.509 times are whole seconds: the certificate ends 7-8 s from now (the connect and create fit in, on a loaded machine).
-        using var certificate = Certificate("short-lived", notAfter: DateTimeOffset.UtcNow.AddSeconds(8));
+        // The certificate ends 2-3 s from the grid's (fake, standing) now (X.509 times are whole seconds): within the
+        // second credential, which a renewal 1.5 s on would otherwise make last to 3.5 s.
+        using var certificate = Certificate("short-lived", notAfter: fixture.Time.GetUtcNow() + TimeSpan.FromSeconds(3));
+        var end = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()); // whole seconds
         var identity = X509Identity.For(certificate);
         await using var owner = await ConnectAsync(certificate);
         var path = await owner.CreateAsync($"/x509-short-{Guid.NewGuid():N}", Encoding.UTF8.GetBytes("v"),
             [new AclEntry(AclPerms.All, identity.Scheme, identity.Id), new AclEntry(AclPerms.Admin, "world", "anyone")], cancellationToken: Ct);
         Assert.Equal("v", Encoding.UTF8.GetString((await owner.GetDataAsync(path, Ct)).Data));
 
-        var end = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
-        Assert.True(owner.Credential.ExpiresAtMs <= end.ToUnixTimeMilliseconds());
-        var after = end + Tolerance + TimeSpan.FromMilliseconds(500) - DateTimeOffset.UtcNow;
-        if (after > TimeSpan.Zero) await Task.Delay(after, Ct);
+        var held = owner.Credential;
+        fixture.Time.Advance(TimeSpan.FromSeconds(1.5));
+        await Poll.UntilAsync(() => Task.FromResult(owner.Credential.IssuedAtMs > held.IssuedAtMs), TimeSpan.FromSeconds(30),
+            "the session's heartbeats did not renew its credential");
+        Assert.Equal(end.ToUnixTimeMilliseconds(), owner.Credential.ExpiresAtMs);
+        Assert.Equal("v", Encoding.UTF8.GetString((await owner.GetDataAsync(path, Ct)).Data));
+
+        fixture.Time.SetUtcNow(end + Tolerance + TimeSpan.FromMilliseconds(1));
         Assert.Equal(CoordErrorCode.AuthFailed, (await RefusedAsync(() => owner.GetDataAsync(path, Ct))).Code);
     }
 }

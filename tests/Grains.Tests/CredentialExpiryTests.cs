@@ -11,7 +11,8 @@ namespace OrleansCoord.Grains.Tests;
 /// <summary>
 /// Credentials expire (docs/adr/017): each carries a signed expiry, the session's heartbeats renew it while the session
 /// lives, and a credential captured from a session that ended stops working one lifetime (plus the clock tolerance)
-/// after its last renewal. The cluster's lifetime is 2 s, its tolerance 0.5 s.
+/// after its last renewal. The cluster's lifetime is 2 s, its tolerance 0.5 s, on the fixture's fake clock: the tests move
+/// it past an expiry instead of waiting for one.
 /// </summary>
 public sealed class CredentialExpiryTests(CertificateClusterFixture fixture) : IClassFixture<CertificateClusterFixture>
 {
@@ -49,13 +50,12 @@ public sealed class CredentialExpiryTests(CertificateClusterFixture fixture) : I
         var captured = alice.Credential;
         await alice.CloseAsync();
 
-        // Within its lifetime the captured credential still opens the znode: what this test shows stops, stops by expiry.
-        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(captured.ExpiresAtMs);
+        // Within its lifetime (the clock stands until moved) the captured credential still opens the znode: what this
+        // test shows stops, stops by expiry.
         Caller.Use(captured);
-        if (DateTimeOffset.UtcNow < expiresAt - TimeSpan.FromMilliseconds(300)) Assert.Equal("v", Encoding.UTF8.GetString((await Node(path).GetData()).Data));
+        Assert.Equal("v", Encoding.UTF8.GetString((await Node(path).GetData()).Data));
 
-        var after = expiresAt + Tolerance + TimeSpan.FromMilliseconds(300) - DateTimeOffset.UtcNow;
-        if (after > TimeSpan.Zero) await Task.Delay(after, Ct);
+        fixture.Time.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(captured.ExpiresAtMs) + Tolerance + TimeSpan.FromMilliseconds(1));
         Caller.Use(captured);
         var error = await Assert.ThrowsAsync<CoordException>(() => Node(path).GetData());
         Assert.Equal(CoordErrorCode.AuthFailed, error.Code);
@@ -70,11 +70,15 @@ public sealed class CredentialExpiryTests(CertificateClusterFixture fixture) : I
         await using var _ = alice;
         var first = alice.Credential;
 
-        var until = DateTimeOffset.UtcNow + 3 * Lifetime;
-        while (DateTimeOffset.UtcNow < until)
+        // Half a lifetime at a time, six times: each step the session's heartbeats (real time, a third of the lifetime
+        // apart) must renew the credential, or the next step finds it expired.
+        for (var step = 0; step < 6; step++)
         {
+            var held = alice.Credential;
+            fixture.Time.Advance(Lifetime / 2);
+            await Poll.UntilAsync(() => Task.FromResult(alice.Credential.ExpiresAtMs > held.ExpiresAtMs), TimeSpan.FromSeconds(30),
+                () => $"step {step}: the credential expiring at {held.ExpiresAtMs} was not renewed");
             Assert.Equal("v", Encoding.UTF8.GetString((await alice.GetDataAsync(path, Ct)).Data));
-            await Task.Delay(200, Ct);
         }
 
         Assert.True(alice.Credential.ExpiresAtMs > first.ExpiresAtMs + (long)Lifetime.TotalMilliseconds, "renewed past the first lifetime");

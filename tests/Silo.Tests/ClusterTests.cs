@@ -44,15 +44,9 @@ public sealed class ClusterTests(AzuriteFixture azurite)
         try
         {
             var management = host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-            var deadline = DateTime.UtcNow + timeout;
             var active = 0;
-            while (DateTime.UtcNow < deadline)
-            {
-                active = (await management.GetHosts(onlyActive: true)).Count;
-                if (active >= expected) break;
-                await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
-            }
-
+            await Poll.HoldsWithinAsync(async () => (active = (await management.GetHosts(onlyActive: true)).Count) >= expected, timeout,
+                TimeSpan.FromMilliseconds(500));
             return active;
         }
         finally

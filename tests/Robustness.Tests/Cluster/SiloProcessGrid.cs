@@ -21,7 +21,7 @@ public sealed class SiloProcessGrid : IChaosGrid
 
     public List<SiloProcess> Silos { get; } = [];
 
-    public static Task<SiloProcessGrid> StartAsync(OwnAzurite azurite, int silos) =>
+    public static Task<SiloProcessGrid> StartAsync(AzuriteProcess azurite, int silos) =>
         StartAsync(new SiloProcessGrid("rp" + Guid.NewGuid().ToString("N")[..16]), silos, ["--storage", "AzureStorage", "--connection-string", azurite.ConnectionString]);
 
     /// <summary>Silo processes on the Postgres profile, on a PostgreSQL of the grid's own (stopped with the grid).</summary>
@@ -41,14 +41,9 @@ public sealed class SiloProcessGrid : IChaosGrid
         {
             for (var i = 0; i < silos; i++)
             {
-                var ports = FreePorts.Pick(3);
-                grid._gateways.Add($"127.0.0.1:{ports[1]}");
-                grid.Silos.Add(SiloProcess.Create(new SiloPorts(ports[0], ports[1], ports[2], ZooKeeper: 0),
-                [
-                    .. storage, "--cluster-id", grid.ClusterId,
-                    "--grain-directory", "Distributed", "--zk-port", "0", "--proxy-port", "0",
-                    "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
-                ]));
+                var ports = SiloPorts.PickWithoutZooKeeper();
+                grid._gateways.Add($"127.0.0.1:{ports.Gateway}");
+                grid.Silos.Add(SiloProcess.Create(ports, [.. storage, "--cluster-id", grid.ClusterId, "--grain-directory", "Distributed", .. ports.Flags]));
             }
 
             await Task.WhenAll(grid.Silos.Select(s => s.StartAsync(TimeSpan.FromSeconds(120))));
@@ -70,14 +65,13 @@ public sealed class SiloProcessGrid : IChaosGrid
         var grid = new SiloProcessGrid("re" + Guid.NewGuid().ToString("N")[..16]);
         var azurite = FreePorts.Pick(3);
         grid._azuriteDirectory = Path.Combine(Path.GetTempPath(), $"coord-chaos-embedded-{Guid.NewGuid():N}");
-        var ports = FreePorts.Pick(3);
-        grid._gateways.Add($"127.0.0.1:{ports[1]}");
-        grid.Silos.Add(SiloProcess.Create(new SiloPorts(ports[0], ports[1], ports[2], ZooKeeper: 0),
+        var ports = SiloPorts.PickWithoutZooKeeper();
+        grid._gateways.Add($"127.0.0.1:{ports.Gateway}");
+        grid.Silos.Add(SiloProcess.Create(ports,
         [
-            "--storage", "AzureStorage", "--connection-string", OrleansCoord.Silo.Launchers.Azurite.DevelopmentStorage.ConnectionStringFor(azurite),
+            "--storage", "AzureStorage", "--connection-string", AzuriteProcess.ConnectionStringFor(azurite),
             "--azurite-ports", string.Join(',', azurite), "--azurite-dir", grid._azuriteDirectory, "--cluster-id", grid.ClusterId,
-            "--zk-port", "0", "--proxy-port", "0", "--dashboard", "off",
-            "--silo-port", $"{ports[0]}", "--gateway-port", $"{ports[1]}", "--http-port", $"{ports[2]}",
+            "--dashboard", "off", .. ports.Flags,
         ]));
         try
         {
@@ -107,11 +101,19 @@ public sealed class SiloProcessGrid : IChaosGrid
         if (Postgres is not null) await Postgres.DisposeAsync();
         if (_azuriteDirectory is null) return;
 
-        // The embedded Azurite ends with its silo (within its 10 s grace); the folder goes after it.
-        for (var i = 0; i < 150 && Directory.Exists(_azuriteDirectory); i++)
+        // The embedded Azurite ends with its silo (within its 10 s grace); the folder goes after it (best effort: /tmp).
+        var folder = _azuriteDirectory;
+        await Poll.HoldsWithinAsync(() =>
         {
-            try { Directory.Delete(_azuriteDirectory, recursive: true); }
-            catch (IOException) { await Task.Delay(100); }
-        }
+            try
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                return Task.FromResult(true);
+            }
+            catch (IOException)
+            {
+                return Task.FromResult(false);
+            }
+        }, TimeSpan.FromSeconds(15));
     }
 }

@@ -12,7 +12,7 @@ public sealed class TestClusterGrid(TestCluster cluster) : IChaosGrid
 
     public string TableName => GridCluster.TableName(cluster);
 
-    public static async Task<TestClusterGrid> StartAsync(OwnAzurite azurite) =>
+    public static async Task<TestClusterGrid> StartAsync(AzuriteProcess azurite) =>
         new(await GridCluster.StartAsync(3, azurite.ConnectionString,
             configure: builder => builder.AddSiloBuilderConfigurator<FaultyStoreConfigurator>()));
 

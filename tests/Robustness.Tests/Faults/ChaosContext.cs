@@ -5,7 +5,7 @@ namespace OrleansCoord.Robustness.Tests.Faults;
 
 /// <summary>What a fault may act on: the grid, its storage, the run's layout, its random source and log, and the
 /// session that is abandoned at the first fault.</summary>
-public sealed record ChaosContext(IChaosGrid Grid, OwnAzurite Azurite, ChaosLayout Layout, Random Random, ChaosLog Log)
+public sealed record ChaosContext(IChaosGrid Grid, AzuriteProcess Azurite, ChaosLayout Layout, Random Random, ChaosLog Log)
 {
     public long DoomedSession { get; set; }
 

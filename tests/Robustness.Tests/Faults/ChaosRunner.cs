@@ -26,7 +26,7 @@ public static class ChaosRunner
         var random = new Random(settings.Seed);
         var log = new ChaosLog();
         var violations = new List<string>();
-        await using var azurite = await OwnAzurite.StartAsync();
+        await using var azurite = await AzuriteProcess.StartNewAsync();
         IChaosGrid cluster = settings.Fault switch
         {
             FaultKind.ProcessKill => await SiloProcessGrid.StartAsync(azurite, 3),
@@ -202,8 +202,7 @@ public static class ChaosRunner
 
     private static async Task<bool> FinalWriteAsync(CoordClient client, ChaosLayout layout)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < until)
+        return await Poll.HoldsWithinAsync(async () =>
         {
             try
             {
@@ -212,11 +211,9 @@ public static class ChaosRunner
             }
             catch (CoordException exception) when (HistoryRecorder.IsOutcomeUnknown(exception.Code))
             {
-                await Task.Delay(500);
+                return false;
             }
-        }
-
-        return false;
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
     }
 
     /// <summary>A read the checks need: asked again while the grid answers ConnectionLoss/OperationTimeout (bounded).</summary>

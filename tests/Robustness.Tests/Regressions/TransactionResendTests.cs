@@ -17,7 +17,7 @@ public sealed class TransactionResendTests
     [Fact]
     public async Task ReplyOfAppliedTransactionLost_NotReportedAsConflict()
     {
-        await using var azurite = await OwnAzurite.StartAsync();
+        await using var azurite = await AzuriteProcess.StartNewAsync();
         var replies = new LosingBatchReplies();
         var store = new AzureTableTreeStore(azurite.ConnectionString, "t" + Guid.NewGuid().ToString("N")[..16], new HttpClientTransport(new HttpClient(replies)));
         var created = await store.CommitAsync([RecordWrite.Insert("k", Encoding.UTF8.GetBytes("v1"))]);

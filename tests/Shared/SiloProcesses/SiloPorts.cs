@@ -12,4 +12,12 @@ public sealed record SiloPorts(int Silo, int Gateway, int Http, int ZooKeeper)
         var ports = FreePorts.Pick(4);
         return new SiloPorts(ports[0], ports[1], ports[2], ports[3]);
     }
+
+    /// <summary>Three free ports, and the ZooKeeper port off (<c>--zk-port 0</c> in <see cref="Flags"/>), for a silo
+    /// that its tests reach through the SDK only.</summary>
+    public static SiloPorts PickWithoutZooKeeper()
+    {
+        var ports = FreePorts.Pick(3);
+        return new SiloPorts(ports[0], ports[1], ports[2], ZooKeeper: 0);
+    }
 }

@@ -158,22 +158,17 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
         var process = Running;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        await Poll.UntilAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"silo exited with {process.ExitCode}:\n{Output}");
             try
             {
                 using var response = await _health.GetAsync(new Uri(HttpBase, "healthz"));
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
-            catch (HttpRequestException) { /* Not listening yet. */ }
-            catch (TaskCanceledException) { /* Slow start; ask again. */ }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
-
-        throw new TimeoutException($"silo not healthy within {timeout.TotalSeconds:0} s:\n{Output}");
+            catch (HttpRequestException) { return false; /* Not listening yet. */ }
+            catch (TaskCanceledException) { return false; /* Slow start; ask again. */ }
+        }, timeout, () => $"silo not healthy:\n{Output}", TimeSpan.FromMilliseconds(250));
     }
 
     /// <summary>Waits for the process to exit on its own (bounded) and returns its exit code.</summary>

@@ -95,12 +95,8 @@ public sealed class GridTlsTests(GridTlsFixture grid) : IClassFixture<GridTlsFix
     {
         await using var client = await ConnectAsync(grid.First, Tls(Certificates.CaPem, Certificates.Alice));
         var status = ProxyPaths.StatusOf($"{System.Net.Dns.GetHostName()}-{grid.ProxyPort}");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (await client.ExistsAsync(status, Ct) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the proxy never wrote {status}; silo output:\n{grid.First.Output}");
-            await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);
-        }
+        await Poll.UntilAsync(async () => await client.ExistsAsync(status, Ct) is not null, TimeSpan.FromSeconds(60),
+            () => $"the proxy never wrote {status}; silo output:\n{grid.First.Output}", TimeSpan.FromMilliseconds(250));
     }
 
     private static CoordTlsOptions Tls(string caPem, TestCertificates.Client? client) =>

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using OrleansCoord.Silo.Launchers.Azurite;
 using OrleansCoord.Silo.Launchers.Processes;
 
-namespace OrleansCoord.Silo.Tests;
+namespace OrleansCoord.Tests.Shared;
 
 /// <summary>
-/// An Azurite of one test's own, on free ports and a fresh folder, that the test can stop (SIGTERM, so it
-/// saves) and start again on the same folder and ports. Dispose kills it and deletes the folder.
+/// An Azurite of one test's (or one fault run's) own, on free loopback ports and a fresh folder, from the repo's pinned
+/// package (installed with npm ci when missing): the test may stop it (SIGTERM, so it saves) or kill it and start it
+/// again on the same folder and ports, or freeze and thaw it, without disturbing the Azurite other tests share.
+/// Dispose kills it and deletes the folder.
 /// </summary>
-internal sealed class AzuriteProcess : IAsyncDisposable
+public sealed class AzuriteProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"coord-proc-azurite-{Guid.NewGuid():N}");
@@ -25,6 +27,22 @@ internal sealed class AzuriteProcess : IAsyncDisposable
 
     /// <summary>What Azurite printed last (for failure messages).</summary>
     public string Output => _output.ToString();
+
+    /// <summary>A new Azurite, started (<see cref="StartAsync()"/>); disposed if it does not come up.</summary>
+    public static async Task<AzuriteProcess> StartNewAsync()
+    {
+        var azurite = new AzuriteProcess();
+        try
+        {
+            await azurite.StartAsync();
+            return azurite;
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Starts Azurite (installing the pinned package first if needed) and waits until all three ports listen.</summary>
     public async Task StartAsync()
