@@ -13,8 +13,9 @@ namespace OrleansCoord.Storage.Postgres;
 /// <remarks>
 /// One group is in flight at a time: while it waits for its flush, the next group gathers, so groups grow with the
 /// load. A group that fails for any reason other than a condition (connection lost, server gone) fails every commit
-/// in it with <see cref="TreeStoreException"/>: the transaction may or may not have committed. A group of one commit
-/// of one write skips the function (<see cref="PostgresSingleWrite"/>): at low load every group is one commit.
+/// in it with <see cref="TreeStoreException"/>: the transaction may or may not have committed. Small groups skip the
+/// function: one commit of one write (<see cref="PostgresSingleWrite"/>), and up to <see cref="PostgresSmallGroup.MaxWrites"/>
+/// writes of distinct keys (<see cref="PostgresSmallGroup"/>): at low load every group is one commit, mostly of 1–3 writes.
 /// </remarks>
 internal sealed class PostgresCommitBatcher : IAsyncDisposable
 {
@@ -28,6 +29,7 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     private readonly PostgresSchema _schema;
     private readonly Func<CancellationToken, Task> _ensureSchema;
     private readonly Channel<PendingCommit> _queue = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly string[] _smallGroupStatements;
     private readonly Task _loop;
     private PendingCommit? _carried;
     private long _groups;
@@ -36,6 +38,7 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     public PostgresCommitBatcher(NpgsqlDataSource dataSource, PostgresSchema schema, Func<CancellationToken, Task> ensureSchema)
     {
         (_dataSource, _schema, _ensureSchema) = (dataSource, schema, ensureSchema);
+        _smallGroupStatements = PostgresSmallGroup.Statements(schema);
         _loop = Task.Run(RunAsync);
     }
 
@@ -93,11 +96,22 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
         return group;
     }
 
-    private async Task ApplyAsync(List<PendingCommit> group)
+    /// <summary>Sends <paramref name="group"/> by the cheapest way that fits it and completes its commits. Internal for
+    /// tests, which send a group exactly as they made it.</summary>
+    internal async Task ApplyAsync(List<PendingCommit> group)
     {
         if (group is [{ Writes.Count: 1 } single])
         {
             await ApplySingleWriteAsync(single);
+            return;
+        }
+
+        if (PostgresSmallGroup.Fits(group))
+        {
+            await using var batch = PostgresSmallGroup.Create(_dataSource, _smallGroupStatements, group, ExpectedVersion);
+            await using var smallReader = await batch.ExecuteReaderAsync();
+            await smallReader.NextResultAsync(); // past the locks' rows
+            await CompleteAsync(group, smallReader, "the small group's statement");
             return;
         }
 
@@ -120,19 +134,33 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter { Value = tokens, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
 
-        // One autocommit statement: one round trip, one transaction. Its results count only once it has committed, which
-        // is when the reader is closed (the server commits, then says it is ready); an error at commit throws there.
-        var rows = new List<(int Commit, string? Conflict, long[]? Versions)>(group.Count);
-        await using (var reader = await command.ExecuteReaderAsync())
+        // One autocommit statement: one round trip, one transaction.
+        await using var reader = await command.ExecuteReaderAsync();
+        await CompleteAsync(group, reader, "the commit function");
+    }
+
+    /// <summary>Reads one row per commit (commit number, failed key, new versions) and completes the group's commits once
+    /// the transaction has committed, which is when the reader is closed (the server commits, then says it is ready); an
+    /// error at commit throws there.</summary>
+    private static async Task CompleteAsync(List<PendingCommit> group, NpgsqlDataReader reader, string source)
+    {
+        var rows = new List<(int Commit, string? Conflict, long?[]? Versions)>(group.Count);
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2)));
-            }
+            rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<long?[]>(2)));
         }
 
-        foreach (var (commit, conflict, versions) in rows) group[commit].Result.TrySetResult(Result(group[commit].Writes, conflict, versions));
-        foreach (var pending in group) pending.Result.TrySetException(new TreeStoreException("the commit function returned no row for a commit"));
+        await reader.CloseAsync();
+        foreach (var (commit, conflict, versions) in rows)
+        {
+            // A checked write that did not apply (no version) would be a broken invariant: the outcome is unknown.
+            if (conflict is null && (versions is null || versions.Any(v => v is null)))
+                group[commit].Result.TrySetException(new TreeStoreException($"{source} applied a commit only in part"));
+            else
+                group[commit].Result.TrySetResult(Result(group[commit].Writes, conflict, versions?.Select(v => v!.Value).ToArray()));
+        }
+
+        foreach (var pending in group) pending.Result.TrySetException(new TreeStoreException($"{source} returned no row for a commit"));
     }
 
     private async Task ApplySingleWriteAsync(PendingCommit pending)
