@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using Npgsql;
@@ -29,7 +30,7 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     private readonly PostgresSchema _schema;
     private readonly Func<CancellationToken, Task> _ensureSchema;
     private readonly Channel<PendingCommit> _queue = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly string[] _smallGroupStatements;
+    private readonly ConcurrentDictionary<string, string> _smallGroupStatements = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private PendingCommit? _carried;
     private long _groups;
@@ -38,7 +39,6 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     public PostgresCommitBatcher(NpgsqlDataSource dataSource, PostgresSchema schema, Func<CancellationToken, Task> ensureSchema)
     {
         (_dataSource, _schema, _ensureSchema) = (dataSource, schema, ensureSchema);
-        _smallGroupStatements = PostgresSmallGroup.Statements(schema);
         _loop = Task.Run(RunAsync);
     }
 
@@ -108,10 +108,10 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
 
         if (PostgresSmallGroup.Fits(group))
         {
-            await using var batch = PostgresSmallGroup.Create(_dataSource, _smallGroupStatements, group, ExpectedVersion);
+            await using var batch = PostgresSmallGroup.Create(_dataSource, _schema, _smallGroupStatements, group, ExpectedVersion);
             await using var smallReader = await batch.ExecuteReaderAsync();
             await smallReader.NextResultAsync(); // past the locks' rows
-            await CompleteAsync(group, smallReader, "the small group's statement");
+            await PostgresSmallGroup.CompleteAsync(group, smallReader);
             return;
         }
 
@@ -134,33 +134,19 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter { Value = tokens, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
 
-        // One autocommit statement: one round trip, one transaction.
-        await using var reader = await command.ExecuteReaderAsync();
-        await CompleteAsync(group, reader, "the commit function");
-    }
-
-    /// <summary>Reads one row per commit (commit number, failed key, new versions) and completes the group's commits once
-    /// the transaction has committed, which is when the reader is closed (the server commits, then says it is ready); an
-    /// error at commit throws there.</summary>
-    private static async Task CompleteAsync(List<PendingCommit> group, NpgsqlDataReader reader, string source)
-    {
-        var rows = new List<(int Commit, string? Conflict, long?[]? Versions)>(group.Count);
-        while (await reader.ReadAsync())
+        // One autocommit statement: one round trip, one transaction. Its results count only once it has committed, which
+        // is when the reader is closed (the server commits, then says it is ready); an error at commit throws there.
+        var rows = new List<(int Commit, string? Conflict, long[]? Versions)>(group.Count);
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<long?[]>(2)));
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<long[]>(2)));
+            }
         }
 
-        await reader.CloseAsync();
-        foreach (var (commit, conflict, versions) in rows)
-        {
-            // A checked write that did not apply (no version) would be a broken invariant: the outcome is unknown.
-            if (conflict is null && (versions is null || versions.Any(v => v is null)))
-                group[commit].Result.TrySetException(new TreeStoreException($"{source} applied a commit only in part"));
-            else
-                group[commit].Result.TrySetResult(Result(group[commit].Writes, conflict, versions?.Select(v => v!.Value).ToArray()));
-        }
-
-        foreach (var pending in group) pending.Result.TrySetException(new TreeStoreException($"{source} returned no row for a commit"));
+        foreach (var (commit, conflict, versions) in rows) group[commit].Result.TrySetResult(Result(group[commit].Writes, conflict, versions));
+        foreach (var pending in group) pending.Result.TrySetException(new TreeStoreException("the commit function returned no row for a commit"));
     }
 
     private async Task ApplySingleWriteAsync(PendingCommit pending)

@@ -32,7 +32,7 @@ if os.path.exists(os.path.join(here, "pgcpu-samples.txt")):
     samples = [tuple(map(int, l.split())) for l in open(os.path.join(here, "pgcpu-samples.txt")) if l.strip()]
 starts = []
 for path in glob.glob(os.path.join(here, "*-r[0-9].txt")):
-    m = re.search(r"at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", open(path).readline())
+    m = re.search(r"load average .* at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", "".join(open(path).readlines()[:3]))
     if m: starts.append((calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ")), os.path.basename(path), int(os.path.getmtime(path))))
 starts.sort()
 def cpu_at(t):
