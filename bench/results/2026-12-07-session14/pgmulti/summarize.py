@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per test and phase: ops/s (and p50 ms) of base and new in every round, and new/base of the medians and per round."""
 import glob, os, re, statistics, sys
-here = os.path.dirname(os.path.abspath(__file__))
+here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 runs = {}
 for path in sorted(glob.glob(os.path.join(here, "*-r[0-9].txt"))):
     m = re.match(r"(.+)-(base|new)-r(\d)\.txt$", os.path.basename(path))
