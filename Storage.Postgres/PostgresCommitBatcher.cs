@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using Npgsql;
@@ -13,8 +14,9 @@ namespace OrleansCoord.Storage.Postgres;
 /// <remarks>
 /// One group is in flight at a time: while it waits for its flush, the next group gathers, so groups grow with the
 /// load. A group that fails for any reason other than a condition (connection lost, server gone) fails every commit
-/// in it with <see cref="TreeStoreException"/>: the transaction may or may not have committed. A group of one commit
-/// of one write skips the function (<see cref="PostgresSingleWrite"/>): at low load every group is one commit.
+/// in it with <see cref="TreeStoreException"/>: the transaction may or may not have committed. Small groups skip the
+/// function: one commit of one write (<see cref="PostgresSingleWrite"/>), and up to <see cref="PostgresSmallGroup.MaxWrites"/>
+/// writes of distinct keys (<see cref="PostgresSmallGroup"/>): at low load every group is one commit, mostly of 1–3 writes.
 /// </remarks>
 internal sealed class PostgresCommitBatcher : IAsyncDisposable
 {
@@ -28,6 +30,7 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
     private readonly PostgresSchema _schema;
     private readonly Func<CancellationToken, Task> _ensureSchema;
     private readonly Channel<PendingCommit> _queue = Channel.CreateUnbounded<PendingCommit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, string> _smallGroupStatements = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private PendingCommit? _carried;
     private long _groups;
@@ -93,11 +96,22 @@ internal sealed class PostgresCommitBatcher : IAsyncDisposable
         return group;
     }
 
-    private async Task ApplyAsync(List<PendingCommit> group)
+    /// <summary>Sends <paramref name="group"/> by the cheapest way that fits it and completes its commits. Internal for
+    /// tests, which send a group exactly as they made it.</summary>
+    internal async Task ApplyAsync(List<PendingCommit> group)
     {
         if (group is [{ Writes.Count: 1 } single])
         {
             await ApplySingleWriteAsync(single);
+            return;
+        }
+
+        if (PostgresSmallGroup.Fits(group))
+        {
+            await using var batch = PostgresSmallGroup.Create(_dataSource, _schema, _smallGroupStatements, group, ExpectedVersion);
+            await using var smallReader = await batch.ExecuteReaderAsync();
+            await smallReader.NextResultAsync(); // past the locks' rows
+            await PostgresSmallGroup.CompleteAsync(group, smallReader);
             return;
         }
 

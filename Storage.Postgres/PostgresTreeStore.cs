@@ -30,7 +30,8 @@ public sealed class PostgresTreeStore : ITreeStore, IAsyncDisposable
     /// <summary>
     /// The connection string with Npgsql's automatic statement preparation on (<c>Max Auto Prepare=16</c>, after two uses)
     /// unless it says otherwise: the store sends the same few statements all the time (the commit function's call, a read,
-    /// a listing, and a single write's lock and statement), and without preparation the
+    /// a listing, a single write's lock and its four statements, a small group's lock and a statement per shape of group:
+    /// a create, a delete, a lease grant and release each have their own), and without preparation the
     /// server parses and plans each anew. One write at a time, a commit's p50 went from 3.2 to 1.8 ms (docs/BENCHMARKS.md,
     /// "Session 12"). A connection string that sets <c>Max Auto Prepare</c> (say 0, behind PgBouncer in transaction mode,
     /// which cannot keep prepared statements) is taken as it is.
