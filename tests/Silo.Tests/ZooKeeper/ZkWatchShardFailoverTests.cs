@@ -26,7 +26,8 @@ public sealed class ZkWatchShardFailoverTests(AzuriteFixture azurite)
         // The parent chooses the shard (WatchStreams.ShardOf), so each candidate has a parent of its own.
         var onVictimShards = new List<string>();
         var hosts = new List<int?>();
-        await using (var onVictim = await RawZkConnection.ConnectAsync(victim.Ports.ZooKeeper))
+        // A long session timeout, so that a slow registration under load is waited for (half of it) rather than closed.
+        await using (var onVictim = await RawZkConnection.ConnectAsync(victim.Ports.ZooKeeper, timeoutMs: 30_000))
         {
             for (var attempt = 0; attempt < 200 && onVictimShards.Count < ShardsTried; attempt++)
             {
