@@ -103,6 +103,24 @@ start_azurite() {
   echo "# private Azurite (pid $AZURITE_PID) on 127.0.0.1:$blob/$queue/$table, data in $dir" >&2
 }
 
+# Starts a private PostgreSQL (the newest of Debian's /usr/lib/postgresql/*/bin) on 127.0.0.1:$1 with trust
+# authentication and its data in a fresh temp folder, as the postgres user (initdb and postgres refuse root: run the
+# script as root); further arguments are server options (-c name=value). Exports PGHOST, PGPORT and PGUSER for psql;
+# sets PG_BIN and PG_DATA_DIR. stop_private_postgres stops it and removes the folder (e.g. trap stop_private_postgres EXIT).
+start_private_postgres() {
+  local port="$1"; shift
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)
+  PG_DATA_DIR=$(mktemp -d /tmp/bench-pg.XXXXXX); chown postgres "$PG_DATA_DIR"
+  export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
+  su postgres -s /bin/sh -c "$PG_BIN/initdb -D $PG_DATA_DIR/data -A trust -U postgres >/dev/null"
+  su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $PG_DATA_DIR/data -o '-p $port -c listen_addresses=127.0.0.1 $*' -l $PG_DATA_DIR/log -w start >/dev/null"
+}
+
+stop_private_postgres() {
+  su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $PG_DATA_DIR/data -m fast stop >/dev/null"
+  rm -rf "$PG_DATA_DIR"
+}
+
 # Writes throw-away TLS material for the TLS modes of the bench scripts into directory $1 (a temp dir of the run; never
 # commit it): a CA (ca.pem), a server certificate for 127.0.0.1/localhost (server.pem, server.key) and a client
 # certificate (client.pem, client.key), all signed by the CA, and the same as PKCS#12 stores for Java, password

@@ -11,12 +11,9 @@ OUT=bench/results/2026-12-07-session13
 BASE_DLL=${BASE_DLL:-/tmp/base13/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}
 NEW_DLL=${NEW_DLL:-$PWD/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}
 ROUNDS=${ROUNDS:-3}  # FIRST_ROUND=N resumes at round N
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)
-PGDATA_DIR=$(mktemp -d /tmp/s13-pg.XXXXXX); chown postgres "$PGDATA_DIR"
-export PGHOST=127.0.0.1 PGPORT=${PGPORT:-55433} PGUSER=postgres
-su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDATA_DIR/data -A trust -U postgres >/dev/null"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA_DIR/data -o '-p $PGPORT -c listen_addresses=127.0.0.1 -c max_connections=200' -l $PGDATA_DIR/log -w start >/dev/null"
-trap 'su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA_DIR/data -m fast stop >/dev/null"; rm -rf "$PGDATA_DIR"' EXIT
+source bench/lib.sh
+start_private_postgres "${PGPORT:-55433}" -c max_connections=200
+trap stop_private_postgres EXIT
 CS="Host=$PGHOST;Port=$PGPORT;Username=postgres;Database=grid_ab"
 Z=(--ops 20000 --concurrency 200 --size 1024)
 pg_run() { # build label concurrency round

@@ -6,12 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../../../.."
 OUT=bench/results/2026-12-07-session14/pgmulti
 DLL=${NEW_DLL:-$PWD/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)
-PGDATA_DIR=$(mktemp -d /tmp/s14-pgplan.XXXXXX); chown postgres "$PGDATA_DIR"
-export PGHOST=127.0.0.1 PGPORT=${PGPORT:-55448} PGUSER=postgres
-su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDATA_DIR/data -A trust -U postgres >/dev/null"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA_DIR/data -o '-p $PGPORT -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on' -l $PGDATA_DIR/log -w start >/dev/null"
-trap 'su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA_DIR/data -m fast stop >/dev/null"; rm -rf "$PGDATA_DIR"' EXIT
+source bench/lib.sh
+start_private_postgres "${PGPORT:-55448}" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on
+trap stop_private_postgres EXIT
 psql -X -q -c "CREATE DATABASE grid_ab" -c "CREATE EXTENSION pg_stat_statements" postgres
 NO_BUILD=1 SILO_DLL=$DLL SILO_ARGS="--connection-string Host=$PGHOST;Port=$PGPORT;Username=postgres;Database=grid_ab" \
   bench/grid.sh --storage Postgres --load zk --ops 1000 --concurrency 1 --warmup 100 --size 1024 --phases create,set,delete

@@ -14,14 +14,11 @@ mkdir -p "$OUT"
 BASE_DLL=${BASE_DLL:-/work/wt-pgmulti-base/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}
 NEW_DLL=${NEW_DLL:-$PWD/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll}
 ROUNDS=${ROUNDS:-3}  # FIRST_ROUND=N resumes at round N
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)
-PGDATA_DIR=$(mktemp -d /tmp/s14-pgmulti.XXXXXX); chown postgres "$PGDATA_DIR"
-export PGHOST=127.0.0.1 PGPORT=${PGPORT:-55447} PGUSER=postgres
-su postgres -s /bin/sh -c "$PGBIN/initdb -D $PGDATA_DIR/data -A trust -U postgres >/dev/null"
-su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA_DIR/data -o '-p $PGPORT -c listen_addresses=127.0.0.1 -c max_connections=200' -l $PGDATA_DIR/log -w start >/dev/null"
+source bench/lib.sh
+start_private_postgres "${PGPORT:-55447}" -c max_connections=200
 # PostgreSQL's own CPU, sampled once a second (summarize.py gives it per run).
-"$(dirname "$0")/pgcpu-sampler.sh" "$(head -n 1 "$PGDATA_DIR/data/postmaster.pid")" > "$OUT/pgcpu-samples.txt" &
-trap 'su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA_DIR/data -m fast stop >/dev/null"; rm -rf "$PGDATA_DIR"' EXIT
+"$(dirname "$0")/pgcpu-sampler.sh" "$(head -n 1 "$PG_DATA_DIR/data/postmaster.pid")" > "$OUT/pgcpu-samples.txt" &
+trap stop_private_postgres EXIT
 CS="Host=$PGHOST;Port=$PGPORT;Username=postgres;Database=grid_ab"
 fresh_db() { psql -X -q -c "DROP DATABASE IF EXISTS grid_ab" -c "CREATE DATABASE grid_ab" postgres; }
 one_build() { # dll label round
