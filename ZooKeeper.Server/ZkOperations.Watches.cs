@@ -38,26 +38,14 @@ internal sealed partial class ZkOperations
             var (stat, error) = await ReadAsync(() => Node(watch.Path).Exists());
             return (watch.Path, watch.Kind, Stat: stat, Error: error, Held: true);
         }));
-        if (checkedWatches.Any(w => !w.Held || w.Error == CoordErrorCode.ConnectionLoss))
-        {
-            // A check or a registration the grid could not serve: dropping that watch would lose it silently. The
-            // connection closes instead (ZkGridCalls), and the client sends setWatches again on its next connection.
-            foreach (var watch in checkedWatches.Where(w => w.Held)) session.Interest.Release(watch.Path);
-            return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
-        }
-
-        var persistentHeld = new List<(string Path, bool Subtree)>();
+        // A check or a registration the grid could not serve: dropping that watch would lose it silently. The
+        // connection closes instead (ZkGridCalls), and the client sends setWatches again on its next connection.
+        var held = checkedWatches.Where(w => w.Held).Select(w => (w.Path, Subtree: false)).ToList();
+        if (checkedWatches.Any(w => !w.Held || w.Error == CoordErrorCode.ConnectionLoss)) return GiveUpWatches(xid, held);
         foreach (var (path, subtree) in persistent.Select(p => (p, false)).Concat(recursive.Select(p => (p, true))))
         {
-            if (await WatchAsync(path, subtree) is not CoordErrorCode.Ok)
-            {
-                // As above: the client sends setWatches again on its next connection.
-                foreach (var watch in checkedWatches) session.Interest.Release(watch.Path);
-                foreach (var held in persistentHeld) session.Interest.Release(held.Path, subtree: held.Subtree);
-                return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
-            }
-
-            persistentHeld.Add((path, subtree));
+            if (await WatchAsync(path, subtree) is not CoordErrorCode.Ok) return GiveUpWatches(xid, held);
+            held.Add((path, subtree));
         }
 
         var notifications = new List<WatchEvent>();
@@ -101,6 +89,13 @@ internal sealed partial class ZkOperations
                 return CoordErrorCode.Ok;
             },
         };
+    }
+
+    /// <summary>Gives back the interests <paramref name="held"/> took and closes the connection (ConnectionLoss).</summary>
+    private ZkReply GiveUpWatches(int xid, IEnumerable<(string Path, bool Subtree)> held)
+    {
+        foreach (var (path, subtree) in held) session.Interest.Release(path, subtree: subtree);
+        return ZkReply.Failed(xid, CoordErrorCode.ConnectionLoss);
     }
 
     /// <summary>
