@@ -1,9 +1,17 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
 namespace OrleansCoord.Tests.Shared;
 
-/// <summary>Loopback ports the OS says are free now (compiled into every test project; see tests/Directory.Build.props).</summary>
+/// <summary>Loopback ports for the processes a test starts: free when chosen, and never handed out twice while the
+/// test host that took them lives — not by this host, not by another test host running beside it (compiled into every
+/// test project; see tests/Directory.Build.props).</summary>
+/// <remarks>A port is only checked free, then released for the child to bind a moment later. In between, a pick of
+/// a parallel test in this host or in another test assembly's host could choose it too, and one of the two children
+/// fails to bind (a CI run lost a whole fixture of 144 tests that way). So every port handed out is kept: in memory
+/// for this host, and as a reservation file naming this host's process id for the others; a reservation whose process
+/// is gone is taken over.</remarks>
 internal static class FreePorts
 {
     // Below the kernel's ephemeral range (32768-60999 on Linux, 49152 and up elsewhere): between a pick and the child
@@ -12,33 +20,106 @@ internal static class FreePorts
     private const int First = 20000;
     private const int Last = 29999;
 
-    /// <summary><paramref name="count"/> distinct ports, each free when chosen.</summary>
+    private static readonly string ReservationDirectory = Path.Combine(Path.GetTempPath(), "orleanscoord-test-ports");
+    private static readonly HashSet<int> HandedOut = [];
+    private static readonly int ThisProcess = Environment.ProcessId;
+
+    /// <summary><paramref name="count"/> distinct ports, each free when chosen and reserved for this test host.</summary>
     public static int[] Pick(int count)
     {
-        // Hold all listeners open together so that one pick cannot hold the same port twice.
-        var listeners = new List<TcpListener>();
-        try
+        lock (HandedOut)
         {
-            for (var tries = 0; listeners.Count < count; tries++)
+            Directory.CreateDirectory(ReservationDirectory);
+            var picked = new List<int>(count);
+            var start = Random.Shared.Next(First, Last + 1);
+            for (var offset = 0; offset <= Last - First && picked.Count < count; offset++)
             {
-                if (tries == 1000) throw new InvalidOperationException($"no {count} free ports found in {First}-{Last}");
-                var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(First, Last + 1));
-                try
-                {
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                catch (SocketException)
-                {
-                    // taken: another
-                }
+                var port = First + (start - First + offset) % (Last - First + 1);
+                if (HandedOut.Contains(port) || !IsFree(port) || !TryReserve(port)) continue;
+                HandedOut.Add(port);
+                picked.Add(port);
             }
 
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+            if (picked.Count < count)
+                throw new InvalidOperationException($"no {count} free ports left in {First}-{Last} ({HandedOut.Count} held by this test host)");
+            return [.. picked];
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
         finally
         {
-            foreach (var listener in listeners) listener.Stop();
+            listener.Stop();
+        }
+    }
+
+    /// <summary>Creates the port's reservation file for this process; takes it over when its process is gone.</summary>
+    private static bool TryReserve(int port)
+    {
+        var path = Path.Combine(ReservationDirectory, $"{port}");
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                file.Write(System.Text.Encoding.ASCII.GetBytes($"{ThisProcess}"));
+                return true;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                if (IsHeldByLiveProcess(path)) return false;
+                try
+                {
+                    File.Delete(path); // stale: its test host has exited; CreateNew decides if two hosts race for it
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            }
+            catch (IOException)
+            {
+                return false; // gone between CreateNew and Exists: another host's takeover; leave the port to it
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsHeldByLiveProcess(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return true; // being written or replaced right now: someone holds it
+        }
+
+        // An empty or half-written file is a reservation being made this instant: held.
+        if (!int.TryParse(text, out var owner)) return true;
+        if (owner == ThisProcess) return true; // ours from a pick that was not remembered: should not happen; stay clear
+        try
+        {
+            using var process = Process.GetProcessById(owner);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 }
