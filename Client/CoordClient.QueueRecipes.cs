@@ -40,5 +40,5 @@ public sealed partial class CoordClient
 
     /// <summary>A watcher of one path's events (the shared subscription of <see cref="WatchAsync"/>), for SDK recipes.</summary>
     internal Task<IAsyncDisposable> AddRecipeWatchAsync(string path, Action<Watches.WatchEvent> watcher) =>
-        AddPersistentWatcherAsync(new Watcher(path, WatchKind.Persistent, watcher, PersistentEvents));
+        AddPersistentWatcherAsync(new Watcher(path, WatchKind.Persistent, watcher));
 }

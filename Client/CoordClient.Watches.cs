@@ -8,12 +8,6 @@ namespace OrleansCoord.Client;
 
 public sealed partial class CoordClient
 {
-    private static readonly WatchEventType[] PersistentEvents =
-        [WatchEventType.NodeCreated, WatchEventType.NodeDeleted, WatchEventType.NodeDataChanged, WatchEventType.NodeChildrenChanged];
-
-    private static readonly WatchEventType[] RecursiveEvents =
-        [WatchEventType.NodeCreated, WatchEventType.NodeDeleted, WatchEventType.NodeDataChanged];
-
     /// <summary>
     /// A persistent watch on one znode (ZooKeeper's <c>addWatch</c> PERSISTENT): its creation, data changes,
     /// changes to its children and deletion, in revision order, until <paramref name="cancellationToken"/> fires.
@@ -44,7 +38,7 @@ public sealed partial class CoordClient
         var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         var recursive = mode == AddWatchMode.PersistentRecursive;
         var watcher = new Watcher(path, recursive ? WatchKind.PersistentRecursive : WatchKind.Persistent,
-            change => channel.Writer.TryWrite(change), recursive ? RecursiveEvents : PersistentEvents)
+            change => channel.Writer.TryWrite(change))
         {
             Finished = () => channel.Writer.TryComplete(),
         };
@@ -97,30 +91,27 @@ public sealed partial class CoordClient
     /// <summary>Reads data and Stat, and sets a one-shot data watch: <paramref name="watcher"/> is called once, on the
     /// next NodeDataChanged or NodeDeleted after this read (and with session events meanwhile).</summary>
     public Task<NodeData> GetDataAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, WatchKind.Data, watcher, () => GetDataAsync(path, cancellationToken), read => read.Stat,
-            WatchEventType.NodeDataChanged, WatchEventType.NodeDeleted);
+        WatchOnceAsync(path, WatchKind.Data, watcher, () => GetDataAsync(path, cancellationToken), read => read.Stat);
 
     /// <summary>The Stat or null, and a one-shot exists watch: called once, on the next NodeCreated,
     /// NodeDataChanged or NodeDeleted after this read.</summary>
     public Task<Stat?> ExistsAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, WatchKind.Exist, watcher, () => ExistsAsync(path, cancellationToken), stat => stat,
-            WatchEventType.NodeCreated, WatchEventType.NodeDataChanged, WatchEventType.NodeDeleted);
+        WatchOnceAsync(path, WatchKind.Exist, watcher, () => ExistsAsync(path, cancellationToken), stat => stat);
 
     /// <summary>The children and a one-shot child watch: called once, on the next NodeChildrenChanged or NodeDeleted.</summary>
     public Task<ChildrenResult> GetChildrenAsync(string path, Action<WatchEvent> watcher, CancellationToken cancellationToken = default) =>
-        WatchOnceAsync(path, WatchKind.Children, watcher, () => GetChildrenAsync(path, cancellationToken), read => read.Stat,
-            WatchEventType.NodeChildrenChanged, WatchEventType.NodeDeleted);
+        WatchOnceAsync(path, WatchKind.Children, watcher, () => GetChildrenAsync(path, cancellationToken), read => read.Stat);
 
     /// <summary>
     /// Subscribes first, then reads, so no change between the two is missed; the watcher fires for the first
     /// matching event newer than what the read returned, then the registration goes.
     /// </summary>
     private async Task<T> WatchOnceAsync<T>(string path, WatchKind kind, Action<WatchEvent> callback, Func<Task<T>> read,
-        Func<T, Stat?> statOf, params WatchEventType[] types)
+        Func<T, Stat?> statOf)
     {
         ZNodePath.Validate(path);
         ThrowIfEnded();
-        var watcher = new Watcher(path, kind, callback, types);
+        var watcher = new Watcher(path, kind, callback);
         var registration = await AddWatcherAsync(watcher);
         try
         {

@@ -99,11 +99,8 @@ public sealed partial class CoordClient : IAsyncDisposable
     {
         var runner = new RequestRunner(options.RequestTimeout);
         var requested = (int)Math.Clamp(options.SessionTimeout.TotalMilliseconds, 0, int.MaxValue);
-        var session = await runner.RunAsync(null, idempotent: true, async () =>
-        {
-            var id = NewSessionId();
-            return await grains.GetGrain<ISessionGrain>(id).Open(requested);
-        }, cancellationToken);
+        var session = await runner.RunAsync(null, idempotent: true,
+            async () => (await SessionOpening.OpenAsync(grains, requested)).Info, cancellationToken);
 
         var client = new CoordClient(host, grains, options, session);
         client._keeper.Start();
@@ -211,13 +208,5 @@ public sealed partial class CoordClient : IAsyncDisposable
             case SessionState.Expired: throw CoordException.SessionExpired(SessionId);
             case SessionState.Closed: throw new CoordException(CoordErrorCode.SessionExpired, $"0x{SessionId:x16}", "session closed");
         }
-    }
-
-    private static long NewSessionId()
-    {
-        // Positive and never 0: 0 means "no owner" in a Stat.
-        long id;
-        do { id = Random.Shared.NextInt64(1, long.MaxValue); } while (id == 0);
-        return id;
     }
 }

@@ -27,6 +27,21 @@ public static class WatchKindRules
     /// <summary>Whether the watch ends when it fires once.</summary>
     public static bool IsOneShot(this WatchKind kind) => kind is WatchKind.Data or WatchKind.Exist or WatchKind.Children;
 
+    /// <summary>Whether a watch of this kind hears a znode event of <paramref name="type"/> (ZooKeeper's rules: a data
+    /// watch hears its znode change or go, an exists watch also its creation, a child watch its children change or
+    /// the znode go; a recursive watch hears creations, changes and deletions in its subtree, not children changes,
+    /// which the child's own event says).</summary>
+    public static bool FiresOn(this WatchKind kind, WatchEventType type) => kind switch
+    {
+        WatchKind.Data => type is WatchEventType.NodeDataChanged or WatchEventType.NodeDeleted,
+        WatchKind.Exist => type is WatchEventType.NodeCreated or WatchEventType.NodeDataChanged or WatchEventType.NodeDeleted,
+        WatchKind.Children => type is WatchEventType.NodeChildrenChanged or WatchEventType.NodeDeleted,
+        WatchKind.Persistent => type is WatchEventType.NodeCreated or WatchEventType.NodeDataChanged or WatchEventType.NodeDeleted
+            or WatchEventType.NodeChildrenChanged,
+        WatchKind.PersistentRecursive => type is WatchEventType.NodeCreated or WatchEventType.NodeDataChanged or WatchEventType.NodeDeleted,
+        _ => false,
+    };
+
     /// <summary>Whether a removal of watchers of <paramref name="type"/> (ZooKeeper's removeWatches) takes a watch of this kind.</summary>
     public static bool RemovedBy(this WatchKind kind, WatcherType type) => type switch
     {

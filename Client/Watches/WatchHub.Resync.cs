@@ -25,8 +25,8 @@ internal sealed partial class WatchHub
             forgotten = renewal.Forgotten.Count > 0;
             lock (_gate)
             {
-                paths = [.. _exact.Keys];
-                recursive = [.. _recursive.Values.SelectMany(list => list)];
+                paths = _routes.Paths();
+                recursive = _routes.SubtreeRecipients();
             }
         }
         finally
@@ -60,9 +60,9 @@ internal sealed partial class WatchHub
         lock (_gate)
         {
             // Events that came while reading are newer than the read may be: they cover this path already.
-            if (!_exact.ContainsKey(path) || !_tracked.TryGetValue(path, out var current) || !ReferenceEquals(current, before))
+            if (!_routes.HasPath(path) || !_tracked.TryGetValue(path, out var current) || !ReferenceEquals(current, before))
             {
-                if (before is null && _exact.ContainsKey(path)) _tracked.TryAdd(path, now);
+                if (before is null && _routes.HasPath(path)) _tracked.TryAdd(path, now);
                 return false;
             }
 

@@ -14,10 +14,8 @@ internal sealed partial class WatchHub
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly object _gate = new();
-    private readonly Dictionary<string, List<Watcher>> _exact = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Watcher>> _recursive = new(StringComparer.Ordinal);
+    private readonly WatchRoutes<Watcher> _routes = new();
     private readonly Dictionary<string, TrackedNode> _tracked = new(StringComparer.Ordinal);
-    private readonly int[] _exactPathsPerShard = new int[WatchStreams.Shards];
     private readonly WatchShardRegistrations _subscriptions;
     private readonly Func<long> _currentRevision;
 
@@ -33,7 +31,7 @@ internal sealed partial class WatchHub
     /// <summary>Whether any watcher is registered (the periodic check has nothing to do otherwise).</summary>
     public bool HasWatchers
     {
-        get { lock (_gate) return _exact.Count > 0 || _recursive.Count > 0; }
+        get { lock (_gate) return !_routes.IsEmpty; }
     }
 
     /// <summary>Registers a watcher and subscribes what it needs; events flow to it once this returns.</summary>
@@ -69,7 +67,7 @@ internal sealed partial class WatchHub
     {
         lock (_gate)
         {
-            if (_exact.ContainsKey(path)) _tracked.TryAdd(path, known);
+            if (_routes.HasPath(path)) _tracked.TryAdd(path, known);
         }
     }
 
@@ -90,7 +88,7 @@ internal sealed partial class WatchHub
     public async Task RemoveWatchesAsync(string path, WatcherType type)
     {
         var removed = await UnregisterAsync(() =>
-            [.. WatchersAt(_exact, path).Concat(WatchersAt(_recursive, path)).Where(w => w.Kind.RemovedBy(type))]);
+            [.. _routes.At(path, subtree: false).Concat(_routes.At(path, subtree: true)).Where(w => w.Kind.RemovedBy(type))]);
         if (removed.Count == 0) throw new CoordException(CoordErrorCode.NoWatcher, path, $"no {type} watch on this path");
 
         var revision = _currentRevision();
@@ -140,23 +138,11 @@ internal sealed partial class WatchHub
     /// <summary>Routes one event to the watchers of its path and of every path above it that is watched recursively.</summary>
     private void Deliver(WatchEvent change)
     {
-        List<Watcher> targets = [];
+        List<Watcher> targets;
         lock (_gate)
         {
-            if (_exact.TryGetValue(change.Path, out var exact))
-            {
-                targets.AddRange(exact);
-                if (!change.Coalesced && _tracked.TryGetValue(change.Path, out var known)) _tracked[change.Path] = known.After(change);
-            }
-
-            // ZooKeeper's recursive watches leave out NodeChildrenChanged: the child's own event says it.
-            if (_recursive.Count > 0 && change.Type != WatchEventType.NodeChildrenChanged)
-            {
-                foreach (var path in SelfAndAncestors(change.Path))
-                {
-                    if (_recursive.TryGetValue(path, out var recursive)) targets.AddRange(recursive);
-                }
-            }
+            targets = _routes.Match(change);
+            if (!change.Coalesced && _tracked.TryGetValue(change.Path, out var known)) _tracked[change.Path] = known.After(change);
         }
 
         foreach (var watcher in targets)
@@ -165,47 +151,25 @@ internal sealed partial class WatchHub
         }
     }
 
-    private void Register(Watcher watcher)
-    {
-        var table = watcher.Kind == WatchKind.PersistentRecursive ? _recursive : _exact;
-        if (!table.TryGetValue(watcher.Path, out var list))
-        {
-            table[watcher.Path] = list = [];
-            if (table == _exact) _exactPathsPerShard[WatchStreams.ShardOf(watcher.Path)]++;
-        }
-
-        list.Add(watcher);
-    }
+    private void Register(Watcher watcher) => _routes.Add(watcher.Path, IsSubtree(watcher), watcher);
 
     private void Unregister(Watcher watcher)
     {
-        var table = watcher.Kind == WatchKind.PersistentRecursive ? _recursive : _exact;
-        if (!table.TryGetValue(watcher.Path, out var list) || !list.Remove(watcher) || list.Count > 0) return;
-        table.Remove(watcher.Path);
-        if (table != _exact) return;
-        _exactPathsPerShard[WatchStreams.ShardOf(watcher.Path)]--;
-        _tracked.Remove(watcher.Path);
+        var subtree = IsSubtree(watcher);
+        // What is known of a path goes with its last watcher of that path (a subtree's root is read anew each time).
+        if (_routes.Remove(watcher.Path, subtree, watcher).PathUnwatched && !subtree) _tracked.Remove(watcher.Path);
     }
+
+    private static bool IsSubtree(Watcher watcher) => watcher.Kind == WatchKind.PersistentRecursive;
 
     private bool IsNeeded(int shard)
     {
-        lock (_gate) return _recursive.Count > 0 || _exactPathsPerShard[shard] > 0;
+        lock (_gate) return _routes.NeedsShard(shard);
     }
 
     private List<Watcher> AllWatchers()
     {
-        lock (_gate) return [.. _exact.Values.SelectMany(list => list).Concat(_recursive.Values.SelectMany(list => list))];
-    }
-
-    private static IEnumerable<Watcher> WatchersAt(Dictionary<string, List<Watcher>> table, string path) =>
-        table.TryGetValue(path, out var list) ? [.. list] : [];
-
-    /// <summary><c>/a/b/c</c>, <c>/a/b</c>, <c>/a</c>, <c>/</c>.</summary>
-    private static IEnumerable<string> SelfAndAncestors(string path)
-    {
-        yield return path;
-        for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1)) yield return path[..slash];
-        if (path != ZNodes.ZNodePath.Root) yield return ZNodes.ZNodePath.Root;
+        lock (_gate) return _routes.All();
     }
 
     private sealed class Registration(WatchHub hub, Watcher watcher) : IAsyncDisposable

@@ -11,7 +11,7 @@ namespace OrleansCoord.Client;
 /// A recursive watcher reads its root the same way; below the root it has no read to go by, so it may also hear a
 /// change made just before it was set (never miss one made after).
 /// </summary>
-internal sealed class Watcher(string path, WatchKind kind, Action<WatchEvent> callback, IReadOnlyCollection<WatchEventType> fireOn)
+internal sealed class Watcher(string path, WatchKind kind, Action<WatchEvent> callback)
 {
     private readonly object _gate = new();
     private List<WatchEvent>? _early = [];
@@ -54,7 +54,7 @@ internal sealed class Watcher(string path, WatchKind kind, Action<WatchEvent> ca
     {
         lock (_gate)
         {
-            if (_finished || !fireOn.Contains(change.Type)) return false;
+            if (_finished || !Kind.FiresOn(change.Type)) return false;
             if (_early is not null)
             {
                 _early.Add(change);

@@ -74,6 +74,14 @@ public static class ZNodePath
         return slash <= 0 ? Root : path[..slash];
     }
 
+    /// <summary>A valid path and every path above it, nearest first: <c>/a/b</c>, <c>/a</c>, <c>/</c>.</summary>
+    public static IEnumerable<string> SelfAndAncestors(string path)
+    {
+        yield return path;
+        for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1)) yield return path[..slash];
+        if (path != Root) yield return Root;
+    }
+
     /// <summary>The last segment of a valid non-root path.</summary>
     public static string Name(string path) => path[(path.LastIndexOf('/') + 1)..];
 

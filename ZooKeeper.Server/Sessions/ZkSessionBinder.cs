@@ -2,6 +2,7 @@ using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Identities;
 using OrleansCoord.Sessions;
+using OrleansCoord.SessionLayer;
 using OrleansCoord.ZooKeeper.Server.Protocol;
 
 namespace OrleansCoord.ZooKeeper.Server.Sessions;
@@ -12,8 +13,6 @@ namespace OrleansCoord.ZooKeeper.Server.Sessions;
 /// </summary>
 internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords passwords, CallerCredentials credentials)
 {
-    private const int MaxIdAttempts = 10;
-
     /// <summary>The response, and the session's id and timeout (0 when the client is told its session has expired).</summary>
     /// <param name="request">The connect request.</param>
     /// <param name="connection">The connection that will hold the session: one that held it before gets SessionMoved.</param>
@@ -35,21 +34,9 @@ internal sealed class ZkSessionBinder(IGrainFactory grains, ZkSessionPasswords p
 
     private async Task<ConnectResponse> OpenAsync(int timeoutMs, Guid connection)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var id = Random.Shared.NextInt64(1, long.MaxValue);
-            try
-            {
-                var session = grains.GetGrain<ISessionGrain>(id);
-                var info = await session.Open(timeoutMs);
-                Caller.Use(info.Credential);
-                await session.Attach(connection);
-                return new ConnectResponse(info.TimeoutMs, info.SessionId, await passwords.PasswordForAsync(info.SessionId));
-            }
-            catch (RetryableConflictException) when (attempt < MaxIdAttempts)
-            {
-                // The id is taken: pick another, as the SDK does.
-            }
-        }
+        var (session, info) = await SessionOpening.OpenAsync(grains, timeoutMs);
+        Caller.Use(info.Credential);
+        await session.Attach(connection);
+        return new ConnectResponse(info.TimeoutMs, info.SessionId, await passwords.PasswordForAsync(info.SessionId));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using OrleansCoord.SessionLayer;
 using OrleansCoord.Watches;
 
@@ -21,8 +20,7 @@ internal sealed partial class ZkWatchHub : IDisposable
     private readonly bool _delivers;
     private readonly WatchShardRegistrations _registrations;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<IZkWatchSink, byte>> _paths = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Prefix, IZkWatchSink Sink), byte> _subtrees = new();
+    private readonly WatchRoutes<IZkWatchSink> _routes = new();
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _renewals;
@@ -39,28 +37,28 @@ internal sealed partial class ZkWatchHub : IDisposable
     /// <summary>Delivers the events of <paramref name="path"/> to <paramref name="sink"/> from the moment the task completes.</summary>
     public Task AddAsync(string path, IZkWatchSink sink)
     {
-        lock (_gate) _paths.GetOrAdd(path, _ => new()).TryAdd(sink, 0);
+        lock (_gate) _routes.Add(path, subtree: false, sink);
         StartRenewals();
         return _registrations.EnsureAsync(WatchStreams.ShardOf(path));
     }
 
     public void Remove(string path, IZkWatchSink sink)
     {
-        lock (_gate)
-        {
-            if (_paths.TryGetValue(path, out var sinks) && sinks.TryRemove(sink, out _) && sinks.IsEmpty) _paths.TryRemove(path, out _);
-        }
+        lock (_gate) _routes.Remove(path, subtree: false, sink);
     }
 
     /// <summary>Delivers the events of every path at or below <paramref name="prefix"/> (a subtree lands in every shard).</summary>
     public Task AddSubtreeAsync(string prefix, IZkWatchSink sink)
     {
-        _subtrees.TryAdd((prefix, sink), 0);
+        lock (_gate) _routes.Add(prefix, subtree: true, sink);
         StartRenewals();
         return _registrations.EnsureAsync(Enumerable.Range(0, WatchStreams.Shards));
     }
 
-    public void RemoveSubtree(string prefix, IZkWatchSink sink) => _subtrees.TryRemove((prefix, sink), out _);
+    public void RemoveSubtree(string prefix, IZkWatchSink sink)
+    {
+        lock (_gate) _routes.Remove(prefix, subtree: true, sink);
+    }
 
     public void Dispose()
     {
@@ -94,38 +92,19 @@ internal sealed partial class ZkWatchHub : IDisposable
     /// <summary>Events of <paramref name="shard"/> may be missing: the connections watching anything on it resync by reconnecting.</summary>
     private void Lost(int shard, string why)
     {
-        HashSet<IZkWatchSink> affected = [];
-        foreach (var (path, sinks) in _paths)
-        {
-            if (WatchStreams.ShardOf(path) == shard) affected.UnionWith(sinks.Keys);
-        }
-
-        foreach (var (_, sink) in _subtrees.Keys) affected.Add(sink);
+        List<IZkWatchSink> affected;
+        lock (_gate) affected = _routes.OnShard(shard);
         LogShardLost(_logger, shard, why, affected.Count);
         foreach (var sink in affected) sink.OnEventsLost();
     }
 
+    /// <summary>Hands an event to each connection that takes it, once, outside the lock (a sink only queues it).</summary>
     private void Deliver(WatchEvent change)
     {
-        HashSet<IZkWatchSink>? delivered = null;
-        if (_paths.TryGetValue(change.Path, out var sinks))
-        {
-            foreach (var sink in sinks.Keys)
-            {
-                (delivered ??= []).Add(sink);
-                sink.OnWatchEvent(change);
-            }
-        }
-
-        if (_subtrees.IsEmpty) return;
-        foreach (var (prefix, sink) in _subtrees.Keys)
-        {
-            if (IsAtOrBelow(change.Path, prefix) && (delivered ??= []).Add(sink)) sink.OnWatchEvent(change);
-        }
+        List<IZkWatchSink> sinks;
+        lock (_gate) sinks = _routes.Match(change);
+        foreach (var sink in sinks) sink.OnWatchEvent(change);
     }
-
-    public static bool IsAtOrBelow(string path, string prefix) =>
-        prefix == "/" || path == prefix || (path.StartsWith(prefix, StringComparison.Ordinal) && path.Length > prefix.Length && path[prefix.Length] == '/');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watch shard {Shard} {Why}; closing the {Count} ZooKeeper connections watching on it (their clients set their watches again)")]
     private static partial void LogShardLost(ILogger logger, int shard, string why, int count);

@@ -96,34 +96,16 @@ internal sealed class ZkWatchRegistry
         var notify = false;
         if (_oneShot.TryGetValue(change.Path, out var e))
         {
-            var rev = change.Revision;
-            bool Newer(long? seen) => seen is { } s && rev > s;
-            switch (change.Type)
-            {
-                case WatchEventType.NodeCreated:
-                    if (e.Exist == Absent) { e = e with { Exist = null }; released++; }
-                    break;
-                case WatchEventType.NodeDataChanged:
-                    if (Newer(e.Data)) { e = e with { Data = null }; released++; }
-                    if (e.Exist != Absent && Newer(e.Exist)) { e = e with { Exist = null }; released++; }
-                    break;
-                case WatchEventType.NodeDeleted:
-                    if (Newer(e.Data)) { e = e with { Data = null }; released++; }
-                    if (e.Exist != Absent && Newer(e.Exist)) { e = e with { Exist = null }; released++; }
-                    if (Newer(e.Child)) { e = e with { Child = null }; released++; }
-                    break;
-                case WatchEventType.NodeChildrenChanged:
-                    if (Newer(e.Child)) { e = e with { Child = null }; released++; }
-                    break;
-            }
-
+            if (Fires(WatchKind.Data, e.Data, change)) { e = e with { Data = null }; released++; }
+            if (Fires(WatchKind.Exist, e.Exist, change)) { e = e with { Exist = null }; released++; }
+            if (Fires(WatchKind.Children, e.Child, change)) { e = e with { Child = null }; released++; }
             Store(change.Path, e);
             notify = released > 0;
         }
 
         var persistent = (_persistent.TryGetValue(change.Path, out var seen) && !seen.Shows(change))
-            || (change.Type != WatchEventType.NodeChildrenChanged && _recursive.Count > 0
-                && _recursive.Any(p => ZkWatchHub.IsAtOrBelow(change.Path, p.Key) && !p.Value.Shows(change)));
+            || (_recursive.Count > 0 && WatchKind.PersistentRecursive.FiresOn(change.Type)
+                && ZNodePath.SelfAndAncestors(change.Path).Any(root => _recursive.TryGetValue(root, out var since) && !since.Shows(change)));
         if (oneShotOnly)
         {
             // The notification also reaches the client's persistent watchers of that path: their stream copy is not sent.
@@ -134,6 +116,15 @@ internal sealed class ZkWatchRegistry
         if (persistent && !_implied.AlreadyNotified(change)) notify = true;
         return notify;
     }
+
+    /// <summary>
+    /// Whether a one-shot watch of <paramref name="kind"/>, set by a read that saw <paramref name="seen"/> (null: none
+    /// set), fires on <paramref name="change"/>: an event its kind hears, newer than its read; a creation fires only an
+    /// exist watch set while the znode was absent, and an exist watch set so hears nothing else first.
+    /// </summary>
+    private static bool Fires(WatchKind kind, long? seen, WatchEvent change) =>
+        seen is { } revision && kind.FiresOn(change.Type)
+        && (change.Type == WatchEventType.NodeCreated ? revision == Absent : revision != Absent && change.Revision > revision);
 
     /// <summary>
     /// What a reply is about to tell the client about <paramref name="path"/> (its Stat, or null when it is gone):
