@@ -5,6 +5,12 @@ namespace OrleansCoord.Client;
 
 internal sealed partial class WatchHub
 {
+    /// <summary>A renewal found a shard that had forgotten this client, and the resync it was part of did not complete
+    /// (another shard's renewal or a read failed): the next resync must still count it as a miss, since the renewal
+    /// that found it has already registered with the shard's new activation and no later one will find it again.
+    /// Guarded by <c>_lock</c>.</summary>
+    private bool _forgottenUnanswered;
+
     /// <summary>
     /// Reads every watched path and hands on, marked as coalesced, what changed since the client last knew it; so
     /// a change whose event was lost (a silo died with it in a queue, the connection dropped) is reported anyway.
@@ -21,8 +27,9 @@ internal sealed partial class WatchHub
         try
         {
             var renewal = await _subscriptions.RenewAsync();
+            _forgottenUnanswered |= renewal.Forgotten.Count > 0;
             if (renewal.Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            forgotten = renewal.Forgotten.Count > 0;
+            forgotten = _forgottenUnanswered;
             lock (_gate)
             {
                 paths = _routes.Paths();
@@ -45,6 +52,14 @@ internal sealed partial class WatchHub
         {
             var revision = _currentRevision();
             foreach (var watcher in recursive) watcher.Notify(new WatchEvent(WatchEventType.None, watcher.Path, revision, Coalesced: true));
+        }
+
+        // Answered: the caller hears of it now (a check escalates to a renewing resync, which tells the recursive watchers).
+        if (forgotten)
+        {
+            await _lock.WaitAsync(CancellationToken.None);
+            _forgottenUnanswered = false;
+            _lock.Release();
         }
 
         return missed == 1 || forgotten;
