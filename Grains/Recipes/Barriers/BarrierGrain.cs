@@ -16,13 +16,9 @@ internal sealed class BarrierGrain(ITreeStore store, CallerCredentials credentia
 {
     protected override string Kind => "barrier";
 
-    public async Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count)
-    {
-        await ValidateEntryAsync(sessionId, count);
-        var credential = Caller.Credential;
-        return await DecideAsync(participantId, state =>
+    public Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count) =>
+        EnterAsync(participantId, sessionId, count, state =>
         {
-            DemandEntry(state, credential);
             if (state.Has(participantId)) return (null, new BarrierTicket(state.Round, false));
             if (state.Members.Count > 0 && state.Count != count)
                 throw CoordException.BadArguments(Subject, $"this round waits for {state.Count} participants, not {count}");
@@ -31,8 +27,7 @@ internal sealed class BarrierGrain(ITreeStore store, CallerCredentials credentia
             return members.Count == count
                 ? (state with { Round = state.Round + 1, Count = 0, Members = [] }, new BarrierTicket(state.Round, true))
                 : (state with { Count = count, Members = members }, new BarrierTicket(state.Round, false));
-        }, ticket => ticket, ticket => ticket);
-    }
+        });
 
     public Task<bool> Await(Guid participantId, long round, int waitMs) =>
         WaitAsync(participantId, waitMs,

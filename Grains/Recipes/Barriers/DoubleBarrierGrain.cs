@@ -19,13 +19,9 @@ internal sealed class DoubleBarrierGrain(ITreeStore store, CallerCredentials cre
 {
     protected override string Kind => "doublebarrier";
 
-    public async Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count)
-    {
-        await ValidateEntryAsync(sessionId, count);
-        var credential = Caller.Credential;
-        return await DecideAsync(participantId, state =>
+    public Task<BarrierTicket> Enter(Guid participantId, long sessionId, int count) =>
+        EnterAsync(participantId, sessionId, count, state =>
         {
-            DemandEntry(state, credential);
             if (state.Has(participantId)) return (null, new BarrierTicket(state.Round, state.Inside));
             if (state.HasNext(participantId)) return (null, new BarrierTicket(state.Round + 1, false));
             var member = new BarrierMember(participantId, sessionId);
@@ -38,8 +34,7 @@ internal sealed class DoubleBarrierGrain(ITreeStore store, CallerCredentials cre
             if (state.Members.Count > 0 && state.Count != count) throw WrongCount(state.Count, count);
             List<BarrierMember> members = [.. state.Members, member];
             return (state with { Count = count, Members = members, Inside = members.Count == count }, new BarrierTicket(state.Round, members.Count == count));
-        }, ticket => ticket, ticket => ticket);
-    }
+        });
 
     public Task<bool> AwaitEntered(Guid participantId, long round, int waitMs) =>
         WaitAsync(participantId, waitMs,

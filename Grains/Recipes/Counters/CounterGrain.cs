@@ -27,8 +27,8 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
 {
     public const string KeyPrefix = "rc:";
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Queue<PendingChange> _pending = new();
     private RecipeRecord<CounterState> _record = null!;
+    private GroupedDecisions<CounterState, PendingChange, CounterCasResult> _changes = null!;
     private string _subject = "";
     private RecipeAclGuard _acl = null!;
 
@@ -37,6 +37,7 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
         var name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("counter", name);
         _record = new RecipeRecord<CounterState>(store, KeyPrefix + name, _subject, DeactivateOnIdle, regression, logger);
+        _changes = new(_gate, _record, state => state.Recent, DecideGroupAsync);
         _acl = new RecipeAclGuard(credentials, options.Value.SuperDigest, _subject);
         await _acl.ReadyAsync();
     }
@@ -79,7 +80,7 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
     public async Task<long> Add(Guid requestId, long delta)
     {
         Validate();
-        return (await DecideAsync(new PendingChange(requestId, Caller.Credential, value =>
+        return (await _changes.DecideAsync(new PendingChange(requestId, Caller.Credential, value =>
         {
             try
             {
@@ -96,83 +97,44 @@ internal sealed class CounterGrain(ITreeStore store, StorageRegressionGuard regr
     public async Task<CounterCasResult> CompareAndSet(Guid requestId, long expected, long newValue)
     {
         Validate();
-        return await DecideAsync(new PendingChange(requestId, Caller.Credential, value =>
+        return await _changes.DecideAsync(new PendingChange(requestId, Caller.Credential, value =>
             (value == expected ? new CounterCasResult(true, newValue) : new CounterCasResult(false, value), null)));
     }
 
-    private async Task<CounterCasResult> DecideAsync(PendingChange change)
-    {
-        _pending.Enqueue(change);
-        await _gate.WaitAsync();
-        try
-        {
-            while (!change.Decided.Task.IsCompleted) await DecideGroupAsync();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        return await change.Decided.Task;
-    }
-
     /// <summary>
-    /// Applies the queued changes in arrival order to the stored value, each seeing the ones before it, and commits the
-    /// result once (at most the request window's worth, so that each change's outcome stays findable after a conflict).
+    /// Applies the queued changes in arrival order to the stored value, each seeing the ones before it, for one commit.
     /// A change that fails (overflow) or does not swap changes nothing; on a conflict no change of the group is answered
-    /// from this activation's view, only from the stored record's request ids.
+    /// from this activation's view, only from the stored record's request ids (<see cref="GroupedDecisions{TState,TRequest,TOutcome}"/>).
     /// </summary>
-    private async Task DecideGroupAsync()
+    private async Task<GroupCommit<CounterState>?> DecideGroupAsync(IReadOnlyList<PendingChange> group)
     {
-        var group = new List<PendingChange>();
-        while (group.Count < RecentRequests.Window && _pending.TryDequeue(out var next)) group.Add(next);
-        try
+        var current = await _record.LoadAsync();
+        var (value, recent) = (current?.Value ?? 0, current?.Recent);
+        var changed = false;
+        foreach (var change in group)
         {
-            var current = await _record.LoadAsync();
-            var (value, recent) = (current?.Value ?? 0, current?.Recent);
-            var outcomes = new (CounterCasResult? Outcome, Exception? Error)[group.Count];
-            var changed = false;
-            for (var i = 0; i < group.Count; i++)
+            // Each change is checked with its own caller's credential against the ACL it is decided under.
+            var (outcome, error) = _acl.Refuses(current?.Acl, AclPerms.Write, change.Credential) is { } refused ? (null, refused) : change.Apply(value);
+            if (error is not null)
             {
-                // Each change is checked with its own caller's credential against the ACL it is decided under.
-                outcomes[i] = _acl.Refuses(current?.Acl, AclPerms.Write, group[i].Credential) is { } refused
-                    ? (null, refused)
-                    : group[i].Apply(value);
-                if (outcomes[i].Outcome is { Succeeded: true } swapped)
-                {
-                    (value, changed) = (swapped.Value, true);
-                    recent = RecentRequests.With(recent, group[i].RequestId, swapped);
-                }
+                change.Fail(error);
+                continue;
             }
 
-            if (changed && await _record.CommitAsync(new CounterState(value, recent!, current?.Acl)) is { } conflict)
+            change.Answer(outcome!);
+            if (outcome is { Succeeded: true })
             {
-                foreach (var change in group)
-                {
-                    if (RecentRequests.Find(conflict.Current?.Recent, change.RequestId) is { } landed) change.Decided.TrySetResult(landed.Outcome);
-                    else change.Decided.TrySetException(_record.ConflictError(conflict));
-                }
-
-                return;
-            }
-
-            for (var i = 0; i < group.Count; i++)
-            {
-                if (outcomes[i].Error is { } error) group[i].Decided.TrySetException(error);
-                else group[i].Decided.TrySetResult(outcomes[i].Outcome!);
+                (value, changed) = (outcome.Value, true);
+                recent = RecentRequests.With(recent, change.RequestId, outcome);
             }
         }
-        catch (Exception exception)
-        {
-            foreach (var change in group) change.Decided.TrySetException(exception);
-        }
+
+        return changed ? new GroupCommit<CounterState>(new CounterState(value, recent!, current?.Acl)) : null;
     }
 
     private void Validate() => RecipeNameRules.Validate("counter", this.GetPrimaryKeyString());
 
     /// <summary>A change waiting to be decided: what it does to the value it finds (an outcome, or an error that changes nothing).</summary>
     private sealed record PendingChange(Guid RequestId, CallerCredential? Credential, Func<long, (CounterCasResult? Outcome, Exception? Error)> Apply)
-    {
-        public TaskCompletionSource<CounterCasResult> Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+        : PendingRequest<CounterCasResult>(RequestId);
 }

@@ -28,10 +28,10 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
     TimeProvider time, ILogger<QueueGrain> logger) : Grain, IQueueGrain, IQueueMaintenanceGrain
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Queue<PendingPut> _pendingPuts = new();
     private string _name = "";
     private string _subject = "";
     private RecipeRecord<QueueHead> _head = null!;
+    private GroupedDecisions<QueueHead, PendingPut, QueueOutcome> _puts = null!;
     private RecipeAclGuard _acl = null!;
 
     // Ids of the stored messages in hand-out order; null until listed (again, after the cache was voided).
@@ -44,6 +44,7 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
         _name = this.GetPrimaryKeyString();
         _subject = RecipeNameRules.Subject("queue", _name);
         _head = new RecipeRecord<QueueHead>(store, QueueKeys.Head(_name), _subject, Retire, regression, logger);
+        _puts = new(_gate, _head, head => head.Recent, DecidePutsAsync, JoinsPuts);
         _acl = new RecipeAclGuard(credentials, options.Value.SuperDigest, _subject);
         await _acl.ReadyAsync();
     }
@@ -74,86 +75,49 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
             throw CoordException.BadArguments(_subject, $"a message holds at most {ZNodeLimits.MaxDataLength} bytes");
 
         // Puts waiting for the gate are decided together by whichever of them gets it first: one commit for all.
-        var put = new PendingPut(requestId, data, priority, Caller.Credential);
-        _pendingPuts.Enqueue(put);
-        await _gate.WaitAsync();
-        try
-        {
-            while (!put.Decided.Task.IsCompleted) await DecidePutsAsync();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        return await put.Decided.Task;
+        return (await _puts.DecideAsync(new PendingPut(requestId, data, priority, Caller.Credential))).MessageId;
     }
 
     /// <summary>
     /// Decides the waiting puts in arrival order, as many as one commit takes: sequence numbers in that order, one
     /// record per message and the head, all or none. Every put of the group gets the commit's outcome.
     /// </summary>
-    private async Task DecidePutsAsync()
+    private async Task<GroupCommit<QueueHead>?> DecidePutsAsync(IReadOnlyList<PendingPut> waiting)
     {
-        var group = TakePutGroup();
-        try
-        {
-            var (head, messages) = await LoadAsync();
-            // Each put is checked with its own caller's credential; a refused one changes nothing and fails alone.
-            group.RemoveAll(put => _acl.Refuses(head.Acl, AclPerms.Create, put.Credential) is { } refused && put.Decided.TrySetException(refused));
-
-            if (group.Count == 0) return;
-            var (seq, recent) = (head.NextSeq, head.Recent);
-            var ids = new string[group.Count];
-            var writes = new RecordWrite[group.Count];
-            for (var i = 0; i < group.Count; i++)
-            {
-                ids[i] = QueueKeys.MessageId(group[i].Priority, seq++);
-                recent = RecentRequests.With(recent, group[i].RequestId, new QueueOutcome(ids[i], 0));
-                writes[i] = RecordWrite.Insert(QueueKeys.Message(_name, ids[i]), group[i].Data);
-            }
-
-            if (await _head.CommitAsync(head with { NextSeq = seq, Recent = recent }, writes) is { } conflict)
-            {
-                // Another activation decided first; a put of this group may still have landed (a retried send).
-                foreach (var put in group)
-                {
-                    if (RecentRequests.Find(conflict.Current?.Recent, put.RequestId) is { } landed) put.Decided.TrySetResult(landed.Outcome.MessageId);
-                    else put.Decided.TrySetException(_head.ConflictError(conflict));
-                }
-
-                return;
-            }
-
-            for (var i = 0; i < group.Count; i++)
-            {
-                messages.Add(ids[i]);
-                group[i].Decided.TrySetResult(ids[i]);
-            }
-
-            _changed.Raise();
-        }
-        catch (Exception exception)
-        {
-            foreach (var put in group) put.Decided.TrySetException(exception);
-        }
-    }
-
-    /// <summary>The oldest waiting puts that fit one commit: within the request window (so that each put's outcome
-    /// stays findable after a conflict), the store's records per commit, and one message's worth of bytes.</summary>
-    private List<PendingPut> TakePutGroup()
-    {
-        var most = Math.Min(RecentRequests.Window, store.Limits.MaxRecordsPerCommit - 1);
+        var (head, messages) = await LoadAsync();
+        // Each put is checked with its own caller's credential; a refused one changes nothing and fails alone.
         var group = new List<PendingPut>();
-        long bytes = 0;
-        while (group.Count < most && _pendingPuts.TryPeek(out var next) && (group.Count == 0 || bytes + next.Data.Length <= ZNodeLimits.MaxDataLength))
+        foreach (var put in waiting)
         {
-            group.Add(_pendingPuts.Dequeue());
-            bytes += next.Data.Length;
+            if (_acl.Refuses(head.Acl, AclPerms.Create, put.Credential) is { } refused) put.FailAlone(refused);
+            else group.Add(put);
         }
 
-        return group;
+        if (group.Count == 0) return null;
+        var (seq, recent) = (head.NextSeq, head.Recent);
+        var ids = new string[group.Count];
+        var writes = new RecordWrite[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            ids[i] = QueueKeys.MessageId(group[i].Priority, seq++);
+            var outcome = new QueueOutcome(ids[i], 0);
+            recent = RecentRequests.With(recent, group[i].RequestId, outcome);
+            writes[i] = RecordWrite.Insert(QueueKeys.Message(_name, ids[i]), group[i].Data);
+            group[i].Answer(outcome);
+        }
+
+        return new GroupCommit<QueueHead>(head with { NextSeq = seq, Recent = recent }, writes, () =>
+        {
+            messages.UnionWith(ids);
+            _changed.Raise();
+        });
     }
+
+    /// <summary>Whether the next waiting put fits the group's commit beside the head: the store's records per commit,
+    /// and one message's worth of bytes (the first put always fits).</summary>
+    private bool JoinsPuts(IReadOnlyList<PendingPut> group, PendingPut next) =>
+        group.Count < store.Limits.MaxRecordsPerCommit - 1
+        && (group.Count == 0 || group.Sum(put => (long)put.Data.Length) + next.Data.Length <= ZNodeLimits.MaxDataLength);
 
     public async Task<QueueItem?> Take(Guid requestId, int visibilityMs, int waitMs)
     {
@@ -351,10 +315,7 @@ internal sealed class QueueGrain(ITreeStore store, StorageRegressionGuard regres
     private void Validate() => RecipeNameRules.Validate("queue", _name);
 
     /// <summary>A put waiting to be decided, alone or with the puts that waited beside it.</summary>
-    private sealed record PendingPut(Guid RequestId, byte[] Data, int Priority, CallerCredential? Credential)
-    {
-        public TaskCompletionSource<string> Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record PendingPut(Guid RequestId, byte[] Data, int Priority, CallerCredential? Credential) : PendingRequest<QueueOutcome>(RequestId);
 
     private static Dictionary<string, InFlight> With(Dictionary<string, InFlight> inFlight, string id, InFlight entry) =>
         new(inFlight, StringComparer.Ordinal) { [id] = entry };
