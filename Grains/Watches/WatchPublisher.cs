@@ -7,15 +7,17 @@ using OrleansCoord.Watches;
 namespace OrleansCoord.Grains.Watches;
 
 /// <summary>
-/// Publishes znode changes to their watch shards (docs/adr/014-watch-delivery.md): one call per shard a batch touches,
-/// to the shard grain, which pushes them on to its subscribers; with Azure queue watch streams, onto the shard's queue
-/// stream instead. A silo without <c>AddCoordWatchStreams</c> publishes nothing. Publishing finishes before the write
-/// is acknowledged, so a client that saw the acknowledgement can count on the event being on its way.
+/// Publishes znode changes to their watch shards (docs/adr/014-watch-delivery.md): to the shard grain, which pushes
+/// them on to its subscribers, one call in flight per shard from this silo and the events handed in meanwhile together
+/// in the next (<see cref="ShardOutbox"/>); with Azure queue watch streams, onto the shard's queue stream instead. A silo
+/// without <c>AddCoordWatchStreams</c> publishes nothing. Publishing finishes before the write is acknowledged, so a
+/// client that saw the acknowledgement can count on the event being on its way.
 /// </summary>
 internal sealed class WatchPublisher(IServiceProvider services, IGrainFactory grains)
 {
     private readonly bool _enabled = services.GetService<WatchDeliveryMarker>() is not null;
     private readonly IStreamProvider? _queues = services.GetKeyedService<IStreamProvider>(WatchStreams.ProviderName);
+    private readonly ShardOutbox[] _outboxes = new ShardOutbox[WatchStreams.Shards];
 
     public Task PublishAsync(IEnumerable<WatchEvent> events) => _enabled ? PublishCoreAsync(events) : Task.CompletedTask;
 
@@ -33,8 +35,16 @@ internal sealed class WatchPublisher(IServiceProvider services, IGrainFactory gr
     }
 
     private Task Send(int shard, List<WatchEvent> events) => _queues is null
-        ? grains.GetGrain<IWatchShardPublisher>(shard).Publish(events)
+        ? Outbox(shard).EnqueueAsync(events)
         : _queues.GetStream<WatchEvent>(StreamId.Create(WatchStreams.Namespace, shard)).OnNextBatchAsync(events);
+
+    private ShardOutbox Outbox(int shard)
+    {
+        var outbox = Volatile.Read(ref _outboxes[shard]);
+        if (outbox is not null) return outbox;
+        Interlocked.CompareExchange(ref _outboxes[shard], new ShardOutbox(shard, (s, events) => grains.GetGrain<IWatchShardPublisher>(s).Publish(events)), null);
+        return _outboxes[shard];
+    }
 
     /// <summary>The events for a znode that went from <paramref name="before"/> to <paramref name="after"/> (null: absent).</summary>
     public static IEnumerable<WatchEvent> Changes(string path, ZNodeRecord? before, ZNodeRecord? after)

@@ -10,6 +10,10 @@ import org.apache.zookeeper.data.ACL;
  * async API, a Semaphore keeping `concurrency` requests outstanding. Prints the same table as the .NET tool.
  * Usage: java -cp <zookeeper jars>:. ZkBench --server host:port [--ops N] [--concurrency N] [--size N]
  *        [--phases create,set,get,exists,delete] [--warmup N] [--session-timeout MS] [--json] [--json-out FILE]
+ *        [--pause-ms MS]
+ * --pause-ms (profiling, default 0): sleeps MS before each measured phase and after the last, printing "# pause before
+ * PHASE" / "# pause after" first and "# go" last, and "# phase PHASE START_MS END_MS" (epoch ms) after each, so that a profiler can take
+ * its counters between phases (bench/results/2026-12-07-session15/profile.py).
  */
 public final class ZkBench {
     static final String[] ALL_PHASES = {"create", "set", "get", "exists", "delete"};
@@ -31,12 +35,19 @@ public final class ZkBench {
         }
     }
 
+    static void pause(long ms, String when) throws InterruptedException {
+        if (ms <= 0) return;
+        System.err.println("# pause " + when);
+        Thread.sleep(ms);
+        System.err.println("# go");
+    }
+
     interface Op { void issue(ZooKeeper zk, String path, Runnable onOk, java.util.function.IntConsumer onError); }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new HashMap<>(Map.of("--server", "localhost:2181", "--ops", "20000",
                 "--concurrency", "200", "--size", "1024", "--phases", String.join(",", ALL_PHASES),
-                "--warmup", "1000", "--session-timeout", "30000", "--json-out", ""));
+                "--warmup", "1000", "--session-timeout", "30000", "--json-out", "", "--pause-ms", "0"));
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--json")) { json = true; continue; }
@@ -47,6 +58,7 @@ public final class ZkBench {
         int ops = Integer.parseInt(opt.get("--ops")), concurrency = Integer.parseInt(opt.get("--concurrency"));
         int size = Integer.parseInt(opt.get("--size")), warmup = Integer.parseInt(opt.get("--warmup"));
         String[] phases = opt.get("--phases").split(",");
+        long pauseMs = Long.parseLong(opt.get("--pause-ms"));
         for (String p : phases) if (!Arrays.asList(ALL_PHASES).contains(p)) { System.err.println("unknown phase " + p); System.exit(2); }
         // The connection's mode, from ZooKeeper's own client properties (the bench scripts' --tls and --netty set them),
         // so that every output says which mode it was.
@@ -70,10 +82,13 @@ public final class ZkBench {
                 for (String phase : warmup > 0 ? ALL_PHASES : new String[0])
                     System.err.println("# warm-up " + run(zk, phase, parent + "/w", warmup, concurrency, size).line());
                 for (String phase : phases) {
+                    pause(pauseMs, "before " + phase);
                     Result r = run(zk, phase, parent + "/n", ops, concurrency, size);
                     if (r.firstError() != null) System.err.println("# " + phase + ": first error: " + r.firstError());
+                    if (pauseMs > 0) System.err.println("# phase " + phase + " " + r.startedAtMs() + " " + r.endedAtMs());
                     results.add(r);
                 }
+                pause(pauseMs, "after");
             } finally {
                 cleanUp(zk, parent, concurrency);
             }
