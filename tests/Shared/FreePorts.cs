@@ -20,7 +20,8 @@ internal static class FreePorts
     private const int First = 20000;
     private const int Last = 29999;
 
-    private static readonly string ReservationDirectory = Path.Combine(Path.GetTempPath(), "orleanscoord-test-ports");
+    // Per user: on a machine several users share, one user's folder is not writable by another.
+    private static readonly string ReservationDirectory = Path.Combine(Path.GetTempPath(), $"orleanscoord-test-ports-{Environment.UserName}");
     private static readonly HashSet<int> HandedOut = [];
     private static readonly int ThisProcess = Environment.ProcessId;
 
