@@ -70,14 +70,23 @@ public sealed class WatchRoutes<T> where T : class
     public List<T> Match(WatchEvent change)
     {
         List<T> matched = [];
-        if (_paths.TryGetValue(change.Path, out var exact)) matched.AddRange(exact);
+        var sources = 0;
+        if (_paths.TryGetValue(change.Path, out var exact))
+        {
+            matched.AddRange(exact);
+            sources++;
+        }
+
         if (_subtrees.Count == 0 || !WatchKind.PersistentRecursive.FiresOn(change.Type)) return matched;
         foreach (var root in ZNodePath.SelfAndAncestors(change.Path))
         {
-            if (_subtrees.TryGetValue(root, out var recipients)) matched.AddRange(recipients);
+            if (!_subtrees.TryGetValue(root, out var recipients)) continue;
+            matched.AddRange(recipients);
+            sources++;
         }
 
-        return matched.Count > 1 ? Distinct(matched) : matched;
+        // One list holds each recipient once (Add): only recipients gathered from several lists can repeat.
+        return sources > 1 ? Distinct(matched) : matched;
     }
 
     /// <summary>Whether anything takes the events of <paramref name="shard"/>: a path that lands there, or any subtree

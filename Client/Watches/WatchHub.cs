@@ -43,7 +43,7 @@ internal sealed partial class WatchHub
             lock (_gate) Register(watcher);
             try
             {
-                await _subscriptions.EnsureAsync(watcher.Kind == WatchKind.PersistentRecursive
+                await _subscriptions.EnsureAsync(IsSubtree(watcher)
                     ? Enumerable.Range(0, WatchStreams.Shards)
                     : [WatchStreams.ShardOf(watcher.Path)]);
             }
