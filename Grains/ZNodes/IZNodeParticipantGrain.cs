@@ -26,8 +26,8 @@ public interface IZNodeParticipantGrain : IGrainWithStringKey
     /// <summary>The conditional writes that make this znode's part of the transaction durable.</summary>
     [Alias("tx-prepare")] Task<RecordWrite[]> TxPrepare(Guid txId);
 
-    /// <summary>Ends this znode's part: adopts the pending state (with the new storage tokens) or drops it.</summary>
-    [Alias("tx-resolve")] Task TxResolve(Guid txId, TxOutcome outcome, Dictionary<string, string>? tokens);
+    /// <summary>Ends this znode's part: adopts the pending state (with its record's new storage token) or drops it.</summary>
+    [Alias("tx-resolve-own"), Orleans.Concurrency.OneWay] Task TxResolve(Guid txId, TxOutcome outcome, string? token);
 
     /// <summary>Deletes this TTL or container znode when its time has come (sweeper).</summary>
     [Alias("check-expiry")] Task CheckExpiry();

@@ -63,20 +63,20 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
         }
         catch
         {
-            await transaction.ResolveAsync(TxOutcome.Aborted, null);
+            transaction.Resolve(TxOutcome.Aborted, null);
             throw;
         }
 
         if (results.Any(r => r.IsError))
         {
-            await transaction.ResolveAsync(TxOutcome.Aborted, null);
+            transaction.Resolve(TxOutcome.Aborted, null);
             return results;
         }
 
         var writes = await transaction.PrepareAsync();
         if (writes.Count > store.Limits.MaxRecordsPerCommit)
         {
-            await transaction.ResolveAsync(TxOutcome.Aborted, null);
+            transaction.Resolve(TxOutcome.Aborted, null);
             throw CoordException.BadArguments(null, $"multi touches {writes.Count} records, more than {store.Limits.MaxRecordsPerCommit} on {store.Limits.Store}");
         }
 
@@ -87,7 +87,7 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
         }
         catch (TreeStoreException exception)
         {
-            await transaction.ResolveAsync(TxOutcome.Unknown, null);
+            transaction.Resolve(TxOutcome.Unknown, null);
             throw TreeStoreErrors.Unavailable(null, exception);
         }
 
@@ -103,11 +103,11 @@ internal sealed class MultiGrain(ITreeStore store, RevisionClock clock, TimeProv
                 // The multi is durable; a lost event is made up for by the watcher's resync (ADR 006).
             }
 
-            await transaction.ResolveAsync(TxOutcome.Committed, commit.Tokens);
+            transaction.Resolve(TxOutcome.Committed, commit.Tokens);
             return results;
         }
 
-        await transaction.ResolveAsync(TxOutcome.Aborted, null);
+        transaction.Resolve(TxOutcome.Aborted, null);
         if (TreeKeys.IsSessionFence(commit.ConflictKey!))
         {
             var expired = Array.FindIndex(transaction.Ops, op => op is CreateOp { Mode: var mode } && mode.IsEphemeral());

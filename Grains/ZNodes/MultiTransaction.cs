@@ -48,9 +48,9 @@ internal sealed class MultiTransaction(IGrainFactory grains, ZNodeOp[] ops, long
         return CommitShape.CollapseTouches(prepared.SelectMany(w => w).Concat(created).ToList());
     }
 
-    /// <summary>Tells every participant the outcome. See <see cref="Verdicts.DeliverAsync"/> for why the wait is bounded.</summary>
-    public Task ResolveAsync(TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
-        Verdicts.DeliverAsync(_participants.Values.Select(p => (p, _id)), outcome, tokens);
+    /// <summary>Tells every participant the outcome, without waiting for them (<see cref="Verdicts.Deliver"/> says why).</summary>
+    public void Resolve(TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
+        Verdicts.Deliver(_participants.Values.Select(p => (p, _id)), outcome, tokens);
 
     /// <summary>The committed multi's changes as watch events, one per znode and kind, all at the multi's revision.</summary>
     public IEnumerable<WatchEvent> WatchEvents(OpResult[] results)

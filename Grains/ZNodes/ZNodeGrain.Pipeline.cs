@@ -164,6 +164,7 @@ internal sealed partial class ZNodeGrain
     /// </summary>
     private async Task<(List<PendingWrite> Deferred, List<PendingWrite> Again)> CommitBatchAsync(List<PendingWrite> batch)
     {
+        await WaitForFinishingBeforeAsync();
         var again = new List<PendingWrite>();
         var deferred = new List<PendingWrite>();
         var deletedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -260,7 +261,7 @@ internal sealed partial class ZNodeGrain
         }
         catch (Exception exception)
         {
-            await ResolveChildrenAsync(preparedChildren, TxOutcome.Unknown, null);
+            ResolveChildren(preparedChildren, TxOutcome.Unknown, null);
             foreach (var write in applied) write.Fail(exception);
             FailRefusedUnsettled(refused);
             return (deferred, again);
@@ -278,14 +279,13 @@ internal sealed partial class ZNodeGrain
                     _handoff?.Take(delete.Name);
             }
 
-            await ResolveChildrenAsync(preparedChildren, TxOutcome.Committed, result.Tokens);
-            await PublishAsync(WatchEvents(before, draft.Record, applied));
-            foreach (var write in applied) write.Succeed();
-            foreach (var (write, error) in refused) write.Fail(error);
+            ResolveChildren(preparedChildren, TxOutcome.Committed, result.Tokens);
+            // The events and the answers go on beside the next batch (ZNodeGrain.Finishing.cs).
+            StartFinishing([.. WatchEvents(before, draft.Record, applied)], applied, refused);
             return (deferred, again);
         }
 
-        await ResolveChildrenAsync(preparedChildren, TxOutcome.Aborted, null);
+        ResolveChildren(preparedChildren, TxOutcome.Aborted, null);
         FailConflict(applied, result.ConflictKey!);
         FailRefusedUnsettled(refused);
         return (deferred, again);
@@ -333,7 +333,7 @@ internal sealed partial class ZNodeGrain
         }
         catch
         {
-            await Verdicts.DeliverAsync([(child, txId)], TxOutcome.Aborted, null);
+            Verdicts.Deliver([(child, txId)], TxOutcome.Aborted, null);
             throw;
         }
     }
@@ -343,7 +343,7 @@ internal sealed partial class ZNodeGrain
         try
         {
             var prepared = await prepare;
-            await Verdicts.DeliverAsync([prepared.Participant], TxOutcome.Aborted, null);
+            Verdicts.Deliver([prepared.Participant], TxOutcome.Aborted, null);
         }
         catch (Exception)
         {
@@ -353,8 +353,10 @@ internal sealed partial class ZNodeGrain
 
     private sealed record ChildDelete(RecordWrite[] Writes, (IZNodeParticipantGrain Child, Guid TxId) Participant);
 
-    private static Task ResolveChildrenAsync(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens) =>
-        children.Count == 0 ? Task.CompletedTask : Verdicts.DeliverAsync(children, outcome, tokens);
+    private static void ResolveChildren(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens)
+    {
+        if (children.Count > 0) Verdicts.Deliver(children, outcome, tokens);
+    }
 
     /// <summary>The batch's changes as watch events: this znode's (coalesced per batch), and each created or deleted child's.</summary>
     private IEnumerable<WatchEvent> WatchEvents(ZNodeRecord? before, ZNodeRecord? after, List<PendingWrite> applied)

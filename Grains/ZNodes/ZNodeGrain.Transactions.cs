@@ -72,13 +72,13 @@ internal sealed partial class ZNodeGrain
         return Task.FromResult(writes.ToArray());
     }
 
-    public async Task TxResolve(Guid txId, TxOutcome outcome, Dictionary<string, string>? tokens)
+    public async Task TxResolve(Guid txId, TxOutcome outcome, string? token)
     {
         if (_tx is not { } tx || tx.Id != txId) return;
         switch (outcome)
         {
             case TxOutcome.Committed:
-                var token = tx.Draft.Record is null ? null : tokens?.GetValueOrDefault(_key) ?? tx.Token;
+                token = tx.Draft.Record is null ? null : token ?? tx.Token;
                 AdoptCommitted(tx.Draft.Record, token, tx.Draft.Children);
                 // Children created or deleted by the transaction wrote their own records: no hand-off for them.
                 foreach (var name in tx.Draft.Children.Changed) _handoff?.Take(name);
@@ -117,6 +117,7 @@ internal sealed partial class ZNodeGrain
 
         try
         {
+            await WaitForFinishingAsync();
             var record = await LoadAsync(txId);
             var tx = new Participation(txId, record, Token, new NodeDraft(_path, record, _children)) { Generation = _generation };
             _tx = tx;
