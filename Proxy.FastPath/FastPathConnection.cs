@@ -122,6 +122,9 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         _handshaking = true;
         WaitForClient(pending: true);
         await tls.AuthenticateAsServerAsync(_tlsOptions!, CancellationToken.None);
+        // Its reads and writes completed on this loop, and so did it; should SslStream ever finish a handshake
+        // elsewhere, the connection comes back to its loop before it touches the loop's sockets.
+        if (!Loop.IsCurrentThread) await Loop.SwitchTo();
         _handshaking = false;
         _clientWaitSince = 0;
         if (tls.NegotiatedApplicationProtocol == SslApplicationProtocol.Http2) return Handoff.Http2;
