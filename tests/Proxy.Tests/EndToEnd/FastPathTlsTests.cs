@@ -135,6 +135,52 @@ public sealed class FastPathTlsTests(GridFixture grid)
         Assert.DoesNotContain("fail", setup.Proxy.Output, StringComparison.OrdinalIgnoreCase); // nothing logged as a failure
     }
 
+    /// <summary>The fast path counts a connection from its arrival; one it hands over (decrypted, or HTTP/2) leaves its
+    /// count and Kestrel counts it again: each open connection is counted once, whichever path serves it.</summary>
+    [Fact]
+    public async Task HttpsConnections_CountedOnceWhileOpen_WhicheverPathServesThem_AndNoneLeftWhenClosed()
+    {
+        await using var setup = await StartAsync("count", "on");
+        var held = await ClientConnectionsAsync(setup.Proxy);
+        var fast = await RawHttp.ConnectTlsAsync(setup.HttpsPort, SslApplicationProtocol.Http11);
+        var handed = await RawHttp.ConnectTlsAsync(setup.HttpsPort, SslApplicationProtocol.Http11);
+        var http2 = new HttpClient(new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true } })
+        {
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        try
+        {
+            await fast.SendAsync($"GET /{setup.Cluster}/fast HTTP/1.1\r\nHost: x\r\n\r\n");
+            Assert.Equal(200, (await fast.ReadResponseAsync()).Status);
+            var large = new string('x', 100_000);
+            await handed.SendAsync($"POST /{setup.Cluster}/handed HTTP/1.1\r\nHost: x\r\nContent-Length: {large.Length}\r\n\r\n{large}");
+            Assert.Equal(200, (await handed.ReadResponseAsync()).Status);
+            using (var response = await http2.GetAsync($"https://localhost:{setup.HttpsPort}/{setup.Cluster}/h2"))
+            {
+                Assert.Equal((HttpStatusCode.OK, HttpVersion.Version20), (response.StatusCode, response.Version));
+            }
+
+            Assert.Equal(held + 3, await ClientConnectionsAsync(setup.Proxy));
+        }
+        finally
+        {
+            await fast.DisposeAsync();
+            await handed.DisposeAsync();
+            http2.Dispose();
+        }
+
+        await Poll.UntilAsync(async () => await ClientConnectionsAsync(setup.Proxy) == held, TimeSpan.FromSeconds(30),
+            () => $"the proxy counts {held} client connections again");
+        Assert.Equal(["coord_proxy_fast_path_handoffs_total{reason=\"body\"} 1", "coord_proxy_fast_path_handoffs_total{reason=\"h2\"} 1"],
+            (await HandoffsAsync(setup.Proxy)).Order());
+    }
+
+    private static async Task<long> ClientConnectionsAsync(ProxyProcess proxy) =>
+        long.Parse((await proxy.Admin.GetStringAsync("/metrics")).Split('\n')
+            .Single(line => line.StartsWith("coord_proxy_client_connections ", StringComparison.Ordinal)).Split(' ')[1]);
+
     private static async Task<long> FastPathRequestsAsync(ProxyProcess proxy) =>
         long.Parse((await proxy.Admin.GetStringAsync("/metrics")).Split('\n')
             .Single(line => line.StartsWith("coord_proxy_fast_path_requests_total ", StringComparison.Ordinal)).Split(' ')[1]);
