@@ -142,7 +142,15 @@ internal sealed class DecryptedConnection : ConnectionContext, IConnectionIdFeat
     public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _output.CompleteAsync();
+        try
+        {
+            await _output.CompleteAsync(); // Kestrel has completed it already, unless it went away mid-answer
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+        {
+            // the client is gone: what was left unsent goes with it
+        }
+
         Abort(); // wakes the pump if it waits for the client
         _input.Writer.CancelPendingFlush(); // or for Kestrel
         await _pump;
