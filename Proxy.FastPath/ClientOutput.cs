@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Runtime.CompilerServices;
 using OrleansCoord.Proxy.FastPath.Loop;
 
@@ -6,9 +7,10 @@ namespace OrleansCoord.Proxy.FastPath;
 
 /// <summary>
 /// What goes back to a fast-path client: written here, sent in one write by <see cref="FlushAsync"/> (called only
-/// before the fast path waits for something, so a small answer leaves in one send).
+/// before the fast path waits for something, so a small answer leaves in one send; over TLS, in as few records).
 /// </summary>
-internal sealed class ClientOutput(LoopSocket socket) : IBufferWriter<byte>
+/// <param name="tls">The TLS session over <paramref name="socket"/> on the HTTPS port; null on the cleartext port.</param>
+internal sealed class ClientOutput(LoopSocket socket, SslStream? tls) : IBufferWriter<byte>
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
 
@@ -25,7 +27,8 @@ internal sealed class ClientOutput(LoopSocket socket) : IBufferWriter<byte>
         if (_buffer.WrittenCount == 0) return !socket.Closed;
         try
         {
-            await socket.SendAsync(_buffer.WrittenMemory);
+            if (tls is null) await socket.SendAsync(_buffer.WrittenMemory);
+            else await tls.WriteAsync(_buffer.WrittenMemory);
             return true;
         }
         catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)

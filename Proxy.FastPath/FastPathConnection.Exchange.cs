@@ -16,6 +16,7 @@ internal sealed partial class FastPathConnection
     private UpstreamConnection? _upstream;
     private bool _timedOut;
     private bool _draining;
+    private bool _handshaking;
 
     /// <summary>Sends the request to <paramref name="target"/> and relays its answer. A pooled connection that fails
     /// before any answer byte (the upstream closed it while idle) is replaced by a fresh one once, as
@@ -128,7 +129,7 @@ internal sealed partial class FastPathConnection
             Append("\r\n"u8);
         }
 
-        Append("X-Forwarded-Proto: http\r\nX-Forwarded-Host: "u8);
+        Append(Secure ? "X-Forwarded-Proto: https\r\nX-Forwarded-Host: "u8 : "X-Forwarded-Proto: http\r\nX-Forwarded-Host: "u8);
         Append(host);
         Append("\r\n\r\n"u8);
         Append(_body.AsSpan(0, (int)_head.ContentLength));
@@ -179,7 +180,7 @@ internal sealed partial class FastPathConnection
 
         var clientSince = _clientWaitSince;
         var limits = _services.Limits;
-        var limit = _clientBytesPending ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout;
+        var limit = _handshaking ? TlsHandshakeTimeout : _clientBytesPending ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout;
         if (clientSince != 0 && now - clientSince > (long)limit.TotalMilliseconds) _client.Close();
         var stalledSince = _client.SendStalledSince;
         if (stalledSince != 0 && now - stalledSince > (long)_services.Options.SendTimeout.TotalMilliseconds) _client.Close();

@@ -1,10 +1,13 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Runtime.CompilerServices;
 using System.Text;
 using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.FastPath.Loop;
+using OrleansCoord.Proxy.FastPath.Tls;
 using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.LoadBalancing;
 using OrleansCoord.Proxy.Observability;
@@ -17,7 +20,9 @@ namespace OrleansCoord.Proxy.FastPath;
 /// from the bytes received, routed and balanced with YARP's own state, sent over a pooled upstream connection of the
 /// same loop and its answer copied back. The first request the fast path cannot serve exactly as YARP would is not
 /// consumed: the connection, with the bytes received so far, is handed to Kestrel (and YARP) for the rest of its
-/// life. Requests are answered one at a time, so pipelined requests are answered in order.
+/// life. Requests are answered one at a time, so pipelined requests are answered in order. On the HTTPS port the
+/// connection first ends TLS (an <see cref="SslStream"/> over the loop's socket, Tls/LoopSocketStream.cs) and then
+/// serves the decrypted bytes the same way; what it leaves goes to Kestrel decrypted, in the same TLS session.
 /// </summary>
 internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.ILoopConnection
 {
@@ -27,7 +32,13 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     /// <summary>Larger bodies go to YARP, which streams them.</summary>
     public const int MaxBodySize = 64 * 1024;
 
+    /// <summary>Kestrel's HTTPS handshake timeout (HttpsConnectionAdapterOptions.HandshakeTimeout's default).</summary>
+    private static readonly TimeSpan TlsHandshakeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly LoopSocket _client;
+    private readonly SslServerAuthenticationOptions? _tlsOptions;
+    private readonly LoopSocketStream? _tlsTransport;
+    private readonly SslStream? _tls;
     private readonly FastPathServices _services;
     private readonly IPEndPoint? _remote;
     private readonly RequestHead _head;
@@ -40,14 +51,25 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     private string? _remoteAddress;
     private byte[]? _forwardedFor;
 
-    public FastPathConnection(LoopSocket client, IPEndPoint? remote, FastPathServices services)
+    /// <param name="tls">The HTTPS port's TLS settings; null on the cleartext port.</param>
+    public FastPathConnection(LoopSocket client, IPEndPoint? remote, FastPathServices services, SslServerAuthenticationOptions? tls = null)
     {
         _head = new RequestHead(services.Options.UnderscoresInHeaders);
         _client = client;
         _remote = remote;
         _services = services;
-        _output = new ClientOutput(client);
+        if (tls is not null)
+        {
+            _tlsOptions = tls;
+            _tlsTransport = new LoopSocketStream(client);
+            _tls = new SslStream(_tlsTransport, leaveInnerStreamOpen: false);
+        }
+
+        _output = new ClientOutput(client, _tls);
     }
+
+    /// <summary>Whether the client came over TLS (X-Forwarded-Proto https).</summary>
+    private bool Secure => _tls is not null;
 
     private ClientOutput Output => _output;
 
@@ -62,11 +84,11 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         string? handoff = null;
         try
         {
-            handoff = await ServeRequestsAsync();
+            handoff = _tls is null ? await ServeRequestsAsync() : await ServeTlsAsync(_tls);
         }
-        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or ClientGoneException)
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or ClientGoneException or AuthenticationException)
         {
-            // the client went away, or was cut off
+            // the client went away, or was cut off, or its TLS handshake failed (as on Kestrel's HTTPS port: closed, no answer)
         }
         catch (Exception exception)
         {
@@ -83,12 +105,30 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         if (handoff is null)
         {
             _client.Close();
+            _tls?.Dispose(); // its buffers go back to the pool
             return;
         }
 
         // The request at the front (and all after it) are Kestrel's: nothing of it has been consumed.
         _services.Metrics.RecordHandoff(handoff);
-        _services.Handoff.Hand(_client.Detach(), _input.AsMemory(_inputStart, _inputEnd - _inputStart));
+        if (_tls is null) _services.Handoff.Hand(_client.Detach(), _input.AsMemory(_inputStart, _inputEnd - _inputStart));
+        else _services.Handoff.Hand(_tlsTransport!.Detach(), _tls, _input.AsMemory(_inputStart, _inputEnd - _inputStart));
+    }
+
+    /// <summary>The TLS handshake (bounded by Kestrel's handshake timeout, in the heartbeat), then the requests; a
+    /// connection that agreed on HTTP/2 by ALPN is Kestrel's from its first byte.</summary>
+    private async Task<string?> ServeTlsAsync(SslStream tls)
+    {
+        _handshaking = true;
+        WaitForClient(pending: true);
+        await tls.AuthenticateAsServerAsync(_tlsOptions!, CancellationToken.None);
+        // Its reads and writes completed on this loop, and so did it; should SslStream ever finish a handshake
+        // elsewhere, the connection comes back to its loop before it touches the loop's sockets.
+        if (!Loop.IsCurrentThread) await Loop.SwitchTo();
+        _handshaking = false;
+        _clientWaitSince = 0;
+        if (tls.NegotiatedApplicationProtocol == SslApplicationProtocol.Http2) return Handoff.Http2;
+        return await ServeRequestsAsync();
     }
 
     /// <summary>Serves requests until the connection ends (null) or one is left to Kestrel (why).</summary>
@@ -131,7 +171,7 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
             }
         }
 
-        var received = await _client.ReceiveAsync(_input.AsMemory(_inputEnd));
+        var received = _tls is null ? await _client.ReceiveAsync(_input.AsMemory(_inputEnd)) : await _tls.ReadAsync(_input.AsMemory(_inputEnd));
         _inputEnd += received;
         return received;
     }
@@ -299,6 +339,9 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         /// <summary>The cluster asks for what the fast path does not do (a policy not ours, an instance not http://, a
         /// cookie key ASP.NET would decode).</summary>
         public const string Cluster = "cluster";
+
+        /// <summary>The client agreed on HTTP/2 in the TLS handshake (ALPN), which Kestrel serves.</summary>
+        public const string Http2 = "h2";
     }
 
     /// <summary>Why and how the fast path serves a request; a null route: no route matched (404).</summary>

@@ -90,7 +90,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     RequestHeaderDecoding.Apply(kestrel);
 });
 builder.WebHost.UseInlineIo(inlineIo);
-builder.Services.AddGridProxy(options);
+builder.Services.AddGridProxy(options, certificate);
 
 var app = builder.Build();
 app.UseAdminPort(options.AdminPort, adminGuard);

@@ -8,13 +8,13 @@
 # Everything started here is stopped on exit.
 #   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--paired] [--hold SECONDS]
 #                  [--https] [--skip-follow]
-# --https adds TLS to the same run: nginx gets a second listener `ssl` and the --fast-path off proxy its --https-port,
-# both with one throw-away certificate made at run time in the temp dir (RSA 2048, TLS 1.3 as both negotiate; wrk checks
-# no certificate and offers no ALPN, so both speak HTTP/1.1 over TLS), same upstreams; each round then runs nginx
-# plain, nginx https, proxy plain (--fast-path off), proxy https, proxy plain (--fast-path on). The proxy's HTTPS port
-# is served by Kestrel + YARP (the fast path serves the cleartext port only), so "proxy https / --fast-path off" is
-# the cost of TLS and "proxy https / --fast-path on" what leaving the fast path for HTTPS costs. wrk keeps its 64
-# connections alive for the whole run: the handshakes (64 per run) are not what is measured, the record layer is.
+# --https adds TLS to the same run: nginx gets a second listener `ssl` and both proxies an --https-port, all with one
+# throw-away certificate made at run time in the temp dir (RSA 2048, TLS 1.3 as all negotiate; wrk checks no
+# certificate and offers no ALPN, so all speak HTTP/1.1 over TLS), same upstreams; each round then runs nginx plain,
+# nginx https, proxy plain and https with --fast-path off (Kestrel + YARP serve both: the cost of TLS there), proxy
+# plain and https with --fast-path on (the fast path serves both, TLS ended on its event loops: its cost of TLS, next
+# to nginx's). wrk keeps its 64 connections alive for the whole run: the handshakes (64 per run) are not what is
+# measured, the record layer is.
 # --skip-follow leaves out the join/leave rounds (following the grid) after the throughput rounds.
 # A/B of the fast path: B_DLL=path/to/OrleansCoord.Proxy.dll (another build, e.g. a copy of main's Release output)
 # and/or B_ENV="VAR=value ..." (environment for it, e.g. DOTNET_gcServer=0) start a second fast-path proxy, run
@@ -71,14 +71,15 @@ trap 'exit 130' INT TERM
 
 free_port UP1; free_port UP2; free_port UP3; free_port NGINX_PROXY; free_port SILO_PORT; free_port GATEWAY; free_port SILO_HTTP
 free_port PROXY; free_port PROXY_ADMIN; free_port FAST; free_port FAST_ADMIN; free_port FAST_B; free_port FAST_B_ADMIN
-NGINX_TLS_SERVER=""; PROXY_TLS_ARGS=()
+NGINX_TLS_SERVER=""; PROXY_TLS_ARGS=(); FAST_TLS_ARGS=()
 if (( HTTPS )); then
   make_tls_material "$WORK/tls" || exit 3
-  free_port NGINX_PROXY_TLS; free_port PROXY_TLS
+  free_port NGINX_PROXY_TLS; free_port PROXY_TLS; free_port FAST_TLS
   NGINX_TLS_SERVER="server { listen 127.0.0.1:$NGINX_PROXY_TLS ssl; ssl_certificate $WORK/tls/server.pem; ssl_certificate_key $WORK/tls/server.key;
     location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection '';
     proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }"
   PROXY_TLS_ARGS=(--https-port "$PROXY_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
+  FAST_TLS_ARGS=(--https-port "$FAST_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
 fi
 B_DLL="${B_DLL:-}"; B_ENV="${B_ENV:-}"
 AB=0; [[ -n "$B_DLL" || -n "$B_ENV" ]] && AB=1
@@ -133,7 +134,7 @@ start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off, $5 = dll (
     --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot-$name.json" "$@") > "$WORK/$name.log" 2>&1 & PIDS+=($!)
 }
 start_proxy proxy "$PROXY" "$PROXY_ADMIN" off "" "" "${PROXY_TLS_ARGS[@]}"
-start_proxy fast "$FAST" "$FAST_ADMIN" on
+start_proxy fast "$FAST" "$FAST_ADMIN" on "" "" "${FAST_TLS_ARGS[@]}"
 PORTS=("$PROXY" "$FAST")
 if (( AB )); then start_proxy fast-b "$FAST_B" "$FAST_B_ADMIN" on "$B_DLL" "$B_ENV"; PORTS+=("$FAST_B"); fi
 for port in "${PORTS[@]}"; do
@@ -141,7 +142,7 @@ for port in "${PORTS[@]}"; do
   [[ "$(curl -s "http://127.0.0.1:$port/x")" == u? ]] || { echo "the proxy on $port does not forward; its logs:" >&2; cat "$WORK"/proxy.log "$WORK"/fast.log >&2; exit 4; }
 done
 if (( HTTPS )); then
-  for url in "https://127.0.0.1:$PROXY_TLS/x" "https://127.0.0.1:$NGINX_PROXY_TLS/x"; do
+  for url in "https://127.0.0.1:$PROXY_TLS/x" "https://127.0.0.1:$FAST_TLS/x" "https://127.0.0.1:$NGINX_PROXY_TLS/x"; do
     for _ in $(seq 1 300); do [[ "$(curl -s --cacert "$WORK/tls/ca.pem" "$url" || true)" == u? ]] && break; sleep 0.2; done
     [[ "$(curl -s --cacert "$WORK/tls/ca.pem" "$url")" == u? ]] || { echo "$url does not forward over TLS; logs:" >&2; cat "$WORK"/proxy.log "$WORK"/proxy/error.log >&2; exit 4; }
   done
@@ -193,7 +194,7 @@ paired() { # $1 = round
 {
   echo "# $(date -u +%FT%TZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores, $(nginx -v 2>&1), wrk -t2 -c64 -d${DURATION}s"
   if (( HTTPS )); then
-    echo "# mode: plain and https (nginx ssl on port $NGINX_PROXY_TLS, proxy --https-port $PROXY_TLS; $(openssl version | cut -d' ' -f1-2)," \
+    echo "# mode: plain and https (nginx ssl on port $NGINX_PROXY_TLS, proxy --https-port $PROXY_TLS (off) and $FAST_TLS (on); $(openssl version | cut -d' ' -f1-2)," \
       "one throw-away RSA 2048 certificate, HTTP/1.1 over TLS, 64 keep-alive connections per run: handshakes not measured)"
   else
     echo "# mode: plain"
@@ -206,6 +207,7 @@ paired() { # $1 = round
   if (( HTTPS )); then
     wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$NGINX_PROXY_TLS/" >/dev/null 2>&1
     wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$PROXY_TLS/" >/dev/null 2>&1
+    wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$FAST_TLS/" >/dev/null 2>&1
   fi
   if (( HOLD > 0 )); then
     echo "# holding ${HOLD} s: nginx proxy port $NGINX_PROXY (group $NGINX_PROXY_GROUP), fast path off $PROXY (pid $PROXY_GROUP)," \
@@ -218,6 +220,7 @@ paired() { # $1 = round
     if (( ! SKIP_OFF )); then run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"; fi
     if (( HTTPS )); then run "round $round: OrleansCoord.Proxy https (Kestrel + YARP)" "$PROXY_TLS" "$PROXY_GROUP" https; fi
     run "round $round: OrleansCoord.Proxy --fast-path on" "$FAST" "$FAST_GROUP"
+    if (( HTTPS )); then run "round $round: OrleansCoord.Proxy https (fast path)" "$FAST_TLS" "$FAST_GROUP" https; fi
     if (( AB )); then run "round $round: OrleansCoord.Proxy --fast-path on (B: ${B_DLL#"$ROOT/"} ${B_ENV})" "$FAST_B" "$FAST_B_GROUP"; fi
     if (( AB && PAIRED )); then paired "$round"; fi
   done

@@ -6,7 +6,8 @@
 #   - ZooKeeper 3.8: bench/zookeeper-reference.sh --netty and --tls, one fresh server per run;
 # all with ZkBench (Debian's Java client, Netty socket both ways, so that the pair differs in TLS alone; --nio adds the
 # default plain runs with the NIO sockets, the published plain figures' setup). Then bench/proxy.sh --https --rounds R:
-# nginx plain and https, the proxy plain (--fast-path off and on) and https, interleaved within each round.
+# nginx plain and https, the proxy plain and https with --fast-path off (Kestrel + YARP) and on (the fast path, TLS on
+# its event loops), interleaved within each round.
 # At the end it prints one table (medians over the rounds, TLS/plain per system and phase) and writes it to
 # OUT/ratios.md; every run's output and JSON stays under OUT.
 #   bench/tls-ab.sh [--out DIR] [--rounds 3] [--ops 20000] [--concurrency 200] [--size 1024] [--duration 10] [--warmup 5]

@@ -91,7 +91,8 @@ def proxy_table(text):
             label = None
     pairs = [("nginx", "nginx proxy", "nginx proxy https"),
              ("proxy, TLS alone (Kestrel + YARP both)", "OrleansCoord.Proxy --fast-path off", "OrleansCoord.Proxy https (Kestrel + YARP)"),
-             ("proxy, https vs the default fast path", "OrleansCoord.Proxy --fast-path on", "OrleansCoord.Proxy https (Kestrel + YARP)")]
+             ("proxy, fast path both (plain and TLS on its loops)", "OrleansCoord.Proxy --fast-path on", "OrleansCoord.Proxy https (fast path)"),
+             ("proxy, Kestrel's https vs the plain fast path", "OrleansCoord.Proxy --fast-path on", "OrleansCoord.Proxy https (Kestrel + YARP)")]
     lines = ["## Proxy benchmark (wrk -t2 -c64 keep-alive, req/s and proxy CPU per request, medians over the rounds)", "",
              "| system | plain req/s | https req/s | https/plain | each round's https/plain | plain µs CPU/req | https µs CPU/req |",
              "|---|---|---|---|---|---|---|"]
@@ -103,6 +104,14 @@ def proxy_table(text):
         r = ratio(median(t["rps"]), median(p["rps"]))
         lines.append(f"| {name} | {fmt(median(p['rps']))} | {fmt(median(t['rps']))} | {'–' if r is None else f'{r:.2f}×'} | {each} | "
                      f"{fmt1(median(p['cpu']))} | {fmt1(median(t['cpu']))} |")
+    # The proxy's https next to nginx's, each round's pair (same round: the same foreign load).
+    for label in ("OrleansCoord.Proxy https (fast path)", "OrleansCoord.Proxy https (Kestrel + YARP)"):
+        n, t = runs.get("nginx proxy https"), runs.get(label)
+        if not n or not t:
+            continue
+        each = " ".join(f"{b / a:.2f}" for a, b in zip(n["rps"], t["rps"]) if a)
+        r = ratio(median(t["rps"]), median(n["rps"]))
+        lines += ["", f"{label} / nginx https, req/s: median {'–' if r is None else f'{r:.2f}×'}, each round {each}"]
     return lines
 
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -13,7 +14,7 @@ namespace OrleansCoord.Proxy.FastPath.Handoff;
 /// </summary>
 /// <remarks>
 /// Binds only <see cref="HandoffEndPoint"/> (<see cref="CanBind"/>), so Kestrel's socket transport keeps every other
-/// port. One handoff endpoint at a time: <see cref="Hand"/> names none.
+/// port. One handoff endpoint of each kind at a time (cleartext, and decrypted for the HTTPS port): <see cref="Hand(Socket, ReadOnlyMemory{byte})"/> names none.
 /// </remarks>
 internal sealed partial class FastPathHandoff(IOptions<SocketTransportOptions> sockets, ILoggerFactory loggers)
     : IConnectionListenerFactory, IConnectionListenerFactorySelector
@@ -23,6 +24,7 @@ internal sealed partial class FastPathHandoff(IOptions<SocketTransportOptions> s
 
     private readonly ILogger _logger = loggers.CreateLogger<FastPathHandoff>();
     private HandoffListener? _listener;
+    private HandoffListener? _decryptedListener;
 
     /// <summary>
     /// Gives an accepted client connection to Kestrel. <paramref name="alreadyRead"/> (copied: the caller may reuse its
@@ -33,8 +35,22 @@ internal sealed partial class FastPathHandoff(IOptions<SocketTransportOptions> s
     /// <param name="alreadyRead">The bytes read from the socket and not served: the unserved request head and whatever followed it.</param>
     public void Hand(Socket socket, ReadOnlyMemory<byte> alreadyRead)
     {
-        if (Volatile.Read(ref _listener) is { } listener && listener.TryEnqueue(socket, alreadyRead)) return;
+        if (Volatile.Read(ref _listener) is { } listener && listener.TryEnqueue(socket, null, alreadyRead)) return;
         LogNoListener(_logger, alreadyRead.Length);
+        socket.Dispose();
+    }
+
+    /// <summary>
+    /// Gives a connection of the HTTPS port to Kestrel decrypted: Kestrel reads and writes <paramref name="tls"/>, the
+    /// TLS session the fast path began, as if its own HTTPS middleware had made it (DecryptedConnection.cs).
+    /// </summary>
+    /// <param name="socket">The client's socket, off its loop; <paramref name="tls"/> reads and writes it and owns it.</param>
+    /// <param name="alreadyRead">The decrypted bytes read and not served.</param>
+    public void Hand(Socket socket, SslStream tls, ReadOnlyMemory<byte> alreadyRead)
+    {
+        if (Volatile.Read(ref _decryptedListener) is { } listener && listener.TryEnqueue(socket, tls, alreadyRead)) return;
+        LogNoListener(_logger, alreadyRead.Length);
+        tls.Dispose();
         socket.Dispose();
     }
 
@@ -45,10 +61,10 @@ internal sealed partial class FastPathHandoff(IOptions<SocketTransportOptions> s
         if (endpoint is not HandoffEndPoint handoffEndPoint)
             throw new NotSupportedException($"{nameof(FastPathHandoff)} binds only a {nameof(HandoffEndPoint)}, not {endpoint}.");
         var listener = new HandoffListener(handoffEndPoint, ConnectionOptions(), loggers.CreateLogger(SocketsCategory), _logger, Unbound);
-        if (Interlocked.CompareExchange(ref _listener, listener, null) is not null)
+        if (Interlocked.CompareExchange(ref (handoffEndPoint.Decrypted ? ref _decryptedListener : ref _listener), listener, null) is not null)
         {
             listener.Dispose();
-            throw new AddressInUseException($"A {nameof(HandoffEndPoint)} is already bound; the fast path hands over to one listener.");
+            throw new AddressInUseException($"A {nameof(HandoffEndPoint)} of this kind is already bound; the fast path hands over to one listener of each.");
         }
 
         return ValueTask.FromResult<IConnectionListener>(listener);
@@ -68,7 +84,11 @@ internal sealed partial class FastPathHandoff(IOptions<SocketTransportOptions> s
         };
     }
 
-    private void Unbound(HandoffListener listener) => Interlocked.CompareExchange(ref _listener, null, listener);
+    private void Unbound(HandoffListener listener)
+    {
+        Interlocked.CompareExchange(ref _listener, null, listener);
+        Interlocked.CompareExchange(ref _decryptedListener, null, listener);
+    }
 
     [LoggerMessage(LogLevel.Debug, "A connection handed over by the fast path ({AlreadyRead} bytes read) was closed: no Kestrel listener for handed-over connections is bound (not started yet, or stopping).")]
     private static partial void LogNoListener(ILogger logger, int alreadyRead);

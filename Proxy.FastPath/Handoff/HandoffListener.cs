@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
@@ -10,7 +11,8 @@ namespace OrleansCoord.Proxy.FastPath.Handoff;
 /// <summary>
 /// Kestrel's listener on a <see cref="HandoffEndPoint"/>: its accept loop takes the connections the fast path handed
 /// over, in the order they were handed, each made a Kestrel socket connection whose input starts with the bytes the fast
-/// path had read (<see cref="PrefixedConnection"/>).
+/// path had read (<see cref="PrefixedConnection"/>); on the HTTPS port's endpoint, each a connection over the TLS session
+/// the fast path began (<see cref="DecryptedConnection"/>).
 /// </summary>
 internal sealed partial class HandoffListener : IConnectionListener, IDisposable
 {
@@ -40,7 +42,7 @@ internal sealed partial class HandoffListener : IConnectionListener, IDisposable
     public EndPoint EndPoint => _endPoint;
 
     /// <summary>False once the listener is unbound: the caller then closes the socket.</summary>
-    public bool TryEnqueue(Socket socket, ReadOnlyMemory<byte> alreadyRead) => _handed.Writer.TryWrite(new HandedSocket(socket, alreadyRead.ToArray()));
+    public bool TryEnqueue(Socket socket, SslStream? tls, ReadOnlyMemory<byte> alreadyRead) => _handed.Writer.TryWrite(new HandedSocket(socket, tls, alreadyRead.ToArray()));
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
@@ -49,12 +51,14 @@ internal sealed partial class HandoffListener : IConnectionListener, IDisposable
             if (!_handed.Reader.TryRead(out var handed)) continue;
             try
             {
+                if (handed.Tls is { } tls) return DecryptedConnection.Start(handed.Socket, tls, handed.AlreadyRead, _readerScheduler, _pauseThreshold);
                 return PrefixedConnection.Start(_connections.Create(handed.Socket), handed.AlreadyRead, _readerScheduler, _pauseThreshold);
             }
             catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
             {
                 // The client went away between the handoff and now (Kestrel's accept loop skips such connections too).
                 LogGone(_logger, exception);
+                handed.Tls?.Dispose();
                 handed.Socket.Dispose();
             }
         }
@@ -86,11 +90,15 @@ internal sealed partial class HandoffListener : IConnectionListener, IDisposable
     {
         _unbound(this);
         _handed.Writer.TryComplete();
-        while (_handed.Reader.TryRead(out var handed)) handed.Socket.Dispose();
+        while (_handed.Reader.TryRead(out var handed))
+        {
+            handed.Tls?.Dispose();
+            handed.Socket.Dispose();
+        }
     }
 
     [LoggerMessage(LogLevel.Debug, "A connection handed over by the fast path was gone before Kestrel took it.")]
     private static partial void LogGone(ILogger logger, Exception exception);
 
-    private readonly record struct HandedSocket(Socket Socket, byte[] AlreadyRead);
+    private readonly record struct HandedSocket(Socket Socket, SslStream? Tls, byte[] AlreadyRead);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace OrleansCoord.Proxy.FastPath;
 
 /// <summary>The proxy's settings the fast path reads, given by the host (Proxy/Hosting/FastPathHosting.cs maps them
@@ -7,6 +9,12 @@ internal sealed class FastPathOptions
     public required string ListenAddress { get; init; }
 
     public required int Port { get; init; }
+
+    /// <summary>The HTTPS port (<c>--https-port</c>; 0: none), served by the fast path too, TLS ended on its loops.</summary>
+    public int HttpsPort { get; init; }
+
+    /// <summary>The HTTPS port's certificate (Proxy/Hosting/ProxyCertificate.cs); given whenever <see cref="HttpsPort"/> is.</summary>
+    public X509Certificate2? Certificate { get; init; }
 
     /// <summary>Event loops (<c>--loops</c>).</summary>
     public required int LoopCount { get; init; }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -13,9 +14,9 @@ internal static class FastPathHosting
     /// <summary>Whether the fast path serves the main port: asked for, and this platform has its event loops.</summary>
     public static bool FastPathServes(this ProxyOptions options) => options.UseFastPath && FastPathListener.Supported;
 
-    public static IServiceCollection AddFastPath(this IServiceCollection services, ProxyOptions options)
+    public static IServiceCollection AddFastPath(this IServiceCollection services, ProxyOptions options, X509Certificate2? httpsCertificate)
     {
-        services.AddSingleton(FastPathOptionsOf(options));
+        services.AddSingleton(FastPathOptionsOf(options, httpsCertificate));
         services.AddSingleton<IFastPathMetrics>(sp => sp.GetRequiredService<ProxyMetrics>());
         services.AddSingleton<IClientConnectionLimit>(sp => sp.GetRequiredService<ClientConnections>());
         services.AddSingleton<ClusterPlans>();
@@ -26,10 +27,12 @@ internal static class FastPathHosting
         return services;
     }
 
-    private static FastPathOptions FastPathOptionsOf(ProxyOptions options) => new()
+    private static FastPathOptions FastPathOptionsOf(ProxyOptions options, X509Certificate2? httpsCertificate) => new()
     {
         ListenAddress = options.ListenAddress,
         Port = options.Port,
+        HttpsPort = options.HttpsPort,
+        Certificate = httpsCertificate,
         LoopCount = options.LoopCount,
         SendTimeout = options.SendTimeout,
         UnderscoresInHeaders = options.UnderscoresInHeaders,

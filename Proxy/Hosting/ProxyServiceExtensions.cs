@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansCoord.Proxy.Admin;
 using OrleansCoord.Proxy.Configuration;
@@ -17,7 +18,7 @@ namespace OrleansCoord.Proxy.Hosting;
 /// <summary>Registers YARP with the grid as its configuration source, the balancing policies and health.</summary>
 internal static class ProxyServiceExtensions
 {
-    public static IServiceCollection AddGridProxy(this IServiceCollection services, ProxyOptions options)
+    public static IServiceCollection AddGridProxy(this IServiceCollection services, ProxyOptions options, X509Certificate2? httpsCertificate = null)
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
@@ -48,7 +49,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, MaxFailsPolicy>();
 
-        services.AddFastPath(options);
+        services.AddFastPath(options, httpsCertificate);
         return services;
     }
 }

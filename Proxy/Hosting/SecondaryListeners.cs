@@ -1,18 +1,29 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OrleansCoord.Proxy.FastPath.Handoff;
 
 namespace OrleansCoord.Proxy.Hosting;
 
 /// <summary>
 /// The proxied ports besides the cleartext HTTP/1.1 one: HTTPS with ALPN offering h2 and http/1.1
-/// (<c>--https-port</c>), and cleartext HTTP/2 with prior knowledge, h2c (<c>--h2c-port</c>). Both are off unless given.
+/// (<c>--https-port</c>; with the fast path on, its loops end TLS and serve the port, Kestrel what they hand over), and cleartext HTTP/2 with prior knowledge, h2c (<c>--h2c-port</c>). Both are off unless given.
 /// </summary>
 internal static class SecondaryListeners
 {
     public static void ListenSecondary(this KestrelServerOptions kestrel, IPAddress address, ProxyOptions options, X509Certificate2? certificate)
     {
-        if (options.HttpsPort != 0)
+        if (options.HttpsPort != 0 && options.FastPathServes())
+        {
+            // The fast path listens, ends TLS on its loops and serves what it can; Kestrel gets the rest decrypted, in
+            // the same TLS session, with the TLS features its HTTPS middleware would set (ALPN h2 included).
+            kestrel.Listen(new HandoffEndPoint(new IPEndPoint(address, options.HttpsPort), decrypted: true), listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.CountClientConnections(admitted: true);
+            });
+        }
+        else if (options.HttpsPort != 0)
         {
             kestrel.Listen(address, options.HttpsPort, listen =>
             {

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -6,21 +7,40 @@ namespace OrleansCoord.Proxy.Tests.Infrastructure;
 /// <summary>
 /// One client connection written byte by byte, for what HttpClient does not send: pipelined requests, a malformed
 /// head, an upgrade after plain requests on the same connection. Reads answers framed by Content-Length or chunked.
+/// Over TLS too (<see cref="ConnectTlsAsync"/>).
 /// </summary>
 public sealed class RawHttp : IAsyncDisposable
 {
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private byte[] _buffer = new byte[256 * 1024];
     private int _start;
     private int _end;
 
-    private RawHttp(TcpClient client)
+    private RawHttp(TcpClient client, Stream? stream = null)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream ?? client.GetStream();
     }
+
+    /// <summary>A TLS connection, any certificate trusted, offering <paramref name="protocols"/> by ALPN (none: no ALPN).</summary>
+    public static async Task<RawHttp> ConnectTlsAsync(int port, params SslApplicationProtocol[] protocols)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        var tls = new SslStream(client.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            RemoteCertificateValidationCallback = (_, _, _, _) => true, // the proxy's self-signed certificate
+            ApplicationProtocols = protocols.Length == 0 ? null : [.. protocols],
+        });
+        return new RawHttp(client, tls);
+    }
+
+    /// <summary>The protocol agreed by ALPN on a TLS connection (empty: none).</summary>
+    public string NegotiatedProtocol => _stream is SslStream tls ? tls.NegotiatedApplicationProtocol.ToString() : "";
 
     public static async Task<RawHttp> ConnectAsync(int port)
     {
@@ -109,6 +129,7 @@ public sealed class RawHttp : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (_stream is SslStream tls) tls.Dispose();
         _client.Dispose();
         return ValueTask.CompletedTask;
     }
