@@ -34,7 +34,7 @@ public sealed partial class CoordClient : IAsyncDisposable
         SessionTimeout = TimeSpan.FromMilliseconds(session.TimeoutMs);
         _credential = session.Credential ?? throw new CoordException(CoordErrorCode.SystemError, null, "the grid opened a session without a credential");
         // Each call carries the session's credential (Acls.Caller), set per attempt inside the call's own async flow.
-        _znodes = new ZNodeCalls(grains, path => grains.GetGrain<IZNodeGrain>(path), SessionId, _revisions,
+        _znodes = new ZNodeCalls(grains, grains.GetStringKeyGrain<IZNodeGrain>, SessionId, _revisions,
             _runner.RulesCarrying(() => Credential), options.RequestTimeout);
         _keeper = new SessionKeeper(grains.GetGrain<ISessionGrain>(session.SessionId), () => Credential, Renewed, SessionTimeout);
         var services = (grains as IClusterClient)?.ServiceProvider;

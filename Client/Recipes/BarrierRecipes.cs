@@ -25,7 +25,7 @@ public sealed class BarrierRecipes
         RecipeNameRules.Validate(Kind, name);
         var subject = RecipeNameRules.Subject(Kind, name);
         var poll = LongPoll.Start(subject, timeout);
-        var grain = _client.RecipeGrainFactory.GetGrain<IBarrierGrain>(name);
+        var grain = _client.RecipeGrainFactory.GetStringKeyGrain<IBarrierGrain>(name);
         var participant = Guid.NewGuid();
 
         // Entering again with the same participant id changes nothing, so every call here may be retried.
@@ -55,6 +55,6 @@ public sealed class BarrierRecipes
     {
         RecipeNameRules.Validate(Kind, name);
         return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: true,
-            () => _client.RecipeGrainFactory.GetGrain<IBarrierGrain>(name).Status(), cancellationToken);
+            () => _client.RecipeGrainFactory.GetStringKeyGrain<IBarrierGrain>(name).Status(), cancellationToken);
     }
 }

@@ -40,5 +40,5 @@ public sealed class CounterRecipes
             () => Grain(name).CompareAndSet(requestId, expected, newValue), cancellationToken);
     }
 
-    private ICounterGrain Grain(string name) => _client.RecipeGrainFactory.GetGrain<ICounterGrain>(name);
+    private ICounterGrain Grain(string name) => _client.RecipeGrainFactory.GetStringKeyGrain<ICounterGrain>(name);
 }

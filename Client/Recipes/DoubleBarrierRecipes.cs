@@ -23,7 +23,7 @@ public sealed class DoubleBarrierRecipes
         RecipeNameRules.Validate(Kind, name);
         var subject = RecipeNameRules.Subject(Kind, name);
         var poll = LongPoll.Start(subject, timeout);
-        var grain = _client.RecipeGrainFactory.GetGrain<IDoubleBarrierGrain>(name);
+        var grain = _client.RecipeGrainFactory.GetStringKeyGrain<IDoubleBarrierGrain>(name);
         var participant = Guid.NewGuid();
         var ticket = await _client.RunRecipeCall(subject, idempotent: true, () => grain.Enter(participant, _client.SessionId, count), cancellationToken);
         var entry = new DoubleBarrierEntry(_client, subject, grain, participant, ticket.Round);
@@ -54,7 +54,7 @@ public sealed class DoubleBarrierRecipes
     {
         RecipeNameRules.Validate(Kind, name);
         return _client.RunRecipeCall(RecipeNameRules.Subject(Kind, name), idempotent: true,
-            () => _client.RecipeGrainFactory.GetGrain<IDoubleBarrierGrain>(name).Status(), cancellationToken);
+            () => _client.RecipeGrainFactory.GetStringKeyGrain<IDoubleBarrierGrain>(name).Status(), cancellationToken);
     }
 }
 

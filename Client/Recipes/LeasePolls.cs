@@ -21,7 +21,7 @@ internal sealed class LeasePolls(CoordClient client)
         RecipeLimits.ValidateTimeout(timeout);
         var key = RecipeLimits.GrainKey(kind, name);
         client.EnsureOpen();
-        var grain = client.GrainFactory.GetGrain<ILeaseGrain>(key);
+        var grain = client.GrainFactory.GetStringKeyGrain<ILeaseGrain>(key);
         var request = new LeaseAcquire(client.SessionId, holder, Guid.NewGuid(), mode, limit, 0);
         var clock = Stopwatch.StartNew();
         var maxWait = MaxWaitMs;
@@ -71,7 +71,7 @@ internal sealed class LeasePolls(CoordClient client)
     public async IAsyncEnumerable<LeaseView> ObserveAsync(LeaseKind kind, string name, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var key = RecipeLimits.GrainKey(kind, name);
-        var grain = client.GrainFactory.GetGrain<ILeaseGrain>(key);
+        var grain = client.GrainFactory.GetStringKeyGrain<ILeaseGrain>(key);
         var (token, holders) = (-1L, -1);
         while (true)
         {
@@ -88,7 +88,7 @@ internal sealed class LeasePolls(CoordClient client)
     public Task<LeaseView> ReadAsync(LeaseKind kind, string name, CancellationToken cancellationToken)
     {
         var key = RecipeLimits.GrainKey(kind, name);
-        var grain = client.GrainFactory.GetGrain<ILeaseGrain>(key);
+        var grain = client.GrainFactory.GetStringKeyGrain<ILeaseGrain>(key);
         return client.Runner.RunAsync(key, idempotent: true, () => { Caller.Use(client.Credential); return grain.Observe(-1, -1, 0); }, cancellationToken);
     }
 

@@ -106,7 +106,7 @@ public sealed class QueueRecipes
     private Task<T> Run<T>(string name, bool idempotent, Func<Task<T>> request, CancellationToken cancellationToken) =>
         _client.RunRecipeCall(Subject(name), idempotent, request, cancellationToken);
 
-    private IQueueGrain Grain(string name) => _client.RecipeGrainFactory.GetGrain<IQueueGrain>(name);
+    private IQueueGrain Grain(string name) => _client.RecipeGrainFactory.GetStringKeyGrain<IQueueGrain>(name);
 
     private static void Validate(string name) => RecipeNameRules.Validate(Kind, name);
 

@@ -1,10 +1,11 @@
-namespace OrleansCoord.Grains.Hosting;
+namespace OrleansCoord;
 
 /// <summary>
 /// Grain references by string key without Orleans' per-call type resolution. <c>GetGrain&lt;T&gt;(string)</c> resolves
 /// the interface's grain type from its attributes by reflection on every call (Orleans 10.4 caches only the reference
 /// activator); on the ZooKeeper port that is one resolution per request and one per parent lookup, a few percent of
-/// the silo's CPU under load (docs/BENCHMARKS-HISTORY.md, ZooKeeper section). This resolves it once per interface.
+/// the silo's CPU under load (docs/BENCHMARKS-HISTORY.md, ZooKeeper section), and the same in an SDK client per
+/// request. This resolves it once per interface; silos, the SDK and the CLI use it.
 /// </summary>
 public static class GrainFactoryStringKeyExtensions
 {
