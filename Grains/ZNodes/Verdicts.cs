@@ -22,7 +22,9 @@ internal static class Verdicts
         {
             try
             {
-                _ = participant.TxResolve(txId, outcome, OwnToken(participant, tokens));
+                var sent = participant.TxResolve(txId, outcome, OwnToken(participant, tokens));
+                // One-way calls complete at once; one still in the outgoing filters may fail later: observe it.
+                if (!sent.IsCompleted) _ = sent.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             }
             catch (Exception)
             {
