@@ -261,7 +261,7 @@ internal sealed partial class ZNodeGrain
         }
         catch (Exception exception)
         {
-            ResolveChildren(preparedChildren, TxOutcome.Unknown, null);
+            Verdicts.Deliver(preparedChildren, TxOutcome.Unknown, null);
             foreach (var write in applied) write.Fail(exception);
             FailRefusedUnsettled(refused);
             return (deferred, again);
@@ -279,13 +279,13 @@ internal sealed partial class ZNodeGrain
                     _handoff?.Take(delete.Name);
             }
 
-            ResolveChildren(preparedChildren, TxOutcome.Committed, result.Tokens);
+            Verdicts.Deliver(preparedChildren, TxOutcome.Committed, result.Tokens);
             // The events and the answers go on beside the next batch (ZNodeGrain.Finishing.cs).
             StartFinishing([.. WatchEvents(before, draft.Record, applied)], applied, refused);
             return (deferred, again);
         }
 
-        ResolveChildren(preparedChildren, TxOutcome.Aborted, null);
+        Verdicts.Deliver(preparedChildren, TxOutcome.Aborted, null);
         FailConflict(applied, result.ConflictKey!);
         FailRefusedUnsettled(refused);
         return (deferred, again);
@@ -352,11 +352,6 @@ internal sealed partial class ZNodeGrain
     }
 
     private sealed record ChildDelete(RecordWrite[] Writes, (IZNodeParticipantGrain Child, Guid TxId) Participant);
-
-    private static void ResolveChildren(List<(IZNodeParticipantGrain Child, Guid TxId)> children, TxOutcome outcome, IReadOnlyDictionary<string, string>? tokens)
-    {
-        if (children.Count > 0) Verdicts.Deliver(children, outcome, tokens);
-    }
 
     /// <summary>The batch's changes as watch events: this znode's (coalesced per batch), and each created or deleted child's.</summary>
     private IEnumerable<WatchEvent> WatchEvents(ZNodeRecord? before, ZNodeRecord? after, List<PendingWrite> applied)
