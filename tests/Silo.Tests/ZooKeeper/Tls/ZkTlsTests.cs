@@ -97,6 +97,39 @@ public sealed class ZkTlsTests(ZkTlsSiloFixture grid)
     }
 
     [Fact]
+    public async Task StalledHandshakes_OnTheSecurePort_AreDropped_WhileThePortKeepsServing()
+    {
+        // A slow client as an attacker would hold a port: one connects and sends nothing, one sends a TLS record header
+        // announcing a 512-byte ClientHello and then only part of it. Neither may hold its connection for ever.
+        var partialHello = new byte[] { 22, 3, 1, 2, 0, 1, 0, 1, 252, 3, 3 }.Concat(new byte[64]).ToArray();
+        var stalled = new List<TcpClient>();
+        try
+        {
+            foreach (var bytes in new[] { Array.Empty<byte>(), partialHello })
+            {
+                var tcp = new TcpClient();
+                stalled.Add(tcp);
+                await tcp.ConnectAsync("127.0.0.1", grid.SecurePort, TestContext.Current.CancellationToken);
+                await tcp.GetStream().WriteAsync(bytes, TestContext.Current.CancellationToken);
+            }
+
+            // While they stall, a real client gets in and is served.
+            await using (var alice = await RawZkConnection.ConnectTlsAsync(grid.SecurePort, Certificates.Ca, Certificates.Alice.Certificate))
+            {
+                Assert.Equal(Err.Ok, (await alice.CallAsync(Op.Exists, PathWatch("/"))).Err);
+            }
+
+            // Kestrel's TLS handshake timeout (10 s) closes both; ClosedWithoutAnswerAsync gives up after 30 s.
+            var closed = await Task.WhenAll(stalled.Select(tcp => ClosedWithoutAnswerAsync(tcp.GetStream())));
+            Assert.All(closed, Assert.True);
+        }
+        finally
+        {
+            foreach (var tcp in stalled) tcp.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Configuration_NamesThePlainAndTheSecurePort_AsZooKeepersConf()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -126,7 +159,7 @@ public sealed class ZkTlsTests(ZkTlsSiloFixture grid)
         }
     }
 
-    /// <summary>True when the server closes (FIN or reset) within 30 s without sending a byte of ZooKeeper's protocol.</summary>
+    /// <summary>True when the server closes (FIN or reset) within 30 s without sending a byte of ZooKeeper's protocol; false when it answers or keeps the connection open.</summary>
     private static async Task<bool> ClosedWithoutAnswerAsync(NetworkStream stream)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -145,6 +178,10 @@ public sealed class ZkTlsTests(ZkTlsSiloFixture grid)
         catch (IOException)
         {
             return true;
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return false; // still open after 30 s
         }
     }
 }
