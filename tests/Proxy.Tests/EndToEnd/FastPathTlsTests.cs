@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
-using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.Tests.Infrastructure;
 
 namespace OrleansCoord.Proxy.Tests.EndToEnd;
@@ -250,26 +249,6 @@ public sealed class FastPathTlsTests(GridFixture grid)
     private static async Task<List<string>> HandoffsAsync(ProxyProcess proxy) =>
         [.. (await proxy.Admin.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("coord_proxy_fast_path_handoffs_total{", StringComparison.Ordinal))];
 
-    /// <summary>A proxy with an HTTPS port (its self-signed certificate) and one upstream ("a") serving cluster
-    /// <c>/name-guid/</c>.</summary>
-    private async Task<Setup> StartAsync(string name, string fastPath, params string[] proxyFlags)
-    {
-        var id = $"tls-{name}-{fastPath}-{Guid.NewGuid():N}";
-        var httpsPort = FreePorts.Pick(1)[0];
-        var upstream = await Upstream.StartAsync("a");
-        var proxy = await ProxyProcess.StartAsync(grid.Silo, null, ["--fast-path", fastPath, "--https-port", $"{httpsPort}", .. proxyFlags]);
-        await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
-        await grid.Client.RegisterAsync(id, upstream);
-        await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
-        return new Setup(proxy, upstream, id, httpsPort);
-    }
-
-    private sealed record Setup(ProxyProcess Proxy, Upstream Upstream, string Cluster, int HttpsPort) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Proxy.DisposeAsync();
-            await Upstream.DisposeAsync();
-        }
-    }
+    private Task<ProxyWithUpstream> StartAsync(string name, string fastPath, params string[] proxyFlags) =>
+        ProxyWithUpstream.StartAsync(grid, fastPath, name, https: true, proxyFlags: proxyFlags);
 }
