@@ -180,7 +180,7 @@ internal sealed partial class FastPathConnection
 
         var clientSince = _clientWaitSince;
         var limits = _services.Limits;
-        var limit = _handshaking ? TlsHandshakeTimeout : _clientBytesPending ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout;
+        var limit = _handshaking ? _services.Options.TlsHandshakeTimeout : _clientBytesPending ? limits.RequestHeadersTimeout : limits.KeepAliveTimeout;
         if (clientSince != 0 && now - clientSince > (long)limit.TotalMilliseconds) _client.Close();
         var stalledSince = _client.SendStalledSince;
         if (stalledSince != 0 && now - stalledSince > (long)_services.Options.SendTimeout.TotalMilliseconds) _client.Close();

@@ -32,9 +32,6 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
     /// <summary>Larger bodies go to YARP, which streams them.</summary>
     public const int MaxBodySize = 64 * 1024;
 
-    /// <summary>Kestrel's HTTPS handshake timeout (HttpsConnectionAdapterOptions.HandshakeTimeout's default).</summary>
-    private static readonly TimeSpan TlsHandshakeTimeout = TimeSpan.FromSeconds(10);
-
     private readonly LoopSocket _client;
     private readonly SslServerAuthenticationOptions? _tlsOptions;
     private readonly LoopSocketStream? _tlsTransport;
@@ -115,7 +112,7 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         else _services.Handoff.Hand(_tlsTransport!.Detach(), _tls, _input.AsMemory(_inputStart, _inputEnd - _inputStart));
     }
 
-    /// <summary>The TLS handshake (bounded by Kestrel's handshake timeout, in the heartbeat), then the requests; a
+    /// <summary>The TLS handshake (bounded by --tls-handshake-timeout, in the heartbeat), then the requests; a
     /// connection that agreed on HTTP/2 by ALPN is Kestrel's from its first byte.</summary>
     private async Task<string?> ServeTlsAsync(SslStream tls)
     {

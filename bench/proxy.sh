@@ -6,8 +6,8 @@
 # server GC, inline socket I/O, following a one-silo Memory grid. Rounds are interleaved so that drifting machine
 # load hits all alike; each run also reports the proxy's CPU time per request (nginx: master and workers).
 # Everything started here is stopped on exit.
-#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--paired] [--hold SECONDS]
-#                  [--https] [--skip-follow]
+#   bench/proxy.sh [--rounds 3] [--duration 15] [--warmup 10] [--out DIR] [--skip-off] [--perf] [--paired [--paired-only]]
+#                  [--hold SECONDS] [--https] [--skip-follow]
 # --https adds TLS to the same run: nginx gets a second listener `ssl` and both proxies an --https-port, all with one
 # throw-away certificate made at run time in the temp dir (RSA 2048, TLS 1.3 as all negotiate; wrk checks no
 # certificate and offers no ALPN, so all speak HTTP/1.1 over TLS), same upstreams; each round then runs nginx plain,
@@ -21,8 +21,12 @@
 # after the first in every round ("fast path on (B)"); B_ENV alone runs this build with other settings.
 # --skip-off leaves out the --fast-path off proxy. --perf adds the proxy's context switches and CPU migrations per
 # request (perf stat on its processes; apt-get install -y linux-perf).
+# A_DLL=path puts another build in the first fast-path proxy's place (the one --paired labels "on"): with B_DLL, the
+# same pair with the places swapped, so that whatever favours one place cancels out over the two runs.
 # --paired (with B_DLL/B_ENV): each round also loads the first fast-path proxy and B at the same time (wrk -t1 -c32
-# on each), so that both meet the same foreign load; compare their CPU per request within a round.
+# on each), so that both meet the same foreign load; compare their CPU per request within a round. With --https, B
+# gets an HTTPS port too and each round pairs them over plain HTTP and over TLS. --paired-only runs only the paired
+# loads in each round (no nginx, no one-at-a-time runs): an A/B of two builds, quicker.
 # --hold N: after the warm-up, prints the ports and process ids and waits N seconds (for strace/perf by hand),
 # then runs the rounds.
 # The warm-up (not reported) lets the .NET proxy's JIT tier up first: on 2 busy cores it takes more than 5 s.
@@ -33,7 +37,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 # shellcheck source=bench/lib.sh
 source "$HERE/lib.sh"
-ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0; PAIRED=0; HTTPS=0; SKIP_FOLLOW=0
+ROUNDS=3; DURATION=15; WARMUP=10; OUT=""; SKIP_OFF=0; HOLD=0; PERF=0; PAIRED=0; PAIRED_ONLY=0; HTTPS=0; SKIP_FOLLOW=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -43,6 +47,7 @@ while [[ $# -gt 0 ]]; do
     --skip-off) SKIP_OFF=1; shift ;;
     --perf) PERF=1; shift ;;
     --paired) PAIRED=1; shift ;;
+    --paired-only) PAIRED=1; PAIRED_ONLY=1; shift ;;
     --hold) HOLD="$2"; shift 2 ;;
     --https) HTTPS=1; shift ;;
     --skip-follow) SKIP_FOLLOW=1; shift ;;
@@ -71,15 +76,16 @@ trap 'exit 130' INT TERM
 
 free_port UP1; free_port UP2; free_port UP3; free_port NGINX_PROXY; free_port SILO_PORT; free_port GATEWAY; free_port SILO_HTTP
 free_port PROXY; free_port PROXY_ADMIN; free_port FAST; free_port FAST_ADMIN; free_port FAST_B; free_port FAST_B_ADMIN
-NGINX_TLS_SERVER=""; PROXY_TLS_ARGS=(); FAST_TLS_ARGS=()
+NGINX_TLS_SERVER=""; PROXY_TLS_ARGS=(); FAST_TLS_ARGS=(); FAST_B_TLS_ARGS=()
 if (( HTTPS )); then
   make_tls_material "$WORK/tls" || exit 3
-  free_port NGINX_PROXY_TLS; free_port PROXY_TLS; free_port FAST_TLS
+  free_port NGINX_PROXY_TLS; free_port PROXY_TLS; free_port FAST_TLS; free_port FAST_B_TLS
   NGINX_TLS_SERVER="server { listen 127.0.0.1:$NGINX_PROXY_TLS ssl; ssl_certificate $WORK/tls/server.pem; ssl_certificate_key $WORK/tls/server.key;
     location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection '';
     proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }"
   PROXY_TLS_ARGS=(--https-port "$PROXY_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
   FAST_TLS_ARGS=(--https-port "$FAST_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
+  FAST_B_TLS_ARGS=(--https-port "$FAST_B_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
 fi
 B_DLL="${B_DLL:-}"; B_ENV="${B_ENV:-}"
 AB=0; [[ -n "$B_DLL" || -n "$B_ENV" ]] && AB=1
@@ -134,15 +140,16 @@ start_proxy() { # $1 = name, $2 = port, $3 = admin port, $4 = on|off, $5 = dll (
     --server "127.0.0.1:$GATEWAY" --cluster-id "$CLUSTER_ID" --snapshot "$WORK/snapshot-$name.json" "$@") > "$WORK/$name.log" 2>&1 & PIDS+=($!)
 }
 start_proxy proxy "$PROXY" "$PROXY_ADMIN" off "" "" "${PROXY_TLS_ARGS[@]}"
-start_proxy fast "$FAST" "$FAST_ADMIN" on "" "" "${FAST_TLS_ARGS[@]}"
+start_proxy fast "$FAST" "$FAST_ADMIN" on "${A_DLL:-}" "" "${FAST_TLS_ARGS[@]}"
 PORTS=("$PROXY" "$FAST")
-if (( AB )); then start_proxy fast-b "$FAST_B" "$FAST_B_ADMIN" on "$B_DLL" "$B_ENV"; PORTS+=("$FAST_B"); fi
+if (( AB )); then start_proxy fast-b "$FAST_B" "$FAST_B_ADMIN" on "$B_DLL" "$B_ENV" "${FAST_B_TLS_ARGS[@]}"; PORTS+=("$FAST_B"); fi
 for port in "${PORTS[@]}"; do
   for _ in $(seq 1 600); do [[ "$(curl -s "http://127.0.0.1:$port/x" || true)" == u? ]] && break; sleep 0.2; done
   [[ "$(curl -s "http://127.0.0.1:$port/x")" == u? ]] || { echo "the proxy on $port does not forward; its logs:" >&2; cat "$WORK"/proxy.log "$WORK"/fast.log >&2; exit 4; }
 done
 if (( HTTPS )); then
-  for url in "https://127.0.0.1:$PROXY_TLS/x" "https://127.0.0.1:$FAST_TLS/x" "https://127.0.0.1:$NGINX_PROXY_TLS/x"; do
+  for url in "https://127.0.0.1:$PROXY_TLS/x" "https://127.0.0.1:$FAST_TLS/x" "https://127.0.0.1:$NGINX_PROXY_TLS/x" \
+      $( (( AB )) && echo "https://127.0.0.1:$FAST_B_TLS/x"); do
     for _ in $(seq 1 300); do [[ "$(curl -s --cacert "$WORK/tls/ca.pem" "$url" || true)" == u? ]] && break; sleep 0.2; done
     [[ "$(curl -s --cacert "$WORK/tls/ca.pem" "$url")" == u? ]] || { echo "$url does not forward over TLS; logs:" >&2; cat "$WORK"/proxy.log "$WORK"/proxy/error.log >&2; exit 4; }
   done
@@ -176,18 +183,34 @@ run() { # $1 = label, $2 = port, $3 = process group of the proxy under test, $4 
 }
 
 # The first fast-path proxy and B under load at the same time, half the connections each.
-paired() { # $1 = round
-  echo "## round $1: paired, fast path on and B at once (wrk -t1 -c32 each), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  local a_before b_before a_output
+paired() { # $1 = round, $2 = http (default) or https
+  local scheme="${2:-http}" a_port="$FAST" b_port="$FAST_B"
+  [[ "$scheme" == https ]] && { a_port="$FAST_TLS"; b_port="$FAST_B_TLS"; }
+  echo "## round $1: paired $scheme, fast path on and B at once (wrk -t1 -c32 each), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  local a_before b_before a_output perf_pids=()
   a_before="$(group_cpu "$FAST_GROUP")"; b_before="$(group_cpu "$FAST_B_GROUP")"
-  wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$FAST/" > "$WORK/paired-a.txt" 2>&1 & a_output=$!
-  wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$FAST_B/" > "$WORK/paired-b.txt" 2>&1
+  if (( PERF )); then # system calls per request: what the CPU time cannot tell apart under foreign load
+    for label in a b; do
+      local group="$FAST_GROUP"; [[ "$label" == b ]] && group="$FAST_B_GROUP"
+      perf stat -x, -e syscalls:sys_enter_recvfrom,syscalls:sys_enter_sendto,syscalls:sys_enter_epoll_wait -p "$(pgrep -g "$group" | paste -sd,)" \
+        -o "$WORK/perf-$label.txt" -- sleep "$DURATION" & perf_pids+=($!)
+    done
+  fi
+  wrk -t1 -c32 -d"${DURATION}s" --latency "$scheme://127.0.0.1:$a_port/" > "$WORK/paired-a.txt" 2>&1 & a_output=$!
+  wrk -t1 -c32 -d"${DURATION}s" --latency "$scheme://127.0.0.1:$b_port/" > "$WORK/paired-b.txt" 2>&1
   wait "$a_output" || true
-  local label file group before
+  for pid in "${perf_pids[@]}"; do wait "$pid" || true; done
+  local label file group before calls
   for label in on B; do
-    if [[ "$label" == on ]]; then file="$WORK/paired-a.txt"; group="$FAST_GROUP"; before="$a_before"; else file="$WORK/paired-b.txt"; group="$FAST_B_GROUP"; before="$b_before"; fi
-    awk -v label="$label" -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$group")" 'BEGIN { print b - a }')" \
-      '/requests in/ { n = $1 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 } END { if (n > 0) printf "%s: %s req/s, p99 %s, %.1f us CPU per request\n", label, rps, p99, cpu * 1e6 / n }' "$file"
+    if [[ "$label" == on ]]; then file="$WORK/paired-a.txt"; group="$FAST_GROUP"; before="$a_before"; calls="$WORK/perf-a.txt"
+    else file="$WORK/paired-b.txt"; group="$FAST_B_GROUP"; before="$b_before"; calls="$WORK/perf-b.txt"; fi
+    awk -v label="$label" -v cpu="$(awk -v a="$before" -v b="$(group_cpu "$group")" 'BEGIN { print b - a }')" -v calls="$calls" -v perf="$PERF" \
+      '/requests in/ { n = $1 } / 99%/ { p99 = $2 } /Requests\/sec/ { rps = $2 } END {
+        if (n == 0) exit
+        printf "%s: %s req/s, p99 %s, %.1f us CPU per request", label, rps, p99, cpu * 1e6 / n
+        if (perf == 1) { while ((getline line < calls) > 0) { split(line, f, ","); if (f[3] ~ /recvfrom/) r = f[1]; if (f[3] ~ /sendto/) s = f[1]; if (f[3] ~ /epoll_wait/) e = f[1] }
+          printf ", per request %.2f recvfrom, %.2f sendto, %.2f epoll_wait", r / n, s / n, e / n }
+        printf "\n" }' "$file"
   done
 }
 
@@ -208,6 +231,7 @@ paired() { # $1 = round
     wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$NGINX_PROXY_TLS/" >/dev/null 2>&1
     wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$PROXY_TLS/" >/dev/null 2>&1
     wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$FAST_TLS/" >/dev/null 2>&1
+    if (( AB )); then wrk -t2 -c64 -d"${WARMUP}s" "https://127.0.0.1:$FAST_B_TLS/" >/dev/null 2>&1; fi
   fi
   if (( HOLD > 0 )); then
     echo "# holding ${HOLD} s: nginx proxy port $NGINX_PROXY (group $NGINX_PROXY_GROUP), fast path off $PROXY (pid $PROXY_GROUP)," \
@@ -215,6 +239,11 @@ paired() { # $1 = round
     sleep "$HOLD"
   fi
   for round in $(seq 1 "$ROUNDS"); do
+    if (( PAIRED_ONLY && AB )); then
+      paired "$round"
+      if (( HTTPS )); then paired "$round" https; fi
+      continue
+    fi
     run "round $round: nginx proxy" "$NGINX_PROXY" "$NGINX_PROXY_GROUP"
     if (( HTTPS )); then run "round $round: nginx proxy https" "$NGINX_PROXY_TLS" "$NGINX_PROXY_GROUP" https; fi
     if (( ! SKIP_OFF )); then run "round $round: OrleansCoord.Proxy --fast-path off" "$PROXY" "$PROXY_GROUP"; fi
@@ -222,7 +251,9 @@ paired() { # $1 = round
     run "round $round: OrleansCoord.Proxy --fast-path on" "$FAST" "$FAST_GROUP"
     if (( HTTPS )); then run "round $round: OrleansCoord.Proxy https (fast path)" "$FAST_TLS" "$FAST_GROUP" https; fi
     if (( AB )); then run "round $round: OrleansCoord.Proxy --fast-path on (B: ${B_DLL#"$ROOT/"} ${B_ENV})" "$FAST_B" "$FAST_B_GROUP"; fi
+    if (( AB && HTTPS )); then run "round $round: OrleansCoord.Proxy https (fast path, B)" "$FAST_B_TLS" "$FAST_B_GROUP" https; fi
     if (( AB && PAIRED )); then paired "$round"; fi
+    if (( AB && PAIRED && HTTPS )); then paired "$round" https; fi
   done
   (( SKIP_FOLLOW )) || echo "## following the grid: a third instance registers, then leaves (curl polls the proxy; times from the CLI's exit)"
   for round in $(seq 1 "$(( SKIP_FOLLOW ? 0 : ROUNDS ))"); do

@@ -59,7 +59,8 @@ internal sealed class LoopSocket
         return _write.WaitVoid();
     }
 
-    /// <summary>Bytes received into <paramref name="buffer"/>; 0 when the peer ended the stream.</summary>
+    /// <summary>Bytes received into <paramref name="buffer"/>; 0 when the peer ended the stream. An empty buffer only
+    /// waits until the socket is readable (0 then; SslStream asks so before each record), without a call to the socket.</summary>
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
@@ -144,6 +145,13 @@ internal sealed class LoopSocket
 
     private bool TryReceive(Span<byte> buffer, out int received)
     {
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read: readable is all it asks; recv(0) would only cost a system call to say 0.
+            received = 0;
+            return true;
+        }
+
         received = LinuxSockets.Receive(_fd, buffer);
         if (received < 0)
         {

@@ -21,6 +21,9 @@ internal sealed class FastPathOptions
 
     public required TimeSpan SendTimeout { get; init; }
 
+    /// <summary>Longest a client may take over its TLS handshake on the HTTPS port (<c>--tls-handshake-timeout</c>).</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public required bool UnderscoresInHeaders { get; init; }
 
     public required long MaxRequestBodySize { get; init; }

@@ -35,6 +35,7 @@ internal static class FastPathHosting
         Certificate = httpsCertificate,
         LoopCount = options.LoopCount,
         SendTimeout = options.SendTimeout,
+        TlsHandshakeTimeout = options.TlsHandshakeTimeout,
         UnderscoresInHeaders = options.UnderscoresInHeaders,
         MaxRequestBodySize = options.MaxRequestBodySize,
         RetryBodyLimit = options.RetryBodyLimit,

@@ -32,6 +32,7 @@ internal static class ProxyCommandLine
         ["--upstream-timeout"] = "Proxy:UpstreamTimeout",
         ["--send-timeout"] = "Proxy:SendTimeout",
         ["--header-timeout"] = "Proxy:HeaderTimeout",
+        ["--tls-handshake-timeout"] = "Proxy:TlsHandshakeTimeout",
         ["--retry-body-limit"] = "Proxy:RetryBodyLimit",
         ["--id"] = "Proxy:Id",
         ["--status-interval"] = "Proxy:StatusInterval",
@@ -48,7 +49,7 @@ internal static class ProxyCommandLine
         "[--admin-user NAME --admin-password-hash pbkdf2_sha256$...] [--admin-insecure false]] " +
         "[--https-port N [--certificate cert.pem|cert.pfx [--certificate-key key.pem] [--certificate-password P]]] [--h2c-port N] [--server localhost:30000] " +
         "[--cluster-id orleanscoord] [--service-id orleanscoord] [--grid-ca ca.pem [--grid-certificate client.pem [--grid-key key.pem]]] [--snapshot .data/proxy/snapshot.json] " +
-        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--header-timeout 00:00:30] [--retry-body-limit 65536] [--access-log true] " +
+        "[--max-body-size 1048576] [--upstream-timeout 00:01:00] [--send-timeout 00:01:00] [--header-timeout 00:00:30] [--tls-handshake-timeout 00:00:10] [--retry-body-limit 65536] [--access-log true] " +
         "[--id HOST-PORT] [--status-interval 00:00:01] [--stop-with-stdin true] [--fast-path on|off] [--loops N] [--max-connections N] [--underscores-in-headers false]";
 
     /// <summary>Flags that are not the proxy's, or lack a value; empty when the command line is fine.</summary>

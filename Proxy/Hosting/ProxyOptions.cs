@@ -118,6 +118,10 @@ internal sealed class ProxyOptions
     /// <value>00:00:30 (Kestrel's default; nginx's is 60 s)</value></summary>
     public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Longest a client may take over its TLS handshake on the HTTPS port, from its arrival: past it the
+    /// connection is closed unanswered (both paths; Kestrel's <c>HandshakeTimeout</c>). <value>00:00:10 (Kestrel's default)</value></summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest request body accepted (nginx client_max_body_size); 413 above it. <value>1 MiB</value></summary>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
 
@@ -196,7 +200,7 @@ internal sealed class ProxyOptions
         if (!OrleansCoord.Client.Proxy.ProxyPaths.IsValidId(StatusId)) errors.Add($"--id '{StatusId}' may hold only letters, digits, '.', '_' and '-'");
         if (StatusInterval < TimeSpan.FromMilliseconds(100)) errors.Add($"--status-interval must be at least 00:00:00.1, got {StatusInterval}");
         if (GridTimeout <= TimeSpan.Zero || ResyncInterval <= TimeSpan.Zero || UpstreamTimeout <= TimeSpan.Zero || SendTimeout <= TimeSpan.Zero
-            || HeaderTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
+            || HeaderTimeout <= TimeSpan.Zero || TlsHandshakeTimeout <= TimeSpan.Zero) errors.Add("timeouts must be positive");
         return errors;
     }
 

@@ -29,7 +29,11 @@ internal static class SecondaryListeners
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.CountClientConnections(); // before TLS: a connection counts from its arrival, handshake included
-                listen.UseHttps(certificate!);
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificate!;
+                    https.HandshakeTimeout = options.TlsHandshakeTimeout;
+                });
             });
         }
 

@@ -14,6 +14,7 @@ public sealed class CommandLineTests
     [InlineData("--fast-path", "maybe", "BadArguments: --fast-path must be on or off, got 'maybe'")]
     [InlineData("--loops", "-1", "BadArguments: --loops must be 0-256 (0: one per core), got -1")]
     [InlineData("--max-connections", "-1", "BadArguments: --max-connections must not be negative (0: no limit), got -1")]
+    [InlineData("--tls-handshake-timeout", "00:00:00", "BadArguments: timeouts must be positive")]
     public async Task BadFlag_ExitCodeTwo_OneClearLine(string flag, string value, string expected)
     {
         await using var process = ChildProcess.Start("proxy", ChildProcess.Dotnet, [BuildOutputs.ProxyDll, flag, value]);

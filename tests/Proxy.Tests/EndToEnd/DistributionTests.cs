@@ -136,7 +136,7 @@ public sealed class DistributionTests(GridFixture grid)
         var slowResponse = await slowAnswer;
         Assert.Equal((200, busy), (slowResponse.Status, slowResponse.Header("X-Upstream-Id")));
         // One connection went to YARP's path, the other stayed on the fast path.
-        await FastPathTests.AssertServedAsync(new FastPathTests.Setup(proxy, a, cluster, "on"), handoff: "request");
+        await FastPathTests.AssertServedAsync(new ProxyWithUpstream(proxy, a, cluster, "on"), handoff: "request");
     }
 
     private static async Task<Dictionary<string, int>> CountAsync(ProxyProcess proxy, IEnumerable<string> paths)

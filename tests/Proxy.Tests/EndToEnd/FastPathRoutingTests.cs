@@ -44,7 +44,7 @@ public sealed class FastPathRoutingTests(GridFixture grid)
             Assert.Equal("exact", await WhoAnswersAsync(proxy, $"/{id}/api/exact", "example.test"));
             Assert.Equal("all", await WhoAnswersAsync(proxy, $"/{id}/other", "example.test"));
             Assert.Equal(404, (await proxy.GetAsync($"/{id}-not-a-route/x")).Status);
-            await FastPathTests.AssertServedAsync(new FastPathTests.Setup(proxy, upstreams[0], id, fastPath), handoff: null);
+            await FastPathTests.AssertServedAsync(new ProxyWithUpstream(proxy, upstreams[0], id, fastPath), handoff: null);
         }
         finally
         {
@@ -103,7 +103,7 @@ public sealed class FastPathRoutingTests(GridFixture grid)
 
             Assert.Equal(onYarpPath, onFastPath);
             Assert.True(onFastPath.Distinct().Count() > 1, "the keys spread over the instances");
-            await FastPathTests.AssertServedAsync(new FastPathTests.Setup(proxy, upstreams[0], id, "on"), handoff: "request");
+            await FastPathTests.AssertServedAsync(new ProxyWithUpstream(proxy, upstreams[0], id, "on"), handoff: "request");
         }
         finally
         {
@@ -133,7 +133,7 @@ public sealed class FastPathRoutingTests(GridFixture grid)
         }
 
         for (var i = 1; i < answers.Count; i++) Assert.NotEqual(answers[i - 1], answers[i]);
-        await FastPathTests.AssertServedAsync(new FastPathTests.Setup(proxy, a, id, "on"), handoff: "request");
+        await FastPathTests.AssertServedAsync(new ProxyWithUpstream(proxy, a, id, "on"), handoff: "request");
     }
 
     private static async Task<string?> WhoAnswersAsync(ProxyProcess proxy, string path, string? host = null, Action<HttpRequestMessage>? configure = null)

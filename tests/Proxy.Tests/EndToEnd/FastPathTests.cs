@@ -295,7 +295,7 @@ public sealed class FastPathTests(GridFixture grid)
 
     // 60 clients at once: a third answered and gone, a third gone in the middle of a head, a third answered and then
     // gone in the middle of a body.
-    private static async Task ChurnAsync(Setup setup) => await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+    private static async Task ChurnAsync(ProxyWithUpstream setup) => await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
     {
         await using var connection = await RawHttp.ConnectAsync(setup.Proxy.Port);
         if (i % 3 == 1)
@@ -317,7 +317,7 @@ public sealed class FastPathTests(GridFixture grid)
 
     /// <summary>Which path served: with the fast path on, it answered requests and handed over only the expected
     /// connection; with it off, it answered none.</summary>
-    internal static async Task AssertServedAsync(Setup setup, string? handoff)
+    internal static async Task AssertServedAsync(ProxyWithUpstream setup, string? handoff)
     {
         var lines = (await setup.Proxy.Admin.GetStringAsync("/metrics")).Split('\n');
         var served = long.Parse(lines.Single(l => l.StartsWith("coord_proxy_fast_path_requests_total ", StringComparison.Ordinal)).Split(' ')[1]);
@@ -333,26 +333,6 @@ public sealed class FastPathTests(GridFixture grid)
         Assert.Equal(handoff is null ? [] : [$"coord_proxy_fast_path_handoffs_total{{reason=\"{handoff}\"}} 1"], handoffs);
     }
 
-    /// <summary>A proxy and one upstream ("a") serving cluster <c>name-fastPath-guid</c> under <c>/id/</c>; "{id}" in an
-    /// upstream flag stands for that id.</summary>
-    private async Task<Setup> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, string[]? upstreamFlags = null, string[]? proxyFlags = null)
-    {
-        var id = $"{name}-{fastPath}-{Guid.NewGuid():N}";
-        var upstream = await Upstream.StartAsync("a", [.. (upstreamFlags ?? []).Select(flag => flag.Replace("{id}", id, StringComparison.Ordinal))]);
-        var proxy = await ProxyProcess.StartAsync(grid.Silo, null, ["--fast-path", fastPath, .. proxyFlags ?? []]);
-        if (cluster is not null) await grid.Client.SetClusterAsync(id, cluster);
-        await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
-        await grid.Client.RegisterAsync(id, upstream);
-        await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
-        return new Setup(proxy, upstream, id, fastPath);
-    }
-
-    internal sealed record Setup(ProxyProcess Proxy, Upstream Upstream, string Cluster, string FastPath) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Proxy.DisposeAsync();
-            await Upstream.DisposeAsync();
-        }
-    }
+    private Task<ProxyWithUpstream> StartAsync(string fastPath, string name, ClusterSpec? cluster = null, string[]? upstreamFlags = null, string[]? proxyFlags = null) =>
+        ProxyWithUpstream.StartAsync(grid, fastPath, name, cluster: cluster, upstreamFlags: upstreamFlags, proxyFlags: proxyFlags);
 }

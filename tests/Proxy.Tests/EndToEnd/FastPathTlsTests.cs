@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
-using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.Tests.Infrastructure;
 
 namespace OrleansCoord.Proxy.Tests.EndToEnd;
@@ -135,6 +134,68 @@ public sealed class FastPathTlsTests(GridFixture grid)
         Assert.DoesNotContain("fail", setup.Proxy.Output, StringComparison.OrdinalIgnoreCase); // nothing logged as a failure
     }
 
+    /// <summary>A client that opens a connection and sends nothing, or half a ClientHello, and then waits, is
+    /// disconnected once <c>--tls-handshake-timeout</c> has run out (Kestrel's HandshakeTimeout with the fast path off),
+    /// and the port goes on serving.</summary>
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task AClientThatStallsItsHandshake_IsDisconnectedAfterTheHandshakeTimeout_AndTheNextIsServed(string fastPath)
+    {
+        await using var setup = await StartAsync("stalled", fastPath, "--tls-handshake-timeout", "00:00:01");
+        var before = await FastPathRequestsAsync(setup.Proxy);
+        await using var silent = await RawHttp.ConnectAsync(setup.HttpsPort);
+        await using var half = await RawHttp.ConnectAsync(setup.HttpsPort);
+        // A handshake record's header announcing 512 bytes, then the first bytes of a ClientHello, and no more.
+        await half.SendAsync([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
+
+        // Waited for, not timed: far longer than the timeout, so only a proxy that never closes them fails.
+        Assert.True(await silent.IsClosedAsync(within: TimeSpan.FromSeconds(30)), "the silent client is disconnected");
+        Assert.True(await half.IsClosedAsync(within: TimeSpan.FromSeconds(30)), "the client with half a ClientHello is disconnected");
+
+        await using var good = await RawHttp.ConnectTlsAsync(setup.HttpsPort, SslApplicationProtocol.Http11);
+        await good.SendAsync($"GET /{setup.Cluster}/after HTTP/1.1\r\nHost: x\r\n\r\n");
+        var answer = await good.ReadResponseAsync();
+        Assert.Equal((200, "https"), (answer.Status, answer.Header("X-Seen-X-Forwarded-Proto")));
+        Assert.Equal(fastPath == "on" ? before + 1 : before, await FastPathRequestsAsync(setup.Proxy));
+        Assert.DoesNotContain("fail", setup.Proxy.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A WebSocket upgrade on the HTTPS port, after a plain request on the same connection: the fast path
+    /// hands the connection to Kestrel decrypted (Handoff/DecryptedConnection.cs), YARP upgrades it with the instance,
+    /// and frames go both ways through the same TLS session.</summary>
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task WebSocketUpgradeOverTls_AfterAPlainRequest_EchoesFramesThroughTheSameSession(string fastPath)
+    {
+        await using var setup = await StartAsync("websocket", fastPath);
+        var before = await FastPathRequestsAsync(setup.Proxy);
+        await using var connection = await RawHttp.ConnectTlsAsync(setup.HttpsPort, SslApplicationProtocol.Http11);
+        await connection.SendAsync($"GET /{setup.Cluster}/plain HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("a", (await connection.ReadResponseAsync()).Body);
+
+        await connection.SendAsync($"GET /{setup.Cluster}/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+        var upgraded = await connection.ReadResponseAsync(toHead: true);
+        Assert.Equal((101, "websocket"), (upgraded.Status, upgraded.Header("Upgrade")));
+        Assert.Equal("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", upgraded.Header("Sec-WebSocket-Accept"));
+
+        // Masked text frames "hi" and then "there"; the instance echoes each as "a:<text>", unmasked.
+        byte[] mask = [1, 2, 3, 4];
+        foreach (var text in new[] { "hi", "there" })
+        {
+            var payload = System.Text.Encoding.ASCII.GetBytes(text).Select((b, i) => (byte)(b ^ mask[i % 4]));
+            await connection.SendAsync([0x81, (byte)(0x80 | text.Length), .. mask, .. payload]);
+            var frame = await connection.ReadExactlyAsync(2 + 2 + text.Length);
+            Assert.Equal((0x81, 2 + text.Length), (frame[0], (int)frame[1]));
+            Assert.Equal($"a:{text}", System.Text.Encoding.ASCII.GetString(frame, 2, 2 + text.Length));
+        }
+
+        Assert.Equal(fastPath == "on" ? before + 1 : before, await FastPathRequestsAsync(setup.Proxy));
+        Assert.Equal(fastPath == "on" ? ["coord_proxy_fast_path_handoffs_total{reason=\"request\"} 1"] : [], await HandoffsAsync(setup.Proxy));
+    }
+
     /// <summary>The fast path counts a connection from its arrival; one it hands over (decrypted, or HTTP/2) leaves its
     /// count and Kestrel counts it again: each open connection is counted once, whichever path serves it.</summary>
     [Fact]
@@ -188,26 +249,6 @@ public sealed class FastPathTlsTests(GridFixture grid)
     private static async Task<List<string>> HandoffsAsync(ProxyProcess proxy) =>
         [.. (await proxy.Admin.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("coord_proxy_fast_path_handoffs_total{", StringComparison.Ordinal))];
 
-    /// <summary>A proxy with an HTTPS port (its self-signed certificate) and one upstream ("a") serving cluster
-    /// <c>/name-guid/</c>.</summary>
-    private async Task<Setup> StartAsync(string name, string fastPath)
-    {
-        var id = $"tls-{name}-{fastPath}-{Guid.NewGuid():N}";
-        var httpsPort = FreePorts.Pick(1)[0];
-        var upstream = await Upstream.StartAsync("a");
-        var proxy = await ProxyProcess.StartAsync(grid.Silo, null, "--fast-path", fastPath, "--https-port", $"{httpsPort}");
-        await grid.Client.SetRouteAsync(id, new RouteSpec($"/{id}/{{**rest}}", id));
-        await grid.Client.RegisterAsync(id, upstream);
-        await proxy.WaitForUpstreamsAsync($"/{id}/x", ["a"]);
-        return new Setup(proxy, upstream, id, httpsPort);
-    }
-
-    private sealed record Setup(ProxyProcess Proxy, Upstream Upstream, string Cluster, int HttpsPort) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Proxy.DisposeAsync();
-            await Upstream.DisposeAsync();
-        }
-    }
+    private Task<ProxyWithUpstream> StartAsync(string name, string fastPath, params string[] proxyFlags) =>
+        ProxyWithUpstream.StartAsync(grid, fastPath, name, https: true, proxyFlags: proxyFlags);
 }
