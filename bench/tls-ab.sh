@@ -11,7 +11,10 @@
 # At the end it prints one table (medians over the rounds, TLS/plain per system and phase) and writes it to
 # OUT/ratios.md; every run's output and JSON stays under OUT.
 #   bench/tls-ab.sh [--out DIR] [--rounds 3] [--ops 20000] [--concurrency 200] [--size 1024] [--duration 10] [--warmup 5]
-#                   [--nio] [--skip-zk] [--skip-proxy]
+#                   [--zk-warmup 1000] [--nio] [--skip-zk] [--skip-proxy]
+# --zk-warmup is ZkBench's --warmup (ops per phase before the measured ones, default 1000): at 1000 the Java client's
+# JIT (C2) is still compiling the TLS code during the measured phases, and that counts as TLS's cost on the shared
+# cores; 20000 leaves it out (bench/results/2026-12-07-session17/zktls/).
 # At the defaults it takes about 8 minutes on a quiet 2-core box (ZooKeeper part ~4.5, proxy part ~3.5). Run it on a
 # quiet machine: on a loaded one the rounds spread by more than the 15% it is meant to show.
 # Needs what grid.sh, zookeeper-reference.sh and proxy.sh need (dotnet, java/javac, Debian's zookeeper, nginx, wrk,
@@ -20,7 +23,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-ROUNDS=3; OPS=20000; CONCURRENCY=200; SIZE=1024; DURATION=10; WARMUP=5; NIO=0; ZK=1; PROXY=1
+ROUNDS=3; OPS=20000; CONCURRENCY=200; SIZE=1024; DURATION=10; WARMUP=5; ZK_WARMUP=1000; NIO=0; ZK=1; PROXY=1
 OUT="$ROOT/bench/results/tls-ab-$(date -u +%Y%m%dT%H%M%SZ)"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -31,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --size) SIZE="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
+    --zk-warmup) ZK_WARMUP="$2"; shift 2 ;;
     --nio) NIO=1; shift ;;
     --skip-zk) ZK=0; shift ;;
     --skip-proxy) PROXY=0; shift ;;
@@ -44,7 +48,7 @@ if [[ "${NO_BUILD:-0}" != 1 ]]; then
   for project in Silo Proxy Cli bench/Bench.csproj; do dotnet build "$project" -c Release -nologo -v q >&2; done
 fi
 export NO_BUILD=1 SILO_DLL="$ROOT/Silo/bin/Release/net10.0/OrleansCoord.Silo.dll"
-ZK_OPTIONS=(--ops "$OPS" --concurrency "$CONCURRENCY" --size "$SIZE")
+ZK_OPTIONS=(--ops "$OPS" --concurrency "$CONCURRENCY" --size "$SIZE" --warmup "$ZK_WARMUP")
 echo "# tls-ab: $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
   "rounds $ROUNDS, ZkBench ${ZK_OPTIONS[*]}, wrk ${DURATION} s (warm-up ${WARMUP} s), raw outputs in $OUT" | tee "$OUT/settings.txt"
 
