@@ -78,23 +78,10 @@ public sealed class GridTlsTests(GridTlsFixture grid) : IClassFixture<GridTlsFix
     [Fact]
     public async Task StalledHandshakes_OnTheGatewayAndTheSiloPort_AreDropped_WhileClientsAreServed()
     {
-        // As an attacker would hold the ports: connect and send nothing, or a TLS record header announcing a 512-byte
-        // ClientHello followed by only part of it; on the gateway and on the silo-to-silo port.
-        var partialHello = new byte[] { 22, 3, 1, 2, 0, 1, 0, 1, 252, 3, 3 }.Concat(new byte[64]).ToArray();
-        var stalled = new List<TcpClient>();
+        // On the gateway and on the silo-to-silo port, one client sends nothing and one part of a ClientHello.
+        var stalled = await StalledTlsClients.OpenAsync([grid.First.Ports.Gateway, grid.First.Ports.Silo], Ct);
         try
         {
-            foreach (var port in new[] { grid.First.Ports.Gateway, grid.First.Ports.Silo })
-            {
-                foreach (var bytes in new[] { Array.Empty<byte>(), partialHello })
-                {
-                    var tcp = new TcpClient();
-                    stalled.Add(tcp);
-                    await tcp.ConnectAsync("127.0.0.1", port, Ct);
-                    await tcp.GetStream().WriteAsync(bytes, Ct);
-                }
-            }
-
             // While they stall, a client with a certificate connects through that gateway and is served.
             var path = $"/grid-tls-stalled-{Guid.NewGuid():N}";
             await using (var client = await ConnectAsync(grid.First, Tls(Certificates.CaPem, Certificates.Alice)))
@@ -104,7 +91,7 @@ public sealed class GridTlsTests(GridTlsFixture grid) : IClassFixture<GridTlsFix
             }
 
             // Orleans' TLS handshake timeout (10 s) closes all four; each gets 30 s.
-            var closed = await Task.WhenAll(stalled.Select(tcp => ClosedWithinAsync(tcp.GetStream(), TimeSpan.FromSeconds(30))));
+            var closed = await Task.WhenAll(stalled.Select(tcp => StalledTlsClients.ClosedWithoutAnswerAsync(tcp.GetStream(), TimeSpan.FromSeconds(30), Ct)));
             Assert.All(closed, Assert.True);
         }
         finally
@@ -181,31 +168,6 @@ public sealed class GridTlsTests(GridTlsFixture grid) : IClassFixture<GridTlsFix
             return true;
         }
         catch (Exception exception) when (exception is IOException or System.Security.Authentication.AuthenticationException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>True when the server closes the connection (FIN or reset) within <paramref name="within"/>; false when
-    /// it is still open then. Bytes it sends first (a TLS alert) are read past.</summary>
-    private static async Task<bool> ClosedWithinAsync(NetworkStream stream, TimeSpan within)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(within);
-        var buffer = new byte[4096];
-        try
-        {
-            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
-            {
-            }
-
-            return true;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
             return false;
         }

@@ -99,20 +99,10 @@ public sealed class ZkTlsTests(ZkTlsSiloFixture grid)
     [Fact]
     public async Task StalledHandshakes_OnTheSecurePort_AreDropped_WhileThePortKeepsServing()
     {
-        // A slow client as an attacker would hold a port: one connects and sends nothing, one sends a TLS record header
-        // announcing a 512-byte ClientHello and then only part of it. Neither may hold its connection for ever.
-        var partialHello = new byte[] { 22, 3, 1, 2, 0, 1, 0, 1, 252, 3, 3 }.Concat(new byte[64]).ToArray();
-        var stalled = new List<TcpClient>();
+        // One client sends nothing, one part of a ClientHello: neither may hold its connection for ever.
+        var stalled = await StalledTlsClients.OpenAsync([grid.SecurePort], TestContext.Current.CancellationToken);
         try
         {
-            foreach (var bytes in new[] { Array.Empty<byte>(), partialHello })
-            {
-                var tcp = new TcpClient();
-                stalled.Add(tcp);
-                await tcp.ConnectAsync("127.0.0.1", grid.SecurePort, TestContext.Current.CancellationToken);
-                await tcp.GetStream().WriteAsync(bytes, TestContext.Current.CancellationToken);
-            }
-
             // While they stall, a real client gets in and is served.
             await using (var alice = await RawZkConnection.ConnectTlsAsync(grid.SecurePort, Certificates.Ca, Certificates.Alice.Certificate))
             {
@@ -160,28 +150,6 @@ public sealed class ZkTlsTests(ZkTlsSiloFixture grid)
     }
 
     /// <summary>True when the server closes (FIN or reset) within 30 s without sending a byte of ZooKeeper's protocol; false when it answers or keeps the connection open.</summary>
-    private static async Task<bool> ClosedWithoutAnswerAsync(NetworkStream stream)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var buffer = new byte[4096];
-        try
-        {
-            while (true)
-            {
-                var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0) return true;
-                // A TLS alert record (content type 21) is a refusal too; anything else is an answer.
-                if (buffer[0] != 21) return false;
-            }
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-        {
-            return false; // still open after 30 s
-        }
-    }
+    private static Task<bool> ClosedWithoutAnswerAsync(NetworkStream stream) =>
+        StalledTlsClients.ClosedWithoutAnswerAsync(stream, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 }
