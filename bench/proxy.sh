@@ -83,9 +83,10 @@ if (( HTTPS )); then
   NGINX_TLS_SERVER="server { listen 127.0.0.1:$NGINX_PROXY_TLS ssl; ssl_certificate $WORK/tls/server.pem; ssl_certificate_key $WORK/tls/server.key;
     location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection '';
     proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; proxy_set_header X-Forwarded-Host \$host; } }"
-  PROXY_TLS_ARGS=(--https-port "$PROXY_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
-  FAST_TLS_ARGS=(--https-port "$FAST_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
-  FAST_B_TLS_ARGS=(--https-port "$FAST_B_TLS" --certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
+  CERTIFICATE_ARGS=(--certificate "$WORK/tls/server.pem" --certificate-key "$WORK/tls/server.key")
+  PROXY_TLS_ARGS=(--https-port "$PROXY_TLS" "${CERTIFICATE_ARGS[@]}")
+  FAST_TLS_ARGS=(--https-port "$FAST_TLS" "${CERTIFICATE_ARGS[@]}")
+  FAST_B_TLS_ARGS=(--https-port "$FAST_B_TLS" "${CERTIFICATE_ARGS[@]}")
 fi
 B_DLL="${B_DLL:-}"; B_ENV="${B_ENV:-}"
 AB=0; [[ -n "$B_DLL" || -n "$B_ENV" ]] && AB=1
