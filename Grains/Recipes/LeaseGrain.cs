@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Serialization;
-using OrleansCoord.Acls;
 using OrleansCoord.Errors;
 using OrleansCoord.Grains.Hosting;
 using OrleansCoord.Grains.Identities;
@@ -20,6 +19,9 @@ namespace OrleansCoord.Grains.Recipes;
 /// The record's ACL decides who may acquire (CREATE), observe (READ) and change the ACL (ADMIN); releasing and
 /// cancelling one's own always pass (docs/adr/018-recipe-acls.md).
 /// </summary>
+/// <remarks>This file holds the grain's state, its activation, the gate and the loading and checking of the record;
+/// grants and releases are in LeaseGrain.Grants.cs, commits in LeaseGrain.Commit.cs, views in LeaseGrain.Views.cs and
+/// the ACL in LeaseGrain.Acl.cs.</remarks>
 [Reentrant]
 [GrainType("lease")]
 [RandomPlacement]
@@ -79,227 +81,12 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
         await _acl.ReadyAsync();
     }
 
-    /// <summary>Grants, releases and cancels name a session: only its holder may (docs/adr/013-identities.md). The
-    /// grid's own release of an ended session's holds (<see cref="ReleaseSession"/>) is not a caller's.</summary>
-    private async Task DemandSessionAsync(long sessionId)
-    {
-        await credentials.ReadyAsync();
-        credentials.DemandSession(Caller.Credential, sessionId);
-    }
-
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Parked polls answer "not yet"; their clients poll again and reach the next activation.
         DropWaiters(_ => true, null);
         RecipeMeter.Untrack(this);
         return Task.CompletedTask;
-    }
-
-    public async Task<LeaseGrant> Acquire(LeaseAcquire request)
-    {
-        LeaseRequestRules.Validate(Kind, request);
-        await DemandSessionAsync(request.SessionId);
-        var credential = Caller.Credential;
-        LeaseWaiter waiter;
-        await EnterAsync();
-        try
-        {
-            var committed = await LoadAsync();
-            if (committed.Holds.FirstOrDefault(h => h.Grants.Contains(request.WaiterId)) is { } held)
-            {
-                // Granted while the client was between polls (or the reply was lost).
-                _queue.RemoveAll(w => w.Request.WaiterId == request.WaiterId);
-                return new LeaseGrant(true, held.Token);
-            }
-
-            if (!_acl.Allows(committed.Acl, AclPerms.Create, credential))
-            {
-                // Refused (also a waiter whose ACL changed between its polls): leave no place in the queue behind.
-                DropWaiters(w => w.Request.WaiterId == request.WaiterId, null);
-                throw _acl.Refusal(AclPerms.Create);
-            }
-
-            if (_queue.Find(w => w.Request.WaiterId == request.WaiterId) is { } queued)
-            {
-                queued.Polled(time.GetUtcNow());
-                waiter = queued;
-                await VerifyCurrentAsync(always: false);
-            }
-            else
-            {
-                var check = new LeaseDraft(Kind, committed);
-                check.CheckLimit(request);
-                check.TryReenter(request);
-                waiter = new LeaseWaiter(request, credential, time.GetUtcNow());
-                _queue.Add(waiter);
-                try
-                {
-                    await MutateAsync(_ => 0);
-                    if (!waiter.IsDone) await VerifyCurrentAsync(always: false);
-                }
-                catch
-                {
-                    _queue.Remove(waiter);
-                    throw;
-                }
-            }
-        }
-        finally
-        {
-            Leave();
-        }
-
-        return await waiter.WaitAsync(request.WaitMs, time);
-    }
-
-    public async Task Release(long sessionId, string holder, Guid grantId)
-    {
-        _ = Kind;
-        RecipeLimits.ValidateHolder(holder, allowEmpty: true);
-        await DemandSessionAsync(sessionId);
-        await EnterAsync();
-        try
-        {
-            if (!await MutateAsync(draft => draft.Release(sessionId, holder, grantId)))
-            {
-                await VerifyCurrentAsync(always: true);
-                throw CoordException.BadArguments(_grainKey, $"not held by holder '{holder}' of session 0x{sessionId:x16}");
-            }
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    public async Task Cancel(long sessionId, Guid waiterId)
-    {
-        _ = Kind;
-        await DemandSessionAsync(sessionId);
-        await EnterAsync();
-        try
-        {
-            DropWaiters(w => w.Request.WaiterId == waiterId && w.Request.SessionId == sessionId, null);
-            await MutateAsync(draft => draft.Release(sessionId, null, waiterId));
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    public async Task ReleaseSession(long sessionId)
-    {
-        await EnterAsync();
-        try
-        {
-            DropWaiters(w => w.Request.SessionId == sessionId, CoordException.SessionExpired(sessionId));
-            var held = await MutateAsync(draft =>
-            {
-                var had = draft.HoldsAnything(sessionId);
-                draft.ReleaseSession(sessionId);
-                return had;
-            });
-            if (!held) await DeleteStrayIndexRowAsync(sessionId);
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    public async Task<LeaseInspection> Inspect()
-    {
-        _ = Kind;
-        await EnterAsync();
-        try
-        {
-            var record = await LoadAsync();
-            await VerifyCurrentAsync(always: false);
-            var waiters = _queue.Where(w => !w.IsDone).Select(w => new LeaseWaiting(w.Request.SessionId, w.Request.Holder, w.Request.Mode)).ToArray();
-            return new LeaseInspection(record.ToView() with { Waiters = waiters.Length }, record.Limit, waiters);
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    public async Task<LeaseView> Observe(long knownToken, int knownHolders, int waitMs)
-    {
-        _ = Kind;
-        LeaseRequestRules.ValidateWait(waitMs);
-        var credential = Caller.Credential;
-        Task changed;
-        await EnterAsync();
-        try
-        {
-            var view = await ViewAsync(credential);
-            if (view.LastToken != knownToken || view.Holders.Length != knownHolders) return view;
-            changed = _changed.Task;
-        }
-        finally
-        {
-            Leave();
-        }
-
-        await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(waitMs), time));
-        await EnterAsync();
-        try
-        {
-            return await ViewAsync(credential);
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    public async Task<AclEntry[]> GetAcl()
-    {
-        _ = Kind;
-        var credential = Caller.Credential;
-        await EnterAsync();
-        try
-        {
-            var record = await LoadAsync();
-            await VerifyCurrentAsync(always: false);
-            return _acl.Visible(record.Acl, credential);
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    public async Task SetAcl(AclEntry[] acl)
-    {
-        _ = Kind;
-        var credential = Caller.Credential;
-        await EnterAsync();
-        try
-        {
-            var replacement = _acl.Replacement((await LoadAsync()).Acl, acl, credential);
-            // Waiters queued under the old ACL that the new one refuses go; their next poll answers NoAuth.
-            DropWaiters(w => !_acl.Allows(replacement, AclPerms.Create, w.Credential), null);
-            await MutateAsync(draft =>
-            {
-                draft.SetAcl(replacement);
-                return 0;
-            });
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    private async Task<LeaseView> ViewAsync(CallerCredential? credential)
-    {
-        var record = await LoadAsync();
-        _acl.Demand(record.Acl, AclPerms.Read, credential);
-        await VerifyCurrentAsync(always: false);
-        return record.ToView() with { Waiters = _queue.Count };
     }
 
     /// <summary>Ends a turn under the gate; the waiters gauge reads the queue's length as the turn left it.</summary>
@@ -350,14 +137,5 @@ internal sealed partial class LeaseGrain(ITreeStore store, Serializer serializer
     {
         foreach (var waiter in _queue.FindAll(which)) waiter.Drop(failure);
         _queue.RemoveAll(which);
-    }
-
-    /// <summary>A hold row left without a hold (should not happen: they are written together); delete it so
-    /// that the ending session is not stuck retrying.</summary>
-    private async Task DeleteStrayIndexRowAsync(long sessionId)
-    {
-        var key = RecipeKeys.HoldIndex(sessionId, _grainKey);
-        var row = await TreeStoreErrors.Translate(_grainKey, () => store.ReadAsync(key));
-        if (row is not null) await TreeStoreErrors.Translate(_grainKey, () => store.CommitAsync([RecordWrite.Delete(key, row.Token)]));
     }
 }

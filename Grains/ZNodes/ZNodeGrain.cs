@@ -16,7 +16,7 @@ namespace OrleansCoord.Grains.ZNodes;
 
 /// <summary>
 /// One znode. It caches its committed record and the names of its children; writes to it and to its
-/// children go through a batching pipeline (ZNodeGrain.Pipeline.cs), multi through transactions
+/// children go through a batching pipeline (ZNodeGrain.Pipeline.cs and the files it names), multi through transactions
 /// (ZNodeGrain.Transactions.cs). Reentrant: reads never wait for a commit in flight.
 /// </summary>
 /// <remarks>
