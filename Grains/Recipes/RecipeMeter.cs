@@ -8,7 +8,8 @@ namespace OrleansCoord.Grains.Recipes;
 /// <summary>
 /// The SDK's native recipes (locks, read/write locks, semaphores, elections; meter <c>OrleansCoord.Grid.Recipes</c>,
 /// exported by the silo's <c>/metrics</c>): holders as the grid's hold rows in the store (one per session and recipe it
-/// holds something in, counted by <see cref="SessionCensus"/>: the grid's total, the same on every silo), and waiters
+/// holds something in, counted by <see cref="SessionCensus"/>: the grid's total, the same on every silo, from the same
+/// count as the session gauges of the scrape), and waiters
 /// as the queues of the recipe grains active on this silo (sum them over silos).
 /// </summary>
 /// <remarks>
@@ -56,11 +57,11 @@ internal static class RecipeMeter
 
     private static IEnumerable<Measurement<long>> ObserveHolds()
     {
-        if (_census is not { } census) yield break;
-        var holds = census.Latest.Holds;
+        // Nothing before the census's first count; the count the session gauges of this collection show after it.
+        if (_census?.Scrape.Read(CensusGauge.RecipeHolds)?.Holds is not { } holds) yield break;
         foreach (var kind in Enum.GetValues<LeaseKind>())
         {
-            yield return new Measurement<long>(holds?.GetValueOrDefault(kind.ToString()) ?? 0, new KeyValuePair<string, object?>("kind", kind.ToString()));
+            yield return new Measurement<long>(holds.GetValueOrDefault(kind.ToString()), new KeyValuePair<string, object?>("kind", kind.ToString()));
         }
     }
 }

@@ -12,23 +12,32 @@ namespace OrleansCoord.Grains.Sessions;
 /// <remarks>
 /// Counted from the store, not by the grains, so the figures stay true when session grains deactivate, move or die with
 /// their silo (a silo's own up/down count would drift), and every silo reports the grid's total (take the max over
-/// silos, not the sum). Counting lists keys, so a count is reused for <see cref="MaxAge"/> and made only when read: a
-/// scrape or an mntr may see figures up to that old; a silo nobody asks counts nothing.
+/// silos, not the sum). Counting lists keys, so a count is reused for <see cref="MaxAge"/> and made only when read, and
+/// once when the silo starts (so that its first scrape normally finds one): a scrape or an mntr may see figures up to
+/// that old; a silo nobody asks counts nothing after its first count. The gauges of one metrics collection all show
+/// one count (<see cref="CensusScrape"/>).
 /// </remarks>
 public sealed class SessionCensus : IHostedService
 {
     /// <summary>How long a count is reused.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a metrics collection waits for a new count when the last is older than <see cref="MaxAge"/>
+    /// (or there is none yet) before it shows the last one (or, before the first, no census figures at all).</summary>
+    public static readonly TimeSpan ScrapeWait = TimeSpan.FromMilliseconds(500);
+
     private readonly ITreeStore _store;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private Task<Counts>? _counting;
     private Counts _latest = new(-1, -1, null);
-    private long _countedAtMs = -1;
+    private long? _countedAt;
 
-    internal SessionCensus(ITreeStore store)
+    internal SessionCensus(ITreeStore store, TimeProvider? time = null)
     {
         _store = store;
+        _time = time ?? TimeProvider.System;
+        Scrape = new CensusScrape(this);
         SessionMeter.Observe(this);
         Recipes.RecipeMeter.Observe(this);
     }
@@ -37,27 +46,37 @@ public sealed class SessionCensus : IHostedService
     /// (one per session and recipe it holds something in; null before the first count).</summary>
     public readonly record struct Counts(long Sessions, long Ephemerals, IReadOnlyDictionary<string, long>? Holds);
 
-    /// <summary>The last count, at most <see cref="MaxAge"/> old, else the last one while a new count runs (for gauges, which must not wait).</summary>
-    public Counts Latest
-    {
-        get
-        {
-            _ = ReadAsync();
-            lock (_lock) return _latest;
-        }
-    }
+    /// <summary>What the census gauges show: one count per metrics collection.</summary>
+    internal CensusScrape Scrape { get; }
 
     /// <summary>A count at most <see cref="MaxAge"/> old (waits for a new one when the last is older).</summary>
     public Task<Counts> ReadAsync()
     {
         lock (_lock)
         {
-            if (_countedAtMs >= 0 && Environment.TickCount64 - _countedAtMs <= (long)MaxAge.TotalMilliseconds) return Task.FromResult(_latest);
+            if (_countedAt is { } countedAt && _time.GetElapsedTime(countedAt) <= MaxAge) return Task.FromResult(_latest);
             return _counting ??= CountAsync();
         }
     }
 
-    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// The count a metrics collection shows: the last if at most <see cref="MaxAge"/> old, else a new one, waited for
+    /// at most <see cref="ScrapeWait"/> (this blocks the collection's thread that long at most: meters' callbacks are
+    /// synchronous); the last one if the new one has not landed by then; null before the first count has landed.
+    /// </summary>
+    internal Counts? ReadForScrape()
+    {
+        var reading = ReadAsync();
+        reading.Wait(ScrapeWait); // never faults: a count that fails returns the last figures
+        lock (_lock) return _countedAt is null ? null : _latest;
+    }
+
+    /// <summary>Starts the first count, so that the first scrape normally finds one.</summary>
+    Task IHostedService.StartAsync(CancellationToken cancellationToken)
+    {
+        _ = ReadAsync();
+        return Task.CompletedTask;
+    }
 
     Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -76,7 +95,7 @@ public sealed class SessionCensus : IHostedService
             }
 
             var counts = new Counts(sessions.Count, ephemerals.Count, holds);
-            lock (_lock) (_latest, _countedAtMs, _counting) = (counts, Environment.TickCount64, null);
+            lock (_lock) (_latest, _countedAt, _counting) = (counts, _time.GetTimestamp(), null);
             return counts;
         }
         catch (Exception)

@@ -10,7 +10,8 @@ namespace OrleansCoord.Grains.Sessions;
 /// <remarks>
 /// The counters are this silo's (a session opened on one silo may end on another: sum them over silos). The gauges of
 /// open sessions and of ephemerals are the grid's, counted from the store by <see cref="SessionCensus"/>, so they stay
-/// true across deactivation and failover: every silo reports the same figure (take the max over silos, not the sum).
+/// true across deactivation and failover: every silo reports the same figure (take the max over silos, not the sum). Both
+/// show the same count in one scrape, and neither shows anything before the census's first count.
 /// </remarks>
 internal static class SessionMeter
 {
@@ -27,9 +28,15 @@ internal static class SessionMeter
     public static void Observe(SessionCensus census)
     {
         if (Interlocked.Exchange(ref _census, census) is not null) return;
-        Meter.CreateObservableGauge("coord_sessions_open", () => _census?.Latest.Sessions ?? -1, description: "Open sessions in the grid (counted from the store, at most 2 s old)");
-        Meter.CreateObservableGauge("coord_ephemerals", () => _census?.Latest.Ephemerals ?? -1, description: "Ephemeral znodes in the grid (counted from the store, at most 2 s old; mntr zk_ephemerals_count)");
+        Meter.CreateObservableGauge("coord_sessions_open", () => ObserveCensus(CensusGauge.SessionsOpen, counts => counts.Sessions),
+            description: "Open sessions in the grid (counted from the store, at most 2 s old)");
+        Meter.CreateObservableGauge("coord_ephemerals", () => ObserveCensus(CensusGauge.Ephemerals, counts => counts.Ephemerals),
+            description: "Ephemeral znodes in the grid (counted from the store, at most 2 s old; mntr zk_ephemerals_count)");
     }
+
+    // Nothing before the census's first count; the count this collection shows (CensusScrape) after it.
+    private static IEnumerable<Measurement<long>> ObserveCensus(CensusGauge gauge, Func<SessionCensus.Counts, long> figure) =>
+        _census?.Scrape.Read(gauge) is { } counts ? [new Measurement<long>(figure(counts))] : [];
 
     /// <summary>A session was opened.</summary>
     public static void RecordOpened() => Opened.Add(1);
