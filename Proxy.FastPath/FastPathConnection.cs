@@ -1,17 +1,11 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Runtime.CompilerServices;
-using System.Text;
-using OrleansCoord.Client.Proxy;
 using OrleansCoord.Proxy.FastPath.Loop;
 using OrleansCoord.Proxy.FastPath.Tls;
-using OrleansCoord.Proxy.Forwarding;
 using OrleansCoord.Proxy.LoadBalancing;
-using OrleansCoord.Proxy.Observability;
-using Yarp.ReverseProxy.Model;
 
 namespace OrleansCoord.Proxy.FastPath;
 
@@ -173,34 +167,6 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         return received;
     }
 
-    /// <summary>The head's length; 0 while it is incomplete; -1 when it is not the fast path's (too large, not plain).</summary>
-    private int FindHead(ReadOnlySpan<byte> span)
-    {
-        var end = span.IndexOf("\r\n\r\n"u8);
-        // A head ended by bare LFs never shows CRLFCRLF: Kestrel answers it (not a wait until the headers timeout).
-        if (end < 0) return span.Length >= MaxHeadSize || span.IndexOf("\n\n"u8) >= 0 || span.IndexOf("\n\r\n"u8) >= 0 ? -1 : 0;
-        var limits = _services.Limits;
-        // Kestrel answers these itself (414, 431).
-        if (span.IndexOf("\r\n"u8) > limits.MaxRequestLineSize || end + 4 > limits.MaxRequestHeadersTotalSize) return -1;
-        return end + 4 <= MaxHeadSize && _head.TryParse(span[..(end + 4)]) ? end + 4 : -1;
-    }
-
-    /// <summary>How the fast path serves the parsed request, or null when Kestrel and YARP must (and why).</summary>
-    private Decision? Decide(out string handoff)
-    {
-        var options = _services.Options;
-        handoff = Handoff.Body;
-        if (_head.ContentLength > Math.Min(MaxBodySize, options.MaxRequestBodySize)) return null;
-        handoff = Handoff.Route;
-        var match = _services.Routes.Match(_head[_head.Path], _head[_head.Host], out var route);
-        if (match == RouteMatch.Unsure) return null;
-        if (match == RouteMatch.NotFound) return new Decision(null, null, null);
-        handoff = Handoff.Cluster;
-        if (route!.Cluster is not { } cluster || _services.Plans.Of(cluster) is not { } plan) return null;
-        if (plan.HashKey is { Source: HashKeySource.Cookie } && !CookiesArePlain()) return null;
-        return new Decision(route, cluster, plan);
-    }
-
     [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadBodyAsync()
     {
@@ -221,129 +187,4 @@ internal sealed partial class FastPathConnection : IBalancingRequest, EventLoop.
         _clientWaitSince = 0;
         return true;
     }
-
-    /// <summary>Answers one request, counts and logs it; false when the client connection must close.</summary>
-    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> ServeAsync(Decision decision)
-    {
-        var started = _services.Time.GetTimestamp();
-        var answer = decision.Route is null ? WriteEmptyAnswer(404, null) : await ForwardAsync(decision.Route, decision.Cluster!, decision.Plan!);
-        // Counted before the last flush: whoever has read the answer can see it in /metrics.
-        _services.Metrics.Record(decision.Route?.Config.RouteId ?? "", answer.Destination?.DestinationId ?? "", answer.Status, _services.Time.GetElapsedTime(started));
-        _services.Metrics.RecordFastPathRequest();
-        if (_services.Options.AccessLog) WriteAccessLog(answer);
-        return answer.KeepClient && await Output.FlushAsync();
-    }
-
-    /// <summary>Balancing, the exchange with the chosen instance, passive health and retries: RetryMiddleware, YARP's
-    /// load balancing, passive health and forwarder, in that order, as on YARP's path.</summary>
-    [AsyncMethodBuilder(typeof(SharedPoolValueTaskMethodBuilder<>))]
-    private async ValueTask<Answer> ForwardAsync(RouteModel route, ClusterState cluster, ClusterPlan plan)
-    {
-        var candidates = cluster.DestinationsState.AvailableDestinations;
-        var retryable = plan.Retries > 0 && RetryRules.IsIdempotent(Method) && _head.ContentLength <= _services.Options.RetryBodyLimit;
-        for (var attempt = 0; ; attempt++)
-        {
-            var destination = candidates.Count == 0 ? null : plan.Policy.Pick(this, cluster, candidates);
-            if (destination is null) return WriteEmptyAnswer(503, null);
-            var target = _services.Plans.TargetOf(destination);
-            Exchange exchange;
-            if (target is null)
-            {
-                exchange = Exchange.Failed(timedOut: false);
-            }
-            else
-            {
-                // In flight for the balancing policies of both paths (LoadBalancing/InFlightRequests.cs).
-                target.InFlight.Enter();
-                try
-                {
-                    exchange = await ExchangeAsync(target, plan.Timeout);
-                }
-                finally
-                {
-                    target.InFlight.Leave();
-                }
-            }
-
-            if (plan.PassiveHealth is { } health && (exchange.UpstreamFailed || exchange.Status is 502 or 503 or 504)) health.RecordFailure(cluster, destination);
-            if (exchange.Status != 0) return new Answer(exchange.Status, destination, exchange.BodyBytes, exchange.KeepClient);
-            if (retryable && attempt < plan.Retries)
-            {
-                var others = Without(candidates, destination);
-                if (others.Count > 0)
-                {
-                    candidates = others;
-                    continue;
-                }
-            }
-
-            return WriteEmptyAnswer(exchange.TimedOut ? 504 : 502, destination);
-        }
-    }
-
-    // Not a lambda in ForwardAsync: its captured variable would cost an allocation on every request, retried or not.
-    private static List<DestinationState> Without(IReadOnlyList<DestinationState> candidates, DestinationState failed) =>
-        candidates.Where(d => !ReferenceEquals(d, failed)).ToList();
-
-    private string Method => MethodName(_head[_head.Method]);
-
-    private static string MethodName(ReadOnlySpan<byte> method) => method switch
-    {
-        _ when method.SequenceEqual("GET"u8) => "GET",
-        _ when method.SequenceEqual("HEAD"u8) => "HEAD",
-        _ when method.SequenceEqual("POST"u8) => "POST",
-        _ when method.SequenceEqual("PUT"u8) => "PUT",
-        _ when method.SequenceEqual("DELETE"u8) => "DELETE",
-        _ when method.SequenceEqual("OPTIONS"u8) => "OPTIONS",
-        _ => Encoding.ASCII.GetString(method),
-    };
-
-    /// <summary>An answer without a body from the proxy itself (404, 502, 503, 504), as Kestrel writes one.</summary>
-    private Answer WriteEmptyAnswer(int status, DestinationState? destination)
-    {
-        var output = Output;
-        output.Write(status switch
-        {
-            404 => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nDate: "u8,
-            502 => "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nDate: "u8,
-            503 => "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nDate: "u8,
-            _ => "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\nDate: "u8,
-        });
-        output.Write(HttpDate.Now());
-        output.Write(CloseAfterAnswer ? "\r\nConnection: close\r\n\r\n"u8 : "\r\n\r\n"u8);
-        return new Answer(status, destination, 0, KeepClient: true);
-    }
-
-    private void WriteAccessLog(Answer answer) =>
-        _services.AccessLog.Write(RemoteAddress, Method, Encoding.ASCII.GetString(_head[_head.Target]), "HTTP/1.1", answer.Status, answer.BodyBytes,
-            AccessLog.Quote(_head.HeaderValue("Referer")), AccessLog.Quote(_head.HeaderValue("User-Agent")), _services.Time.GetUtcNow());
-
-    private string? RemoteAddress => _remoteAddress ??= _remote?.Address.ToString();
-
-    /// <summary>The reasons of coord_proxy_fast_path_handoffs_total.</summary>
-    private static class Handoff
-    {
-        /// <summary>The head is not plain HTTP/1.1 (upgrade, Expect, chunked body, HTTP/1.0, encoded path, malformed, ...).</summary>
-        public const string Request = "request";
-
-        /// <summary>The body is larger than the fast path buffers (or than the limit: Kestrel answers 413).</summary>
-        public const string Body = "body";
-
-        /// <summary>The routes hold something the route table does not model, or routing would be ambiguous.</summary>
-        public const string Route = "route";
-
-        /// <summary>The cluster asks for what the fast path does not do (a policy not ours, an instance not http://, a
-        /// cookie key ASP.NET would decode).</summary>
-        public const string Cluster = "cluster";
-
-        /// <summary>The client agreed on HTTP/2 in the TLS handshake (ALPN), which Kestrel serves.</summary>
-        public const string Http2 = "h2";
-    }
-
-    /// <summary>Why and how the fast path serves a request; a null route: no route matched (404).</summary>
-    private readonly record struct Decision(RouteModel? Route, ClusterState? Cluster, ClusterPlan? Plan);
-
-    /// <summary>What the client got: status, the instance that answered last, body bytes, and whether the connection goes on.</summary>
-    private readonly record struct Answer(int Status, DestinationState? Destination, long BodyBytes, bool KeepClient);
 }

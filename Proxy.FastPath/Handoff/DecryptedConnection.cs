@@ -27,19 +27,16 @@ internal sealed class DecryptedConnection : ConnectionContext, IConnectionIdFeat
 
     private readonly Socket _socket;
     private readonly SslStream _tls;
-    private readonly Pipe _input;
+    private readonly HandedOverInput _input;
     private readonly PipeWriter _output;
     private readonly FeatureCollection _features = new();
     private readonly CancellationTokenSource _closed = new();
-    private Task _pump = Task.CompletedTask;
     private int _disposed;
 
-    private DecryptedConnection(Socket socket, SslStream tls, PipeScheduler readerScheduler, long pauseThreshold)
+    private DecryptedConnection(Socket socket, SslStream tls, ReadOnlyMemory<byte> alreadyRead, PipeScheduler readerScheduler, long pauseThreshold)
     {
         _socket = socket;
         _tls = tls;
-        // As PrefixedConnection's input: Kestrel's reads resume as on its own pipes, with its backpressure.
-        _input = new Pipe(new PipeOptions(MemoryPool, readerScheduler, PipeScheduler.Inline, pauseThreshold, pauseThreshold / 2, useSynchronizationContext: false));
         _output = PipeWriter.Create(tls, new StreamPipeWriterOptions(MemoryPool, leaveOpen: true));
         Transport = this;
         ConnectionClosed = _closed.Token;
@@ -56,17 +53,15 @@ internal sealed class DecryptedConnection : ConnectionContext, IConnectionIdFeat
         _features.Set<ITlsApplicationProtocolFeature>(this);
         _features.Set<ITlsHandshakeFeature>(this);
         _features.Set<ISslStreamFeature>(this);
+        // A broken connection is closed; one whose client only ended its side may still take the answer (as Kestrel's
+        // socket transport, which signals ConnectionClosed once both directions are done).
+        _input = HandedOverInput.Start(alreadyRead, tls, SignalClosed, MemoryPool, readerScheduler, pauseThreshold);
     }
 
     /// <summary>Wraps the handed-over session and starts the pump.</summary>
     /// <param name="socket">The client's socket (owned by <paramref name="tls"/>'s inner stream): endpoints and shutdown.</param>
-    public static DecryptedConnection Start(Socket socket, SslStream tls, ReadOnlyMemory<byte> alreadyRead, PipeScheduler readerScheduler, long pauseThreshold)
-    {
-        var connection = new DecryptedConnection(socket, tls, readerScheduler, pauseThreshold);
-        connection._input.Writer.Write(alreadyRead.Span);
-        connection._pump = connection.PumpAsync();
-        return connection;
-    }
+    public static DecryptedConnection Start(Socket socket, SslStream tls, ReadOnlyMemory<byte> alreadyRead, PipeScheduler readerScheduler, long pauseThreshold) =>
+        new(socket, tls, alreadyRead, readerScheduler, pauseThreshold);
 
     public override string ConnectionId { get; set; }
 
@@ -152,37 +147,9 @@ internal sealed class DecryptedConnection : ConnectionContext, IConnectionIdFeat
         }
 
         Abort(); // wakes the pump if it waits for the client
-        _input.Writer.CancelPendingFlush(); // or for Kestrel
-        await _pump;
+        await _input.StopAsync(); // or for Kestrel, and waits until it is done
         await _tls.DisposeAsync(); // and its inner stream, which closes the socket
         _closed.Dispose();
-    }
-
-    private async Task PumpAsync()
-    {
-        Exception? error = null;
-        var writer = _input.Writer;
-        try
-        {
-            var flushed = await writer.FlushAsync(); // the bytes the fast path had read
-            while (!flushed.IsCompleted && !flushed.IsCanceled)
-            {
-                var received = await _tls.ReadAsync(writer.GetMemory(4096));
-                if (received == 0) break;
-                writer.Advance(received);
-                flushed = await writer.FlushAsync();
-            }
-        }
-        catch (Exception exception)
-        {
-            // The socket's failure (reset, abort) reaches Kestrel's read as it would on its own HTTPS connection.
-            error = exception;
-        }
-
-        await writer.CompleteAsync(error);
-        // A broken connection is closed; one whose client only ended its side may still take the answer (as Kestrel's
-        // socket transport, which signals ConnectionClosed once both directions are done).
-        if (error is not null) SignalClosed();
     }
 
     private void SignalClosed()
