@@ -109,7 +109,7 @@ try:
     bench_txt = open(os.path.join(out, "bench.txt"), "w")
     cmd = ["java", "-Xmx1g", "-cp", f"{classes}:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-nop.jar", "ZkBench",
            "--server", f"127.0.0.1:{ports['zk']}", "--ops", "20000", "--concurrency", "200", "--size", "1024",
-           "--phases", "create,set,delete", "--pause-ms", "4000"]
+           "--phases", os.environ.get("PROFILE_PHASES", "create,set,delete"), "--pause-ms", "4000"]
     bench_txt.write("# " + " ".join(cmd) + "\n# host: load average " + open("/proc/loadavg").read())
     java = subprocess.Popen(cmd, stdout=bench_txt, stderr=subprocess.PIPE, text=True)
     phases, marks, current = {}, [], None

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 16, session 15: what limits set and delete on PostgreSQL. A private PostgreSQL 15 (fsync on, synchronous
 # commit, pg_stat_statements loaded), a fresh database per run; profile.py runs one silo per run and ZkBench with
-# --pause-ms 4000 (20,000 x 1 KiB, 200 outstanding, create,set,delete) and takes the counters between phases.
+# --pause-ms 4000 (20,000 x 1 KiB, 200 outstanding, create,set,delete or PROFILE_PHASES) and takes the counters between phases.
 #   bench/results/2026-12-07-session15/profile.sh OUTDIR LABEL=SILO_DLL [LABEL=SILO_DLL ...]   (PERF=1: perf record the silo)
 # LABEL=zookeeper runs the same against ZooKeeper 3.8 (forceSync=yes, 1 GiB heap, as bench/zookeeper-reference.sh).
 # Runs as root (the private PostgreSQL runs as the postgres user).
