@@ -3,7 +3,7 @@
 # (durable) beside ZooKeeper 3.8 (forceSync), two rounds; what each write costs in latency when nothing queues.
 # Run as root from anywhere (PostgreSQL runs as postgres). Env: OUT (folder for the raw files).
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../../../.."
 OUT=${OUT:-bench/results/2026-12-07-session18/concurrency-1}
 mkdir -p "$OUT"
 source bench/lib.sh

@@ -6,7 +6,7 @@
 # PostgresSingleWrite), upd-async / upd-sync (the update alone).
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-cd "$HERE/../../.."
+cd "$HERE/../../../.."
 source bench/lib.sh
 (cd "$HERE" && dotnet build npg.csproj -c Release -o /tmp/npg-harness >/dev/null) || exit 3
 start_private_postgres "${PGPORT:-55453}"

@@ -3,7 +3,7 @@
 # PostgreSQL beside ZooKeeper 3.8, three rounds. The first set activates each znode grain (its first touch); the second
 # finds them all active: the difference is what activation costs the set phase. Run as root. Env: OUT.
 set -uo pipefail
-cd "$(dirname "$0")/../../.."
+cd "$(dirname "$0")/../../../.."
 OUT=${OUT:-bench/results/2026-12-07-session18/set-set}
 mkdir -p "$OUT"
 source bench/lib.sh
