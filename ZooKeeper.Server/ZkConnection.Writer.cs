@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using OrleansCoord.Errors;
 using OrleansCoord.ZooKeeper.Server.Jute;
 using OrleansCoord.ZooKeeper.Server.Protocol;
-using OrleansCoord.ZooKeeper.Server.Watches;
 using OrleansCoord.Watches;
-using OrleansCoord.SessionLayer;
 
 namespace OrleansCoord.ZooKeeper.Server;
 

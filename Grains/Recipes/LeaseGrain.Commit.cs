@@ -3,6 +3,10 @@ using OrleansCoord.Grains.Storage;
 
 namespace OrleansCoord.Grains.Recipes;
 
+/// <summary>
+/// Changing the lease: a change and the promotions it allows are applied to a draft and committed before any waiter
+/// hears of its grant; the conflicts a commit can meet decide whether to draft again or to retire.
+/// </summary>
 internal sealed partial class LeaseGrain
 {
     /// <summary>
