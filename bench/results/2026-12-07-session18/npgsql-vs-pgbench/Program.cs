@@ -6,21 +6,17 @@ var mode = args[1]; int n = int.Parse(args[2]);
 await using var ds = NpgsqlDataSource.Create(cs);
 var value = new byte[int.Parse(Environment.GetEnvironmentVariable("VSIZE") ?? "1024")];
 var lat = new List<double>(n);
+// "upd" modes: the update alone; the others: the key's advisory lock, then the update (as PostgresSingleWrite).
 NpgsqlBatch Make(int i) {
+    var key = "k" + (i % 20000 + 1);
     var b = ds.CreateBatch();
-    if (mode.StartsWith("upd")) {
-        var u1 = new NpgsqlBatchCommand("UPDATE t SET value = $2, version = nextval('t_version') WHERE key = $1 AND ($3 < 0 OR version = $3) RETURNING version");
-        u1.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "k" + (i % 20000 + 1) });
-        u1.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.Bytea });
-        u1.Parameters.Add(new NpgsqlParameter<long> { TypedValue = -1 });
-        b.BatchCommands.Add(u1);
-        return b;
+    if (!mode.StartsWith("upd")) {
+        var l = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))");
+        l.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        b.BatchCommands.Add(l);
     }
-    var l = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))");
-    l.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "k" + (i % 20000 + 1) });
-    b.BatchCommands.Add(l);
     var u = new NpgsqlBatchCommand("UPDATE t SET value = $2, version = nextval('t_version') WHERE key = $1 AND ($3 < 0 OR version = $3) RETURNING version");
-    u.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "k" + (i % 20000 + 1) });
+    u.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
     u.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.Bytea });
     u.Parameters.Add(new NpgsqlParameter<long> { TypedValue = -1 });
     b.BatchCommands.Add(u);
